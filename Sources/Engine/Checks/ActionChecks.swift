@@ -1,0 +1,84 @@
+import Foundation
+import Runbook
+
+/// Gates in front of admin actions: force reset, admin-generated codes, temporary password, suspend.
+enum ActionChecks {
+    static let all: [Check] = [confirmationMatchesSubject, reasonNamesVerification, reasonGiven,
+                               privilegedResetApproved, deliveryOverVerificationChannel, enrolledAfterReset]
+
+    /// Typing the email, not picking it, makes the operator read whose account they are about to change.
+    static let confirmationMatchesSubject = Check(name: "confirmationMatchesSubject", label: "Email typed to confirm") { c in
+        let fields = c.step.fields.filter(\.confirmsSubject)
+        guard !fields.isEmpty else { return .notApplicable }
+        for field in fields {
+            guard let typed = c.values[field.id] else { return .fail("Type the user's email to confirm") }
+            if typed.lowercased() != c.state.subject.lowercased() {
+                return .fail("\(typed) is not the user's email: type \(c.state.subject) exactly")
+            }
+        }
+        return .pass("Matches \(c.state.subject)")
+    }
+
+    /// "Lost phone" is not a reason. The reason must let an auditor find the verification:
+    /// its method, its date and its reference.
+    static let reasonNamesVerification = Check(name: "reasonNamesVerification", label: "Reason names the verification") { c in
+        guard let v = c.state.verification else { return .fail("No verification to name: verify identity first") }
+        let reason = (c.reason ?? "").lowercased()
+        var missing: [String] = []
+        if !reason.contains(v.term.lowercased()) { missing.append("the method (\(v.term))") }
+        let day = CalendarDay(v.at, in: c.timeZone).description
+        if !reason.contains(day) { missing.append("the date (\(day))") }
+        if let reference = v.reference, !reason.contains(reference.lowercased()) { missing.append("the reference (\(reference))") }
+        if reason.count < c.settings.minimumReasonLength { missing.append("at least \(c.settings.minimumReasonLength) characters") }
+        return missing.isEmpty ? .pass("Names \(v.term), \(day)\(v.reference.map { ", \($0)" } ?? "")")
+            : .fail("The reason must name " + missing.joined(separator: ", "))
+    }
+
+    static let reasonGiven = Check(name: "reasonGiven", label: "Reason given") { c in
+        let minimum = c.settings.minimumReasonLength
+        guard let reason = c.reason, reason.count >= minimum else {
+            return .fail("Give a reason of at least \(minimum) characters")
+        }
+        return .pass("\(reason.count) characters")
+    }
+
+    /// A tenant admin's account is the prize: resetting it takes a second person, a senior admin
+    /// who is neither the operator nor whoever asked for the approval.
+    static let privilegedResetApproved = Check(name: "privilegedResetApproved", label: "Second approval for a privileged account") { c in
+        guard c.facts.user.privileged else { return .notApplicable }
+        guard let approval = c.state.approval else {
+            return .fail("Privileged account (tenant admin): a senior admin other than you must approve; request approval")
+        }
+        switch approval.state {
+        case .requested:
+            return .fail("Approval requested by \(approval.requestedBy); waiting for a senior admin")
+        case .denied:
+            return .fail("Approval denied by \(approval.decidedBy ?? "?"): \(approval.reason ?? "")")
+        case .granted:
+            let approver = approval.decidedBy ?? ""
+            if approver == c.actor.login { return .fail("You approved this reset yourself: a second person must act or approve") }
+            return .pass("Approved by \(approver)")
+        }
+    }
+
+    /// Admin-generated codes travel over the channel the user was verified on, and only a live
+    /// channel (video, call-back) can carry them.
+    static let deliveryOverVerificationChannel = Check(name: "deliveryOverVerificationChannel", label: "Delivered over the verification channel") { c in
+        guard let v = c.state.verification else { return .fail("No verification recorded") }
+        guard v.method == "video" || v.method == "callback" else {
+            return .fail("Verified by \(v.term): codes can only be read to the user over a live video call or a call-back; verify that way first")
+        }
+        guard let channel = c.values["delivery_channel"] else { return .fail("Choose the delivery channel") }
+        return channel == v.method ? .pass("Over the \(v.term) used to verify")
+            : .fail("Deliver over the channel used to verify (\(v.term)), not another")
+    }
+
+    /// The wait ends with a factor enrolled after the reset, not one left over from before it.
+    static let enrolledAfterReset = Check(name: "enrolledAfterReset", label: "New factor enrolled after the reset") { c in
+        guard let since = c.state.lastActionCompletedAt else { return .fail("No admin action has completed yet") }
+        guard let factor = c.facts.factors.filter({ $0.enrolledAt > since }).max(by: { $0.enrolledAt < $1.enrolledAt }) else {
+            return .fail("No factor enrolled since the reset at \(CalendarDay(since, in: c.timeZone))")
+        }
+        return .pass("\(factor.kind) \"\(factor.label)\" enrolled")
+    }
+}

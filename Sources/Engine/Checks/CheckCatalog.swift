@@ -1,0 +1,11 @@
+/// Every gate a runbook can name. The runbook checker rejects names not listed here, so a
+/// misspelt gate fails `runbook check` instead of silently never running.
+public enum CheckCatalog {
+    public static let all: [String: Check] = Dictionary(uniqueKeysWithValues: (
+        VerificationChecks.all + SignalChecks.all + ActionChecks.all + FollowUpChecks.all
+    ).map { ($0.name, $0) })
+
+    public static var names: Set<String> { Set(all.keys) }
+
+    public static func check(named name: String) -> Check? { all[name] }
+}

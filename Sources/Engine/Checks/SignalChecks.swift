@@ -1,0 +1,35 @@
+import Foundation
+import Runbook
+
+/// Gates that stop a case on a refusal signal (procedure, "When to refuse").
+enum SignalChecks {
+    static let all: [Check] = [noRefusalSignals, noUnusualActivity, subjectNotSuspended]
+
+    /// A signal the operator raised (pressure, cannot verify, gut says no) blocks every step
+    /// until a senior admin reopens the case.
+    static let noRefusalSignals = Check(name: "noRefusalSignals", label: "No refusal signal raised") { c in
+        guard let signal = c.state.signals.last else { return .pass("None raised") }
+        let label = c.runbook.signal(signal.signal)?.label ?? signal.signal
+        return .fail("\(label) (raised by \(signal.by)): refuse and escalate")
+    }
+
+    /// Several failed sign-ins from unfamiliar addresses: the platform says so, and the
+    /// operator cannot wave it away.
+    static let noUnusualActivity = Check(name: "noUnusualSignInActivity", label: "No unusual sign-in activity") { c in
+        let rule = c.settings.unusualActivity
+        let activity = UnusualActivity(signIns: c.facts.signIns, rule: rule, now: c.now,
+                                       acknowledgedThrough: c.state.activityAcknowledgedThrough)
+        guard activity.isUnusual else {
+            return .pass("\(activity.failures.count) failed sign-in(s) from new addresses in \(rule.windowHours) h")
+        }
+        let addresses = activity.unfamiliarAddresses.prefix(3).joined(separator: ", ")
+        return .fail("\(activity.failures.count) failed sign-ins in the last \(rule.windowHours) h from addresses not seen for this user in \(rule.lookbackDays) days (\(addresses)): refuse and escalate")
+    }
+
+    /// A suspended account is an incident in progress; only a case linked from that incident may act on it.
+    static let subjectNotSuspended = Check(name: "subjectNotSuspended", label: "Account not suspended") { c in
+        guard c.facts.user.suspended else { return .pass("Account active") }
+        if c.state.linkedFromIncident { return .pass("Suspended by incident case \(c.state.linkedFrom ?? "?"); this is its linked case") }
+        return .fail("The account is suspended: this is a security incident, not a recovery. Refuse and escalate")
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Runbook
+
+/// Gates of out-of-band identity verification (procedure, step 1).
+enum VerificationChecks {
+    static let all: [Check] = [methodAcceptable, callbackOnFileBeforeToday, callbackNotCallerSupplied,
+                               ticketNotOpenedBySubject, federatedLinkOnFile, verificationFresh]
+
+    /// Email match, knowledge questions, an emailed code or a chat message are not verification.
+    static let methodAcceptable = Check(name: "verificationMethodAcceptable", label: "Acceptable verification method") { c in
+        guard let method = c.values["method"], let option = c.step.field("method")?.option(method) else { return .notApplicable }
+        return option.acceptable ? .pass("\(option.label)") : .fail("Not acceptable: \(option.refusal ?? option.label)")
+    }
+
+    /// The call-back number must have been on the account before today: a number added today
+    /// may have been added by the attacker who is on the line.
+    static let callbackOnFileBeforeToday = Check(name: "callbackNumberOnFileBeforeToday", label: "Call-back number on file before today") { c in
+        guard c.values["method"] == "callback" else { return .notApplicable }
+        guard let called = c.values["callback_number"] else { return .fail("Enter the number you called back") }
+        let startOfToday = CalendarDay.startOfDay(c.now, in: c.timeZone)
+        let matches = c.facts.phoneNumbers.filter { PhoneNumber.same($0.number, called) }
+        guard let earliest = matches.min(by: { $0.addedAt < $1.addedAt }) else {
+            return .fail("\(called) is not on the account: call back only a number that was on file before today")
+        }
+        let added = CalendarDay(earliest.addedAt, in: c.timeZone)
+        guard earliest.addedAt < startOfToday else {
+            return .fail("\(called) was added to the account today (\(added)): it could be the attacker's; call a number on file before today")
+        }
+        return .pass("\(called) on file since \(added)")
+    }
+
+    /// Never call back the number the caller just supplied, even if it happens to be on file.
+    static let callbackNotCallerSupplied = Check(name: "callbackNumberNotCallerSupplied", label: "Not the number the caller gave") { c in
+        guard c.values["method"] == "callback", let called = c.values["callback_number"] else { return .notApplicable }
+        guard let given = c.values["caller_number"] else { return .pass("The caller gave no number") }
+        return PhoneNumber.same(given, called)
+            ? .fail("You called the number the caller just gave you; call a number that was on the account before today")
+            : .pass("Called a different number from the one the caller gave")
+    }
+
+    /// A vouching ticket opened by the subject is the subject vouching for themself.
+    static let ticketNotOpenedBySubject = Check(name: "ticketNotOpenedBySubject", label: "Ticket opened by someone else") { c in
+        guard c.values["method"] == "ticket" else { return .notApplicable }
+        guard let opener = c.values["ticket_opened_by"] else { return .fail("Enter who opened the vouching ticket") }
+        if opener.lowercased() == c.state.subject.lowercased() {
+            return .fail("The ticket was opened by \(opener), the user themself: a manager or HR must vouch")
+        }
+        if opener.lowercased() == c.actor.login.lowercased() || opener.lowercased().hasPrefix(c.actor.login.lowercased() + "@") {
+            return .fail("The ticket was opened by you: a manager or HR must vouch")
+        }
+        return .pass("Opened by \(opener)")
+    }
+
+    /// Federated self-service needs a federated identity actually linked to the account.
+    static let federatedLinkOnFile = Check(name: "federatedLinkOnFile", label: "Federated identity linked") { c in
+        guard c.verificationMethod == "federated" else { return .notApplicable }
+        guard let link = c.facts.federatedLinks.first else {
+            return .fail("No federated identity (Google / SAML) is linked to this account")
+        }
+        return .pass("Linked to \(link.provider)")
+    }
+
+    /// An admin action needs a verification no older than the runbook allows.
+    static let verificationFresh = Check(name: "verificationFresh", label: "Verification still valid") { c in
+        guard let v = c.state.verification else { return .fail("Identity has not been verified in this case") }
+        let limit = c.settings.verificationValidityMinutes
+        let age = c.now.timeIntervalSince(v.at)
+        let minutes = Int(age / 60)
+        guard age <= Double(limit) * 60 else {
+            return .fail("Verified by \(v.term) \(minutes) min ago; it is valid for \(limit) min: verify again")
+        }
+        return .pass("Verified by \(v.term) \(minutes) min ago (valid \(limit) min)")
+    }
+}

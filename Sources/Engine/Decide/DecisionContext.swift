@@ -1,0 +1,28 @@
+import Foundation
+import Runbook
+
+/// The world as the edges hand it to the Engine for one decision: the runbook the case runs
+/// on, who is acting, the platform's facts, the time and the operator's time zone (for
+/// "before today"), and any identifier the decision may need. The Engine takes nothing else.
+public struct DecisionContext: Sendable {
+    public var runbook: Runbook
+    public var actor: Actor
+    public var facts: PlatformFacts
+    public var now: Date
+    public var timeZone: TimeZone
+    /// An unused case id, for a step that opens a linked case.
+    public var newCaseID: String?
+    /// Training attempts run on a training tenant; only there may trainees act.
+    public var training: Bool
+
+    public init(runbook: Runbook, actor: Actor, facts: PlatformFacts, now: Date, timeZone: TimeZone,
+                newCaseID: String? = nil, training: Bool = false) {
+        self.runbook = runbook
+        self.actor = actor
+        self.facts = facts
+        self.now = now
+        self.timeZone = timeZone
+        self.newCaseID = newCaseID
+        self.training = training
+    }
+}

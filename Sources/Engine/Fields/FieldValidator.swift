@@ -1,0 +1,83 @@
+import Foundation
+import Runbook
+
+/// Validates and normalises what an operator typed into a field, by the field's type.
+/// Values are stored normalised (phone numbers as `+digits`, emails lower-cased, yes/no as
+/// `yes`/`no`) so that gates compare like with like.
+public enum FieldValidator {
+    /// The longest a free-text value may be unless the runbook says otherwise.
+    public static let defaultMaximumLength = 2000
+
+    public static func normalise(_ raw: String, for field: Field) -> Result<String, FieldProblem> {
+        let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if value.isEmpty { return .failure(.missing) }
+        if let bad = value.unicodeScalars.first(where: { isForbiddenControl($0, allowNewlines: field.kind == .text) }) {
+            return .failure(.invalid("contains the control character U+\(String(format: "%04X", bad.value)); type plain text"))
+        }
+        let limit = field.maxLength ?? defaultMaximumLength
+        if value.count > limit { return .failure(.invalid("is \(value.count) characters long; at most \(limit) are allowed")) }
+
+        switch field.kind {
+        case .text:
+            return .success(value)
+        case .choice:
+            guard field.option(value) != nil else {
+                return .failure(.invalid("must be one of: \(field.options.map(\.value).joined(separator: ", "))"))
+            }
+            return .success(value)
+        case .yesno:
+            switch value.lowercased() {
+            case "yes", "y", "true": return .success("yes")
+            case "no", "n", "false": return .success("no")
+            default: return .failure(.invalid("must be yes or no"))
+            }
+        case .date:
+            return CalendarDay(parsing: value).map { .success($0.description) }
+                ?? .failure(.invalid("must be a date written YYYY-MM-DD, e.g. 2026-05-17"))
+        case .phone:
+            return PhoneNumber.normalise(value).map { .success($0) }
+                ?? .failure(.invalid("must be a phone number of 7 to 15 digits, optionally starting with +"))
+        case .ticket:
+            return isTicketReference(value) ? .success(value)
+                : .failure(.invalid("must be a ticket reference such as #1234 or SUP-1234"))
+        case .email:
+            let lowered = value.lowercased()
+            return isEmail(lowered) ? .success(lowered) : .failure(.invalid("must be an email address"))
+        }
+    }
+
+    /// C0 and C1 controls (and DEL) never belong in a field: they are how escape sequences
+    /// reach a terminal. Newlines and tabs are allowed in free text only.
+    static func isForbiddenControl(_ scalar: Unicode.Scalar, allowNewlines: Bool) -> Bool {
+        if allowNewlines && (scalar == "\n" || scalar == "\t") { return false }
+        return scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+            || scalar.properties.generalCategory == .format && scalar.value != 0x200D
+    }
+
+    static func isTicketReference(_ s: String) -> Bool {
+        let scalars = Array(s.unicodeScalars)
+        if scalars.first == "#" {
+            return (2...13).contains(scalars.count) && scalars.dropFirst().allSatisfy { ("0"..."9").contains($0) }
+        }
+        guard let dash = s.lastIndex(of: "-") else { return false }
+        let prefix = s[..<dash], number = s[s.index(after: dash)...]
+        return (1...16).contains(prefix.count) && (1...12).contains(number.count)
+            && prefix.first!.isASCII && prefix.first!.isLetter
+            && prefix.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+            && number.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    static func isEmail(_ s: String) -> Bool {
+        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64, parts[1].count <= 253 else { return false }
+        let domain = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        return domain.count >= 2 && domain.allSatisfy { !$0.isEmpty }
+            && !s.contains(where: { $0.isWhitespace })
+    }
+}
+
+/// Why a field's value cannot be accepted.
+public enum FieldProblem: Error, Sendable, Equatable {
+    case missing
+    case invalid(String)
+}

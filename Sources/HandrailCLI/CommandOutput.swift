@@ -1,0 +1,27 @@
+import Foundation
+
+/// Where a command writes: the process's stdout and stderr, or buffers in tests.
+public final class CommandOutput: @unchecked Sendable {
+    private let lock = NSLock()
+    private let writeOut: @Sendable (String) -> Void
+    private let writeErr: @Sendable (String) -> Void
+
+    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
+        self.writeOut = out
+        self.writeErr = err
+    }
+
+    /// The process's own standard streams.
+    public static func standard() -> CommandOutput {
+        CommandOutput(out: { FileHandle.standardOutput.write(Data($0.utf8)) },
+                      err: { FileHandle.standardError.write(Data($0.utf8)) })
+    }
+
+    public func print(_ text: String) {
+        lock.withLock { writeOut(text.hasSuffix("\n") ? text : text + "\n") }
+    }
+
+    public func error(_ text: String) {
+        lock.withLock { writeErr(text.hasSuffix("\n") ? text : text + "\n") }
+    }
+}

@@ -1,0 +1,51 @@
+import Engine
+import Foundation
+import Runbook
+
+/// `handrail`'s command line: parses arguments, runs the command, returns its exit code.
+/// Everything is reachable from here so the tests can run commands in-process.
+public enum HandrailCommandLine {
+    public static let version = "0.1.0"
+
+    public static func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+                           executable: URL = URL(fileURLWithPath: CommandLine.arguments.first ?? "handrail"),
+                           output: CommandOutput = .standard()) -> Int32 {
+        var args = ArgumentList(arguments)
+        let runbooksOption = args.takeOption("--runbooks")
+        if args.takeFlag("--help") || args.takeFlag("-h") {
+            output.print(HelpText.main)
+            return ExitCode.ok.rawValue
+        }
+        if args.takeFlag("--version") {
+            output.print("handrail \(version)")
+            return ExitCode.ok.rawValue
+        }
+        guard let command = args.next() else {
+            output.print(HelpText.main)
+            return ExitCode.ok.rawValue
+        }
+        let context = CommandContext(runbooksOption: runbooksOption, environment: environment, executable: executable, output: output)
+        switch command {
+        case "help":
+            output.print(HelpText.main)
+            return ExitCode.ok.rawValue
+        case "runbook":
+            return RunbookCommand.run(&args, context: context).rawValue
+        default:
+            output.error("handrail: unknown command \"\(SafeText.visible(command))\". Run 'handrail --help' for the commands.")
+            return ExitCode.usage.rawValue
+        }
+    }
+}
+
+/// What every command is handed: options common to all, the environment, and the output.
+struct CommandContext {
+    var runbooksOption: String?
+    var environment: [String: String]
+    var executable: URL
+    var output: CommandOutput
+
+    func runbookLibrary() -> RunbookLibrary? {
+        RunbookLibrary.locate(explicit: runbooksOption, environment: environment, executable: executable)
+    }
+}

@@ -1,0 +1,4 @@
+import Foundation
+import HandrailCLI
+
+exit(HandrailCommandLine.run(Array(CommandLine.arguments.dropFirst())))
