@@ -10,22 +10,31 @@ let package = Package(
         .executable(name: "handrail", targets: ["handrail"]),
     ],
     targets: [
-        // System libraries (Debian: libsqlite3-dev, libncurses-dev).
-        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3"),
-        .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW", pkgConfig: "ncursesw"),
+        // System libraries (Debian: libsqlite3-dev, libncurses-dev). No pkgConfig: the flags it
+        // reports (-D_XOPEN_SOURCE…) are ones SwiftPM prohibits and warns about; the shims
+        // define what is needed instead.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW", providers: [.apt(["libncurses-dev"])]),
 
         // The runbook language: JSON5 with source locations, the model, the checker.
         .target(name: "Runbook"),
         // The pure gate engine: case state as a fold over events, decide(command) -> events | refusal.
         .target(name: "Engine", dependencies: ["Runbook"]),
+        // Where facts come from and actions happen: IdentityPlatform, ManualConsole (LocalDirectory later).
+        .target(name: "Platform", dependencies: ["Runbook", "Engine"]),
+        // The only place SQL lives: event log with hash chain, projections, leases, roster, audit.
+        .target(name: "Store", dependencies: ["CSQLite", "Runbook", "Engine"]),
+        // The edge that runs a command: read under the write lock, decide, commit, then carry out effects.
+        .target(name: "Casework", dependencies: ["Runbook", "Engine", "Platform", "Store"]),
         // Command-line surface: argument parsing, rendering, exit codes.
-        .target(name: "HandrailCLI", dependencies: ["Runbook", "Engine"]),
+        .target(name: "HandrailCLI", dependencies: ["Runbook", "Engine", "Platform", "Store", "Casework"]),
         .executableTarget(name: "handrail", dependencies: ["HandrailCLI"]),
 
         .testTarget(name: "RunbookTests", dependencies: ["Runbook", "Engine"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EngineTests", dependencies: ["Runbook", "Engine"]),
         .testTarget(name: "HandrailCLITests", dependencies: ["HandrailCLI", "Runbook", "Engine"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Engine", "Runbook", "CSQLite"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CSQLite", "CNCursesW"]),
     ],
     swiftLanguageModes: [.v6]

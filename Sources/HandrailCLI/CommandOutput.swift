@@ -21,6 +21,11 @@ public final class CommandOutput: @unchecked Sendable {
         lock.withLock { writeOut(text.hasSuffix("\n") ? text : text + "\n") }
     }
 
+    /// Writes `text` exactly as given: for streamed exports.
+    public func raw(_ text: String) {
+        lock.withLock { writeOut(text) }
+    }
+
     public func error(_ text: String) {
         lock.withLock { writeErr(text.hasSuffix("\n") ? text : text + "\n") }
     }

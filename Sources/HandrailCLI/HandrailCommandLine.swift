@@ -31,6 +31,12 @@ public enum HandrailCommandLine {
             return ExitCode.ok.rawValue
         case "runbook":
             return RunbookCommand.run(&args, context: context).rawValue
+        case "case":
+            return CaseCommandLine.run(&args, context: context).rawValue
+        case "audit":
+            return AuditCommandLine.run(&args, context: context).rawValue
+        case "operator":
+            return OperatorCommandLine.run(&args, context: context).rawValue
         default:
             output.error("handrail: unknown command \"\(SafeText.visible(command))\". Run 'handrail --help' for the commands.")
             return ExitCode.usage.rawValue

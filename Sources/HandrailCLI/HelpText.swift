@@ -5,15 +5,34 @@ enum HelpText {
     handing the account to a social engineer.
 
     Usage:
-      handrail runbook list                 the runbooks available
-      handrail runbook show ID              a runbook as a person reads it: steps, fields, gates, where each leads
-      handrail runbook check FILE...        validate runbook files; every problem with line:column and JSON path
+      handrail case open --subject EMAIL [--runbook ID]     open a case; prints its id
+      handrail case show ID                                  the case: steps, gates, facts, actions, history
+      handrail case do ID ACTION [field=value…] [--reason T] [--confirm EMAIL] [--attest T]
+      handrail case facts ID KEY=VALUE…                      type facts read from the admin console
+      handrail case attest ID TEXT | --failed TEXT           say you did (or could not do) the pending action
+      handrail case list [--status S] [--subject EMAIL]      the queue
+      handrail case note ID TEXT                             add a note to the case and the audit log
+      handrail case release ID                               stop holding the case
+      handrail audit [--event T]… [--actor A] [--subject S] [--case ID] [--since D] [--until D]
+                     [--format table|csv|json]               the audit log, filtered
+      handrail audit verify [--expect-head HASH]             check the hash chain end to end
+      handrail operator add LOGIN --role agent|senior|auditor|trainee
+      handrail operator list
+      handrail runbook list | show ID | check FILE…
 
-    Options:
-      --runbooks DIR    the runbook folder (default: $HANDRAIL_RUNBOOKS, else the Runbooks
-                        folder of the installation or source tree, else ./Runbooks)
+    Options (any command):
+      --db PATH         the database (default: $HANDRAIL_DB, else $XDG_DATA_HOME/handrail/handrail.db,
+                        else ~/.local/share/handrail/handrail.db; created 0600 on first use)
+      --platform NAME   where facts come from and actions happen: manual (default: $HANDRAIL_PLATFORM)
+      --runbooks DIR    the runbook folder (default: $HANDRAIL_RUNBOOKS, else the Runbooks folder of
+                        the installation or source tree, else ./Runbooks)
+      --json            machine-readable output (case, audit)
       --help, -h        this help
       --version         the version
+
+    The acting operator is your login name (the terminal session's, then $SUDO_USER, then your
+    user id's; $HANDRAIL_LOGIN overrides it for automation). The first operator of a new
+    database becomes its senior admin.
 
     Exit codes:
     \(exitCodes)
@@ -27,6 +46,56 @@ enum HelpText {
 
     'check' prints one line per problem as FILE:LINE:COLUMN: JSONPATH: MESSAGE and exits 3
     when any file has problems, 0 when all are valid.
+    """
+
+    static let cases = """
+    Usage:
+      handrail case open --subject EMAIL [--runbook ID]
+      handrail case show ID [--json]
+      handrail case do ID STEP [field=value…] [--reason TEXT] [--confirm EMAIL] [--attest TEXT]
+      handrail case do ID refuse|signal SIGNAL --reason TEXT
+      handrail case do ID pause|restart-verification|request-approval|approve|deny|uphold|reopen|incident --reason TEXT
+      handrail case do ID resume | observe-enrolment
+      handrail case facts ID KEY=VALUE…
+      handrail case attest ID TEXT | --failed TEXT
+      handrail case list [--status STATUS|overdue] [--subject EMAIL] [--json]
+      handrail case note ID TEXT
+      handrail case release ID
+
+    STEP is the current step's id (see 'case show'). --reason fills the step's reason field (a
+    pre-filled draft is used when omitted); --confirm types the user's email for dangerous steps;
+    --attest says you carried out the action in the admin console.
+
+    """ + facts
+
+    static let facts = """
+    Facts (ManualConsole: read each from the named admin-console screen):
+      name="Display Name"                       User detail → Profile
+      codes=N                                   User detail → MFA tab → Backup codes
+      phone=NUMBER@YYYY-MM-DD                    User detail → Profile → Phone numbers (repeat)
+      privileged=yes|no                         User detail → Roles
+      suspended=yes|no                          User detail → Status
+      federated=PROVIDER@YYYY-MM-DD | none       User detail → Linked identities (repeat)
+      signins=ok|failed:ADDRESS@YYYY-MM-DDTHH:MM | none    User detail → Sign-in log (repeat)
+      factor=KIND:LABEL@YYYY-MM-DDTHH:MM | none  User detail → MFA tab → Factors (repeat)
+    Times are UTC.
+    """
+
+    static let audit = """
+    Usage:
+      handrail audit [--event TYPE]… [--actor LOGIN] [--subject EMAIL] [--case ID]
+                     [--since DATE] [--until DATE] [--format table|csv|json]
+      handrail audit verify [--expect-head HASH] [--json]
+
+    DATE is YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC; --since is inclusive, --until exclusive.
+    CSV cells that a spreadsheet would read as a formula are prefixed with an apostrophe.
+    'verify' exits 3 and names the first bad sequence number when the chain is broken.
+    """
+
+    static let operators = """
+    Usage:
+      handrail operator add LOGIN --role agent|senior|auditor|trainee   (senior admins only)
+      handrail operator list
     """
 
     static var exitCodes: String {

@@ -75,10 +75,18 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
-    static func format(_ n: Double) -> String {
+    /// A number the canonical way: integers without a fraction.
+    public static func format(_ n: Double) -> String {
         if n.isNaN || n.isInfinite { return "null" }
         if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
         return String(n)
+    }
+
+    /// `s` as a JSON string literal, escaped the canonical way.
+    public static func quoted(_ s: String) -> String {
+        var out = ""
+        writeString(s, into: &out)
+        return out
     }
 
     static func writeString(_ s: String, into out: inout String) {

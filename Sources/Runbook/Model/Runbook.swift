@@ -55,3 +55,17 @@ public struct Runbook: Sendable, Equatable {
         return seen.compactMap(step) + steps.filter { !seen.contains($0.id) }
     }
 }
+
+extension Runbook {
+    /// Every step reachable from `id` by transitions, `id` included.
+    public func stepsReachable(from id: String?) -> Set<String> {
+        guard let id else { return [] }
+        var reached: Set<String> = []
+        var frontier = [id]
+        while let next = frontier.popLast() {
+            guard reached.insert(next).inserted, let step = step(next) else { continue }
+            frontier += step.transitions.map(\.to)
+        }
+        return reached
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Event times as stored: UTC, ISO 8601, millisecond precision ("2026-05-17T10:00:00.000Z").
+/// Fixed width, so text order is time order and `--since`/`--until` filters use the index.
+public enum EventTime {
+    public static func format(_ date: Date) -> String {
+        let millisecondsSinceEpoch = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        let seconds = Int64((millisecondsSinceEpoch / 1000).rounded(.down))
+        let millis = Int(millisecondsSinceEpoch - Double(seconds) * 1000)
+        var t = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+    }
+
+    public static func parse(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 24, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58,
+              bytes[19] == 46, bytes[23] == 90 else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var n = 0
+            for i in range {
+                guard (48...57).contains(bytes[i]) else { return nil }
+                n = n * 10 + Int(bytes[i] - 48)
+            }
+            return n
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+              let minute = number(14..<16), let second = number(17..<19), let millis = number(20..<23) else { return nil }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        let seconds = timegm(&parts)
+        return Date(timeIntervalSince1970: Double(seconds) + Double(millis) / 1000)
+    }
+
+    /// Dates as people type them: `YYYY-MM-DDTHH:MM`, `YYYY-MM-DDTHH:MM:SS`, optionally with
+    /// milliseconds and a trailing `Z`; always UTC.
+    public static func parseLenient(_ text: String) -> Date? {
+        var t = text.hasSuffix("Z") ? String(text.dropLast()) : text
+        if t.count == 16 { t += ":00" }
+        if t.count == 19 { t += ".000" }
+        return parse(t + "Z")
+    }
+
+    /// `date` truncated to what is stored, so a state computed in memory equals one replayed from disk.
+    public static func truncated(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+}

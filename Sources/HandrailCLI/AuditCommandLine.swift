@@ -1,0 +1,190 @@
+import Engine
+import Foundation
+import Runbook
+import Store
+
+/// `handrail audit [filters] [--format table|csv|json]` and `handrail audit verify`.
+/// Output is streamed row by row: exporting ten million events uses as little memory as ten.
+enum AuditCommandLine {
+    static func run(_ args: inout ArgumentList, context: CommandContext) -> ExitCode {
+        let out = context.output
+        let options = GlobalOptions.take(from: &args)
+        var filter = AuditFilter()
+        var format = options.json ? "json" : "table"
+        var expectedHead: String?
+        var verify = false
+        do {
+            while let event = args.takeOption("--event") { filter.eventTypes.append(event) }
+            filter.actor = args.takeOption("--actor")
+            filter.subject = args.takeOption("--subject")?.lowercased()
+            filter.caseID = args.takeOption("--case")
+            if let since = args.takeOption("--since") { filter.since = try date(since, "--since") }
+            if let until = args.takeOption("--until") { filter.until = try date(until, "--until") }
+            if let f = args.takeOption("--format") {
+                guard ["table", "csv", "json"].contains(f) else { throw UsageError("--format is table, csv or json") }
+                format = f
+            }
+            expectedHead = args.takeOption("--expect-head")
+            if let word = args.next() {
+                guard word == "verify" else { throw UsageError("unexpected \"\(SafeText.visible(word))\"; did you mean handrail audit verify?") }
+                verify = true
+            }
+            if let unknown = args.unknownOption ?? args.next() { throw UsageError("unexpected \(SafeText.visible(unknown))") }
+        } catch let error as UsageError {
+            out.error("handrail audit: \(error.message)\n\n" + HelpText.audit)
+            return .usage
+        } catch {
+            return .internalError
+        }
+        let env: HandrailEnvironment
+        do { env = try HandrailEnvironment.resolve(options: options, context: context) } catch {
+            guard case .failed(let code, let message) = error else { return .internalError }
+            out.error(message)
+            return code
+        }
+        guard env.role != nil else {
+            out.error("handrail audit: \(SafeText.visible(env.login)) is not on this database's roster; ask a senior admin to add you (handrail operator add \(SafeText.visible(env.login)) --role auditor)")
+            return .notPermitted
+        }
+        do {
+            return verify ? try runVerify(env: env, expectedHead: expectedHead, json: format == "json", context: context)
+                          : try export(env: env, filter: filter, format: format, context: context)
+        } catch let error as StoreError {
+            out.error("handrail: \(SafeText.visible(error.description))")
+            return StoreErrorMapping.exitCode(error)
+        } catch {
+            out.error("handrail: \(SafeText.visible(String(describing: error)))")
+            return .internalError
+        }
+    }
+
+    static func date(_ text: String, _ option: String) throws -> Date {
+        if CalendarDay(parsing: text) != nil, let d = EventTime.parseLenient(text + "T00:00") { return d }
+        if let d = EventTime.parseLenient(text) { return d }
+        throw UsageError("\(option) takes a date, YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC); \"\(SafeText.visible(text))\" is neither")
+    }
+
+    static func export(env: HandrailEnvironment, filter: AuditFilter, format: String, context: CommandContext) throws -> ExitCode {
+        let writer = StreamWriter(output: context.output)
+        switch format {
+        case "csv":
+            writer.write(CSV.row(AuditRow.columnNames))
+            try env.store.auditRows(filter) { row in
+                writer.write(CSV.row([String(row.seq), row.time, row.actor, row.caseID, row.subject, row.type, row.reason ?? "", row.payload, row.hash]))
+            }
+        case "json":
+            writer.write("[")
+            var first = true
+            try env.store.auditRows(filter) { row in
+                let object: JSONValue = .object([
+                    "seq": .number(Double(row.seq)), "time": .string(row.time), "actor": .string(row.actor), "case": .string(row.caseID),
+                    "subject": .string(row.subject), "event": .string(row.type), "reason": row.reason.map(JSONValue.string) ?? .null,
+                    "payload": (try? JSON5Parser.parse(row.payload))?.plain ?? .string(row.payload), "hash": .string(row.hash),
+                ])
+                writer.write((first ? "\n" : ",\n") + object.canonicalText)
+                first = false
+            }
+            writer.write("\n]\n")
+        default:
+            var count = 0
+            try env.store.auditRows(filter) { row in
+                var line = "#\(row.seq) \(row.time) \(SafeText.visible(row.actor)) \(SafeText.visible(row.caseID)) \(SafeText.visible(row.subject)) \(SafeText.visible(row.type))"
+                if let reason = row.reason { line += ": " + SafeText.visible(reason) }
+                writer.write(line + "\n")
+                count += 1
+            }
+            writer.write("\(count) event\(count == 1 ? "" : "s")\n")
+        }
+        writer.flush()
+        return .ok
+    }
+
+    static func runVerify(env: HandrailEnvironment, expectedHead: String?, json: Bool, context: CommandContext) throws -> ExitCode {
+        let out = context.output
+        let total = try env.store.eventCount()
+        let progress = ProgressLine(total: total, enabled: !json && total >= 200_000 && isatty(STDERR_FILENO) == 1)
+        let started = Date()
+        let report = try ChainVerifier(store: env.store).verify(progressInterval: 100_000) { progress.update($0) }
+        progress.finish()
+        let seconds = Date().timeIntervalSince(started)
+        let head = report.head.hash.hexString
+        var problem = report.problem.map(\.description)
+        if problem == nil, let expectedHead, expectedHead.lowercased() != head {
+            problem = "the chain head is \(head), not the expected \(SafeText.visible(expectedHead)): the log was replaced or rewritten since that head was recorded"
+        }
+        if json {
+            var object: [String: JSONValue] = ["ok": .bool(problem == nil), "events": .number(Double(report.eventsChecked)),
+                                               "headSeq": .number(Double(report.head.seq)), "headHash": .string(head)]
+            if let bad = report.problem { object["firstBadSeq"] = .number(Double(bad.seq)) }
+            if let problem { object["problem"] = .string(problem) }
+            out.print(JSONValue.object(object).canonicalText)
+        } else if let problem {
+            out.error("audit verify: FAILED: \(problem)")
+        } else {
+            let rate = seconds > 0 ? Double(report.bytesHashed) / seconds / 1_000_000 : 0
+            out.print("audit verify: ok: \(report.eventsChecked) events, chain intact; head #\(report.head.seq) \(head)")
+            out.print(String(format: "(%.2f s, %.0f MB/s of event data)", seconds, rate))
+        }
+        return problem == nil ? .ok : .refused
+    }
+}
+
+/// CSV that is safe to open in a spreadsheet: RFC 4180 quoting, and cells that a spreadsheet
+/// would take for a formula (starting with =, +, -, @, tab or CR) prefixed with an apostrophe
+/// (OWASP "CSV injection").
+enum CSV {
+    static func row(_ cells: [String]) -> String {
+        cells.map(cell).joined(separator: ",") + "\r\n"
+    }
+
+    static func cell(_ value: String) -> String {
+        var v = value
+        if let first = v.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { v = "'" + v }
+        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || v != value {
+            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return v
+    }
+}
+
+/// Buffers output into large writes: one write per row would dominate an export's time.
+final class StreamWriter {
+    private let output: CommandOutput
+    private var buffer = ""
+
+    init(output: CommandOutput) {
+        self.output = output
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    func write(_ text: String) {
+        buffer += text
+        if buffer.utf8.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        output.raw(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// "verifying 1,200,000 / 10,000,000 (12%)" on stderr, rewritten in place.
+final class ProgressLine {
+    let total: Int64
+    let enabled: Bool
+
+    init(total: Int64, enabled: Bool) {
+        self.total = total
+        self.enabled = enabled
+    }
+
+    func update(_ done: Int64) {
+        guard enabled, total > 0 else { return }
+        FileHandle.standardError.write(Data("\rverifying \(done) / \(total) events (\(done * 100 / total)%)".utf8))
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}

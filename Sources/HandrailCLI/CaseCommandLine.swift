@@ -1,0 +1,66 @@
+import Casework
+import Engine
+import Foundation
+import Platform
+import Runbook
+import Store
+
+/// `handrail case open|show|do|facts|attest|list|note|release`: every action the wizard offers,
+/// scriptable. Each prints what happened; `--json` prints it for machines.
+enum CaseCommandLine {
+    static func run(_ args: inout ArgumentList, context: CommandContext) -> ExitCode {
+        let out = context.output
+        let options = GlobalOptions.take(from: &args)
+        guard let sub = args.next() else {
+            out.error("handrail case: say open, show, do, facts, attest, list, note or release\n\n" + HelpText.cases)
+            return .usage
+        }
+        if sub == "help" {
+            out.print(HelpText.cases)
+            return .ok
+        }
+        let env: HandrailEnvironment
+        do { env = try HandrailEnvironment.resolve(options: options, context: context) } catch {
+            guard case .failed(let code, let message) = error else { return .internalError }
+            out.error(message)
+            return code
+        }
+        let runner = CaseRunner(env: env, json: options.json)
+        do {
+            switch sub {
+            case "open": return try runner.open(&args)
+            case "show": return try runner.show(&args)
+            case "do": return try runner.act(&args)
+            case "facts": return try runner.facts(&args)
+            case "attest": return try runner.attest(&args)
+            case "list": return try runner.list(&args)
+            case "note": return try runner.note(&args)
+            case "release": return try runner.release(&args)
+            default:
+                out.error("handrail case: unknown subcommand \"\(SafeText.visible(sub))\"\n\n" + HelpText.cases)
+                return .usage
+            }
+        } catch let error as HandrailEnvironment.SetupError {
+            guard case .failed(let code, let message) = error else { return .internalError }
+            out.error(message)
+            return code
+        } catch let error as UsageError {
+            out.error("handrail case \(sub): \(error.message)")
+            return .usage
+        } catch let error as StoreError {
+            out.error("handrail: \(SafeText.visible(error.description))")
+            return StoreErrorMapping.exitCode(error)
+        } catch let error as CaseServiceError {
+            out.error("handrail: \(SafeText.visible(error.description))")
+            return .internalError
+        } catch {
+            out.error("handrail: internal error: \(SafeText.visible(String(describing: error))); nothing half-done was recorded")
+            return .internalError
+        }
+    }
+}
+
+struct UsageError: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}

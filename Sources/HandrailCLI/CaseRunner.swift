@@ -1,0 +1,237 @@
+import Casework
+import Engine
+import Foundation
+import Platform
+import Runbook
+import Store
+
+/// Runs one `case` subcommand against a resolved environment.
+struct CaseRunner {
+    let env: HandrailEnvironment
+    let json: Bool
+    var out: CommandOutput { env.output }
+
+    var service: CaseService {
+        let library = env.library
+        return CaseService(store: env.store, platform: env.platform,
+                           runbooks: { id in try? library.runbook(id: id).get() }, timeZone: env.timeZone)
+    }
+
+    // MARK: open
+
+    func open(_ args: inout ArgumentList) throws -> ExitCode {
+        let subject = args.takeOption("--subject")
+        let runbookID = args.takeOption("--runbook") ?? "mfa-recovery"
+        try rejectLeftovers(args)
+        guard let subject else { throw UsageError("say whose case: --subject EMAIL") }
+        let actor = try env.requireActor()
+        let outcome = try service.open(subject: subject, runbookID: runbookID, actor: actor)
+        if let refusal = outcome.refusal { return report(refusal) }
+        if json {
+            out.print(JSONValue.object(["id": .string(outcome.caseID), "subject": .string(outcome.stored.first?.event.subject ?? subject),
+                                        "runbook": .string(runbookID)]).canonicalText)
+        } else {
+            out.print(outcome.caseID)
+        }
+        return .ok
+    }
+
+    // MARK: show
+
+    func show(_ args: inout ArgumentList) throws -> ExitCode {
+        guard let id = args.next() else { throw UsageError("which case? handrail case show ID") }
+        try rejectLeftovers(args)
+        let actor = env.role.map { Actor(login: env.login, role: $0) } ?? Actor(login: env.login, role: .auditor)
+        let snapshot = try service.snapshot(id, actor: actor)
+        let view = CaseView(snapshot: snapshot, platform: env.platform, now: env.now)
+        out.print(json ? view.json().canonicalText : view.text())
+        return .ok
+    }
+
+    // MARK: do
+
+    func act(_ args: inout ArgumentList) throws -> ExitCode {
+        let reason = args.takeOption("--reason")
+        let confirm = args.takeOption("--confirm")
+        let attestation = args.takeOption("--attest")
+        guard let id = args.next() else { throw UsageError("which case? handrail case do ID ACTION …") }
+        guard let action = args.next() else { throw UsageError("which action? run handrail case show \(id) for the actions available now") }
+        let actor = try env.requireActor()
+        var positional: [String] = []
+        while let word = args.next() { positional.append(word) }
+        if let unknown = positional.first(where: { $0.hasPrefix("--") }) { throw UsageError("unknown option \(SafeText.visible(unknown))") }
+
+        let snapshot = try service.snapshot(id, actor: actor)
+        let command: CaseCommand
+        func need(_ text: String?, _ what: String) throws -> String {
+            guard let text else { throw UsageError("\(action) needs \(what)") }
+            return text
+        }
+        switch action {
+        case "refuse", "signal":
+            guard let signal = positional.first else {
+                throw UsageError("\(action) needs a signal: \(snapshot.runbook.refusalSignals.map(\.id).joined(separator: ", "))")
+            }
+            let text = try need(reason, "--reason TEXT")
+            command = action == "refuse" ? .refuse(signal: signal, reason: text) : .raiseSignal(signal: signal, reason: text)
+        case "pause": command = .pause(reason: try need(reason, "--reason TEXT"))
+        case "resume": command = .resume
+        case "restart-verification": command = .restartVerification(reason: try need(reason, "--reason TEXT"))
+        case "request-approval": command = .requestApproval(reason: try need(reason, "--reason TEXT"))
+        case "approve": command = .approve(reason: try need(reason, "--reason TEXT"))
+        case "deny": command = .denyApproval(reason: try need(reason, "--reason TEXT"))
+        case "uphold": command = .review(.uphold, reason: try need(reason, "--reason TEXT"))
+        case "reopen": command = .review(.reopen, reason: try need(reason, "--reason TEXT"))
+        case "incident": command = .declareIncident(reason: try need(reason, "--reason TEXT"))
+        case "observe-enrolment": command = .observeEnrolment
+        case "attest", "attest-failed":
+            let text = reason ?? attestation ?? positional.first
+            return try finishAttestation(id, actor: actor, text: try need(text, "what you did, e.g. \"Force MFA reset confirmed in the modal\""),
+                                         failed: action == "attest-failed")
+        default:
+            guard let step = snapshot.runbook.step(action) else {
+                let available = CaseEngine.availableCommands(state: snapshot.state, context: snapshot.context)
+                throw UsageError("unknown action \"\(SafeText.visible(action))\"; available now: \(available.joined(separator: ", "))")
+            }
+            var values = CaseEngine.prefill(step: step, state: snapshot.state, context: snapshot.context)
+            for word in positional {
+                guard let eq = word.firstIndex(of: "=") else { throw UsageError("\"\(SafeText.visible(word))\" is not field=value") }
+                let key = String(word[..<eq])
+                guard step.field(key) != nil else {
+                    throw UsageError("step \(step.id) has no field \"\(SafeText.visible(key))\"; its fields: \(step.fields.map(\.id).joined(separator: ", "))")
+                }
+                values[key] = String(word[word.index(after: eq)...])
+            }
+            if let reason, let field = step.reasonField { values[field] = reason }
+            for field in step.fields where field.confirmsSubject { values[field.id] = confirm ?? "" }
+            command = .submit(step: step.id, values: values)
+        }
+        let outcome = try service.perform(command, on: id, actor: actor, attestation: attestation)
+        return report(outcome, caseID: id, actor: actor)
+    }
+
+    private func finishAttestation(_ id: String, actor: Actor, text: String, failed: Bool) throws -> ExitCode {
+        let outcome = try service.attest(id, actor: actor, attestation: failed ? nil : text, failure: failed ? text : nil)
+        return report(outcome, caseID: id, actor: actor)
+    }
+
+    // MARK: facts, attest, note, release
+
+    func facts(_ args: inout ArgumentList) throws -> ExitCode {
+        guard let id = args.next() else { throw UsageError("which case? handrail case facts ID KEY=VALUE…") }
+        var words: [String] = []
+        while let word = args.next() { words.append(word) }
+        let actor = try env.requireActor()
+        switch ManualConsole.parse(words) {
+        case .failure(let error): throw UsageError(SafeText.visible(error.message) + "\n" + HelpText.facts)
+        case .success(let facts):
+            return report(try service.recordFacts(facts, on: id, actor: actor), caseID: id, actor: actor)
+        }
+    }
+
+    func attest(_ args: inout ArgumentList) throws -> ExitCode {
+        let failed = args.takeOption("--failed")
+        guard let id = args.next() else { throw UsageError("which case? handrail case attest ID TEXT") }
+        let text = failed ?? args.next()
+        guard let text else { throw UsageError("say what you did in the console, e.g. \"Force MFA reset confirmed in the modal\"") }
+        let actor = try env.requireActor()
+        return try finishAttestation(id, actor: actor, text: text, failed: failed != nil)
+    }
+
+    func note(_ args: inout ArgumentList) throws -> ExitCode {
+        guard let id = args.next() else { throw UsageError("which case? handrail case note ID TEXT") }
+        var words: [String] = []
+        while let word = args.next() { words.append(word) }
+        guard !words.isEmpty else { throw UsageError("the note needs text") }
+        let actor = try env.requireActor()
+        return report(try service.perform(.addNote(words.joined(separator: " ")), on: id, actor: actor), caseID: id, actor: actor)
+    }
+
+    func release(_ args: inout ArgumentList) throws -> ExitCode {
+        guard let id = args.next() else { throw UsageError("which case? handrail case release ID") }
+        let actor = try env.requireActor()
+        try service.release(id, actor: actor)
+        if !json { out.print("Released \(SafeText.visible(id)).") }
+        return .ok
+    }
+
+    // MARK: list
+
+    func list(_ args: inout ArgumentList) throws -> ExitCode {
+        let status = args.takeOption("--status")
+        let subject = args.takeOption("--subject")
+        try rejectLeftovers(args)
+        if let status, status != "overdue", CaseStatus(rawValue: status) == nil {
+            throw UsageError("unknown status \"\(SafeText.visible(status))\"; one of: \((CaseStatus.allCases.map(\.rawValue) + ["overdue"]).joined(separator: ", "))")
+        }
+        let now = env.now
+        var records = try env.store.cases(statuses: status == "overdue" ? ["awaiting_enrolment"] : status.map { [$0] }, subject: subject)
+        if status == "overdue" { records = records.filter { ($0.projection.overdueAt.map { $0 < now }) ?? false } }
+        if json {
+            out.print(JSONValue.array(records.map { CaseView.json(record: $0, now: now) }).canonicalText)
+            return .ok
+        }
+        var rows = [["CASE", "STATUS", "STEP", "SUBJECT", "HELD BY", "UPDATED"]]
+        for record in records {
+            let p = record.projection
+            let overdue = (p.overdueAt.map { $0 < now } ?? false) ? " OVERDUE" : ""
+            let holder = record.leaseExpiresAt.map { $0 > now } == true ? record.holder ?? "" : ""
+            rows.append([p.id, p.status + overdue, p.step, p.subject, holder, EventTime.format(p.updatedAt)].map { SafeText.visible($0) })
+        }
+        out.print(records.isEmpty ? "No cases." : TextTable.render(rows))
+        return .ok
+    }
+
+    // MARK: - Reporting
+
+    private func rejectLeftovers(_ args: ArgumentList) throws {
+        if let unknown = args.unknownOption { throw UsageError("unknown option \(SafeText.visible(unknown))") }
+        if !args.isEmpty { throw UsageError("unexpected \(SafeText.visible(args.items.joined(separator: " ")))") }
+    }
+
+    private func report(_ refusal: Refusal) -> ExitCode {
+        out.error("Refused: " + SafeText.visible(refusal.message))
+        for check in refusal.failedChecks {
+            out.error("  ✗ \(SafeText.visible(check.label)): \(SafeText.visible(check.message))")
+        }
+        switch refusal.kind {
+        case .gate: return .refused
+        case .notPermitted: return .notPermitted
+        case .stale: return .conflict
+        case .invalid: return .usage
+        }
+    }
+
+    private func report(_ outcome: CaseOutcome, caseID: String, actor: Actor) -> ExitCode {
+        if json {
+            var object: [String: JSONValue] = [
+                "case": .string(caseID),
+                "recorded": .array(outcome.stored.map { .object(["seq": .number(Double($0.seq)), "type": .string($0.event.type)]) }),
+            ]
+            if let refusal = outcome.refusal {
+                object["refused"] = .object(["message": .string(refusal.message),
+                                             "checks": .array(refusal.failedChecks.map(CaseView.json(check:)))])
+            }
+            if let instructions = outcome.instructions { object["instructions"] = .string(instructions) }
+            if let linked = outcome.linkedCase { object["linkedCase"] = .string(linked) }
+            out.print(JSONValue.object(object).canonicalText)
+        } else {
+            for stored in outcome.stored {
+                out.print("Recorded \(SafeText.visible(stored.event.type)) (#\(stored.seq))")
+            }
+            if let linked = outcome.linkedCase { out.print("Opened linked case \(SafeText.visible(linked)).") }
+            if let instructions = outcome.instructions {
+                out.print("Now: \(instructions)\nThen: handrail case attest \(caseID) \"what you did\"  (or --failed \"what went wrong\")")
+            }
+            if !outcome.shownOnce.isEmpty {
+                out.print("Shown once, never stored — give these to the user over the verification channel now:")
+                for secret in outcome.shownOnce { out.print("  \(secret)") }
+            }
+        }
+        if let refusal = outcome.refusal { return report(refusal) }
+        if !json, let snapshot = try? service.snapshot(caseID, actor: actor) {
+            out.print(CaseView(snapshot: snapshot, platform: env.platform, now: env.now).nextLine())
+        }
+        return .ok
+    }
+}

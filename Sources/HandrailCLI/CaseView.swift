@@ -1,0 +1,199 @@
+import Casework
+import Engine
+import Foundation
+import Platform
+import Runbook
+import Store
+
+/// A case rendered for `case show`: the rail of steps, the current step with its guidance and
+/// console path, the live gate checklist, what can be done now, and the history. Everything from
+/// data passes through `SafeText`.
+struct CaseView {
+    let snapshot: CaseSnapshot
+    let platform: IdentityPlatform
+    let now: Date
+
+    var state: CaseState { snapshot.state }
+    var runbook: Runbook { snapshot.runbook }
+
+    /// The current step judged with what would be submitted if the operator typed nothing:
+    /// the checklist `case show` and `--json` report.
+    var evaluation: StepEvaluation? {
+        guard [.open, .incident, .awaitingEnrolment].contains(state.status), let step = runbook.step(state.currentStep), !step.terminal else { return nil }
+        let values = CaseEngine.prefill(step: step, state: state, context: snapshot.context)
+        return CaseEngine.evaluate(step: step, values: values, state: state, context: snapshot.context)
+    }
+
+    var available: [String] { CaseEngine.availableCommands(state: state, context: snapshot.context) }
+
+    func text() -> String {
+        var lines: [String] = []
+        let s: (String) -> String = { SafeText.visible($0) }
+        lines.append("Case \(s(state.caseID)) · \(s(state.subject)) · \(s(runbook.title)) v\(state.runbookVersion)")
+        var status = "Status: \(state.status.rawValue)"
+        if let outcome = state.outcome { status += " (\(s(outcome)))" }
+        if state.isOverdue(at: now) { status += " · OVERDUE since \(EventTime.format(state.enrolmentDeadline!))" }
+        else if let deadline = state.enrolmentDeadline, state.status == .awaitingEnrolment { status += " · overdue at \(EventTime.format(deadline))" }
+        lines.append(status)
+        lines.append("Platform: \(platform.summary)")
+        if let record = snapshot.record, let holder = record.holder, let until = record.leaseExpiresAt, until > now {
+            lines.append("Held by \(s(holder)) until \(EventTime.format(until))")
+        }
+        if let linked = state.linkedFrom { lines.append("Linked from incident case \(s(linked))") }
+        if !state.linkedCases.isEmpty { lines.append("Linked case(s): \(state.linkedCases.map(s).joined(separator: ", "))") }
+        lines.append("")
+        lines.append("Steps")
+        for step in railSteps() {
+            lines.append("  \(mark(step)) \(s(step.title))  [\(s(step.id))]")
+        }
+        if let step = runbook.step(state.currentStep), state.status != .closed {
+            lines.append("")
+            lines.append("Now: \(s(step.title))")
+            if let path = step.consolePath { lines.append("  Console: \(s(path))") }
+            for paragraph in step.guidance.split(separator: "\n") { lines.append("  " + s(String(paragraph))) }
+            if let pending = state.pendingAction {
+                lines.append("  Pending action: \(s(pending.action)) requested by \(s(pending.requestedBy)) at \(EventTime.format(pending.requestedAt)) (key \(s(pending.idempotencyKey)))")
+            }
+            if let escalation = state.escalation {
+                lines.append("  Escalated by \(s(escalation.by)): \(s(runbook.signal(escalation.signal)?.label ?? escalation.signal)): \(s(escalation.reason))")
+            }
+            if let approval = state.approval {
+                lines.append("  Approval \(approval.state.rawValue)\(approval.decidedBy.map { " by \(s($0))" } ?? ""), requested by \(s(approval.requestedBy))")
+            }
+            if !step.fields.isEmpty && [.open, .incident].contains(state.status) {
+                lines.append("  Fields")
+                for field in step.fields {
+                    var line = "    \(s(field.id)) (\(field.kind.rawValue)\(field.required ? "" : ", optional")): \(s(field.label))"
+                    if let when = field.when, case .field(let name, let comparison) = when, case .equals(let v) = comparison {
+                        line += "  [when \(s(name)) = \(s(v.stringValue ?? v.canonicalText))]"
+                    } else if field.when != nil { line += "  [conditional]" }
+                    lines.append(line)
+                    if !field.options.isEmpty {
+                        lines.append("      one of: " + field.options.map { s($0.value) + ($0.acceptable ? "" : " (not acceptable)") }.joined(separator: ", "))
+                    }
+                }
+            }
+            if !snapshot.missingFacts.isEmpty {
+                lines.append("  Facts to type from the console (handrail case facts \(s(state.caseID)) …)")
+                for fact in snapshot.missingFacts {
+                    lines.append("    \(fact.key): \(fact.description) (\(fact.consoleScreen)), e.g. \(fact.example)")
+                }
+            }
+            if let evaluation, !evaluation.checklist.isEmpty {
+                lines.append("  Gates (with nothing typed yet)")
+                for check in evaluation.checklist {
+                    lines.append("    \(check.passed ? "✓" : "✗") \(s(check.label)): \(s(check.message))")
+                }
+            }
+        }
+        lines.append("")
+        lines.append("Facts: " + factsLine())
+        lines.append("Actions now: " + (available.isEmpty ? "none for your role" : available.joined(separator: ", ")))
+        lines.append("")
+        lines.append("History")
+        for stored in snapshot.history {
+            var line = "  #\(stored.seq) \(stored.timeText) \(s(stored.event.actor)) \(s(stored.event.type))"
+            if let reason = stored.event.reason { line += ": \(s(reason))" }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One line saying where the case stands, after a command.
+    func nextLine() -> String {
+        let s: (String) -> String = { SafeText.visible($0) }
+        switch state.status {
+        case .closed: return "Case \(s(state.caseID)) is closed (\(s(state.outcome ?? "closed")))."
+        case .escalated: return "Case \(s(state.caseID)) is escalated to the senior admin queue."
+        case .awaitingEnrolment:
+            return "Waiting for \(s(state.subject)) to enrol a new factor; overdue at \(state.enrolmentDeadline.map(EventTime.format) ?? "?")."
+        case .actionPending: return "An action is pending: attest it with handrail case attest \(s(state.caseID)) \"…\"."
+        case .awaitingApproval: return "Waiting for a senior admin to approve."
+        case .paused: return "Case \(s(state.caseID)) is paused."
+        case .open, .incident:
+            let title = runbook.step(state.currentStep)?.title ?? state.currentStep
+            return "Next: \(s(title)) [\(s(state.currentStep))]. See handrail case show \(s(state.caseID))."
+        }
+    }
+
+    private func factsLine() -> String {
+        let f = snapshot.facts
+        var parts = ["backup codes remaining \(f.backupCodesRemaining)"]
+        parts.append(f.user.privileged ? "privileged (tenant admin)" : "not privileged")
+        if f.user.suspended { parts.append("SUSPENDED") }
+        if !f.phoneNumbers.isEmpty {
+            parts.append("phones " + f.phoneNumbers.map { "\($0.number) since \(CalendarDay($0.addedAt, in: snapshot.context.timeZone))" }.joined(separator: ", "))
+        }
+        if !f.federatedLinks.isEmpty { parts.append("federated " + f.federatedLinks.map(\.provider).joined(separator: ", ")) }
+        let activity = UnusualActivity(signIns: f.signIns, rule: runbook.settings.unusualActivity, now: now,
+                                       acknowledgedThrough: state.activityAcknowledgedThrough)
+        parts.append(activity.isUnusual ? "UNUSUAL ACTIVITY: \(activity.failures.count) failed sign-ins from new addresses"
+                                        : "\(activity.failures.count) failed sign-ins from new addresses")
+        return SafeText.visible(parts.joined(separator: "; "))
+    }
+
+    /// The path taken, the current step, and the steps still reachable from it (the incident
+    /// path only once an incident is declared).
+    private func railSteps() -> [Step] {
+        let visited = Set(state.completedSteps + [state.currentStep])
+        let incidentPath = runbook.stepsReachable(from: runbook.incidentEntry)
+        let ahead = runbook.stepsReachable(from: state.currentStep)
+        return runbook.stepsInWalkOrder.filter { step in
+            if visited.contains(step.id) { return true }
+            if step.terminal { return false }
+            if incidentPath.contains(step.id) && !state.incidentDeclared { return false }
+            return ahead.contains(step.id)
+        }
+    }
+
+    private func mark(_ step: Step) -> String {
+        if state.refusedSteps.contains(step.id) { return "✗" }
+        if step.id == state.currentStep { return state.status == .closed ? "✓" : "▶" }
+        if state.completedSteps.contains(step.id) { return "✓" }
+        return "·"
+    }
+
+    // MARK: - JSON
+
+    func json() -> JSONValue {
+        var object: [String: JSONValue] = [
+            "id": .string(state.caseID), "runbook": .string(state.runbookID), "runbookVersion": .number(Double(state.runbookVersion)),
+            "subject": .string(state.subject), "status": .string(state.status.rawValue), "step": .string(state.currentStep),
+            "stepTitle": .string(runbook.step(state.currentStep)?.title ?? ""), "platform": .string(platform.name),
+            "overdue": .bool(state.isOverdue(at: now)), "openedBy": .string(state.openedBy),
+            "openedAt": .string(EventTime.format(state.openedAt)), "events": .number(Double(snapshot.history.count)),
+            "actions": .array(available.map(JSONValue.string)),
+            "checks": .array((evaluation?.checklist ?? []).map(Self.json(check:))),
+            "missingFacts": .array(snapshot.missingFacts.map { .object(["key": .string($0.key), "description": .string($0.description),
+                                                                        "consoleScreen": .string($0.consoleScreen)]) }),
+            "completedSteps": .array(state.completedSteps.map(JSONValue.string)),
+        ]
+        if let outcome = state.outcome { object["outcome"] = .string(outcome) }
+        if let deadline = state.enrolmentDeadline { object["overdueAt"] = .string(EventTime.format(deadline)) }
+        if let record = snapshot.record, let holder = record.holder, let until = record.leaseExpiresAt, until > now {
+            object["holder"] = .string(holder)
+            object["heldUntil"] = .string(EventTime.format(until))
+        }
+        if let pending = state.pendingAction {
+            object["pendingAction"] = .object(["action": .string(pending.action), "idempotencyKey": .string(pending.idempotencyKey)])
+        }
+        if let linked = state.linkedFrom { object["linkedFrom"] = .string(linked) }
+        return .object(object)
+    }
+
+    static func json(check: CheckOutcome) -> JSONValue {
+        .object(["name": .string(check.name), "label": .string(check.label), "passed": .bool(check.passed), "message": .string(check.message)])
+    }
+
+    static func json(record: CaseRecord, now: Date) -> JSONValue {
+        let p = record.projection
+        var object: [String: JSONValue] = [
+            "id": .string(p.id), "status": .string(p.status), "step": .string(p.step), "subject": .string(p.subject),
+            "runbook": .string(p.runbook), "updatedAt": .string(EventTime.format(p.updatedAt)),
+            "overdue": .bool(p.overdueAt.map { $0 < now } ?? false),
+        ]
+        if let holder = record.holder, let until = record.leaseExpiresAt, until > now { object["holder"] = .string(holder) }
+        if let outcome = p.outcome { object["outcome"] = .string(outcome) }
+        return .object(object)
+    }
+}

@@ -1,0 +1,106 @@
+import Engine
+import Foundation
+import Platform
+import Store
+
+/// Everything a case command needs, resolved once from options and the environment:
+/// the database, the acting operator and their role, the runbooks, the platform and the clock.
+struct HandrailEnvironment {
+    var store: HandrailStore
+    var login: String
+    var role: Role?
+    var library: RunbookLibrary
+    var platform: IdentityPlatform
+    var timeZone: TimeZone
+    var output: CommandOutput
+
+    /// The clock, read at the edge and truncated to what the log stores (milliseconds).
+    var now: Date { EventTime.truncated(Date()) }
+
+    enum SetupError: Error {
+        case failed(ExitCode, String)
+    }
+
+    static func resolve(options: GlobalOptions, context: CommandContext) throws(SetupError) -> HandrailEnvironment {
+        let path = databasePath(options: options, environment: context.environment)
+        let store: HandrailStore
+        do {
+            store = try HandrailStore(path: path)
+        } catch {
+            throw .failed(StoreErrorMapping.exitCode(error), "handrail: \(SafeText.visible(error.description))")
+        }
+        guard let library = context.runbookLibrary() else {
+            throw .failed(.usage, "handrail: no Runbooks folder found. Pass --runbooks DIR or set HANDRAIL_RUNBOOKS.")
+        }
+        let login = OperatorLogin.current(environment: context.environment)
+        var role: Role?
+        do {
+            if !store.isReadOnly, try store.enrolFirstOperator(login, at: EventTime.truncated(Date())) {
+                context.output.error("handrail: \(SafeText.visible(login)) is the first operator of \(SafeText.visible(path)) and is now its senior admin.")
+            }
+            role = try store.role(of: login)
+        } catch {
+            throw .failed(StoreErrorMapping.exitCode(error), "handrail: \(SafeText.visible(error.description))")
+        }
+        let platformName = options.platform ?? context.environment["HANDRAIL_PLATFORM"] ?? "manual"
+        guard platformName == "manual" else {
+            throw .failed(.usage, "handrail: unknown platform \"\(SafeText.visible(platformName))\"; available: manual")
+        }
+        return HandrailEnvironment(store: store, login: login, role: role, library: library, platform: ManualConsole(),
+                                   timeZone: TimeZone.current, output: context.output)
+    }
+
+    /// `--db`, then `$HANDRAIL_DB`, then `$XDG_DATA_HOME/handrail/handrail.db`, then
+    /// `~/.local/share/handrail/handrail.db` (the XDG base directory default).
+    static func databasePath(options: GlobalOptions, environment: [String: String]) -> String {
+        if let db = options.database { return db }
+        if let db = environment["HANDRAIL_DB"], !db.isEmpty { return db }
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
+        return dataHome + "/handrail/handrail.db"
+    }
+
+    /// The acting operator, or a message saying who can add them.
+    func requireActor() throws(SetupError) -> Actor {
+        guard let role else {
+            let seniors = (try? store.operators().filter { $0.role == .senior }.map(\.login)) ?? []
+            let who = seniors.isEmpty ? "a senior admin" : "a senior admin (\(seniors.map { SafeText.visible($0) }.joined(separator: ", ")))"
+            throw .failed(.notPermitted, "handrail: \(SafeText.visible(login)) is not on this database's roster. Ask \(who) to run: handrail operator add \(SafeText.visible(login)) --role agent")
+        }
+        return Actor(login: login, role: role)
+    }
+}
+
+/// Options every command accepts.
+struct GlobalOptions {
+    var database: String?
+    var platform: String?
+    var json = false
+
+    static func take(from args: inout ArgumentList) -> GlobalOptions {
+        GlobalOptions(database: args.takeOption("--db"), platform: args.takeOption("--platform"), json: args.takeFlag("--json"))
+    }
+}
+
+/// The operator's login: the terminal session's login name (getlogin), so `sudo -u handrail`
+/// still records the person; then `$SUDO_USER`; then the user id's name. `HANDRAIL_LOGIN`
+/// overrides it for automation and tests.
+enum OperatorLogin {
+    static func current(environment: [String: String]) -> String {
+        if let forced = environment["HANDRAIL_LOGIN"], !forced.isEmpty { return forced }
+        if let name = getlogin().map({ String(cString: $0) }), !name.isEmpty { return name }
+        if let sudo = environment["SUDO_USER"], !sudo.isEmpty { return sudo }
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return "uid\(getuid())"
+    }
+}
+
+enum StoreErrorMapping {
+    static func exitCode(_ error: StoreError) -> ExitCode {
+        switch error {
+        case .caseChanged, .caseHeld: return .conflict
+        case .caseNotFound, .caseExists, .notAHandrailDatabase, .newerSchema: return .usage
+        case .readOnly, .sqlite: return .internalError
+        }
+    }
+}

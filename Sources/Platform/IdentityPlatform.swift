@@ -1,0 +1,62 @@
+import Engine
+import Foundation
+import Runbook
+
+/// Where the facts come from and the actions happen: the tenant's identity platform.
+/// The gates decide from its facts; the edges ask it to act after the request is committed.
+public protocol IdentityPlatform {
+    /// "local" or "manual": shown on every screen and in `case show`.
+    var name: String { get }
+    /// A sentence for headers: "ManualConsole: facts typed from the admin console".
+    var summary: String { get }
+
+    /// The facts for `subject` as of `now`. `history` is the case's events so far (a platform
+    /// whose facts are typed in reads them from there).
+    func facts(subject: String, history: [CaseEvent], now: Date) throws -> PlatformFacts
+
+    /// Facts the operator must still supply before `step` can be decided, each with where to
+    /// read it. Empty for a platform that knows its facts itself.
+    func missingFacts(for step: Step, values: [String: String], history: [CaseEvent]) -> [MissingFact]
+
+    /// Carries out a requested action. Must be idempotent on `request.idempotencyKey`.
+    func perform(_ request: ActionRequest) throws -> ActionOutcome
+
+    /// What became of a request whose completion was never recorded (the process died in between):
+    /// `nil` if the platform cannot tell and the operator must say.
+    func outcome(of request: ActionRequest) throws -> ActionOutcome?
+}
+
+/// An action the Engine asked for, with the key that makes retrying it safe.
+public struct ActionRequest: Sendable, Equatable {
+    public var action: String
+    public var idempotencyKey: String
+    public var subject: String
+    public var actor: String
+    /// The operator's attestation, for a platform where the operator acts in the real console.
+    public var attestation: String?
+
+    public init(action: String, idempotencyKey: String, subject: String, actor: String, attestation: String? = nil) {
+        self.action = action
+        self.idempotencyKey = idempotencyKey
+        self.subject = subject
+        self.actor = actor
+        self.attestation = attestation
+    }
+}
+
+public enum ActionOutcome: Sendable, Equatable {
+    /// Done. `details` go into the audit event and must hold no secret; `shownOnce` are
+    /// secrets (codes, a temporary password) for the operator's eyes only, never stored.
+    case completed(details: [String: JSONValue], shownOnce: [String])
+    case failed(String)
+    /// The operator has yet to do it in the console and attest.
+    case awaitingAttestation(instructions: String)
+}
+
+/// A fact the operator must type, and where in the admin console to read it.
+public struct MissingFact: Sendable, Equatable {
+    public var key: String
+    public var description: String
+    public var consoleScreen: String
+    public var example: String
+}

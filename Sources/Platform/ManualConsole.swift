@@ -1,0 +1,189 @@
+import Engine
+import Foundation
+import Runbook
+
+/// For teams whose identity platform is elsewhere. The operator reads each fact off the named
+/// console screen and types it (`handrail case facts`), which records a `facts.recorded` event;
+/// the operator performs each action in the real console and attests it. The gates are the same.
+public struct ManualConsole: IdentityPlatform {
+    public let name = "manual"
+    public let summary = "ManualConsole: facts typed from the admin console, actions attested"
+
+    public init() {}
+
+    public static let factsEvent = "facts.recorded"
+
+    /// Every fact the operator can type, where to read it, and an example.
+    public static let factKeys: [MissingFact] = [
+        MissingFact(key: "name", description: "the user's display name", consoleScreen: "User detail → Profile", example: "name=\"Ada Lovelace\""),
+        MissingFact(key: "codes", description: "backup codes remaining", consoleScreen: "User detail → MFA tab → Backup codes", example: "codes=0"),
+        MissingFact(key: "phone", description: "a phone number on the account and the date it was added (repeat for each)",
+                    consoleScreen: "User detail → Profile → Phone numbers", example: "phone=+15550100@2024-03-01"),
+        MissingFact(key: "privileged", description: "whether the user is a tenant admin", consoleScreen: "User detail → Roles", example: "privileged=no"),
+        MissingFact(key: "suspended", description: "whether the account is suspended", consoleScreen: "User detail → Status", example: "suspended=no"),
+        MissingFact(key: "federated", description: "a linked federated identity and when it was linked (repeat for each)",
+                    consoleScreen: "User detail → Linked identities", example: "federated=google@2023-01-10"),
+        MissingFact(key: "signins", description: "recent sign-ins: outcome, address and time (repeat for each), or none",
+                    consoleScreen: "User detail → Sign-in log", example: "signins=failed:203.0.113.9@2026-11-29T08:12"),
+        MissingFact(key: "factor", description: "an enrolled factor: kind, label and when it was enrolled (repeat for each), or none",
+                    consoleScreen: "User detail → MFA tab → Factors", example: "factor=totp:Pixel 9@2026-11-29T10:40"),
+    ]
+
+    public func facts(subject: String, history: [CaseEvent], now: Date) throws -> PlatformFacts {
+        let typed = Self.typedFacts(history)
+        var facts = PlatformFacts(user: UserRecord(email: subject, displayName: typed["name"]?.first ?? subject,
+                                                   privileged: typed["privileged"]?.first == "yes",
+                                                   suspended: typed["suspended"]?.first == "yes"))
+        facts.backupCodesRemaining = typed["codes"]?.first.flatMap { Int($0) } ?? 0
+        facts.phoneNumbers = (typed["phone"] ?? []).compactMap { entry in
+            Self.split(entry).flatMap { number, date in Self.date(date).map { PhoneNumberOnFile(number: number, addedAt: $0) } }
+        }
+        facts.federatedLinks = (typed["federated"] ?? []).compactMap { entry in
+            Self.split(entry).flatMap { provider, date in Self.date(date).map { FederatedLink(provider: provider, linkedAt: $0) } }
+        }
+        facts.signIns = (typed["signins"] ?? []).compactMap { entry in
+            guard let (head, date) = Self.split(entry), let at = Self.date(date) else { return nil }
+            let parts = head.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return nil }
+            return SignInAttempt(at: at, address: parts[1], succeeded: parts[0] == "ok", method: "typed")
+        }
+        facts.factors = (typed["factor"] ?? []).compactMap { entry in
+            guard let (head, date) = Self.split(entry), let at = Self.date(date) else { return nil }
+            let parts = head.split(separator: ":", maxSplits: 1).map(String.init)
+            return EnrolledFactor(kind: parts[0], label: parts.count > 1 ? parts[1] : parts[0], enrolledAt: at)
+        }
+        return facts
+    }
+
+    /// The facts each kind of step decides on. Until they are typed, the step cannot be decided:
+    /// an untyped "backup codes remaining" must never read as zero and lead to a reset.
+    public func missingFacts(for step: Step, values: [String: String], history: [CaseEvent]) -> [MissingFact] {
+        var needed: [String] = []
+        let gates = Set(step.checks.map(\.name))
+        if gates.contains("noUnusualSignInActivity") { needed.append("signins") }
+        if gates.contains("subjectNotSuspended") { needed.append("suspended") }
+        if gates.contains("privilegedResetApproved") { needed.append("privileged") }
+        if values["method"] == "callback" { needed.append("phone") }
+        if values["method"] == "federated" { needed.append("federated") }
+        if step.transitions.contains(where: { Self.mentionsFact($0.when, "backupCodesRemaining") }) { needed.append("codes") }
+        if step.awaits != nil { needed.append("factor") }
+        let typed = Self.typedFacts(history)
+        return needed.filter { typed[$0] == nil }.compactMap { key in Self.factKeys.first { $0.key == key } }
+    }
+
+    public func perform(_ request: ActionRequest) throws -> ActionOutcome {
+        guard let attestation = request.attestation?.trimmingCharacters(in: .whitespacesAndNewlines), !attestation.isEmpty else {
+            return .awaitingAttestation(instructions: Self.instructions(for: request.action))
+        }
+        return .completed(details: ["platform": .string("manual"), "attestation": .string(attestation)], shownOnce: [])
+    }
+
+    public func outcome(of request: ActionRequest) throws -> ActionOutcome? {
+        nil // Only the operator knows whether they pressed the button; they attest.
+    }
+
+    static func instructions(for action: String) -> String {
+        switch action {
+        case "resetFactors": return "In the admin console: User detail → Actions menu → Force MFA reset, and confirm in the modal."
+        case "generateBackupCodes": return "In the admin console: User detail → MFA → Generate backup codes for this user. Read them to the user over the verification channel; do not write them down."
+        case "setTemporaryPassword": return "In the admin console: User detail → Actions menu → Reset password → Set temporary password (must change at first sign-in). Give it to the user over the verification channel."
+        case "suspendUser": return "In the admin console: Users → Disable."
+        default: return "Carry out \(action) in the admin console."
+        }
+    }
+
+    // MARK: - Typed facts
+
+    /// The facts typed so far: for each key, the values of the latest `facts.recorded` that gave it.
+    static func typedFacts(_ history: [CaseEvent]) -> [String: [String]] {
+        var typed: [String: [String]] = [:]
+        for event in history where event.type == factsEvent {
+            guard let facts = event.payload["facts"]?.objectValue else { continue }
+            for (key, value) in facts {
+                switch value {
+                case .array(let items): typed[key] = items.compactMap(\.stringValue).filter { $0 != "none" }
+                case .string(let s): typed[key] = s == "none" ? [] : [s]
+                default: continue
+                }
+            }
+        }
+        return typed
+    }
+
+    /// Parses `key=value` words typed by the operator into a `facts.recorded` payload, or says what is wrong.
+    public static func parse(_ words: [String]) -> Result<[String: JSONValue], FactError> {
+        var grouped: [String: [String]] = [:]
+        for word in words {
+            guard let eq = word.firstIndex(of: "=") else { return .failure(FactError("\"\(word)\" is not key=value")) }
+            let key = String(word[..<eq]), value = String(word[word.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+            guard factKeys.contains(where: { $0.key == key }) else {
+                return .failure(FactError("unknown fact \"\(key)\"; known: \(factKeys.map(\.key).joined(separator: ", "))"))
+            }
+            if let problem = validate(key: key, value: value) { return .failure(FactError("\(key)=\(value): \(problem)")) }
+            grouped[key, default: []].append(value)
+        }
+        guard !grouped.isEmpty else { return .failure(FactError("type at least one fact, e.g. codes=0")) }
+        var out: [String: JSONValue] = [:]
+        for (key, values) in grouped {
+            let single = ["name", "codes", "privileged", "suspended"].contains(key)
+            if single && values.count > 1 { return .failure(FactError("\(key) given twice")) }
+            out[key] = single ? .string(values[0]) : .array(values.map(JSONValue.string))
+        }
+        return .success(out)
+    }
+
+    private static func validate(key: String, value: String) -> String? {
+        if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {
+            return "contains control characters"
+        }
+        switch key {
+        case "name": return value.isEmpty || value.count > 200 ? "give a name of 1 to 200 characters" : nil
+        case "codes": return Int(value).map { $0 >= 0 && $0 < 1000 } == true ? nil : "a whole number from 0"
+        case "privileged", "suspended": return value == "yes" || value == "no" ? nil : "yes or no"
+        case "phone":
+            guard let (number, date) = split(value) else { return "write NUMBER@YYYY-MM-DD" }
+            if PhoneNumber.normalise(number) == nil { return "\(number) is not a phone number" }
+            return Self.date(date) == nil ? "\(date) is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)" : nil
+        case "federated":
+            guard value != "none" else { return nil }
+            guard let (_, date) = split(value) else { return "write PROVIDER@YYYY-MM-DD" }
+            return Self.date(date) == nil ? "\(date) is not a date" : nil
+        case "signins", "factor":
+            guard value != "none" else { return nil }
+            guard let (head, date) = split(value), Self.date(date) != nil else { return "write \(key == "signins" ? "ok|failed:ADDRESS" : "KIND:LABEL")@YYYY-MM-DDTHH:MM" }
+            if key == "signins" {
+                let parts = head.split(separator: ":", maxSplits: 1)
+                guard parts.count == 2, parts[0] == "ok" || parts[0] == "failed" else { return "write ok:ADDRESS or failed:ADDRESS before the @" }
+            }
+            return nil
+        default: return nil
+        }
+    }
+
+    static func split(_ entry: String) -> (String, String)? {
+        guard let at = entry.lastIndex(of: "@") else { return nil }
+        let head = String(entry[..<at]), tail = String(entry[entry.index(after: at)...])
+        return head.isEmpty || tail.isEmpty ? nil : (head, tail)
+    }
+
+    /// A typed date: YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM[:SS] in UTC.
+    static func date(_ text: String) -> Date? {
+        if CalendarDay(parsing: text) != nil { return EventTime.parseLenient(text + "T00:00:00") }
+        return EventTime.parseLenient(text)
+    }
+
+    private static func mentionsFact(_ condition: Condition?, _ fact: String) -> Bool {
+        switch condition {
+        case .none: return false
+        case .fact(let name, _)?: return name == fact
+        case .field?: return false
+        case .all(let list)?, .any(let list)?: return list.contains { mentionsFact($0, fact) }
+        case .not(let inner)?: return mentionsFact(inner, fact)
+        }
+    }
+}
+
+public struct FactError: Error, Sendable, Equatable {
+    public var message: String
+    init(_ message: String) { self.message = message }
+}

@@ -1,0 +1,45 @@
+import Engine
+import Foundation
+
+/// What an auditor asks for: "every mfa.factor_admin_reset since May". Every field narrows.
+public struct AuditFilter: Sendable, Equatable {
+    public var eventTypes: [String] = []
+    public var actor: String?
+    public var subject: String?
+    public var caseID: String?
+    /// Inclusive lower bound on the event time.
+    public var since: Date?
+    /// Exclusive upper bound on the event time.
+    public var until: Date?
+
+    public init(eventTypes: [String] = [], actor: String? = nil, subject: String? = nil, caseID: String? = nil,
+                since: Date? = nil, until: Date? = nil) {
+        self.eventTypes = eventTypes
+        self.actor = actor
+        self.subject = subject
+        self.caseID = caseID
+        self.since = since
+        self.until = until
+    }
+
+    /// The WHERE clause and its values. Times compare as text: stored times are fixed-width UTC.
+    func sql() -> (clause: String, values: [SQLValue]) {
+        var conditions: [String] = []
+        var values: [SQLValue] = []
+        func add(_ condition: (Int) -> String, _ value: SQLValue) {
+            values.append(value)
+            conditions.append(condition(values.count))
+        }
+        if !eventTypes.isEmpty {
+            let first = values.count + 1
+            values += eventTypes.map(SQLValue.text)
+            conditions.append("type IN (\((first..<(first + eventTypes.count)).map { "?\($0)" }.joined(separator: ", ")))")
+        }
+        if let actor { add({ "actor = ?\($0)" }, .text(actor)) }
+        if let subject { add({ "subject = ?\($0)" }, .text(subject)) }
+        if let caseID { add({ "case_id = ?\($0)" }, .text(caseID)) }
+        if let since { add({ "time >= ?\($0)" }, .text(EventTime.format(since))) }
+        if let until { add({ "time < ?\($0)" }, .text(EventTime.format(until))) }
+        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), values)
+    }
+}

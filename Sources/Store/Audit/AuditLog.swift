@@ -1,0 +1,32 @@
+import CSQLite
+import Foundation
+
+extension HandrailStore {
+    /// Streams the events matching `filter` in log order, one row at a time, so exporting ten
+    /// million events needs no more memory than exporting ten.
+    public func auditRows(_ filter: AuditFilter, _ body: (AuditRow) throws -> Void) throws {
+        let (clause, values) = filter.sql()
+        let statement = try db.prepare("""
+        SELECT seq, time, actor, case_id, subject, type, reason, payload, lower(hex(hash)) FROM events \(clause) ORDER BY seq
+        """)
+        try statement.bind(values)
+        while try statement.step() {
+            try body(AuditRow(seq: statement.int64(0), time: statement.string(1), actor: statement.string(2),
+                              caseID: statement.string(3), subject: statement.string(4), type: statement.string(5),
+                              reason: statement.optionalString(6), payload: statement.string(7), hash: statement.string(8)))
+        }
+    }
+
+    /// The chain's recorded head: the last sequence number and its hash.
+    public func chainHead() throws(StoreError) -> (seq: Int64, hash: [UInt8]) {
+        try read {
+            let statement = try db.prepare("SELECT seq, hash FROM chain_head WHERE id = 1")
+            guard try statement.step() else { return (0, EventHashing.genesis) }
+            return (statement.int64(0), statement.bytes(1))
+        }
+    }
+
+    public func eventCount() throws(StoreError) -> Int64 {
+        try read { try db.scalarInt("SELECT count(*) FROM events") ?? 0 }
+    }
+}

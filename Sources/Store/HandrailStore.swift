@@ -1,0 +1,262 @@
+import CSQLite
+import Engine
+import Foundation
+import Runbook
+
+/// The only place SQL lives. Cases, their events (the audit log), the queue projection,
+/// leases and the roster, in one SQLite file shared by every operator on the host.
+public final class HandrailStore {
+    public let db: Database
+    public let path: String
+    public let isReadOnly: Bool
+    private var hashing = EventHashing()
+
+    /// Opens (and, with `create`, creates and migrates) the database at `path`.
+    public init(path: String, create: Bool = true) throws(StoreError) {
+        self.path = path
+        do {
+            db = try Database(path: path, mode: create ? .create : .readWrite)
+            isReadOnly = sqlite3_db_readonly(db.handle, "main") == 1
+            // Errors here are where "not a database" surfaces: opening is lazy
+            // (https://sqlite.org/c3ref/open.html).
+            _ = try db.scalarInt("SELECT count(*) FROM sqlite_schema")
+            if !isReadOnly {
+                // WAL lets readers (the queue, the auditor) work while a writer commits;
+                // FULL makes each commit durable across power loss (https://sqlite.org/pragma.html#pragma_synchronous).
+                _ = try db.scalarString("PRAGMA journal_mode = WAL")
+                try db.execute("PRAGMA synchronous = FULL")
+            }
+            try db.execute("PRAGMA foreign_keys = ON")
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+        do {
+            if isReadOnly {
+                guard (try db.scalarInt("PRAGMA application_id")) == Int64(Migrations.applicationID) else {
+                    throw StoreError.notAHandrailDatabase(path)
+                }
+            } else {
+                try Migrator.migrate(db)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch Migrator.Failure.notAHandrailDatabase(let p) {
+            throw StoreError.notAHandrailDatabase(p)
+        } catch Migrator.Failure.newerSchema(let ids) {
+            throw StoreError.newerSchema(path, ids)
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    static func translate(_ error: Error, path: String) -> StoreError {
+        guard let error = error as? SQLiteError else { return error as? StoreError ?? .sqlite(SQLiteError(extendedCode: SQLITE_ERROR, message: "\(error)")) }
+        if error.isNotADatabase { return .notAHandrailDatabase(path) }
+        if error.isReadOnly { return .readOnly(path) }
+        return .sqlite(error)
+    }
+
+    /// Runs `body` as one write transaction, mapping SQLite failures to `StoreError`.
+    func write<T>(_ body: () throws -> T) throws(StoreError) -> T {
+        if isReadOnly { throw .readOnly(path) }
+        do {
+            return try db.transaction(.immediate, body)
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    func read<T>(_ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    // MARK: - Appending
+
+    /// Appends a case's new events and its projection in one transaction, if the case still
+    /// has exactly `expectedLastCaseSeq` events: two terminals acting on one step can never
+    /// both succeed.
+    @discardableResult
+    public func append(_ events: [CaseEvent], caseID: String, expectedLastCaseSeq: Int,
+                       projection: CaseProjection) throws(StoreError) -> [StoredEvent] {
+        try write { try appendInTransaction(events, caseID: caseID, expectedLastCaseSeq: expectedLastCaseSeq, projection: projection) }
+    }
+
+    /// Reads a case's history, lets `decide` turn it into events, and appends them, all under
+    /// the write lock: concurrent commands on one case are applied one after another, each
+    /// deciding on the history the previous one left.
+    public func modifyCase<R>(_ caseID: String,
+                              _ decide: ([StoredEvent]) throws -> (events: [CaseEvent], projection: CaseProjection?, result: R)) throws -> (stored: [StoredEvent], result: R) {
+        if isReadOnly { throw StoreError.readOnly(path) }
+        do {
+            return try db.transaction(.immediate) {
+                let history = try eventsInTransaction(caseID: caseID)
+                let decided = try decide(history)
+                guard let projection = decided.projection, !decided.events.isEmpty else { return ([], decided.result) }
+                let stored = try appendInTransaction(decided.events, caseID: caseID, expectedLastCaseSeq: history.count,
+                                                     projection: projection)
+                return (stored, decided.result)
+            }
+        } catch let error as SQLiteError {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    private func appendInTransaction(_ events: [CaseEvent], caseID: String, expectedLastCaseSeq: Int,
+                                     projection: CaseProjection) throws -> [StoredEvent] {
+        let actual = try db.scalarInt("SELECT last_case_seq FROM cases WHERE id = ?1", [.text(caseID)]).map(Int.init) ?? 0
+        guard actual == expectedLastCaseSeq else {
+            throw StoreError.caseChanged(caseID: caseID, expected: expectedLastCaseSeq, actual: actual)
+        }
+        let head = try db.cached("SELECT seq, hash FROM chain_head WHERE id = 1")
+        guard try head.step() else { throw StoreError.notAHandrailDatabase(path) }
+        var seq = head.int64(0)
+        var previous = head.bytes(1)
+        head.reset()
+
+        let insert = try db.cached("""
+        INSERT INTO events (seq, time, actor, case_id, case_seq, subject, type, reason, payload, prev_hash, hash)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+        """)
+        var stored: [StoredEvent] = []
+        var caseSeq = expectedLastCaseSeq
+        for event in events {
+            seq += 1
+            caseSeq += 1
+            let time = EventTime.format(event.time)
+            let payload = JSONValue.object(event.payload).canonicalText
+            let hash = hashing.hash(previous: previous, seq: seq, caseSeq: Int64(caseSeq), time: time, actor: event.actor,
+                                    caseID: caseID, subject: event.subject, type: event.type, reason: event.reason, payload: payload)
+            try insert.run([.integer(seq), .text(time), .text(event.actor), .text(caseID), .integer(Int64(caseSeq)),
+                            .text(event.subject), .text(event.type), event.reason.map(SQLValue.text) ?? .null,
+                            .text(payload), .blob(previous), .blob(hash)])
+            stored.append(StoredEvent(seq: seq, caseSeq: caseSeq, event: event, payloadText: payload, previousHash: previous, hash: hash))
+            previous = hash
+        }
+        try upsert(projection)
+        return stored
+    }
+
+    private func upsert(_ p: CaseProjection) throws {
+        let statement = try db.cached("""
+        INSERT INTO cases (id, runbook, runbook_version, subject, status, step, outcome, opened_by, opened_at,
+                           updated_at, overdue_at, last_case_seq, linked_from)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+        ON CONFLICT (id) DO UPDATE SET
+            status = excluded.status, step = excluded.step, outcome = excluded.outcome,
+            updated_at = excluded.updated_at, overdue_at = excluded.overdue_at, last_case_seq = excluded.last_case_seq
+        """)
+        try statement.run([.text(p.id), .text(p.runbook), .integer(Int64(p.runbookVersion)), .text(p.subject), .text(p.status),
+                           .text(p.step), p.outcome.map(SQLValue.text) ?? .null, .text(p.openedBy),
+                           .text(EventTime.format(p.openedAt)), .text(EventTime.format(p.updatedAt)),
+                           p.overdueAt.map { .text(EventTime.format($0)) } ?? .null, .integer(Int64(p.lastCaseSeq)),
+                           p.linkedFrom.map(SQLValue.text) ?? .null])
+    }
+
+    // MARK: - Reading
+
+    public func events(caseID: String) throws(StoreError) -> [StoredEvent] {
+        try read { try eventsInTransaction(caseID: caseID) }
+    }
+
+    private func eventsInTransaction(caseID: String) throws -> [StoredEvent] {
+        let statement = try db.cached("""
+        SELECT seq, case_seq, time, actor, subject, type, reason, payload, prev_hash, hash
+        FROM events WHERE case_id = ?1 ORDER BY case_seq
+        """)
+        defer { statement.reset() }
+        try statement.bind(caseID, at: 1)
+        var out: [StoredEvent] = []
+        while try statement.step() {
+            let payloadText = statement.string(7)
+            let payload = (try? JSON5Parser.parse(payloadText))?.plain.objectValue ?? [:]
+            let event = CaseEvent(type: statement.string(5), caseID: caseID, subject: statement.string(4), actor: statement.string(3),
+                                  time: EventTime.parse(statement.string(2)) ?? .distantPast, reason: statement.optionalString(6),
+                                  payload: payload)
+            out.append(StoredEvent(seq: statement.int64(0), caseSeq: statement.int(1), event: event, payloadText: payloadText,
+                                   previousHash: statement.bytes(8), hash: statement.bytes(9)))
+        }
+        return out
+    }
+
+    public func caseRecord(_ id: String) throws(StoreError) -> CaseRecord? {
+        try read {
+            let statement = try db.cached("SELECT \(Self.caseColumns) FROM cases WHERE id = ?1")
+            defer { statement.reset() }
+            try statement.bind(id, at: 1)
+            return try statement.step() ? Self.caseRecord(from: statement) : nil
+        }
+    }
+
+    /// Cases for the queue, most recently updated first.
+    public func cases(statuses: [String]? = nil, subject: String? = nil, limit: Int = 500) throws(StoreError) -> [CaseRecord] {
+        try read {
+            var conditions: [String] = []
+            var values: [SQLValue] = []
+            if let statuses, !statuses.isEmpty {
+                conditions.append("status IN (\(statuses.indices.map { "?\($0 + 1)" }.joined(separator: ", ")))")
+                values += statuses.map(SQLValue.text)
+            }
+            if let subject {
+                values.append(.text(subject))
+                conditions.append("subject = ?\(values.count)")
+            }
+            values.append(.integer(Int64(limit)))
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let statement = try db.prepare("SELECT \(Self.caseColumns) FROM cases \(whereClause) ORDER BY updated_at DESC, id LIMIT ?\(values.count)")
+            try statement.bind(values)
+            var out: [CaseRecord] = []
+            while try statement.step() { out.append(Self.caseRecord(from: statement)) }
+            return out
+        }
+    }
+
+    static let caseColumns = """
+    id, runbook, runbook_version, subject, status, step, outcome, opened_by, opened_at, updated_at, overdue_at,
+    last_case_seq, linked_from, holder, lease_expires_at
+    """
+
+    static func caseRecord(from s: Statement) -> CaseRecord {
+        let projection = CaseProjection(id: s.string(0), runbook: s.string(1), runbookVersion: s.int(2), subject: s.string(3),
+                                        status: s.string(4), step: s.string(5), outcome: s.optionalString(6), openedBy: s.string(7),
+                                        openedAt: EventTime.parse(s.string(8)) ?? .distantPast,
+                                        updatedAt: EventTime.parse(s.string(9)) ?? .distantPast,
+                                        overdueAt: s.optionalString(10).flatMap(EventTime.parse), lastCaseSeq: s.int(11),
+                                        linkedFrom: s.optionalString(12))
+        return CaseRecord(projection: projection, holder: s.optionalString(13),
+                          leaseExpiresAt: s.optionalString(14).flatMap(EventTime.parse))
+    }
+
+    // MARK: - Leases
+
+    /// Takes or renews `login`'s hold on a case until `now + duration`. Fails with `caseHeld`
+    /// while someone else's lease has not expired.
+    public func acquireLease(caseID: String, login: String, now: Date, duration: TimeInterval) throws(StoreError) {
+        try write {
+            guard let record = try caseRecordInTransaction(caseID) else { throw StoreError.caseNotFound(caseID) }
+            if record.heldBySomeoneElse(than: login, at: now) {
+                throw StoreError.caseHeld(caseID: caseID, holder: record.holder!, until: record.leaseExpiresAt!)
+            }
+            let statement = try db.cached("UPDATE cases SET holder = ?2, lease_expires_at = ?3 WHERE id = ?1")
+            try statement.run([.text(caseID), .text(login), .text(EventTime.format(now.addingTimeInterval(duration)))])
+        }
+    }
+
+    /// Gives up `login`'s hold; someone else's hold is left alone.
+    public func releaseLease(caseID: String, login: String) throws(StoreError) {
+        try write {
+            let statement = try db.cached("UPDATE cases SET holder = NULL, lease_expires_at = NULL WHERE id = ?1 AND holder = ?2")
+            try statement.run([.text(caseID), .text(login)])
+        }
+    }
+
+    private func caseRecordInTransaction(_ id: String) throws -> CaseRecord? {
+        let statement = try db.cached("SELECT \(Self.caseColumns) FROM cases WHERE id = ?1")
+        defer { statement.reset() }
+        try statement.bind(id, at: 1)
+        return try statement.step() ? Self.caseRecord(from: statement) : nil
+    }
+}

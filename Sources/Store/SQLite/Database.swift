@@ -1,0 +1,140 @@
+import CSQLite
+import Foundation
+
+/// One connection to an SQLite database file. Not shared between threads: each process,
+/// and each thread that needs one, opens its own (https://sqlite.org/threadsafe.html).
+public final class Database {
+    let handle: OpaquePointer
+    public let path: String
+    private var statementCache: [String: Statement] = [:]
+
+    public enum Mode: Sendable {
+        case readOnly
+        case readWrite
+        /// Create the file (mode 0600) if it does not exist.
+        case create
+    }
+
+    /// How long a writer waits for another process's transaction before giving up with SQLITE_BUSY.
+    public static let busyTimeoutMilliseconds: Int32 = 10_000
+
+    public init(path: String, mode: Mode) throws(SQLiteError) {
+        if mode == .create { try Self.createPrivately(path) }
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        switch mode {
+        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        case .readWrite: flags |= SQLITE_OPEN_READWRITE
+        case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        }
+        var handle: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        guard rc == SQLITE_OK, let handle else {
+            let error = SQLiteError(database: handle, code: rc)
+            sqlite3_close_v2(handle)
+            throw error
+        }
+        self.handle = handle
+        self.path = path
+        sqlite3_extended_result_codes(handle, 1)
+        // Waits instead of failing when another process holds the write lock
+        // (https://sqlite.org/c3ref/busy_timeout.html).
+        sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
+        // Defensive mode stops `PRAGMA writable_schema` and similar from corrupting the file
+        // through this connection (https://sqlite.org/c3ref/c_dbconfig_defensive.html).
+        _ = handrail_sqlite_db_config_defensive(handle, 1)
+    }
+
+    deinit {
+        statementCache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Creates an empty file readable and writable by its owner only, before SQLite opens it:
+    /// SQLite gives its -wal and -shm files the same permissions as the database file
+    /// (https://sqlite.org/tempfiles.html), so the whole database stays private.
+    private static func createPrivately(_ path: String) throws(SQLiteError) {
+        guard path != ":memory:", !FileManager.default.fileExists(atPath: path) else { return }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o700])
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        if fd >= 0 {
+            close(fd)
+        } else if errno != EEXIST {
+            throw SQLiteError(extendedCode: SQLITE_CANTOPEN, message: "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    // MARK: Executing
+
+    /// Runs one or more statements that return no rows.
+    public func execute(_ sql: String) throws(SQLiteError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &message)
+        if rc != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(rc))
+            sqlite3_free(message)
+            throw SQLiteError(extendedCode: sqlite3_extended_errcode(handle), message: text, sql: sql)
+        }
+    }
+
+    public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+        try Statement(database: self, sql: sql)
+    }
+
+    /// A prepared statement kept for reuse: the hot paths (append, lease) skip re-parsing SQL.
+    public func cached(_ sql: String) throws(SQLiteError) -> Statement {
+        if let statement = statementCache[sql] {
+            statement.reset()
+            return statement
+        }
+        let statement = try prepare(sql)
+        statementCache[sql] = statement
+        return statement
+    }
+
+    /// The first column of the first row, as an integer.
+    public func scalarInt(_ sql: String, _ values: [SQLValue] = []) throws(SQLiteError) -> Int64? {
+        let statement = try prepare(sql)
+        try statement.bind(values)
+        guard try statement.step(), !statement.isNull(0) else { return nil }
+        return statement.int64(0)
+    }
+
+    public func scalarString(_ sql: String, _ values: [SQLValue] = []) throws(SQLiteError) -> String? {
+        let statement = try prepare(sql)
+        try statement.bind(values)
+        guard try statement.step() else { return nil }
+        return statement.optionalString(0)
+    }
+
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    // MARK: Transactions
+
+    public enum TransactionKind: String, Sendable {
+        case deferred = "DEFERRED"
+        /// Takes the write lock at BEGIN. In WAL mode a deferred transaction that reads and then
+        /// writes can fail with SQLITE_BUSY_SNAPSHOT without the busy handler being consulted
+        /// (https://sqlite.org/lang_transaction.html, https://sqlite.org/wal.html); starting
+        /// writers as IMMEDIATE makes them queue on the busy timeout instead.
+        case immediate = "IMMEDIATE"
+    }
+
+    /// Runs `body` in a transaction: committed if it returns, rolled back if it throws.
+    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        try execute("BEGIN \(kind.rawValue)")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+}

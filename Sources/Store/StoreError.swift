@@ -1,0 +1,33 @@
+import Engine
+import Foundation
+
+/// Why the store refused or failed, in terms a command can turn into a message and exit code.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The case moved on since the caller read it (another terminal appended first).
+    case caseChanged(caseID: String, expected: Int, actual: Int)
+    /// Another operator holds the case's lease.
+    case caseHeld(caseID: String, holder: String, until: Date)
+    case caseNotFound(String)
+    case caseExists(String)
+    /// The file is SQLite but not a Handrail database, or not SQLite at all.
+    case notAHandrailDatabase(String)
+    case readOnly(String)
+    case newerSchema(String, [String])
+    case sqlite(SQLiteError)
+
+    public var description: String {
+        switch self {
+        case .caseChanged(let id, let expected, let actual):
+            return "case \(id) changed under you (expected \(expected) events, found \(actual)); reload it and try again"
+        case .caseHeld(let id, let holder, let until):
+            return "case \(id) is held by \(holder) until \(EventTime.format(until)); you can read it but not act on it"
+        case .caseNotFound(let id): return "no case \(id)"
+        case .caseExists(let id): return "a case \(id) already exists"
+        case .notAHandrailDatabase(let path): return "\(path) is not a Handrail database"
+        case .readOnly(let path): return "\(path) is read-only: nothing can be recorded; check the file's permissions"
+        case .newerSchema(let path, let ids):
+            return "\(path) was written by a newer Handrail (migrations \(ids.joined(separator: ", "))); upgrade Handrail"
+        case .sqlite(let error): return error.description
+        }
+    }
+}
