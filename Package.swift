@@ -29,12 +29,14 @@ let package = Package(
         // Command-line surface: argument parsing, rendering, exit codes.
         .target(name: "HandrailCLI", dependencies: ["Runbook", "Engine", "Platform", "Store", "Casework"]),
         .executableTarget(name: "handrail", dependencies: ["HandrailCLI"]),
+        // Budgets from DESIGN.md, measured beside their peers: `swift run -c release handrail-bench`.
+        .executableTarget(name: "handrail-bench", dependencies: ["Store", "Engine", "Runbook", "Casework", "Platform", "CSQLite"]),
 
         .testTarget(name: "RunbookTests", dependencies: ["Runbook", "Engine"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EngineTests", dependencies: ["Runbook", "Engine"]),
         .testTarget(name: "HandrailCLITests", dependencies: ["HandrailCLI", "Runbook", "Engine"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Engine", "Runbook", "CSQLite"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Engine", "Runbook", "CSQLite", "HandrailCLI"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CSQLite", "CNCursesW"]),
     ],
     swiftLanguageModes: [.v6]

@@ -67,8 +67,8 @@ public final class CaseService {
         guard let state = CaseState(opening: decision.events[0], runbook: runbook) else {
             throw CaseServiceError.runbookMissing(runbookID)
         }
-        let stored = try store.append(decision.events, caseID: caseID, expectedLastCaseSeq: 0, projection: CaseProjection(state: state))
-        try store.acquireLease(caseID: caseID, login: actor.login, now: context.now, duration: leaseDuration)
+        let stored = try store.append(decision.events, caseID: caseID, expectedLastCaseSeq: 0, projection: CaseProjection(state: state),
+                                      lease: LeaseRequest(login: actor.login, now: context.now, duration: leaseDuration))
         return CaseOutcome(caseID: caseID, stored: stored, refusal: nil)
     }
 
@@ -77,7 +77,6 @@ public final class CaseService {
     /// Decides and commits `command`, then carries out its effects. `attestation` completes a
     /// ManualConsole action in the same call.
     public func perform(_ command: CaseCommand, on caseID: String, actor: Actor, attestation: String? = nil) throws -> CaseOutcome {
-        try store.acquireLease(caseID: caseID, login: actor.login, now: clock(), duration: leaseDuration)
         var outcome = try decideAndCommit(caseID: caseID, actor: actor) { snapshot in
             if case .submit(let stepID, let values) = command, let step = snapshot.runbook.step(stepID),
                stepID == snapshot.state.currentStep {
@@ -103,7 +102,6 @@ public final class CaseService {
     /// Completes (or fails) the pending action with the operator's word: ManualConsole's attestation,
     /// or the answer to "did it happen?" after a crash between request and completion.
     public func attest(_ caseID: String, actor: Actor, attestation: String?, failure: String? = nil) throws -> CaseOutcome {
-        try store.acquireLease(caseID: caseID, login: actor.login, now: clock(), duration: leaseDuration)
         let snapshot = try snapshot(caseID, actor: actor)
         guard let pending = snapshot.state.pendingAction else {
             return CaseOutcome(caseID: caseID, stored: [], refusal: Refusal(.invalid, "No platform action is pending on case \(caseID)"))
@@ -160,7 +158,6 @@ public final class CaseService {
 
     /// Records typed platform facts (ManualConsole) as a `facts.recorded` event.
     public func recordFacts(_ facts: [String: JSONValue], on caseID: String, actor: Actor) throws -> CaseOutcome {
-        try store.acquireLease(caseID: caseID, login: actor.login, now: clock(), duration: leaseDuration)
         return try decideAndCommit(caseID: caseID, actor: actor) { s in
             if let refusal = CaseEngine.permissionToWork(s.context) { return .refused(refusal) }
             if s.state.status == .closed { return .refused(Refusal(.invalid, "Case \(caseID) is closed")) }
@@ -174,10 +171,12 @@ public final class CaseService {
         try store.releaseLease(caseID: caseID, login: actor.login)
     }
 
-    /// One read-decide-append under the write lock. Refusals still commit the events they carry
-    /// (a refused verification attempt is audit), but no effects run.
+    /// One read-decide-append under the write lock, holding the case for the actor in the same
+    /// transaction. Refusals still commit the events they carry (a refused verification attempt
+    /// is audit), but no effects run.
     private func decideAndCommit(caseID: String, actor: Actor, _ decide: @escaping (CaseSnapshot) throws -> Decision) throws -> CaseOutcome {
-        let result = try store.modifyCase(caseID) { history -> (events: [CaseEvent], projection: CaseProjection?, result: Decision) in
+        let lease = LeaseRequest(login: actor.login, now: clock(), duration: leaseDuration)
+        let result = try store.modifyCase(caseID, lease: lease) { history -> (events: [CaseEvent], projection: CaseProjection?, result: Decision) in
             guard let first = history.first else { throw StoreError.caseNotFound(caseID) }
             let runbook = try self.runbook(for: first.event)
             guard var state = CaseState.replay(history.map(\.event), runbook: runbook) else { throw StoreError.caseNotFound(caseID) }

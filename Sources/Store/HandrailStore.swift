@@ -3,6 +3,19 @@ import Engine
 import Foundation
 import Runbook
 
+/// A request to hold a case for an operator while acting on it.
+public struct LeaseRequest: Sendable, Equatable {
+    public var login: String
+    public var now: Date
+    public var duration: TimeInterval
+
+    public init(login: String, now: Date, duration: TimeInterval) {
+        self.login = login
+        self.now = now
+        self.duration = duration
+    }
+}
+
 /// The only place SQL lives. Cases, their events (the audit log), the queue projection,
 /// leases and the roster, in one SQLite file shared by every operator on the host.
 public final class HandrailStore {
@@ -11,11 +24,13 @@ public final class HandrailStore {
     public let isReadOnly: Bool
     private var hashing = EventHashing()
 
-    /// Opens (and, with `create`, creates and migrates) the database at `path`.
-    public init(path: String, create: Bool = true) throws(StoreError) {
+    /// Opens (and, with `create`, creates and migrates) the database at `path`. With `readOnly`
+    /// the file is opened read-only (SQLITE_OPEN_READONLY), which holds even for root, whom file
+    /// permissions do not stop; nothing is created or migrated and every write is refused.
+    public init(path: String, create: Bool = true, readOnly: Bool = false) throws(StoreError) {
         self.path = path
         do {
-            db = try Database(path: path, mode: create ? .create : .readWrite)
+            db = try Database(path: path, mode: readOnly ? .readOnly : create ? .create : .readWrite)
             isReadOnly = sqlite3_db_readonly(db.handle, "main") == 1
             // Errors here are where "not a database" surfaces: opening is lazy
             // (https://sqlite.org/c3ref/open.html).
@@ -79,20 +94,31 @@ public final class HandrailStore {
     /// Appends a case's new events and its projection in one transaction, if the case still
     /// has exactly `expectedLastCaseSeq` events: two terminals acting on one step can never
     /// both succeed.
+    ///
+    /// With `lease`, the case is also held for its operator, in the same transaction: one
+    /// decision is one durable commit.
     @discardableResult
     public func append(_ events: [CaseEvent], caseID: String, expectedLastCaseSeq: Int,
-                       projection: CaseProjection) throws(StoreError) -> [StoredEvent] {
-        try write { try appendInTransaction(events, caseID: caseID, expectedLastCaseSeq: expectedLastCaseSeq, projection: projection) }
+                       projection: CaseProjection, lease: LeaseRequest? = nil) throws(StoreError) -> [StoredEvent] {
+        try write {
+            let stored = try appendInTransaction(events, caseID: caseID, expectedLastCaseSeq: expectedLastCaseSeq, projection: projection)
+            if let lease { try holdInTransaction(caseID: caseID, lease) }
+            return stored
+        }
     }
 
     /// Reads a case's history, lets `decide` turn it into events, and appends them, all under
     /// the write lock: concurrent commands on one case are applied one after another, each
     /// deciding on the history the previous one left.
-    public func modifyCase<R>(_ caseID: String,
+    ///
+    /// With `lease`, the case must not be held by another operator, and is held (or renewed) for
+    /// this one in the same transaction.
+    public func modifyCase<R>(_ caseID: String, lease: LeaseRequest? = nil,
                               _ decide: ([StoredEvent]) throws -> (events: [CaseEvent], projection: CaseProjection?, result: R)) throws -> (stored: [StoredEvent], result: R) {
         if isReadOnly { throw StoreError.readOnly(path) }
         do {
             return try db.transaction(.immediate) {
+                if let lease { try holdInTransaction(caseID: caseID, lease) }
                 let history = try eventsInTransaction(caseID: caseID)
                 let decided = try decide(history)
                 guard let projection = decided.projection, !decided.events.isEmpty else { return ([], decided.result) }
@@ -235,14 +261,16 @@ public final class HandrailStore {
     /// Takes or renews `login`'s hold on a case until `now + duration`. Fails with `caseHeld`
     /// while someone else's lease has not expired.
     public func acquireLease(caseID: String, login: String, now: Date, duration: TimeInterval) throws(StoreError) {
-        try write {
-            guard let record = try caseRecordInTransaction(caseID) else { throw StoreError.caseNotFound(caseID) }
-            if record.heldBySomeoneElse(than: login, at: now) {
-                throw StoreError.caseHeld(caseID: caseID, holder: record.holder!, until: record.leaseExpiresAt!)
-            }
-            let statement = try db.cached("UPDATE cases SET holder = ?2, lease_expires_at = ?3 WHERE id = ?1")
-            try statement.run([.text(caseID), .text(login), .text(EventTime.format(now.addingTimeInterval(duration)))])
+        try write { try holdInTransaction(caseID: caseID, LeaseRequest(login: login, now: now, duration: duration)) }
+    }
+
+    private func holdInTransaction(caseID: String, _ lease: LeaseRequest) throws {
+        guard let record = try caseRecordInTransaction(caseID) else { throw StoreError.caseNotFound(caseID) }
+        if record.heldBySomeoneElse(than: lease.login, at: lease.now) {
+            throw StoreError.caseHeld(caseID: caseID, holder: record.holder!, until: record.leaseExpiresAt!)
         }
+        let statement = try db.cached("UPDATE cases SET holder = ?2, lease_expires_at = ?3 WHERE id = ?1")
+        try statement.run([.text(caseID), .text(lease.login), .text(EventTime.format(lease.now.addingTimeInterval(lease.duration)))])
     }
 
     /// Gives up `login`'s hold; someone else's hold is left alone.

@@ -4,9 +4,7 @@ import Foundation
 /// Fixed width, so text order is time order and `--since`/`--until` filters use the index.
 public enum EventTime {
     public static func format(_ date: Date) -> String {
-        let millisecondsSinceEpoch = (date.timeIntervalSince1970 * 1000).rounded(.down)
-        let seconds = Int64((millisecondsSinceEpoch / 1000).rounded(.down))
-        let millis = Int(millisecondsSinceEpoch - Double(seconds) * 1000)
+        let (seconds, millis) = parts(date)
         var t = time_t(seconds)
         var parts = tm()
         gmtime_r(&t, &parts)
@@ -49,7 +47,20 @@ public enum EventTime {
     }
 
     /// `date` truncated to what is stored, so a state computed in memory equals one replayed from disk.
+    /// Built exactly as `parse` builds it, so `truncated(d) == parse(format(d))`.
     public static func truncated(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        let (seconds, millis) = parts(date)
+        return Date(timeIntervalSince1970: Double(seconds) + Double(millis) / 1000)
+    }
+
+    /// Whole seconds since the epoch (floored) and the millisecond within them, truncating
+    /// anything finer. The time is first rounded to the microsecond: `seconds + millis / 1000`
+    /// in binary floating point can lie a hair below the millisecond it stands for
+    /// (1_700_000_000.001 * 1000 < 1_700_000_000_001), and flooring that would lose one.
+    private static func parts(_ date: Date) -> (seconds: Int64, millis: Int) {
+        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        let milliseconds = micros >= 0 ? micros / 1000 : -((-micros + 999) / 1000)
+        let seconds = milliseconds >= 0 ? milliseconds / 1000 : -((-milliseconds + 999) / 1000)
+        return (seconds, Int(milliseconds - seconds * 1000))
     }
 }

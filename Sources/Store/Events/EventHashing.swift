@@ -39,11 +39,11 @@ public struct EventHashing {
         buffer.append(contentsOf: previous)
         append("{\"actor\":"); appendString(f.actor)
         append(",\"case\":"); appendString(f.caseID)
-        append(",\"caseSeq\":"); append(String(f.caseSeq))
+        append(",\"caseSeq\":"); appendInteger(f.caseSeq)
         append(",\"payload\":"); buffer.append(contentsOf: f.payload)
         append(",\"reason\":")
         if let reason = f.reason { appendString(reason) } else { append("null") }
-        append(",\"seq\":"); append(String(f.seq))
+        append(",\"seq\":"); appendInteger(f.seq)
         append(",\"subject\":"); appendString(f.subject)
         append(",\"time\":"); appendString(f.time)
         append(",\"type\":"); appendString(f.type)
@@ -80,16 +80,40 @@ public struct EventHashing {
 
     private mutating func appendString(_ bytes: UnsafeRawBufferPointer) {
         buffer.append(0x22)
-        for byte in bytes {
-            switch byte {
-            case 0x22: buffer.append(0x5C); buffer.append(0x22)
-            case 0x5C: buffer.append(0x5C); buffer.append(0x5C)
-            case 0..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                buffer.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: buffer.append(byte)
+        // Most fields need no escaping: copy them whole.
+        if !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            buffer.append(contentsOf: bytes)
+        } else {
+            for byte in bytes {
+                switch byte {
+                case 0x22: buffer.append(0x5C); buffer.append(0x22)
+                case 0x5C: buffer.append(0x5C); buffer.append(0x5C)
+                case 0..<0x20:
+                    buffer.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0xF)]])
+                default: buffer.append(byte)
+                }
             }
         }
         buffer.append(0x22)
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Decimal digits of a non-negative or negative integer, without a String in between.
+    private mutating func appendInteger(_ value: Int64) {
+        if value < 0 { buffer.append(0x2D) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[count] = UInt8(48 + magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for i in stride(from: count - 1, through: 0, by: -1) { buffer.append(d[i]) }
+        }
     }
 }

@@ -57,67 +57,167 @@ public struct SHA256: Sendable {
     /// The digest; the hasher is spent afterwards.
     public mutating func finalize() -> [UInt8] {
         let bitLength = totalBytes &* 8
-        var tail = pending
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        tail.withUnsafeBytes { compress($0.baseAddress!, blocks: tail.count / 64) }
-        pending.removeAll()
-        var out = [UInt8](repeating: 0, count: 32)
-        let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
-        for (i, word) in words.enumerated() {
-            out[i * 4] = UInt8(truncatingIfNeeded: word >> 24)
-            out[i * 4 + 1] = UInt8(truncatingIfNeeded: word >> 16)
-            out[i * 4 + 2] = UInt8(truncatingIfNeeded: word >> 8)
-            out[i * 4 + 3] = UInt8(truncatingIfNeeded: word)
+        // At most two blocks of padding, built on the stack.
+        let tailCount = pending.count < 56 ? 64 : 128
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+            tail.initialize(repeating: 0)
+            for (i, byte) in pending.enumerated() { tail[i] = byte }
+            tail[pending.count] = 0x80
+            for i in 0..<8 { tail[tailCount - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> UInt64(i * 8)) }
+            compress(UnsafeRawPointer(tail.baseAddress!), blocks: tailCount / 64)
         }
-        return out
+        pending.removeAll()
+        return [UInt8](unsafeUninitializedCapacity: 32) { out, count in
+            let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
+            for i in 0..<8 {
+                out[i * 4] = UInt8(truncatingIfNeeded: words[i] >> 24)
+                out[i * 4 + 1] = UInt8(truncatingIfNeeded: words[i] >> 16)
+                out[i * 4 + 2] = UInt8(truncatingIfNeeded: words[i] >> 8)
+                out[i * 4 + 3] = UInt8(truncatingIfNeeded: words[i])
+            }
+            count = 32
+        }
     }
 
-    private static let roundConstants: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
+    @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x &>> n) | (x &<< (32 &- n)) }
+    @inline(__always) private static func Σ0(_ x: UInt32) -> UInt32 { rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 22) }
+    @inline(__always) private static func Σ1(_ x: UInt32) -> UInt32 { rotr(x, 6) ^ rotr(x, 11) ^ rotr(x, 25) }
+    @inline(__always) private static func σ0(_ x: UInt32) -> UInt32 { rotr(x, 7) ^ rotr(x, 18) ^ (x &>> 3) }
+    @inline(__always) private static func σ1(_ x: UInt32) -> UInt32 { rotr(x, 17) ^ rotr(x, 19) ^ (x &>> 10) }
+    @inline(__always) private static func ch(_ x: UInt32, _ y: UInt32, _ z: UInt32) -> UInt32 { z ^ (x & (y ^ z)) }
+    @inline(__always) private static func maj(_ x: UInt32, _ y: UInt32, _ z: UInt32) -> UInt32 { (x & y) | (z & (x | y)) }
 
-    @inline(__always)
-    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x &>> n) | (x &<< (32 &- n)) }
-
+    /// The compression function over `blocks` consecutive 64-byte blocks. The 64 rounds are
+    /// written out (generated, with the round constants inline and the working variables renamed
+    /// instead of shifted) and the message schedule lives in sixteen locals: this is what lets
+    /// the compiler keep everything in registers.
     private mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
         var (h0, h1, h2, h3, h4, h5, h6, h7) = state
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            Self.roundConstants.withUnsafeBufferPointer { k in
-                var block = data
-                for _ in 0..<blocks {
-                    for t in 0..<16 {
-                        w[t] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: t &* 4, as: UInt32.self))
-                    }
-                    for t in 16..<64 {
-                        let a = w[t &- 15], b = w[t &- 2]
-                        let s0 = Self.rotr(a, 7) ^ Self.rotr(a, 18) ^ (a &>> 3)
-                        let s1 = Self.rotr(b, 17) ^ Self.rotr(b, 19) ^ (b &>> 10)
-                        w[t] = w[t &- 16] &+ s0 &+ w[t &- 7] &+ s1
-                    }
-                    var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
-                    for t in 0..<64 {
-                        let s1 = Self.rotr(e, 6) ^ Self.rotr(e, 11) ^ Self.rotr(e, 25)
-                        let ch = (e & f) ^ (~e & g)
-                        let t1 = h &+ s1 &+ ch &+ k[t] &+ w[t]
-                        let s0 = Self.rotr(a, 2) ^ Self.rotr(a, 13) ^ Self.rotr(a, 22)
-                        let maj = (a & b) ^ (a & c) ^ (b & c)
-                        let t2 = s0 &+ maj
-                        h = g; g = f; f = e; e = d &+ t1
-                        d = c; c = b; b = a; a = t1 &+ t2
-                    }
-                    h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d; h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
-                    block += 64
-                }
+        var block = data
+        for _ in 0..<blocks {
+            @inline(__always) func word(_ i: Int) -> UInt32 {
+                UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self))
             }
+            var w0 = word(0), w1 = word(1), w2 = word(2), w3 = word(3), w4 = word(4), w5 = word(5), w6 = word(6), w7 = word(7)
+            var w8 = word(8), w9 = word(9), w10 = word(10), w11 = word(11), w12 = word(12), w13 = word(13), w14 = word(14), w15 = word(15)
+            var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
+            do {
+                let (Σ0, Σ1, σ0, σ1, ch, maj) = (Self.Σ0, Self.Σ1, Self.σ0, Self.σ1, Self.ch, Self.maj)
+                h = h &+ Σ1(e) &+ ch(e, f, g) &+ 0x428a2f98 &+ w0; d = d &+ h; h = h &+ Σ0(a) &+ maj(a, b, c)
+                g = g &+ Σ1(d) &+ ch(d, e, f) &+ 0x71374491 &+ w1; c = c &+ g; g = g &+ Σ0(h) &+ maj(h, a, b)
+                f = f &+ Σ1(c) &+ ch(c, d, e) &+ 0xb5c0fbcf &+ w2; b = b &+ f; f = f &+ Σ0(g) &+ maj(g, h, a)
+                e = e &+ Σ1(b) &+ ch(b, c, d) &+ 0xe9b5dba5 &+ w3; a = a &+ e; e = e &+ Σ0(f) &+ maj(f, g, h)
+                d = d &+ Σ1(a) &+ ch(a, b, c) &+ 0x3956c25b &+ w4; h = h &+ d; d = d &+ Σ0(e) &+ maj(e, f, g)
+                c = c &+ Σ1(h) &+ ch(h, a, b) &+ 0x59f111f1 &+ w5; g = g &+ c; c = c &+ Σ0(d) &+ maj(d, e, f)
+                b = b &+ Σ1(g) &+ ch(g, h, a) &+ 0x923f82a4 &+ w6; f = f &+ b; b = b &+ Σ0(c) &+ maj(c, d, e)
+                a = a &+ Σ1(f) &+ ch(f, g, h) &+ 0xab1c5ed5 &+ w7; e = e &+ a; a = a &+ Σ0(b) &+ maj(b, c, d)
+                h = h &+ Σ1(e) &+ ch(e, f, g) &+ 0xd807aa98 &+ w8; d = d &+ h; h = h &+ Σ0(a) &+ maj(a, b, c)
+                g = g &+ Σ1(d) &+ ch(d, e, f) &+ 0x12835b01 &+ w9; c = c &+ g; g = g &+ Σ0(h) &+ maj(h, a, b)
+                f = f &+ Σ1(c) &+ ch(c, d, e) &+ 0x243185be &+ w10; b = b &+ f; f = f &+ Σ0(g) &+ maj(g, h, a)
+                e = e &+ Σ1(b) &+ ch(b, c, d) &+ 0x550c7dc3 &+ w11; a = a &+ e; e = e &+ Σ0(f) &+ maj(f, g, h)
+                d = d &+ Σ1(a) &+ ch(a, b, c) &+ 0x72be5d74 &+ w12; h = h &+ d; d = d &+ Σ0(e) &+ maj(e, f, g)
+                c = c &+ Σ1(h) &+ ch(h, a, b) &+ 0x80deb1fe &+ w13; g = g &+ c; c = c &+ Σ0(d) &+ maj(d, e, f)
+                b = b &+ Σ1(g) &+ ch(g, h, a) &+ 0x9bdc06a7 &+ w14; f = f &+ b; b = b &+ Σ0(c) &+ maj(c, d, e)
+                a = a &+ Σ1(f) &+ ch(f, g, h) &+ 0xc19bf174 &+ w15; e = e &+ a; a = a &+ Σ0(b) &+ maj(b, c, d)
+                w0 = w0 &+ σ0(w1) &+ w9 &+ σ1(w14)
+                h = h &+ Σ1(e) &+ ch(e, f, g) &+ 0xe49b69c1 &+ w0; d = d &+ h; h = h &+ Σ0(a) &+ maj(a, b, c)
+                w1 = w1 &+ σ0(w2) &+ w10 &+ σ1(w15)
+                g = g &+ Σ1(d) &+ ch(d, e, f) &+ 0xefbe4786 &+ w1; c = c &+ g; g = g &+ Σ0(h) &+ maj(h, a, b)
+                w2 = w2 &+ σ0(w3) &+ w11 &+ σ1(w0)
+                f = f &+ Σ1(c) &+ ch(c, d, e) &+ 0x0fc19dc6 &+ w2; b = b &+ f; f = f &+ Σ0(g) &+ maj(g, h, a)
+                w3 = w3 &+ σ0(w4) &+ w12 &+ σ1(w1)
+                e = e &+ Σ1(b) &+ ch(b, c, d) &+ 0x240ca1cc &+ w3; a = a &+ e; e = e &+ Σ0(f) &+ maj(f, g, h)
+                w4 = w4 &+ σ0(w5) &+ w13 &+ σ1(w2)
+                d = d &+ Σ1(a) &+ ch(a, b, c) &+ 0x2de92c6f &+ w4; h = h &+ d; d = d &+ Σ0(e) &+ maj(e, f, g)
+                w5 = w5 &+ σ0(w6) &+ w14 &+ σ1(w3)
+                c = c &+ Σ1(h) &+ ch(h, a, b) &+ 0x4a7484aa &+ w5; g = g &+ c; c = c &+ Σ0(d) &+ maj(d, e, f)
+                w6 = w6 &+ σ0(w7) &+ w15 &+ σ1(w4)
+                b = b &+ Σ1(g) &+ ch(g, h, a) &+ 0x5cb0a9dc &+ w6; f = f &+ b; b = b &+ Σ0(c) &+ maj(c, d, e)
+                w7 = w7 &+ σ0(w8) &+ w0 &+ σ1(w5)
+                a = a &+ Σ1(f) &+ ch(f, g, h) &+ 0x76f988da &+ w7; e = e &+ a; a = a &+ Σ0(b) &+ maj(b, c, d)
+                w8 = w8 &+ σ0(w9) &+ w1 &+ σ1(w6)
+                h = h &+ Σ1(e) &+ ch(e, f, g) &+ 0x983e5152 &+ w8; d = d &+ h; h = h &+ Σ0(a) &+ maj(a, b, c)
+                w9 = w9 &+ σ0(w10) &+ w2 &+ σ1(w7)
+                g = g &+ Σ1(d) &+ ch(d, e, f) &+ 0xa831c66d &+ w9; c = c &+ g; g = g &+ Σ0(h) &+ maj(h, a, b)
+                w10 = w10 &+ σ0(w11) &+ w3 &+ σ1(w8)
+                f = f &+ Σ1(c) &+ ch(c, d, e) &+ 0xb00327c8 &+ w10; b = b &+ f; f = f &+ Σ0(g) &+ maj(g, h, a)
+                w11 = w11 &+ σ0(w12) &+ w4 &+ σ1(w9)
+                e = e &+ Σ1(b) &+ ch(b, c, d) &+ 0xbf597fc7 &+ w11; a = a &+ e; e = e &+ Σ0(f) &+ maj(f, g, h)
+                w12 = w12 &+ σ0(w13) &+ w5 &+ σ1(w10)
+                d = d &+ Σ1(a) &+ ch(a, b, c) &+ 0xc6e00bf3 &+ w12; h = h &+ d; d = d &+ Σ0(e) &+ maj(e, f, g)
+                w13 = w13 &+ σ0(w14) &+ w6 &+ σ1(w11)
+                c = c &+ Σ1(h) &+ ch(h, a, b) &+ 0xd5a79147 &+ w13; g = g &+ c; c = c &+ Σ0(d) &+ maj(d, e, f)
+                w14 = w14 &+ σ0(w15) &+ w7 &+ σ1(w12)
+                b = b &+ Σ1(g) &+ ch(g, h, a) &+ 0x06ca6351 &+ w14; f = f &+ b; b = b &+ Σ0(c) &+ maj(c, d, e)
+                w15 = w15 &+ σ0(w0) &+ w8 &+ σ1(w13)
+                a = a &+ Σ1(f) &+ ch(f, g, h) &+ 0x14292967 &+ w15; e = e &+ a; a = a &+ Σ0(b) &+ maj(b, c, d)
+                w0 = w0 &+ σ0(w1) &+ w9 &+ σ1(w14)
+                h = h &+ Σ1(e) &+ ch(e, f, g) &+ 0x27b70a85 &+ w0; d = d &+ h; h = h &+ Σ0(a) &+ maj(a, b, c)
+                w1 = w1 &+ σ0(w2) &+ w10 &+ σ1(w15)
+                g = g &+ Σ1(d) &+ ch(d, e, f) &+ 0x2e1b2138 &+ w1; c = c &+ g; g = g &+ Σ0(h) &+ maj(h, a, b)
+                w2 = w2 &+ σ0(w3) &+ w11 &+ σ1(w0)
+                f = f &+ Σ1(c) &+ ch(c, d, e) &+ 0x4d2c6dfc &+ w2; b = b &+ f; f = f &+ Σ0(g) &+ maj(g, h, a)
+                w3 = w3 &+ σ0(w4) &+ w12 &+ σ1(w1)
+                e = e &+ Σ1(b) &+ ch(b, c, d) &+ 0x53380d13 &+ w3; a = a &+ e; e = e &+ Σ0(f) &+ maj(f, g, h)
+                w4 = w4 &+ σ0(w5) &+ w13 &+ σ1(w2)
+                d = d &+ Σ1(a) &+ ch(a, b, c) &+ 0x650a7354 &+ w4; h = h &+ d; d = d &+ Σ0(e) &+ maj(e, f, g)
+                w5 = w5 &+ σ0(w6) &+ w14 &+ σ1(w3)
+                c = c &+ Σ1(h) &+ ch(h, a, b) &+ 0x766a0abb &+ w5; g = g &+ c; c = c &+ Σ0(d) &+ maj(d, e, f)
+                w6 = w6 &+ σ0(w7) &+ w15 &+ σ1(w4)
+                b = b &+ Σ1(g) &+ ch(g, h, a) &+ 0x81c2c92e &+ w6; f = f &+ b; b = b &+ Σ0(c) &+ maj(c, d, e)
+                w7 = w7 &+ σ0(w8) &+ w0 &+ σ1(w5)
+                a = a &+ Σ1(f) &+ ch(f, g, h) &+ 0x92722c85 &+ w7; e = e &+ a; a = a &+ Σ0(b) &+ maj(b, c, d)
+                w8 = w8 &+ σ0(w9) &+ w1 &+ σ1(w6)
+                h = h &+ Σ1(e) &+ ch(e, f, g) &+ 0xa2bfe8a1 &+ w8; d = d &+ h; h = h &+ Σ0(a) &+ maj(a, b, c)
+                w9 = w9 &+ σ0(w10) &+ w2 &+ σ1(w7)
+                g = g &+ Σ1(d) &+ ch(d, e, f) &+ 0xa81a664b &+ w9; c = c &+ g; g = g &+ Σ0(h) &+ maj(h, a, b)
+                w10 = w10 &+ σ0(w11) &+ w3 &+ σ1(w8)
+                f = f &+ Σ1(c) &+ ch(c, d, e) &+ 0xc24b8b70 &+ w10; b = b &+ f; f = f &+ Σ0(g) &+ maj(g, h, a)
+                w11 = w11 &+ σ0(w12) &+ w4 &+ σ1(w9)
+                e = e &+ Σ1(b) &+ ch(b, c, d) &+ 0xc76c51a3 &+ w11; a = a &+ e; e = e &+ Σ0(f) &+ maj(f, g, h)
+                w12 = w12 &+ σ0(w13) &+ w5 &+ σ1(w10)
+                d = d &+ Σ1(a) &+ ch(a, b, c) &+ 0xd192e819 &+ w12; h = h &+ d; d = d &+ Σ0(e) &+ maj(e, f, g)
+                w13 = w13 &+ σ0(w14) &+ w6 &+ σ1(w11)
+                c = c &+ Σ1(h) &+ ch(h, a, b) &+ 0xd6990624 &+ w13; g = g &+ c; c = c &+ Σ0(d) &+ maj(d, e, f)
+                w14 = w14 &+ σ0(w15) &+ w7 &+ σ1(w12)
+                b = b &+ Σ1(g) &+ ch(g, h, a) &+ 0xf40e3585 &+ w14; f = f &+ b; b = b &+ Σ0(c) &+ maj(c, d, e)
+                w15 = w15 &+ σ0(w0) &+ w8 &+ σ1(w13)
+                a = a &+ Σ1(f) &+ ch(f, g, h) &+ 0x106aa070 &+ w15; e = e &+ a; a = a &+ Σ0(b) &+ maj(b, c, d)
+                w0 = w0 &+ σ0(w1) &+ w9 &+ σ1(w14)
+                h = h &+ Σ1(e) &+ ch(e, f, g) &+ 0x19a4c116 &+ w0; d = d &+ h; h = h &+ Σ0(a) &+ maj(a, b, c)
+                w1 = w1 &+ σ0(w2) &+ w10 &+ σ1(w15)
+                g = g &+ Σ1(d) &+ ch(d, e, f) &+ 0x1e376c08 &+ w1; c = c &+ g; g = g &+ Σ0(h) &+ maj(h, a, b)
+                w2 = w2 &+ σ0(w3) &+ w11 &+ σ1(w0)
+                f = f &+ Σ1(c) &+ ch(c, d, e) &+ 0x2748774c &+ w2; b = b &+ f; f = f &+ Σ0(g) &+ maj(g, h, a)
+                w3 = w3 &+ σ0(w4) &+ w12 &+ σ1(w1)
+                e = e &+ Σ1(b) &+ ch(b, c, d) &+ 0x34b0bcb5 &+ w3; a = a &+ e; e = e &+ Σ0(f) &+ maj(f, g, h)
+                w4 = w4 &+ σ0(w5) &+ w13 &+ σ1(w2)
+                d = d &+ Σ1(a) &+ ch(a, b, c) &+ 0x391c0cb3 &+ w4; h = h &+ d; d = d &+ Σ0(e) &+ maj(e, f, g)
+                w5 = w5 &+ σ0(w6) &+ w14 &+ σ1(w3)
+                c = c &+ Σ1(h) &+ ch(h, a, b) &+ 0x4ed8aa4a &+ w5; g = g &+ c; c = c &+ Σ0(d) &+ maj(d, e, f)
+                w6 = w6 &+ σ0(w7) &+ w15 &+ σ1(w4)
+                b = b &+ Σ1(g) &+ ch(g, h, a) &+ 0x5b9cca4f &+ w6; f = f &+ b; b = b &+ Σ0(c) &+ maj(c, d, e)
+                w7 = w7 &+ σ0(w8) &+ w0 &+ σ1(w5)
+                a = a &+ Σ1(f) &+ ch(f, g, h) &+ 0x682e6ff3 &+ w7; e = e &+ a; a = a &+ Σ0(b) &+ maj(b, c, d)
+                w8 = w8 &+ σ0(w9) &+ w1 &+ σ1(w6)
+                h = h &+ Σ1(e) &+ ch(e, f, g) &+ 0x748f82ee &+ w8; d = d &+ h; h = h &+ Σ0(a) &+ maj(a, b, c)
+                w9 = w9 &+ σ0(w10) &+ w2 &+ σ1(w7)
+                g = g &+ Σ1(d) &+ ch(d, e, f) &+ 0x78a5636f &+ w9; c = c &+ g; g = g &+ Σ0(h) &+ maj(h, a, b)
+                w10 = w10 &+ σ0(w11) &+ w3 &+ σ1(w8)
+                f = f &+ Σ1(c) &+ ch(c, d, e) &+ 0x84c87814 &+ w10; b = b &+ f; f = f &+ Σ0(g) &+ maj(g, h, a)
+                w11 = w11 &+ σ0(w12) &+ w4 &+ σ1(w9)
+                e = e &+ Σ1(b) &+ ch(b, c, d) &+ 0x8cc70208 &+ w11; a = a &+ e; e = e &+ Σ0(f) &+ maj(f, g, h)
+                w12 = w12 &+ σ0(w13) &+ w5 &+ σ1(w10)
+                d = d &+ Σ1(a) &+ ch(a, b, c) &+ 0x90befffa &+ w12; h = h &+ d; d = d &+ Σ0(e) &+ maj(e, f, g)
+                w13 = w13 &+ σ0(w14) &+ w6 &+ σ1(w11)
+                c = c &+ Σ1(h) &+ ch(h, a, b) &+ 0xa4506ceb &+ w13; g = g &+ c; c = c &+ Σ0(d) &+ maj(d, e, f)
+                w14 = w14 &+ σ0(w15) &+ w7 &+ σ1(w12)
+                b = b &+ Σ1(g) &+ ch(g, h, a) &+ 0xbef9a3f7 &+ w14; f = f &+ b; b = b &+ Σ0(c) &+ maj(c, d, e)
+                w15 = w15 &+ σ0(w0) &+ w8 &+ σ1(w13)
+                a = a &+ Σ1(f) &+ ch(f, g, h) &+ 0xc67178f2 &+ w15; e = e &+ a; a = a &+ Σ0(b) &+ maj(b, c, d)
+            }
+            h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d; h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
+            block += 64
         }
         state = (h0, h1, h2, h3, h4, h5, h6, h7)
     }

@@ -1,0 +1,31 @@
+import Foundation
+
+struct BenchOptions {
+    var events = 10_000_000
+    var workdir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("handrail-bench")
+    var runs = 5
+    var commits = 300
+
+    static func parse(_ args: [String]) -> BenchOptions {
+        var o = BenchOptions()
+        var i = 0
+        while i < args.count {
+            let value = i + 1 < args.count ? args[i + 1] : ""
+            switch args[i] {
+            case "--events": o.events = Int(value) ?? o.events; i += 1
+            case "--workdir": o.workdir = URL(fileURLWithPath: value); i += 1
+            case "--runs": o.runs = Int(value) ?? o.runs; i += 1
+            case "--commits": o.commits = Int(value) ?? o.commits; i += 1
+            default: FileHandle.standardError.write(Data("handrail-bench: unknown argument \(args[i])\n".utf8)); exit(2)
+            }
+            i += 1
+        }
+        try? FileManager.default.createDirectory(at: o.workdir, withIntermediateDirectories: true)
+        return o
+    }
+
+    /// The directory holding this executable and its sibling `handrail`.
+    var productsDirectory: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+}

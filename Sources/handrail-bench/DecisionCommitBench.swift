@@ -1,0 +1,76 @@
+import Casework
+import CSQLite
+import Engine
+import Foundation
+import Platform
+import Runbook
+import Store
+
+/// "One operator decision committed durably (event + projection)": a real verification
+/// decision through CaseService (read under the write lock, replay, gates, append, projection,
+/// lease) against a bare sqlite3 insert transaction with the same durability settings,
+/// interleaved so both see the same disk.
+struct DecisionCommitBench {
+    let options: BenchOptions
+    let report: BenchReport
+
+    func run() {
+        let runbook = loadRunbook()
+        let ourPath = options.workdir.appendingPathComponent("commit.db").path
+        let barePath = options.workdir.appendingPathComponent("bare.db").path
+        for path in [ourPath, barePath] { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try! HandrailStore(path: ourPath)
+        let service = CaseService(store: store, platform: ManualConsole(), runbooks: { _ in runbook }, timeZone: TimeZone(identifier: "UTC")!)
+        let actor = Actor(login: "bench", role: .senior)
+
+        var bare: OpaquePointer?
+        sqlite3_open(barePath, &bare)
+        sqlite3_exec(bare, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t (id INTEGER PRIMARY KEY, time TEXT, body TEXT)", nil, nil, nil)
+        var insert: OpaquePointer?
+        sqlite3_prepare_v2(bare, "INSERT INTO t (time, body) VALUES (?1, ?2)", -1, &insert, nil)
+        let body = String(repeating: "x", count: 400)
+
+        var ours: [Double] = []
+        var peer: [Double] = []
+        for _ in 0..<options.commits {
+            // Set up a case at its verification step: not timed.
+            let id = try! service.open(subject: "ada@example.com", runbookID: runbook.id, actor: actor).caseID
+            _ = try! service.recordFacts(["signins": .array([]), "suspended": .string("no"),
+                                          "phone": .array([.string("+15550100@2024-03-01")])], on: id, actor: actor)
+            let values = ["method": "callback", "callback_number": "+15550100", "callback_confirmed": "yes", "reference": "SUP-1234"]
+
+            var start = DispatchTime.now().uptimeNanoseconds
+            let outcome = try! service.perform(.submit(step: "verify_identity", values: values), on: id, actor: actor)
+            ours.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            precondition(outcome.refusal == nil && outcome.stored.count == 1, "the benchmark decision must be accepted")
+
+            start = DispatchTime.now().uptimeNanoseconds
+            sqlite3_exec(bare, "BEGIN IMMEDIATE", nil, nil, nil)
+            sqlite3_bind_text(insert, 1, "2026-05-17T10:00:00.000Z", -1, handrail_sqlite_transient())
+            sqlite3_bind_text(insert, 2, body, -1, handrail_sqlite_transient())
+            sqlite3_step(insert)
+            sqlite3_reset(insert)
+            sqlite3_exec(bare, "COMMIT", nil, nil, nil)
+            peer.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        sqlite3_finalize(insert)
+        sqlite3_close(bare)
+        let (o, p) = (median(ours), median(peer))
+        print("decision commit: ours median \(ms(o)), bare sqlite3 insert transaction median \(ms(p)) (\(options.commits) each, interleaved)")
+        report.add("decision committed durably (event + projection)", ours: ms(o), peer: ms(p) + " bare insert txn",
+                   ratio: String(format: "%.2f×", o / p), budget: "≤ 2 ms, ≤ 1.5×", met: o <= 0.002 && o / p <= 1.5)
+    }
+}
+
+func loadRunbook() -> Runbook {
+    let candidates = [URL(fileURLWithPath: "Runbooks/mfa-recovery.json5")]
+        + (1...5).map { depth in
+            var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            for _ in 0..<depth { url.deleteLastPathComponent() }
+            return url.appendingPathComponent("Runbooks/mfa-recovery.json5")
+        }
+    for url in candidates {
+        if let text = try? String(contentsOf: url, encoding: .utf8), case .valid(let runbook) = EngineVocabulary.load(text) { return runbook }
+    }
+    fatalError("handrail-bench: run it from the package folder (Runbooks/mfa-recovery.json5 not found)")
+}

@@ -1,0 +1,12 @@
+import Foundation
+
+/// handrail-bench: the budgets of DESIGN.md, each measured beside its peer in the same run.
+/// Build and run with `swift run -c release handrail-bench [--events N] [--workdir DIR] [--runs N]`.
+let options = BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
+let report = BenchReport()
+print("handrail-bench: \(options.events) events for the audit figures, workdir \(options.workdir.path)")
+print("(the machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; medians of \(options.runs) runs unless noted)\n")
+
+DecisionCommitBench(options: options, report: report).run()
+AuditBench(options: options, report: report).run()
+report.printTable()
