@@ -15,7 +15,10 @@ public enum FieldValidator {
             return .failure(.invalid("contains the control character U+\(String(format: "%04X", bad.value)); type plain text"))
         }
         let limit = field.maxLength ?? defaultMaximumLength
-        if value.count > limit { return .failure(.invalid("is \(value.count) characters long; at most \(limit) are allowed")) }
+        // Counted in Unicode scalars, not Characters: one Character can carry any number of
+        // combining marks, and the limit is there to bound what is stored, logged and drawn.
+        let length = value.unicodeScalars.count
+        if length > limit { return .failure(.invalid("is \(length) characters long; at most \(limit) are allowed")) }
 
         switch field.kind {
         case .text:
