@@ -115,12 +115,17 @@ final class FieldValidationTests: XCTestCase {
         XCTAssertGreaterThan(checked, 20)
     }
 
+    func testWindowsLineEndingsInFreeTextAreOneLineBreak() {
+        XCTAssertEqual(try FieldValidator.normalise("line one\r\nline two", for: field(.text)).get(), "line one\nline two")
+    }
+
     func testOtherControlAndInvisibleFormattingCharactersAreRefused() {
         let text = field(.text)
         XCTAssertEqual(problem("reason\u{9B}31m", text), "contains the control character U+009B; type plain text", "C1 CSI")
         XCTAssertEqual(problem("reason\u{0}", text), "contains the control character U+0000; type plain text")
         XCTAssertEqual(problem("reason\u{7F}", text), "contains the control character U+007F; type plain text")
-        XCTAssertEqual(problem("line one\r\nline two", text), "contains the control character U+000D; type plain text")
+        XCTAssertEqual(problem("line one\rline two", text), "contains the control character U+000D; type plain text",
+                       "a lone CR rewrites the line it is printed on")
         XCTAssertEqual(problem("sam\u{202E}moc.elpmaxe", text), "contains the control character U+202E; type plain text",
                        "a right-to-left override disguises what is shown")
         XCTAssertEqual(problem("SUP-12\u{200B}34", field(.ticket)), "contains the control character U+200B; type plain text")

@@ -48,8 +48,7 @@ final class VerificationFreshnessTests: XCTestCase {
         XCTAssertEqual(h.prefill("verify_identity")["method"], "video", "the earlier evidence is offered again")
 
         h.verify(Evidence.video(reference: "SUP-1240"))
-        h.checkBackupCodes()
-        h.chooseRecovery("device")
+        XCTAssertEqual(h.currentState.currentStep, "force_reset", "verified again, the case returns to the step it left")
         let values = h.actionValues("force_reset")
         XCTAssertEqual(values["reason"], "Lost device; identity verified via video call 2026-05-17, see SUP-1240",
                        "the reason is composed from the new verification")
