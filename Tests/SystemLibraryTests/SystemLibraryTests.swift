@@ -36,7 +36,7 @@ final class SystemLibraryTests: XCTestCase {
         // and the macro accessors return the documented values (curs_attr(3X)).
         XCTAssertNotEqual(handrail_a_bold(), handrail_a_normal())
         XCTAssertNotEqual(handrail_a_reverse(), handrail_a_normal())
-        XCTAssertEqual(handrail_key_f(1), 265 + 1, "KEY_F(n) is KEY_F0 + n, with KEY_F0 = 0410 octal")
+        XCTAssertEqual(handrail_key_f(1), 0o410 + 1, "KEY_F(n) is KEY_F0 + n, with KEY_F0 = 0410 octal (curs_getch(3X))")
         XCTAssertFalse(String(cString: curses_version()).isEmpty)
     }
 }

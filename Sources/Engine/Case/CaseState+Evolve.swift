@@ -59,6 +59,9 @@ extension CaseState {
                                         by: event.actor, at: event.time))
         case EventType.verificationRestarted:
             verification = nil
+            // An approval was given on the strength of the old verification; it does not carry over.
+            approval = nil
+            resumeAfterVerification = event.string("from")
             currentStep = event.string("step") ?? runbook.start
             status = .open
         case "verification.rejected":
@@ -116,6 +119,7 @@ extension CaseState {
         }
         if let linked = event.string("linkedCaseID") { linkedCases.append(linked) }
 
+        if stepID == runbook.start { resumeAfterVerification = nil }
         currentStep = next
         guard let nextStep = runbook.step(next) else { return }
         if nextStep.awaits != nil {

@@ -33,6 +33,9 @@ public struct CaseState: Sendable, Equatable {
     public var enrolledFactor: EnrolledFactor?
     public var escalation: Escalation?
     public var statusBeforePause: CaseStatus?
+    /// Where a restarted verification returns to once the caller is verified again, so that
+    /// re-verifying never sends a case back through steps (and admin actions) already done.
+    public var resumeAfterVerification: String?
     public var incidentDeclared = false
     public var linkedCases: [String] = []
     public var notes: [CaseNote] = []

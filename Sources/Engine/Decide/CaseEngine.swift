@@ -12,6 +12,9 @@ public enum CaseEngine {
     public static func open(caseID: String, subject: String, context: DecisionContext,
                             linkedFrom: String? = nil, linkedFromIncident: Bool = false) -> Decision {
         if let refusal = permission(for: nil, context: context) { return .refused(refusal) }
+        if linkedFromIncident && linkedFrom == nil {
+            return .refused(Refusal(.invalid, "A case linked from an incident must name the incident case"))
+        }
         guard case .success(let email) = FieldValidator.normalise(subject, for: Field(id: "subject", label: "Subject", kind: .email)) else {
             return .refused(Refusal(.invalid, "\"\(subject)\" is not an email address: a case is opened for the user's email"))
         }
@@ -147,8 +150,12 @@ public enum CaseEngine {
             return .refused(Refusal(.gate, "Cannot continue from \"\(step.title)\": \(summary)", failedChecks: evaluation.failures),
                             recording: recorded)
         }
-        guard let next = evaluation.next else {
+        guard var next = evaluation.next else {
             return .refused(Refusal(.invalid, "No transition of \"\(step.id)\" applies"))
+        }
+        // Verified again after a restart: back to where the case was, not down the path again.
+        if step.id == runbook.start, let resume = state.resumeAfterVerification, evaluation.values["method"] != "federated" {
+            next = resume
         }
         let reason = step.reasonField.flatMap { evaluation.values[$0] }
         var payload: [String: JSONValue] = [
@@ -218,9 +225,13 @@ public enum CaseEngine {
             "step": .string(pending.step), "next": .string(pending.next),
             "values": .object(pending.values.mapValues(JSONValue.string)),
             "idempotencyKey": .string(key), "action": .string(pending.action), "details": .object(details),
+            "recordedBy": .string(context.actor.login),
         ]
-        return .accepted([event(pending.event, state: state, context: context, reason: pending.reason, payload: payload)]
-                         + closing(ifTerminal: pending.next, state: state, context: context))
+        // The actor of `mfa.factor_admin_reset` is the operator who decided the reset, even when
+        // someone else records its completion (after a crash, say): that is who the auditor asks about.
+        var completion = event(pending.event, state: state, context: context, reason: pending.reason, payload: payload)
+        completion.actor = pending.requestedBy
+        return .accepted([completion] + closing(ifTerminal: pending.next, state: state, context: context))
     }
 
     private static func failAction(_ key: String, error: String, state: CaseState, context: DecisionContext) -> Decision {
@@ -329,8 +340,11 @@ public enum CaseEngine {
         switch reasonText(reason, context: context, minimum: 3) {
         case .failure(let refusal): return .refused(refusal)
         case .success(let text):
-            return .accepted([event(EventType.verificationRestarted, state: state, context: context, reason: text,
-                                    payload: ["step": .string(context.runbook.start), "from": .string(state.currentStep)])])
+            // Restarting from the start step itself has nowhere to return to.
+            let from = state.resumeAfterVerification ?? state.currentStep
+            var payload: [String: JSONValue] = ["step": .string(context.runbook.start)]
+            if from != context.runbook.start { payload["from"] = .string(from) }
+            return .accepted([event(EventType.verificationRestarted, state: state, context: context, reason: text, payload: payload)])
         }
     }
 

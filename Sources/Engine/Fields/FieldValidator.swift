@@ -9,13 +9,17 @@ public enum FieldValidator {
     public static let defaultMaximumLength = 2000
 
     public static func normalise(_ raw: String, for field: Field) -> Result<String, FieldProblem> {
-        let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Text pasted from Windows carries CR LF; it is one line break, stored as LF.
+        let value = raw.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         if value.isEmpty { return .failure(.missing) }
         if let bad = value.unicodeScalars.first(where: { isForbiddenControl($0, allowNewlines: field.kind == .text) }) {
             return .failure(.invalid("contains the control character U+\(String(format: "%04X", bad.value)); type plain text"))
         }
         let limit = field.maxLength ?? defaultMaximumLength
-        if value.count > limit { return .failure(.invalid("is \(value.count) characters long; at most \(limit) are allowed")) }
+        // Counted in Unicode scalars, not Characters: one Character can carry any number of
+        // combining marks, and the limit is there to bound what is stored, logged and drawn.
+        let length = value.unicodeScalars.count
+        if length > limit { return .failure(.invalid("is \(length) characters long; at most \(limit) are allowed")) }
 
         switch field.kind {
         case .text:

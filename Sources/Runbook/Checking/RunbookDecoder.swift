@@ -28,8 +28,8 @@ final class RunbookDecoder {
         let templates = members["templates"].flatMap { decodeTemplates($0, at: path.appending("templates")) }
         let steps = array(members, "steps", at: path) { node, p in decodeStep(node, at: p) }
 
-        if let steps { reportDuplicates(steps.map(\.id), in: members["steps"], label: "step id", path: path.appending("steps"), key: "id") }
-        reportDuplicates(signals.map(\.id), in: members["refusalSignals"], label: "refusal signal id", path: path.appending("refusalSignals"), key: "id")
+        reportDuplicates(in: members["steps"], label: "step id", path: path.appending("steps"), key: "id")
+        reportDuplicates(in: members["refusalSignals"], label: "refusal signal id", path: path.appending("refusalSignals"), key: "id")
 
         guard let id, let version, let title, let start, let templates, let steps else { return nil }
         return Runbook(id: id, version: version, title: title, summary: summary, start: start,
@@ -108,11 +108,13 @@ final class RunbookDecoder {
                 step.action = StepAction(name: name, event: event, done: done)
             }
         }
-        reportDuplicates(step.fields.map(\.id), in: m["fields"], label: "field id", path: path.appending("fields"), key: "id")
+        reportDuplicates(in: m["fields"], label: "field id", path: path.appending("fields"), key: "id")
         if step.terminal && step.outcome == nil {
             problems.append(RunbookProblem(.missingKey, at: path, node.location, "a terminal step needs \"outcome\""))
         }
-        guard id != nil, title != nil else { return nil }
+        // A step missing only its title is kept (the problem is recorded above), so that the
+        // transitions leading to it are not also reported as naming an unknown step.
+        guard id != nil else { return nil }
         return step
     }
 
@@ -139,7 +141,7 @@ final class RunbookDecoder {
         field.confirmsSubject = bool(m, "confirmsSubject", at: path) ?? false
         field.when = m["when"].flatMap { decodeCondition($0, at: path.appending("when")) }
         field.options = array(m, "options", at: path, required: false) { n, p in decodeOption(n, at: p) } ?? []
-        reportDuplicates(field.options.map(\.value), in: m["options"], label: "option value", path: path.appending("options"), key: "value")
+        reportDuplicates(in: m["options"], label: "option value", path: path.appending("options"), key: "value")
 
         if let prefill = field.prefill, RunbookTemplates.names.contains(prefill) == false {
             problems.append(RunbookProblem(.unknownTemplate, at: path.appending("prefill"), m["prefill"]!.location,
@@ -152,11 +154,13 @@ final class RunbookDecoder {
             problems.append(RunbookProblem(.invalidValue, at: path.appending("options"), m["options"]!.location,
                 "only choice fields have options; this field is \(kind.rawValue)"))
         }
-        if field.mustConfirm && kind != .yesno {
+        if field.mustConfirm, let kind, kind != .yesno {
             problems.append(RunbookProblem(.invalidValue, at: path.appending("mustConfirm"), m["mustConfirm"]!.location,
                 "mustConfirm applies to yesno fields only"))
         }
-        guard id != nil, label != nil, kind != nil else { return nil }
+        // A field missing its label or with an unknown type is kept (the problem is recorded above),
+        // so that the conditions and reasonField naming it are not also reported as unknown.
+        guard id != nil else { return nil }
         return field
     }
 
@@ -320,12 +324,14 @@ final class RunbookDecoder {
         return items.enumerated().compactMap { i, item in decode(item, path.appending(key).appending(i)) }
     }
 
-    private func reportDuplicates(_ ids: [String], in node: JSONNode?, label: String, path: JSONPath, key: String) {
+    /// Reports every element of the array `node` whose `key` repeats an earlier element's, at that
+    /// later element's index and id: read from the document, so that elements which failed to decode
+    /// do not shift the indices, and a third copy is reported at its own line.
+    private func reportDuplicates(in node: JSONNode?, label: String, path: JSONPath, key: String) {
         var seen: Set<String> = []
-        for (i, id) in ids.enumerated() where !seen.insert(id).inserted {
-            // Point at the later duplicate's id value when it can be found.
-            let element = node?.elements?.filter { $0[key]?.string == id }.dropFirst().first
-            problems.append(RunbookProblem(.duplicateID, at: path.appending(i).appending(key), element?[key]?.location ?? node?.location,
+        for (i, element) in (node?.elements ?? []).enumerated() {
+            guard let idNode = element[key], let id = idNode.string, !seen.insert(id).inserted else { continue }
+            problems.append(RunbookProblem(.duplicateID, at: path.appending(i).appending(key), idNode.location,
                                            "duplicate \(label) \"\(id)\""))
         }
     }

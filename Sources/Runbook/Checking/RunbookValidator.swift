@@ -43,7 +43,9 @@ struct RunbookValidator {
             }
             if let condition = transition.when { checkCondition(condition, in: step, at: tp.appending("when")) }
         }
-        if !step.terminal, let last = step.transitions.last, last.when != nil {
+        // Only when no transition is unconditional: a fallback placed too early is reported above,
+        // and with it the case can never be stuck.
+        if !step.terminal, !step.transitions.isEmpty, step.transitions.allSatisfy({ $0.when != nil }) {
             report(.deadEnd, path.appending("transitions"), "step \"\(step.id)\" has no fallback transition: when no condition holds the case would be stuck")
         }
         for (i, check) in step.checks.enumerated() where !vocabulary.checks.contains(check.name) {

@@ -23,7 +23,7 @@ public struct JSON5Parser {
     }
 
     public mutating func parseDocument() throws(JSON5SyntaxError) -> JSONNode {
-        if peek == "\u{FEFF}" { advance() }
+        if peek == "\u{FEFF}" { advance(); column = 1 } // editors do not show a byte order mark as a column
         try skipInsignificant()
         guard !atEnd else { throw error("the document is empty") }
         let value = try parseValue()
@@ -362,7 +362,10 @@ public struct JSON5Parser {
     }
 
     private func describe(_ c: Unicode.Scalar) -> String {
-        if c.value < 0x20 || c.value == 0x7F { return "control character U+\(String(c.value, radix: 16, uppercase: true))" }
+        if c.value < 0x20 || c.value == 0x7F {
+            let hex = String(c.value, radix: 16, uppercase: true)
+            return "control character U+" + String(repeating: "0", count: 4 - hex.count) + hex // U+ notation has 4 digits at least
+        }
         return "'\(c)'"
     }
 }

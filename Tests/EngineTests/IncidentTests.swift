@@ -1,0 +1,186 @@
+import XCTest
+import Engine
+
+/// "When it goes wrong — the reset went to an attacker": suspend the user, notify the real
+/// user through another channel, record the incident, and carry the real reset in a linked case.
+final class IncidentTests: XCTestCase {
+    static let linkedCaseID = "CASE-2"
+    private let incidentReason = "Real Sam called from the office: they never asked for a reset"
+
+    /// Reset done; the case waits for enrolment, and the real user calls.
+    private func resetCase() throws -> CaseHarness {
+        let h = try CaseHarness()
+        h.walkToRecoveryAction(evidence: Evidence.callback())
+        h.performAction("force_reset")
+        return h
+    }
+
+    /// Incident declared on a reset case: it stands at the first incident step.
+    private func incidentCase() throws -> CaseHarness {
+        let h = try resetCase()
+        h.advance(hours: 3)
+        assertAccepted(h.decide(.declareIncident(reason: incidentReason)))
+        return h
+    }
+
+    private func suspendValues() -> [String: String] {
+        ["confirm_email": Subject.email, "reason": "Reset went to an attacker; cutting them off"]
+    }
+
+    // MARK: - Declaring
+
+    func testDeclaringAnIncidentWithoutAnAdminActionIsRefused() throws {
+        let h = try CaseHarness()
+        h.walkToRecoveryAction()
+        assertRefused(h.decide(.declareIncident(reason: incidentReason)), .invalid, messageContains: ["No admin action was carried out"])
+        XCTAssertEqual(h.currentState.status, .open)
+    }
+
+    func testDeclaringAnIncidentAfterAResetStartsTheIncidentPath() throws {
+        let h = try resetCase()
+        let decision = assertAccepted(h.decide(.declareIncident(reason: incidentReason)))
+        XCTAssertEqual(decision.events.map(\.type), ["incident.declared"])
+        XCTAssertEqual(h.currentState.status, .incident)
+        XCTAssertEqual(h.currentState.currentStep, "incident_suspend")
+        XCTAssertFalse(h.currentState.isOverdue(at: Date("2026-05-20T10:00:00Z")), "no longer waiting for enrolment")
+    }
+
+    func testDeclaringAnIncidentOnAClosedRecoveredCaseIsAccepted() throws {
+        let h = try resetCase()
+        h.observeNewFactor()
+        h.sendFollowUp()
+        XCTAssertEqual(h.currentState.outcome, "resolved")
+        assertAccepted(h.decide(.declareIncident(reason: incidentReason)))
+        XCTAssertEqual(h.currentState.status, .incident)
+        XCTAssertNil(h.currentState.outcome)
+    }
+
+    func testDeclaringAnIncidentTwiceIsRefused() throws {
+        let h = try incidentCase()
+        assertRefused(h.decide(.declareIncident(reason: incidentReason)), .invalid, messageContains: ["already declared"])
+    }
+
+    // MARK: - Suspend, notify, record
+
+    func testSuspendIsAPlatformActionRecordedAsUserSuspended() throws {
+        let h = try incidentCase()
+        let requested = assertAccepted(h.submit("incident_suspend", suspendValues()))
+        XCTAssertEqual(requested.events.map(\.type), ["user.suspended.requested"])
+        let key = try XCTUnwrap(requested.events.first?.payload["idempotencyKey"]?.stringValue)
+        XCTAssertEqual(requested.effects, [.performAction(name: "suspendUser", idempotencyKey: key, subject: Subject.email)])
+        let done = assertAccepted(h.completePendingAction())
+        XCTAssertEqual(done.events.map(\.type), ["user.suspended"])
+        XCTAssertEqual(done.events.first?.reason, "Reset went to an attacker; cutting them off")
+        XCTAssertEqual(h.currentState.status, .incident)
+        XCTAssertEqual(h.currentState.currentStep, "incident_notify")
+    }
+
+    func testSuspendWithAnotherEmailTypedIsRefused() throws {
+        let h = try incidentCase()
+        var values = suspendValues()
+        values["confirm_email"] = "attacker@example.net"
+        assertRefused(h.submit("incident_suspend", values), .gate, failing: ["confirmationMatchesSubject"])
+    }
+
+    func testSuspendWithATooShortReasonIsRefused() throws {
+        let h = try incidentCase()
+        var values = suspendValues()
+        values["reason"] = "attacker"
+        let refusal = assertRefused(h.submit("incident_suspend", values), .gate, failing: ["reasonGiven"])
+        XCTAssertEqual(failureMessage(refusal, check: "reasonGiven"), "Give a reason of at least 15 characters")
+    }
+
+    func testFailedSuspendStaysOnTheIncidentPath() throws {
+        let h = try incidentCase()
+        assertAccepted(h.submit("incident_suspend", suspendValues()))
+        assertAccepted(h.decide(.failAction(idempotencyKey: h.currentState.pendingAction?.idempotencyKey ?? "", error: "directory timeout")))
+        XCTAssertEqual(h.currentState.status, .incident)
+        XCTAssertEqual(h.currentState.currentStep, "incident_suspend")
+    }
+
+    func testNotifyingTheRealUserMustBeConfirmed() throws {
+        let h = try incidentCase()
+        h.performAction("incident_suspend", suspendValues())
+        assertRefused(h.submit("incident_notify", ["channel": "hr_phone", "notified": "no"]), .gate, failing: ["field.notified"])
+        assertRefused(h.submit("incident_notify", ["channel": "email", "notified": "yes"]), .gate, failing: ["field.channel"])
+        let decision = assertAccepted(h.submit("incident_notify", ["channel": "hr_phone", "notified": "yes"]))
+        XCTAssertEqual(decision.events.map(\.type), ["incident.user_notified"])
+    }
+
+    func testRecordingTheIncidentNeedsASecurityTicket() throws {
+        let h = try incidentCase()
+        h.performAction("incident_suspend", suspendValues())
+        assertAccepted(h.submit("incident_notify", ["channel": "in_person", "notified": "yes"]))
+        var values = ["what_happened": "Reset granted to a caller impersonating Sam", "how_discovered": "Sam called the desk from their office"]
+        assertRefused(h.submit("incident_record", values), .gate, failing: ["field.security_ticket"])
+        values["security_ticket"] = "SEC-77"
+        let decision = assertAccepted(h.submit("incident_record", values))
+        XCTAssertEqual(decision.events.map(\.type), ["incident.recorded"])
+    }
+
+    // MARK: - Relink
+
+    /// Suspended, notified and recorded: the case stands at `incident_relink`.
+    private func caseAtRelink() throws -> CaseHarness {
+        let h = try incidentCase()
+        h.performAction("incident_suspend", suspendValues())
+        assertAccepted(h.submit("incident_notify", ["channel": "hr_phone", "notified": "yes"]))
+        assertAccepted(h.submit("incident_record", ["what_happened": "Reset granted to a caller impersonating Sam",
+                                                    "how_discovered": "Sam called the desk from their office",
+                                                    "security_ticket": "SEC-77"]))
+        return h
+    }
+
+    func testRelinkWithoutANewCaseIDIsRefused() throws {
+        let h = try caseAtRelink()
+        h.newCaseID = nil
+        assertRefused(h.submit("incident_relink", ["handover": "yes"]), .invalid, messageContains: ["no case id was provided"])
+        XCTAssertEqual(h.currentState.currentStep, "incident_relink")
+    }
+
+    func testRelinkOpensTheLinkedCaseAndClosesAsIncident() throws {
+        let h = try caseAtRelink()
+        h.newCaseID = Self.linkedCaseID
+        let decision = assertAccepted(h.submit("incident_relink", ["handover": "yes"]))
+        XCTAssertEqual(decision.events.map(\.type), ["case.linked", "case.closed"])
+        XCTAssertEqual(decision.events.first?.payload["linkedCaseID"], .string(Self.linkedCaseID))
+        XCTAssertEqual(decision.events.last?.payload["outcome"], .string("incident"))
+        XCTAssertEqual(decision.effects, [.openLinkedCase(caseID: Self.linkedCaseID, subject: Subject.email, linkedFrom: CaseHarness.caseID)])
+        XCTAssertEqual(h.currentState.linkedCases, [Self.linkedCaseID])
+        XCTAssertEqual(h.currentState.status, .closed)
+        XCTAssertEqual(h.currentState.outcome, "incident")
+    }
+
+    // MARK: - The linked case
+
+    func testLinkedCasePassesSubjectNotSuspendedOnTheSuspendedUser() throws {
+        let h = try CaseHarness(facts: Subject.facts(suspended: true))
+        assertAccepted(h.open(caseID: Self.linkedCaseID, linkedFrom: CaseHarness.caseID, linkedFromIncident: true))
+        XCTAssertEqual(h.currentState.linkedFrom, CaseHarness.caseID)
+        let evaluation = h.evaluate("verify_identity", Evidence.callback())
+        XCTAssertEqual(evaluation.checklist.first { $0.name == "subjectNotSuspended" }?.message,
+                       "Suspended by incident case CASE-1; this is its linked case")
+        assertAccepted(h.submit("verify_identity", Evidence.callback()))
+    }
+
+    func testSuspendedUserInACaseNotLinkedFromAnIncidentIsRefused() throws {
+        let h = try CaseHarness(facts: Subject.facts(suspended: true))
+        h.openCase()
+        let refusal = assertRefused(h.submit("verify_identity", Evidence.callback()), .gate, failing: ["subjectNotSuspended"])
+        XCTAssertEqual(failureMessage(refusal, check: "subjectNotSuspended"),
+                       "The account is suspended: this is a security incident, not a recovery. Refuse and escalate")
+    }
+
+    func testLinkedCaseGoesFromTheResetToATemporaryPassword() throws {
+        let h = try CaseHarness(facts: Subject.facts(suspended: true))
+        assertAccepted(h.open(caseID: Self.linkedCaseID, linkedFrom: CaseHarness.caseID, linkedFromIncident: true))
+        h.verify(Evidence.callback())
+        h.checkBackupCodes()
+        h.chooseRecovery("device")
+        h.performAction("force_reset")
+        XCTAssertEqual(h.currentState.currentStep, "set_temporary_password",
+                       "the attacker may have changed the password: the real user gets a new one")
+        h.performAction("set_temporary_password")
+        XCTAssertEqual(h.currentState.status, .awaitingEnrolment)
+    }
+}
