@@ -22,7 +22,7 @@ public final class HandrailStore {
     public let db: Database
     public let path: String
     public let isReadOnly: Bool
-    private var hashing = EventHashing()
+    private let hashing = EventHashing()
 
     /// Opens (and, with `create`, creates and migrates) the database at `path`. With `readOnly`
     /// the file is opened read-only (SQLITE_OPEN_READONLY), which holds even for root, whom file
@@ -35,6 +35,9 @@ public final class HandrailStore {
             // Errors here are where "not a database" surfaces: opening is lazy
             // (https://sqlite.org/c3ref/open.html).
             _ = try db.scalarInt("SELECT count(*) FROM sqlite_schema")
+            // Checked before anything writes: even `PRAGMA journal_mode = WAL` rewrites the file
+            // header, and another application's database must be left exactly as it was.
+            if !isReadOnly, !(try Migrator.isHandrailOrEmpty(db)) { throw StoreError.notAHandrailDatabase(path) }
             if !isReadOnly {
                 // WAL lets readers (the queue, the auditor) work while a writer commits;
                 // FULL makes each commit durable across power loss (https://sqlite.org/pragma.html#pragma_synchronous).

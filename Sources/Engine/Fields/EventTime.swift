@@ -43,6 +43,11 @@ public enum EventTime {
         var t = text.hasSuffix("Z") ? String(text.dropLast()) : text
         if t.count == 16 { t += ":00" }
         if t.count == 19 { t += ".000" }
+        // `parse` leaves ranges to timegm, which reads a typed 2026-02-30T25:61 as 2026-03-03T02:01:
+        // a typo must be refused, not become another date.
+        guard t.utf8.count == 23, CalendarDay(parsing: String(t.prefix(10))) != nil,
+              let hour = Int(t.dropFirst(11).prefix(2)), let minute = Int(t.dropFirst(14).prefix(2)),
+              let second = Int(t.dropFirst(17).prefix(2)), hour < 24, minute < 60, second < 60 else { return nil }
         return parse(t + "Z")
     }
 
@@ -56,7 +61,7 @@ public enum EventTime {
     /// Whole seconds since the epoch (floored) and the millisecond within them, truncating
     /// anything finer. The time is first rounded to the microsecond: `seconds + millis / 1000`
     /// in binary floating point can lie a hair below the millisecond it stands for
-    /// (1_700_000_000.001 * 1000 < 1_700_000_000_001), and flooring that would lose one.
+    /// ((1_075_027_357 + 0.843) * 1000 < 1_075_027_357_843), and flooring that would lose one.
     private static func parts(_ date: Date) -> (seconds: Int64, millis: Int) {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         let milliseconds = micros >= 0 ? micros / 1000 : -((-micros + 999) / 1000)

@@ -12,15 +12,13 @@ public enum Migrator {
         case newerSchema([String])
     }
 
-    public static func migrate(_ db: Database, migrations: [Migration] = Migrations.all) throws {
-        let applicationID = try db.scalarInt("PRAGMA application_id") ?? 0
-        let tableCount = try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table'") ?? 0
-        if applicationID != Int64(Migrations.applicationID) && (applicationID != 0 || tableCount > 0) {
-            throw Failure.notAHandrailDatabase(db.path)
-        }
-        if applicationID == 0 {
+    /// - Parameter applicationID: which kind of Handrail file this is (case database, directory).
+    public static func migrate(_ db: Database, migrations: [Migration] = Migrations.all,
+                               applicationID: Int32 = Migrations.applicationID) throws {
+        guard try isHandrailOrEmpty(db, applicationID: applicationID) else { throw Failure.notAHandrailDatabase(db.path) }
+        if (try db.scalarInt("PRAGMA application_id") ?? 0) == 0 {
             try db.transaction {
-                try db.execute("PRAGMA application_id = \(Migrations.applicationID)")
+                try db.execute("PRAGMA application_id = \(applicationID)")
                 try db.execute("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)
                 """)
@@ -40,6 +38,15 @@ public enum Migrator {
                 try insert.run([.text(migration.id), .text(EventTime.format(Date()))])
             }
         }
+    }
+
+    /// Whether the file is a Handrail database or an empty one that may become one: anything
+    /// else (another application's tables or application id) is not to be written. Only reads.
+    public static func isHandrailOrEmpty(_ db: Database, applicationID expected: Int32 = Migrations.applicationID) throws -> Bool {
+        let applicationID = try db.scalarInt("PRAGMA application_id") ?? 0
+        if applicationID == Int64(expected) { return true }
+        let tableCount = try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table'") ?? 0
+        return applicationID == 0 && tableCount == 0
     }
 
     public static func appliedIDs(_ db: Database) throws -> Set<String> {
