@@ -16,18 +16,29 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW", providers: [.apt(["libncurses-dev"])]),
 
+        // SHA-256 compression on the CPU's SHA extensions, where present (Store falls back to Swift).
+        .target(name: "CSHA256"),
+
         // The runbook language: JSON5 with source locations, the model, the checker.
         .target(name: "Runbook"),
         // The pure gate engine: case state as a fold over events, decide(command) -> events | refusal.
         .target(name: "Engine", dependencies: ["Runbook"]),
+        // Training scenarios (data in Runbooks/training) and how an attempt is scored. Pure.
+        .target(name: "Training", dependencies: ["Runbook", "Engine"]),
         // Where facts come from and actions happen: IdentityPlatform, ManualConsole (LocalDirectory later).
         .target(name: "Platform", dependencies: ["Runbook", "Engine"]),
         // The only place SQL lives: event log with hash chain, projections, leases, roster, audit.
-        .target(name: "Store", dependencies: ["CSQLite", "Runbook", "Engine"]),
+        .target(name: "Store", dependencies: ["CSQLite", "CSHA256", "Runbook", "Engine"]),
+        // LocalDirectory: an embedded identity tenant in its own SQLite file (the demo and training tenant).
+        .target(name: "LocalTenant", dependencies: ["Runbook", "Engine", "Platform", "Store"]),
         // The edge that runs a command: read under the write lock, decide, commit, then carry out effects.
         .target(name: "Casework", dependencies: ["Runbook", "Engine", "Platform", "Store"]),
+        // Terminal protocol, screen grid, ncurses driver, virtual terminal for tests.
+        .target(name: "Terminal", dependencies: ["CNCursesW"]),
+        // The TUI: Elm-style update/view over a model; a runtime carries out the effects.
+        .target(name: "Wizard", dependencies: ["Terminal", "Casework", "Store", "Platform", "Engine", "Runbook"]),
         // Command-line surface: argument parsing, rendering, exit codes.
-        .target(name: "HandrailCLI", dependencies: ["Runbook", "Engine", "Platform", "Store", "Casework"]),
+        .target(name: "HandrailCLI", dependencies: ["Runbook", "Engine", "Platform", "Store", "LocalTenant", "Casework", "Terminal", "Wizard"]),
         .executableTarget(name: "handrail", dependencies: ["HandrailCLI"]),
         // Budgets from DESIGN.md, measured beside their peers: `swift run -c release handrail-bench`.
         .executableTarget(name: "handrail-bench", dependencies: ["Store", "Engine", "Runbook", "Casework", "Platform", "CSQLite"]),
@@ -35,8 +46,13 @@ let package = Package(
         .testTarget(name: "RunbookTests", dependencies: ["Runbook", "Engine"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EngineTests", dependencies: ["Runbook", "Engine"]),
-        .testTarget(name: "HandrailCLITests", dependencies: ["HandrailCLI", "Runbook", "Engine"]),
+        .testTarget(name: "HandrailCLITests", dependencies: ["HandrailCLI", "Runbook", "Engine", "Store"],
+                    // Transcripts of demo runs, written by the tests for the docs to quote.
+                    exclude: ["Transcripts"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Engine", "Runbook", "CSQLite", "HandrailCLI"]),
+        .testTarget(name: "LocalTenantTests", dependencies: ["LocalTenant", "Casework", "Platform", "Store", "Engine", "Runbook", "HandrailCLI"]),
+        .testTarget(name: "WizardTests", dependencies: ["Wizard", "Terminal", "Casework", "LocalTenant", "Platform", "Store", "Engine", "Runbook"],
+                    resources: [.copy("Golden")]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CSQLite", "CNCursesW"]),
     ],
     swiftLanguageModes: [.v6]

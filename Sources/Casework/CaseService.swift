@@ -17,6 +17,8 @@ public final class CaseService {
     public let newCaseID: () -> String
     /// How long acting on a case holds it against other operators.
     public var leaseDuration: TimeInterval = 15 * 60
+    /// Training cases, on a training tenant: the only place trainees may act.
+    public var training = false
 
     public init(store: HandrailStore, platform: IdentityPlatform, runbooks: @escaping (String) -> Runbook?,
                 timeZone: TimeZone, clock: @escaping () -> Date = { EventTime.truncated(Date()) },
@@ -34,6 +36,7 @@ public final class CaseService {
     /// A case as it stands: its events, state, runbook and the platform's facts.
     public func snapshot(_ caseID: String, actor: Actor) throws -> CaseSnapshot {
         let history = try store.events(caseID: caseID)
+        remember(history, of: caseID)
         guard let first = history.first else { throw StoreError.caseNotFound(caseID) }
         let runbook = try runbook(for: first.event)
         guard let state = CaseState.replay(history.map(\.event), runbook: runbook) else { throw StoreError.caseNotFound(caseID) }
@@ -41,7 +44,7 @@ public final class CaseService {
         let facts = try platform.facts(subject: state.subject, history: history.map(\.event), now: now)
         let record = try store.caseRecord(caseID)
         return CaseSnapshot(history: history, state: state, runbook: runbook, facts: facts, record: record,
-                            context: DecisionContext(runbook: runbook, actor: actor, facts: facts, now: now, timeZone: timeZone),
+                            context: DecisionContext(runbook: runbook, actor: actor, facts: facts, now: now, timeZone: timeZone, training: training),
                             missingFacts: state.status == .closed ? [] : runbook.step(state.currentStep).map {
                                 platform.missingFacts(for: $0, values: [:], history: history.map(\.event))
                             } ?? [])
@@ -58,9 +61,15 @@ public final class CaseService {
     public func open(subject: String, runbookID: String, actor: Actor, linkedFrom: String? = nil,
                      linkedFromIncident: Bool = false) throws -> CaseOutcome {
         guard let runbook = runbooks(runbookID) else { throw CaseServiceError.runbookMissing(runbookID) }
+        // The platform must know the subject: a case for a user who does not exist is a typo or a probe.
+        do {
+            _ = try platform.facts(subject: subject.lowercased(), history: [], now: clock())
+        } catch {
+            return CaseOutcome(caseID: "", stored: [], refusal: Refusal(.invalid, "\(error)"))
+        }
         let caseID = newCaseID()
         let context = DecisionContext(runbook: runbook, actor: actor, facts: PlatformFacts(user: UserRecord(email: subject, displayName: subject)),
-                                      now: clock(), timeZone: timeZone)
+                                      now: clock(), timeZone: timeZone, training: training)
         let decision = CaseEngine.open(caseID: caseID, subject: subject, context: context, linkedFrom: linkedFrom,
                                        linkedFromIncident: linkedFromIncident)
         if let refusal = decision.refusal { return CaseOutcome(caseID: caseID, stored: [], refusal: refusal) }
@@ -77,6 +86,14 @@ public final class CaseService {
     /// Decides and commits `command`, then carries out its effects. `attestation` completes a
     /// ManualConsole action in the same call.
     public func perform(_ command: CaseCommand, on caseID: String, actor: Actor, attestation: String? = nil) throws -> CaseOutcome {
+        if let refusal = try roleRefusal(caseID, actor: actor, command: command) {
+            return CaseOutcome(caseID: caseID, stored: [], refusal: refusal)
+        }
+        let attested: String?
+        switch Self.typedText(attestation, what: "attestation") {
+        case .failure(let refusal): return CaseOutcome(caseID: caseID, stored: [], refusal: refusal)
+        case .success(let text): attested = text
+        }
         var outcome = try decideAndCommit(caseID: caseID, actor: actor) { snapshot in
             if case .submit(let stepID, let values) = command, let step = snapshot.runbook.step(stepID),
                stepID == snapshot.state.currentStep {
@@ -89,7 +106,7 @@ public final class CaseService {
         for effect in outcome.effects {
             switch effect {
             case .performAction(let name, let key, let subject):
-                let request = ActionRequest(action: name, idempotencyKey: key, subject: subject, actor: actor.login, attestation: attestation)
+                let request = try actionRequest(name, key: key, subject: subject, caseID: caseID, actor: actor, attestation: attested)
                 outcome.merge(try carryOut(request, caseID: caseID, actor: actor))
             case .openLinkedCase(let newID, let subject, let linkedFrom):
                 let snapshot = try snapshot(caseID, actor: actor)
@@ -103,17 +120,63 @@ public final class CaseService {
     /// or the answer to "did it happen?" after a crash between request and completion.
     public func attest(_ caseID: String, actor: Actor, attestation: String?, failure: String? = nil) throws -> CaseOutcome {
         let snapshot = try snapshot(caseID, actor: actor)
-        guard let pending = snapshot.state.pendingAction else {
-            return CaseOutcome(caseID: caseID, stored: [], refusal: Refusal(.invalid, "No platform action is pending on case \(caseID)"))
+        if let refusal = CaseEngine.permissionToWork(snapshot.context) {
+            return CaseOutcome(caseID: caseID, stored: [], refusal: refusal)
         }
-        if let failure {
+        let attested: String?, failed: String?
+        switch (Self.typedText(attestation, what: "attestation"), Self.typedText(failure, what: "failure")) {
+        case (.failure(let refusal), _), (_, .failure(let refusal)): return CaseOutcome(caseID: caseID, stored: [], refusal: refusal)
+        case (.success(let a), .success(let f)): (attested, failed) = (a, f)
+        }
+        guard let pending = snapshot.state.pendingAction else {
+            // An action was requested and its outcome is already recorded (by another terminal, or
+            // by this command before a crash): the case changed under the operator (exit 5), as the
+            // Engine says of a second completion. With no action ever requested, the command does not fit.
+            let settled = snapshot.history.contains { $0.event.payload["idempotencyKey"] != nil }
+            return CaseOutcome(caseID: caseID, stored: [], refusal: settled
+                ? Refusal(.stale, "No platform action is pending on case \(caseID): the outcome of the last one was already recorded; reload it")
+                : Refusal(.invalid, "No platform action is pending on case \(caseID)"))
+        }
+        if let failed {
             return try decideAndCommit(caseID: caseID, actor: actor) { s in
-                CaseEngine.decide(.failAction(idempotencyKey: pending.idempotencyKey, error: failure), state: s.state, context: s.context)
+                CaseEngine.decide(.failAction(idempotencyKey: pending.idempotencyKey, error: failed), state: s.state, context: s.context)
             }
         }
-        let request = ActionRequest(action: pending.action, idempotencyKey: pending.idempotencyKey, subject: snapshot.state.subject,
-                                    actor: actor.login, attestation: attestation)
+        let request = try actionRequest(pending.action, key: pending.idempotencyKey, subject: snapshot.state.subject, caseID: caseID,
+                                        actor: actor, attestation: attested)
         return try carryOut(request, caseID: caseID, actor: actor)
+    }
+
+    /// Resumes a case whose platform action was requested but whose outcome was never recorded
+    /// (the process died in between): asks the platform what became of the request, and records
+    /// it; a platform that never saw it carries it out now, once, under the same key. ManualConsole
+    /// cannot know, so it asks the operator to attest.
+    public func resumePendingAction(_ caseID: String, actor: Actor) throws -> CaseOutcome {
+        let snapshot = try snapshot(caseID, actor: actor)
+        if let refusal = CaseEngine.permissionToWork(snapshot.context) {
+            return CaseOutcome(caseID: caseID, stored: [], refusal: refusal)
+        }
+        guard let pending = snapshot.state.pendingAction, snapshot.state.status == .actionPending else {
+            return CaseOutcome(caseID: caseID, stored: [], refusal: nil)
+        }
+        let request = try actionRequest(pending.action, key: pending.idempotencyKey, subject: snapshot.state.subject, caseID: caseID,
+                                        actor: actor, attestation: nil)
+        return try carryOut(request, caseID: caseID, actor: actor)
+    }
+
+    /// The request the platform gets: the runbook's lifetime for generated secrets, and whether a
+    /// temporary password also lifts an incident's suspension (only in a case linked from one).
+    private func actionRequest(_ name: String, key: String, subject: String, caseID: String, actor: Actor,
+                               attestation: String?) throws -> ActionRequest {
+        let snapshot = try snapshot(caseID, actor: actor)
+        let settings = snapshot.runbook.settings
+        let lifetime: TimeInterval? = switch name {
+        case "generateBackupCodes": Double(settings.backupCodeExpiryMinutes) * 60
+        case "setTemporaryPassword": Double(settings.temporaryPasswordExpiryHours) * 3600
+        default: nil
+        }
+        return ActionRequest(action: name, idempotencyKey: key, subject: subject, actor: actor.login, attestation: attestation,
+                             now: clock(), secretLifetime: lifetime, reinstate: snapshot.state.linkedFromIncident)
     }
 
     /// Asks the platform to act, then records what happened. A platform that already carried out
@@ -145,7 +208,7 @@ public final class CaseService {
 
     private func openLinked(_ newID: String, subject: String, linkedFrom: String, runbook: Runbook, actor: Actor) throws -> CaseOutcome {
         let context = DecisionContext(runbook: runbook, actor: actor, facts: PlatformFacts(user: UserRecord(email: subject, displayName: subject)),
-                                      now: clock(), timeZone: timeZone)
+                                      now: clock(), timeZone: timeZone, training: training)
         let decision = CaseEngine.open(caseID: newID, subject: subject, context: context, linkedFrom: linkedFrom, linkedFromIncident: true)
         guard decision.refusal == nil, let state = CaseState(opening: decision.events[0], runbook: runbook) else {
             return CaseOutcome(caseID: linkedFrom, stored: [], refusal: decision.refusal)
@@ -158,6 +221,9 @@ public final class CaseService {
 
     /// Records typed platform facts (ManualConsole) as a `facts.recorded` event.
     public func recordFacts(_ facts: [String: JSONValue], on caseID: String, actor: Actor) throws -> CaseOutcome {
+        if let refusal = try roleRefusal(caseID, actor: actor, command: nil) {
+            return CaseOutcome(caseID: caseID, stored: [], refusal: refusal)
+        }
         return try decideAndCommit(caseID: caseID, actor: actor) { s in
             if let refusal = CaseEngine.permissionToWork(s.context) { return .refused(refusal) }
             if s.state.status == .closed { return .refused(Refusal(.invalid, "Case \(caseID) is closed")) }
@@ -165,6 +231,34 @@ public final class CaseService {
                                         time: s.context.now, payload: ["source": .string(self.platform.name), "facts": .object(facts),
                                                                        "step": .string(s.state.currentStep)])])
         }
+    }
+
+    /// Whether the actor's role may do this at all, asked before the case is held: an auditor must
+    /// hear that auditors change no case (exit 4), not that someone else holds it (exit 5, "retry later").
+    private func roleRefusal(_ caseID: String, actor: Actor, command: CaseCommand?) throws -> Refusal? {
+        CaseEngine.permission(actor: actor, training: training, command: command)
+    }
+
+    /// What the operator typed as an attestation or a failure is stored and shown like any field:
+    /// plain text (no control characters or escape sequences), of bounded length, normalised.
+    /// Blank stays as typed: it means none.
+    static func typedText(_ text: String?, what: String) -> Result<String?, Refusal> {
+        guard let text else { return .success(nil) }
+        let field = Field(id: what, label: what, kind: .text, maxLength: FieldValidator.defaultMaximumLength)
+        switch FieldValidator.normalise(text, for: field) {
+        case .success(let clean): return .success(clean)
+        case .failure(.missing): return .success(text)
+        case .failure(.invalid(let message)): return .failure(Refusal(.invalid, "The \(what) \(message)"))
+        }
+    }
+
+    /// The histories this service last saw, so the next decision on a case need not read it again
+    /// (the store checks, under the write lock, that nothing was appended meanwhile).
+    private var knownHistories: [String: [StoredEvent]] = [:]
+
+    private func remember(_ history: [StoredEvent], of caseID: String) {
+        if knownHistories.count > 64 { knownHistories.removeAll() }
+        knownHistories[caseID] = history
     }
 
     public func release(_ caseID: String, actor: Actor) throws {
@@ -176,7 +270,9 @@ public final class CaseService {
     /// is audit), but no effects run.
     private func decideAndCommit(caseID: String, actor: Actor, _ decide: @escaping (CaseSnapshot) throws -> Decision) throws -> CaseOutcome {
         let lease = LeaseRequest(login: actor.login, now: clock(), duration: leaseDuration)
-        let result = try store.modifyCase(caseID, lease: lease) { history -> (events: [CaseEvent], projection: CaseProjection?, result: Decision) in
+        var used: [StoredEvent] = []
+        let result = try store.modifyCase(caseID, lease: lease, knownHistory: knownHistories[caseID]) { history -> (events: [CaseEvent], projection: CaseProjection?, result: Decision) in
+            used = history
             guard let first = history.first else { throw StoreError.caseNotFound(caseID) }
             let runbook = try self.runbook(for: first.event)
             guard var state = CaseState.replay(history.map(\.event), runbook: runbook) else { throw StoreError.caseNotFound(caseID) }
@@ -184,12 +280,13 @@ public final class CaseService {
             let facts = try self.platform.facts(subject: state.subject, history: history.map(\.event), now: now)
             let snapshot = CaseSnapshot(history: history, state: state, runbook: runbook, facts: facts, record: nil,
                                         context: DecisionContext(runbook: runbook, actor: actor, facts: facts, now: now,
-                                                                 timeZone: self.timeZone, newCaseID: self.newCaseID()),
+                                                                 timeZone: self.timeZone, newCaseID: self.newCaseID(), training: self.training),
                                         missingFacts: [])
             let decision = try decide(snapshot)
             for event in decision.events { state.apply(event, runbook: runbook) }
             return (decision.events, CaseProjection(state: state), decision)
         }
+        remember(used + result.stored, of: caseID)
         return CaseOutcome(caseID: caseID, stored: result.stored, refusal: result.result.refusal, effects: result.result.effects)
     }
 

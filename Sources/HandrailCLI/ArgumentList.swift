@@ -30,6 +30,28 @@ struct ArgumentList {
         return true
     }
 
+    /// Removes options and flags written before the first positional argument, so that options
+    /// every command takes may also come before the command word (`handrail --db PATH case list`).
+    mutating func takeLeading(options: [String], flags: [String]) -> [String] {
+        var taken: [String] = []
+        while let first = items.first {
+            if flags.contains(first) || options.contains(where: { first.hasPrefix($0 + "=") }) {
+                taken.append(items.removeFirst())
+            } else if options.contains(first), items.count >= 2 {
+                taken += items.prefix(2)
+                items.removeFirst(2)
+            } else {
+                break
+            }
+        }
+        return taken
+    }
+
+    /// Puts `words` back in front: they are read as if they had been written there.
+    mutating func prepend(_ words: [String]) {
+        items.insert(contentsOf: words, at: 0)
+    }
+
     /// The next positional argument.
     mutating func next() -> String? {
         if items.first == "--" { items.removeFirst() }

@@ -67,24 +67,9 @@ enum AuditCommandLine {
     static func export(env: HandrailEnvironment, filter: AuditFilter, format: String, context: CommandContext) throws -> ExitCode {
         let writer = StreamWriter(output: context.output)
         switch format {
-        case "csv":
-            writer.write(CSV.row(AuditRow.columnNames))
-            try env.store.auditRows(filter) { row in
-                writer.write(CSV.row([String(row.seq), row.time, row.actor, row.caseID, row.subject, row.type, row.reason ?? "", row.payload, row.hash]))
-            }
-        case "json":
-            writer.write("[")
-            var first = true
-            try env.store.auditRows(filter) { row in
-                let object: JSONValue = .object([
-                    "seq": .number(Double(row.seq)), "time": .string(row.time), "actor": .string(row.actor), "case": .string(row.caseID),
-                    "subject": .string(row.subject), "event": .string(row.type), "reason": row.reason.map(JSONValue.string) ?? .null,
-                    "payload": (try? JSON5Parser.parse(row.payload))?.plain ?? .string(row.payload), "hash": .string(row.hash),
-                ])
-                writer.write((first ? "\n" : ",\n") + object.canonicalText)
-                first = false
-            }
-            writer.write("\n]\n")
+        case "csv", "json":
+            let output = context.output
+            try AuditExporter(store: env.store).export(filter, format: format == "csv" ? .csv : .json) { output.rawBytes($0) }
         default:
             var count = 0
             try env.store.auditRows(filter) { row in
@@ -104,17 +89,17 @@ enum AuditCommandLine {
         let total = try env.store.eventCount()
         let progress = ProgressLine(total: total, enabled: !json && total >= 200_000 && isatty(STDERR_FILENO) == 1)
         let started = Date()
-        let report = try ChainVerifier(store: env.store).verify(progressInterval: 100_000) { progress.update($0) }
+        let report = try ChainVerifier(store: env.store).verify(progressInterval: 100_000) { [progress] in progress.update($0) }
         progress.finish()
         let seconds = Date().timeIntervalSince(started)
-        let head = report.head.hash.hexString
+        let head = report.headHash.hexString
         var problem = report.problem.map(\.description)
         if problem == nil, let expectedHead, expectedHead.lowercased() != head {
             problem = "the chain head is \(head), not the expected \(SafeText.visible(expectedHead)): the log was replaced or rewritten since that head was recorded"
         }
         if json {
             var object: [String: JSONValue] = ["ok": .bool(problem == nil), "events": .number(Double(report.eventsChecked)),
-                                               "headSeq": .number(Double(report.head.seq)), "headHash": .string(head)]
+                                               "headSeq": .number(Double(report.headSeq)), "bytesHashed": .number(Double(report.bytesHashed)), "headHash": .string(head)]
             if let bad = report.problem { object["firstBadSeq"] = .number(Double(bad.seq)) }
             if let problem { object["problem"] = .string(problem) }
             out.print(JSONValue.object(object).canonicalText)
@@ -122,28 +107,10 @@ enum AuditCommandLine {
             out.error("audit verify: FAILED: \(problem)")
         } else {
             let rate = seconds > 0 ? Double(report.bytesHashed) / seconds / 1_000_000 : 0
-            out.print("audit verify: ok: \(report.eventsChecked) events, chain intact; head #\(report.head.seq) \(head)")
+            out.print("audit verify: ok: \(report.eventsChecked) events, chain intact; head #\(report.headSeq) \(head)")
             out.print(String(format: "(%.2f s, %.0f MB/s of event data)", seconds, rate))
         }
         return problem == nil ? .ok : .refused
-    }
-}
-
-/// CSV that is safe to open in a spreadsheet: RFC 4180 quoting, and cells that a spreadsheet
-/// would take for a formula (starting with =, +, -, @, tab or CR) prefixed with an apostrophe
-/// (OWASP "CSV injection").
-enum CSV {
-    static func row(_ cells: [String]) -> String {
-        cells.map(cell).joined(separator: ",") + "\r\n"
-    }
-
-    static func cell(_ value: String) -> String {
-        var v = value
-        if let first = v.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { v = "'" + v }
-        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || v != value {
-            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return v
     }
 }
 
@@ -169,8 +136,9 @@ final class StreamWriter {
     }
 }
 
-/// "verifying 1,200,000 / 10,000,000 (12%)" on stderr, rewritten in place.
-final class ProgressLine {
+/// "verifying 1,200,000 / 10,000,000 (12%)" on stderr, rewritten in place. Immutable, and
+/// each update is one write, so workers on several threads may report through it.
+final class ProgressLine: Sendable {
     let total: Int64
     let enabled: Bool
 

@@ -24,6 +24,10 @@ struct CaseRunner {
         let runbookID = args.takeOption("--runbook") ?? "mfa-recovery"
         try rejectLeftovers(args)
         guard let subject else { throw UsageError("say whose case: --subject EMAIL") }
+        // A mistyped --runbook is a usage error, not an internal one.
+        if case .failure(.notFound(_, let available))? = try? env.library.runbook(id: runbookID) {
+            throw UsageError("no runbook \"\(SafeText.visible(runbookID))\" in \(SafeText.visible(env.library.directory.path)); available: \(available.joined(separator: ", "))")
+        }
         let actor = try env.requireActor()
         let outcome = try service.open(subject: subject, runbookID: runbookID, actor: actor)
         if let refusal = outcome.refusal { return report(refusal) }
@@ -209,11 +213,15 @@ struct CaseRunner {
                 "recorded": .array(outcome.stored.map { .object(["seq": .number(Double($0.seq)), "type": .string($0.event.type)]) }),
             ]
             if let refusal = outcome.refusal {
-                object["refused"] = .object(["message": .string(refusal.message),
+                // The message may quote what was typed (an unknown signal, say): shown safely, as on stderr.
+                object["refused"] = .object(["message": .string(SafeText.visible(refusal.message)),
                                              "checks": .array(refusal.failedChecks.map(CaseView.json(check:)))])
             }
             if let instructions = outcome.instructions { object["instructions"] = .string(instructions) }
             if let linked = outcome.linkedCase { object["linkedCase"] = .string(linked) }
+            // The one display of generated codes or a temporary password: without it a script
+            // (or an operator using --json) would leave the user with secrets nobody ever saw.
+            if !outcome.shownOnce.isEmpty { object["shownOnce"] = .array(outcome.shownOnce.map(JSONValue.string)) }
             out.print(JSONValue.object(object).canonicalText)
         } else {
             for stored in outcome.stored {

@@ -1,6 +1,7 @@
 import Casework
 import Engine
 import Foundation
+import LocalTenant
 import Platform
 import Runbook
 import Store
@@ -118,8 +119,10 @@ struct CaseView {
 
     private func factsLine() -> String {
         let f = snapshot.facts
-        var parts = ["backup codes remaining \(f.backupCodesRemaining)"]
-        parts.append(f.user.privileged ? "privileged (tenant admin)" : "not privileged")
+        let known = platform.knownFacts(history: snapshot.history.map(\.event))
+        func typed(_ key: String) -> Bool { known?.contains(key) ?? true }
+        var parts = [typed("codes") ? "backup codes remaining \(f.backupCodesRemaining)" : "backup codes remaining not typed"]
+        parts.append(!typed("privileged") ? "privileged not typed" : f.user.privileged ? "privileged (tenant admin)" : "not privileged")
         if f.user.suspended { parts.append("SUSPENDED") }
         if !f.phoneNumbers.isEmpty {
             parts.append("phones " + f.phoneNumbers.map { "\($0.number) since \(CalendarDay($0.addedAt, in: snapshot.context.timeZone))" }.joined(separator: ", "))
@@ -127,8 +130,12 @@ struct CaseView {
         if !f.federatedLinks.isEmpty { parts.append("federated " + f.federatedLinks.map(\.provider).joined(separator: ", ")) }
         let activity = UnusualActivity(signIns: f.signIns, rule: runbook.settings.unusualActivity, now: now,
                                        acknowledgedThrough: state.activityAcknowledgedThrough)
-        parts.append(activity.isUnusual ? "UNUSUAL ACTIVITY: \(activity.failures.count) failed sign-ins from new addresses"
-                                        : "\(activity.failures.count) failed sign-ins from new addresses")
+        if !typed("signins") {
+            parts.append("sign-ins not typed")
+        } else {
+            parts.append(activity.isUnusual ? "UNUSUAL ACTIVITY: \(activity.failures.count) failed sign-ins from new addresses"
+                                            : "\(activity.failures.count) failed sign-ins from new addresses")
+        }
         return SafeText.visible(parts.joined(separator: "; "))
     }
 
@@ -178,6 +185,9 @@ struct CaseView {
             object["pendingAction"] = .object(["action": .string(pending.action), "idempotencyKey": .string(pending.idempotencyKey)])
         }
         if let linked = state.linkedFrom { object["linkedFrom"] = .string(linked) }
+        // What the text view's "Platform:" line says, for scripts: which tenant, and whether it is a demo one.
+        object["platformSummary"] = .string(platform.summary)
+        object["demoTenant"] = .bool((platform as? LocalDirectory)?.demo ?? false)
         return .object(object)
     }
 

@@ -20,21 +20,32 @@ public enum HandrailCommandLine {
             output.print("handrail \(version)")
             return ExitCode.ok.rawValue
         }
-        guard let command = args.next() else {
-            output.print(HelpText.main)
-            return ExitCode.ok.rawValue
-        }
+        let leading = args.takeLeading(options: ["--db", "--platform"], flags: ["--json"])
         let context = CommandContext(runbooksOption: runbooksOption, environment: environment, executable: executable, output: output)
+        guard let command = args.next() else {
+            // No command: the wizard, on the queue.
+            args.prepend(leading)
+            return WizardCommand.run(&args, context: context, openFor: nil).rawValue
+        }
+        args.prepend(leading)
         switch command {
         case "help":
             output.print(HelpText.main)
             return ExitCode.ok.rawValue
         case "runbook":
             return RunbookCommand.run(&args, context: context).rawValue
+        case "open":
+            guard let subject = args.next() else {
+                output.error("handrail open: whose case? handrail open EMAIL")
+                return ExitCode.usage.rawValue
+            }
+            return WizardCommand.run(&args, context: context, openFor: subject).rawValue
         case "case":
             return CaseCommandLine.run(&args, context: context).rawValue
         case "audit":
             return AuditCommandLine.run(&args, context: context).rawValue
+        case "directory":
+            return DirectoryCommandLine.run(&args, context: context).rawValue
         case "operator":
             return OperatorCommandLine.run(&args, context: context).rawValue
         default:

@@ -27,7 +27,9 @@ struct HandrailEnvironment {
         do {
             store = try HandrailStore(path: path)
         } catch {
-            throw .failed(StoreErrorMapping.exitCode(error), "handrail: \(SafeText.visible(error.description))")
+            // SQLite's own words ("unable to open database file") do not say which file.
+            let message = error.description.contains(path) ? error.description : "cannot open the database \(path): \(error.description)"
+            throw .failed(StoreErrorMapping.exitCode(error), "handrail: \(SafeText.visible(message))")
         }
         guard let library = context.runbookLibrary() else {
             throw .failed(.usage, "handrail: no Runbooks folder found. Pass --runbooks DIR or set HANDRAIL_RUNBOOKS.")
@@ -35,18 +37,17 @@ struct HandrailEnvironment {
         let login = OperatorLogin.current(environment: context.environment)
         var role: Role?
         do {
-            if !store.isReadOnly, try store.enrolFirstOperator(login, at: EventTime.truncated(Date())) {
+            // A login that could never be added to the roster is not enrolled either: it would be
+            // recorded as the actor of every event, escape sequences and all.
+            if !store.isReadOnly, OperatorLogin.isValid(login), try store.enrolFirstOperator(login, at: EventTime.truncated(Date())) {
                 context.output.error("handrail: \(SafeText.visible(login)) is the first operator of \(SafeText.visible(path)) and is now its senior admin.")
             }
             role = try store.role(of: login)
         } catch {
             throw .failed(StoreErrorMapping.exitCode(error), "handrail: \(SafeText.visible(error.description))")
         }
-        let platformName = options.platform ?? context.environment["HANDRAIL_PLATFORM"] ?? "manual"
-        guard platformName == "manual" else {
-            throw .failed(.usage, "handrail: unknown platform \"\(SafeText.visible(platformName))\"; available: manual")
-        }
-        return HandrailEnvironment(store: store, login: login, role: role, library: library, platform: ManualConsole(),
+        let platform = try PlatformChoice.resolve(options: options, context: context, databasePath: path)
+        return HandrailEnvironment(store: store, login: login, role: role, library: library, platform: platform,
                                    timeZone: TimeZone.current, output: context.output)
     }
 
@@ -55,6 +56,7 @@ struct HandrailEnvironment {
     static func databasePath(options: GlobalOptions, environment: [String: String]) -> String {
         if let db = options.database { return db }
         if let db = environment["HANDRAIL_DB"], !db.isEmpty { return db }
+        if let db = HandrailConfig.load(environment: environment).database { return db }
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
         return dataHome + "/handrail/handrail.db"
@@ -62,6 +64,9 @@ struct HandrailEnvironment {
 
     /// The acting operator, or a message saying who can add them.
     func requireActor() throws(SetupError) -> Actor {
+        guard OperatorLogin.isValid(login) else {
+            throw .failed(.usage, "handrail: \"\(SafeText.visible(login))\" is not a login name Handrail can record (\(OperatorLogin.rule)); set HANDRAIL_LOGIN to your login name")
+        }
         guard let role else {
             let seniors = (try? store.operators().filter { $0.role == .senior }.map(\.login)) ?? []
             let who = seniors.isEmpty ? "a senior admin" : "a senior admin (\(seniors.map { SafeText.visible($0) }.joined(separator: ", ")))"
@@ -92,6 +97,15 @@ enum OperatorLogin {
         if let sudo = environment["SUDO_USER"], !sudo.isEmpty { return sudo }
         if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
         return "uid\(getuid())"
+    }
+
+    static let rule = "letters, digits, . _ - @; at most 64"
+
+    /// What the roster accepts as a login: ASCII letters, digits and `. _ - @`, at most 64.
+    static func isValid(_ login: String) -> Bool {
+        !login.isEmpty && login.count <= 64 && login.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-@".unicodeScalars.contains($0))
+        }
     }
 }
 

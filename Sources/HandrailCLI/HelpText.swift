@@ -5,6 +5,8 @@ enum HelpText {
     handing the account to a social engineer.
 
     Usage:
+      handrail                                               the wizard: the case queue
+      handrail open EMAIL                                    the wizard, straight into a new case for EMAIL
       handrail case open --subject EMAIL [--runbook ID]     open a case; prints its id
       handrail case show ID                                  the case: steps, gates, facts, actions, history
       handrail case do ID ACTION [field=value…] [--reason T] [--confirm EMAIL] [--attest T]
@@ -90,6 +92,18 @@ enum HelpText {
     DATE is YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC; --since is inclusive, --until exclusive.
     CSV cells that a spreadsheet would read as a formula are prefixed with an apostrophe.
     'verify' exits 3 and names the first bad sequence number when the chain is broken.
+    """
+
+    static let directory = """
+    Usage (the LocalDirectory tenant, --platform local):
+      handrail directory list                      its users, and the path each demo user shows
+      handrail directory show EMAIL                one user: factors, codes left, phones, sign-ins, events
+      handrail directory seed                      restore the demo users to their starting state
+      handrail directory simulate EMAIL signin --password P [--code BACKUP-CODE] [--new-password N] [--address IP]
+      handrail directory simulate EMAIL enrol KIND LABEL      e.g. enrol totp "Pixel 9"
+
+    'simulate' acts as the user would: sign in with a backup code or a temporary password (which
+    must be changed at that first sign-in), then enrol a new factor. Codes work once and expire.
     """
 
     static let operators = """

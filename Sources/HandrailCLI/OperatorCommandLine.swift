@@ -35,9 +35,8 @@ enum OperatorCommandLine {
                     out.error("handrail operator add: --role is one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
                     return .usage
                 }
-                guard login.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-@".unicodeScalars.contains($0)) }),
-                      login.count <= 64 else {
-                    out.error("handrail operator add: \"\(SafeText.visible(login))\" is not a login name (letters, digits, . _ - @)")
+                guard OperatorLogin.isValid(login) else {
+                    out.error("handrail operator add: \"\(SafeText.visible(login))\" is not a login name (\(OperatorLogin.rule))")
                     return .usage
                 }
                 guard env.role == .senior else {

@@ -18,6 +18,10 @@ public protocol IdentityPlatform {
     /// read it. Empty for a platform that knows its facts itself.
     func missingFacts(for step: Step, values: [String: String], history: [CaseEvent]) -> [MissingFact]
 
+    /// Which facts (by ManualConsole key) are known for this case; nil when the platform knows them all.
+    /// Screens show "not typed" rather than a default that could be mistaken for a reading.
+    func knownFacts(history: [CaseEvent]) -> Set<String>?
+
     /// Carries out a requested action. Must be idempotent on `request.idempotencyKey`.
     func perform(_ request: ActionRequest) throws -> ActionOutcome
 
@@ -34,13 +38,23 @@ public struct ActionRequest: Sendable, Equatable {
     public var actor: String
     /// The operator's attestation, for a platform where the operator acts in the real console.
     public var attestation: String?
+    /// When the request is carried out (the edge's clock).
+    public var now: Date
+    /// How long generated secrets (backup codes, a temporary password) stay valid: the runbook's setting.
+    public var secretLifetime: TimeInterval?
+    /// A temporary password for the real user after an incident also lifts the suspension.
+    public var reinstate: Bool
 
-    public init(action: String, idempotencyKey: String, subject: String, actor: String, attestation: String? = nil) {
+    public init(action: String, idempotencyKey: String, subject: String, actor: String, attestation: String? = nil,
+                now: Date = Date(), secretLifetime: TimeInterval? = nil, reinstate: Bool = false) {
         self.action = action
         self.idempotencyKey = idempotencyKey
         self.subject = subject
         self.actor = actor
         self.attestation = attestation
+        self.now = now
+        self.secretLifetime = secretLifetime
+        self.reinstate = reinstate
     }
 }
 

@@ -71,6 +71,10 @@ public struct ManualConsole: IdentityPlatform {
         return needed.filter { typed[$0] == nil }.compactMap { key in Self.factKeys.first { $0.key == key } }
     }
 
+    public func knownFacts(history: [CaseEvent]) -> Set<String>? {
+        Set(Self.typedFacts(history).keys)
+    }
+
     public func perform(_ request: ActionRequest) throws -> ActionOutcome {
         guard let attestation = request.attestation?.trimmingCharacters(in: .whitespacesAndNewlines), !attestation.isEmpty else {
             return .awaitingAttestation(instructions: Self.instructions(for: request.action))
@@ -133,7 +137,9 @@ public struct ManualConsole: IdentityPlatform {
     }
 
     private static func validate(key: String, value: String) -> String? {
-        if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {
+        // The same rule as every typed field: a display name carrying U+202E would otherwise be
+        // stored, exported raw, and poison the follow-up message it is quoted in.
+        if value.unicodeScalars.contains(where: { FieldValidator.isForbiddenControl($0, allowNewlines: false) }) {
             return "contains control characters"
         }
         switch key {

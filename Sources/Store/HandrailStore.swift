@@ -116,13 +116,23 @@ public final class HandrailStore {
     ///
     /// With `lease`, the case must not be held by another operator, and is held (or renewed) for
     /// this one in the same transaction.
-    public func modifyCase<R>(_ caseID: String, lease: LeaseRequest? = nil,
+    ///
+    /// `knownHistory`, the case's events as the caller last saw them, is used instead of reading
+    /// them again when the case still has exactly that many events (the common case for an operator
+    /// working one case): the check is made under the write lock, so it cannot be stale.
+    public func modifyCase<R>(_ caseID: String, lease: LeaseRequest? = nil, knownHistory: [StoredEvent]? = nil,
                               _ decide: ([StoredEvent]) throws -> (events: [CaseEvent], projection: CaseProjection?, result: R)) throws -> (stored: [StoredEvent], result: R) {
         if isReadOnly { throw StoreError.readOnly(path) }
         do {
             return try db.transaction(.immediate) {
                 if let lease { try holdInTransaction(caseID: caseID, lease) }
-                let history = try eventsInTransaction(caseID: caseID)
+                let history: [StoredEvent]
+                if let knownHistory, !knownHistory.isEmpty,
+                   try db.scalarInt("SELECT last_case_seq FROM cases WHERE id = ?1", [.text(caseID)]) == Int64(knownHistory.count) {
+                    history = knownHistory
+                } else {
+                    history = try eventsInTransaction(caseID: caseID)
+                }
                 let decided = try decide(history)
                 guard let projection = decided.projection, !decided.events.isEmpty else { return ([], decided.result) }
                 let stored = try appendInTransaction(decided.events, caseID: caseID, expectedLastCaseSeq: history.count,

@@ -46,11 +46,10 @@ struct AuditBench {
         report.add("audit --format csv, 6-month reset filter, \(options.events / 1_000_000)M events", ours: String(format: "%.3f s", o),
                    peer: String(format: "%.3f s sqlite3 CLI", p), ratio: String(format: "%.2f×", o / p), budget: "≤ 1.2×", met: o / p <= 1.2)
 
-        // Verify against sha256sum over the same column bytes.
-        let bytesFile = options.workdir.appendingPathComponent("event-bytes-\(options.events).bin").path
+        // Verify against sha256sum over the same bytes: exactly what verify hashes, event by event.
+        let bytesFile = options.workdir.appendingPathComponent("hashed-bytes-\(options.events).bin").path
         if !FileManager.default.fileExists(atPath: bytesFile) {
-            _ = runChild(["sqlite3", databasePath, "SELECT time || actor || case_id || subject || type || coalesce(reason, '') || payload FROM events ORDER BY seq"],
-                         stdout: bytesFile)
+            AuditLogGenerator.writeHashedBytes(database: databasePath, to: bytesFile)
         }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: bytesFile)[.size] as? Int) ?? 0
         var verify: [Double] = [], sha: [Double] = [], verifyRSS = 0

@@ -31,7 +31,7 @@ struct AuditLogGenerator {
         let start = EventTime.parse("2025-05-01T00:00:00.000Z")!.timeIntervalSince1970
         let span = EventTime.parse("2026-11-01T00:00:00.000Z")!.timeIntervalSince1970 - start
         let cases = events / Self.caseEvents.count
-        var hashing = EventHashing()
+        let hashing = EventHashing()
         var previous = EventHashing.genesis
         var seq: Int64 = 0
         let actors = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"]
@@ -62,5 +62,38 @@ struct AuditLogGenerator {
         try! db.execute("COMMIT")
         try! db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         FileHandle.standardError.write(Data(String(format: "\rgenerated %lld events in %.0f s\n", seq, Date().timeIntervalSince(started)).utf8))
+    }
+}
+
+extension AuditLogGenerator {
+    /// Writes, for every event, exactly the bytes its hash covers (previous hash ‖ canonical
+    /// event), concatenated: the input `sha256sum` is timed on, so both hash the same bytes.
+    static func writeHashedBytes(database path: String, to output: String) {
+        let db = try! Database(path: path, mode: .readOnly)
+        let statement = try! db.prepare("""
+        SELECT seq, case_seq, time, actor, case_id, subject, type, reason, payload, prev_hash FROM events ORDER BY seq
+        """)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
+        let handle = FileHandle(forWritingAtPath: output)!
+        defer { try? handle.close() }
+        let hashing = EventHashing()
+        var chunk = Data()
+        while try! statement.step() {
+            statement.withBytes(9) { prev in statement.withBytes(2) { time in statement.withBytes(3) { actor in
+                statement.withBytes(4) { caseID in statement.withBytes(5) { subject in statement.withBytes(6) { type in
+                    statement.withBytes(8) { payload in
+                        let reason: UnsafeRawBufferPointer? = statement.isNull(7) ? nil : statement.withBytes(7) { $0 }
+                        hashing.withCanonicalBytes(previous: prev, .init(seq: statement.int64(0), caseSeq: statement.int64(1), time: time,
+                                                                         actor: actor, caseID: caseID, subject: subject, type: type,
+                                                                         reason: reason, payload: payload)) { chunk.append(contentsOf: $0) }
+                    }
+                } } }
+            } } }
+            if chunk.count > 1 << 22 {
+                handle.write(chunk)
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        handle.write(chunk)
     }
 }

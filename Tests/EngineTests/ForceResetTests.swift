@@ -140,7 +140,7 @@ final class ForceResetTests: XCTestCase {
         let h = try CaseHarness()
         h.walkToRecoveryAction()
         assertAccepted(h.submit("force_reset", h.actionValues("force_reset")))
-        assertRefused(h.submit("force_reset", h.actionValues("force_reset")), .invalid, messageContains: ["pending"])
+        assertRefused(h.submit("force_reset", h.actionValues("force_reset")), .stale, messageContains: ["pending"])
         XCTAssertEqual(h.eventTypes.filter { $0 == "mfa.factor_admin_reset.requested" }.count, 1)
     }
 

@@ -42,9 +42,11 @@ extension CaseEngine {
 }
 
 extension CaseEngine {
-    /// Whether the actor may change cases at all (auditors may not; trainees only in training).
-    /// For edges that record things the Engine does not decide, such as typed platform facts.
-    public static func permissionToWork(_ context: DecisionContext) -> Refusal? {
-        permission(for: nil, context: context)
+    /// Whether the actor may change cases at all (auditors may not; trainees only in training),
+    /// and, given `command`, whether their role may give it (approvals and reviews are a senior's).
+    /// For edges that record things the Engine does not decide, such as typed platform facts, and
+    /// for asking before a case is held: a role refusal must not be reported as someone else's hold.
+    public static func permissionToWork(_ context: DecisionContext, command: CaseCommand? = nil) -> Refusal? {
+        permission(for: command, context: context)
     }
 }

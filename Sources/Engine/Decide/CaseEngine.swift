@@ -130,10 +130,17 @@ public enum CaseEngine {
         guard let step = runbook.step(stepID) else {
             return .refused(Refusal(.invalid, "The runbook has no step \"\(stepID)\""))
         }
-        if let refusal = requireStatus([.open, .incident], state: state, doing: "continue") { return .refused(refusal) }
+        // Stale before anything else: a step submitted again after it was decided (a second
+        // terminal, or a re-run after a crash) is told the case moved on (exit 5), whatever status
+        // the case has reached since, never that the command does not fit (exit 2).
         guard stepID == state.currentStep else {
             return .refused(Refusal(.stale, "The case is at \"\(state.currentStep)\" now, not \"\(stepID)\": someone moved it on; reload it"))
         }
+        if state.status == .actionPending, let pending = state.pendingAction, pending.step == stepID {
+            return .refused(Refusal(.stale, "\"\(step.title)\" was already decided: its action \(pending.idempotencyKey) is pending; "
+                                    + "record its outcome (attest it, or report it failed) instead of deciding it again"))
+        }
+        if let refusal = requireStatus([.open, .incident], state: state, doing: "continue") { return .refused(refusal) }
         if step.awaits != nil { return observeEnrolment(state: state, context: context) }
         if step.terminal { return .refused(Refusal(.invalid, "The case has ended")) }
 
@@ -196,6 +203,11 @@ public enum CaseEngine {
     private static func observeEnrolment(state: CaseState, context: DecisionContext) -> Decision {
         guard let step = context.runbook.step(state.currentStep), step.awaits == EventType.factorEnrolled,
               state.status == .awaitingEnrolment else {
+            // Observed already (by another terminal, or before a crash): the case moved on.
+            if let factor = state.enrolledFactor {
+                return .refused(Refusal(.stale, "The enrolment (\(factor.kind) \(factor.label)) was already recorded; "
+                                        + "the case is at \"\(state.currentStep)\" now; reload it"))
+            }
             return .refused(Refusal(.invalid, "The case is not waiting for an enrolment"))
         }
         let evaluation = evaluate(step: step, values: [:], state: state, context: context)
@@ -408,17 +420,23 @@ public enum CaseEngine {
 
     /// Who may do what. `command == nil` means opening a case.
     static func permission(for command: CaseCommand?, context: DecisionContext) -> Refusal? {
-        switch context.actor.role {
+        permission(actor: context.actor, training: context.training, command: command)
+    }
+
+    /// Who may do what, from the role alone: asked before anything is read or held, so that an
+    /// auditor hears "auditors change no case" rather than a message about the case.
+    public static func permission(actor: Actor, training: Bool, command: CaseCommand?) -> Refusal? {
+        switch actor.role {
         case .auditor:
-            return Refusal(.notPermitted, "\(context.actor.login) is an auditor: auditors read and export, and change no case")
-        case .trainee where !context.training:
-            return Refusal(.notPermitted, "\(context.actor.login) is a trainee: trainees work training cases only (handrail train)")
+            return Refusal(.notPermitted, "\(actor.login) is an auditor: auditors read and export, and change no case")
+        case .trainee where !training:
+            return Refusal(.notPermitted, "\(actor.login) is a trainee: trainees work training cases only (handrail train)")
         default: break
         }
         switch command {
         case .approve?, .denyApproval?, .review?:
-            guard context.actor.role == .senior else {
-                return Refusal(.notPermitted, "Only a senior admin may do this; \(context.actor.login) is \(context.actor.role.rawValue)")
+            guard actor.role == .senior else {
+                return Refusal(.notPermitted, "Only a senior admin may do this; \(actor.login) is \(actor.role.rawValue)")
             }
         default: break
         }

@@ -51,8 +51,9 @@ public enum FieldValidator {
     }
 
     /// C0 and C1 controls (and DEL) never belong in a field: they are how escape sequences
-    /// reach a terminal. Newlines and tabs are allowed in free text only.
-    static func isForbiddenControl(_ scalar: Unicode.Scalar, allowNewlines: Bool) -> Bool {
+    /// reach a terminal. Nor do format characters such as bidirectional overrides (U+202E), which
+    /// make text display other than it reads. Newlines and tabs are allowed in free text only.
+    public static func isForbiddenControl(_ scalar: Unicode.Scalar, allowNewlines: Bool) -> Bool {
         if allowNewlines && (scalar == "\n" || scalar == "\t") { return false }
         return scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
             || scalar.properties.generalCategory == .format && scalar.value != 0x200D

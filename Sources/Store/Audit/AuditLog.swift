@@ -17,6 +17,18 @@ extension HandrailStore {
         }
     }
 
+    /// The same rows with each column as raw bytes, valid only during `body`: for exports that
+    /// write millions of rows and must not build a String per cell. Columns in `AuditRow.columnNames` order.
+    public func auditRowsRaw(_ filter: AuditFilter, _ body: (_ columns: RawColumns) throws -> Void) throws {
+        let (clause, values) = filter.sql()
+        let statement = try db.prepare("""
+        SELECT seq, time, actor, case_id, subject, type, reason, payload, lower(hex(hash)) FROM events \(clause) ORDER BY seq
+        """)
+        try statement.bind(values)
+        let columns = RawColumns(statement: statement)
+        while try statement.step() { try body(columns) }
+    }
+
     /// The chain's recorded head: the last sequence number and its hash.
     public func chainHead() throws(StoreError) -> (seq: Int64, hash: [UInt8]) {
         try read {
@@ -28,5 +40,18 @@ extension HandrailStore {
 
     public func eventCount() throws(StoreError) -> Int64 {
         try read { try db.scalarInt("SELECT count(*) FROM events") ?? 0 }
+    }
+}
+
+/// The current row's columns as bytes (a NULL reads as empty). Valid until the next row.
+public struct RawColumns {
+    let statement: Statement
+
+    public var count: Int32 { 9 }
+
+    public func isNull(_ index: Int32) -> Bool { statement.isNull(index) }
+
+    public func withBytes<R>(_ index: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try statement.withBytes(index, body)
     }
 }

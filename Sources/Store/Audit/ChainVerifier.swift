@@ -1,20 +1,21 @@
+import CSQLite
 import Foundation
 
 /// Walks the whole event log and checks the hash chain: sequence numbers without gaps, each
-/// event's previous hash equal to the hash before it, each hash recomputed from the stored
-/// columns, and the last event matching the recorded chain head. An edited, deleted,
+/// event's previous hash equal to the stored hash before it, each hash recomputed from the
+/// stored columns, and the last event matching the recorded chain head. An edited, deleted,
 /// reordered, inserted or truncated row, or a replaced head, is found and named by sequence.
+///
+/// Every check of a row needs only that row and the stored hash of the row before it, so a
+/// long log is split into ranges verified in parallel, each on its own read connection; the
+/// links across range boundaries are checked after. Memory stays flat: rows are streamed.
 public struct ChainVerifier {
     public struct Report: Sendable, Equatable {
         public var eventsChecked: Int64
         public var bytesHashed: Int64
-        public var head: (seq: Int64, hash: [UInt8])
+        public var headSeq: Int64
+        public var headHash: [UInt8]
         public var problem: Problem?
-
-        public static func == (lhs: Report, rhs: Report) -> Bool {
-            lhs.eventsChecked == rhs.eventsChecked && lhs.bytesHashed == rhs.bytesHashed && lhs.head.seq == rhs.head.seq
-                && lhs.head.hash == rhs.head.hash && lhs.problem == rhs.problem
-        }
     }
 
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
@@ -25,65 +26,181 @@ public struct ChainVerifier {
     }
 
     public let store: HandrailStore
+    /// Logs shorter than this are verified on one connection; splitting costs more than it saves.
+    public var parallelThreshold: Int64 = 200_000
 
     public init(store: HandrailStore) {
         self.store = store
     }
 
-    /// - Parameter progress: called every `progressInterval` events with the count so far.
-    public func verify(progressInterval: Int64 = 100_000, progress: (Int64) -> Void = { _ in }) throws -> Report {
-        let recordedHead = try store.chainHead()
-        let statement = try store.db.prepare("""
-        SELECT seq, case_seq, time, actor, case_id, subject, type, reason, payload, prev_hash, hash FROM events ORDER BY seq
-        """)
-        var hashing = EventHashing()
-        var expectedSeq: Int64 = 1
-        var previous = EventHashing.genesis
-        var checked: Int64 = 0
-        var bytes: Int64 = 0
-        func report(_ problem: Problem?) -> Report {
-            Report(eventsChecked: checked, bytesHashed: bytes, head: recordedHead, problem: problem)
+    /// - Parameter progress: called about every `progressInterval` events with the count so far
+    ///   (from whichever worker crosses the mark).
+    public func verify(progressInterval: Int64 = 100_000, progress: @escaping @Sendable (Int64) -> Void = { _ in }) throws -> Report {
+        // One read transaction pins what "the log" is while the workers read it.
+        let head = try store.chainHead()
+        let lastSeq = try store.db.scalarInt("SELECT max(seq) FROM events") ?? 0
+        let workers = lastSeq < parallelThreshold ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let ranges: [ClosedRange<Int64>] = (0..<workers).map { i in
+            let lo = 1 + lastSeq * Int64(i) / Int64(workers)
+            let hi = lastSeq * Int64(i + 1) / Int64(workers)
+            return lo...max(lo, hi)
         }
-        while try statement.step() {
-            let seq = statement.int64(0)
-            if seq != expectedSeq {
-                let what = seq > expectedSeq ? "missing (deleted) — the log jumps from \(expectedSeq - 1) to \(seq)"
-                    : "out of order — \(seq) follows \(expectedSeq - 1)"
-                return report(Problem(seq: expectedSeq, reason: "event \(what)"))
+        let results = RangeResults(count: workers, progressInterval: progressInterval, progress: progress)
+        let path = store.path
+        if workers == 1 {
+            results.store(0, Self.verifyRange(ranges[0], last: lastSeq, database: store.db, results: results))
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { i in
+                do {
+                    let db = try Database(path: path, mode: .readOnly)
+                    // A sequential scan gains nothing from a large page cache; keep memory flat.
+                    try db.execute("PRAGMA cache_size = -256")
+                    results.store(i, Self.verifyRange(ranges[i], last: lastSeq, database: db, results: results))
+                } catch {
+                    results.store(i, RangeOutcome(error: error))
+                }
             }
-            let storedPrevious = statement.bytes(9)
-            if storedPrevious != previous {
-                return report(Problem(seq: seq, reason: "its previous hash does not match the hash of event \(seq - 1): an event before it was changed, removed or reordered"))
+        }
+        var checked: Int64 = 0, bytes: Int64 = 0
+        var problem: Problem?
+        for (i, outcome) in results.outcomes.enumerated() {
+            if let error = outcome.error { throw error }
+            checked += outcome.checked
+            bytes += outcome.bytes
+            if problem == nil, let p = outcome.problem { problem = p }
+            // The link across the boundary: this range's first previous-hash is the last hash of the one before.
+            if problem == nil, i > 0, outcome.firstPrevious != results.outcomes[i - 1].lastHash {
+                problem = Problem(seq: ranges[i].lowerBound,
+                                  reason: "its previous hash does not match the hash of event \(ranges[i].lowerBound - 1): an event before it was changed, removed or reordered")
             }
-            let computed: [UInt8] = statement.withBytes(2) { time in statement.withBytes(3) { actor in
-                statement.withBytes(4) { caseID in statement.withBytes(5) { subject in statement.withBytes(6) { type in
-                    statement.withBytes(8) { payload in
-                        let reason: UnsafeRawBufferPointer? = statement.isNull(7) ? nil
-                            : statement.withBytes(7) { $0 } // valid until the next step
-                        bytes += Int64(time.count + actor.count + caseID.count + subject.count + type.count + payload.count + (reason?.count ?? 0))
-                        return hashing.hash(previous: previous, .init(seq: seq, caseSeq: statement.int64(1), time: time, actor: actor,
-                                                                      caseID: caseID, subject: subject, type: type, reason: reason,
-                                                                      payload: payload))
+            if problem != nil { break }
+        }
+        let lastHash = results.outcomes.last?.lastHash ?? EventHashing.genesis
+        if problem == nil, head.seq != lastSeq {
+            problem = Problem(seq: min(head.seq, lastSeq) + 1, reason: head.seq > lastSeq
+                ? "the log ends at \(lastSeq) but its head records \(head.seq): events were truncated"
+                : "the log runs to \(lastSeq) but its head records \(head.seq): events were added outside Handrail")
+        }
+        if problem == nil, head.hash != lastHash {
+            problem = Problem(seq: lastSeq, reason: "the last event does not match the recorded chain head: the head was replaced")
+        }
+        return Report(eventsChecked: checked, bytesHashed: bytes, headSeq: head.seq, headHash: head.hash, problem: problem)
+    }
+
+    /// Verifies rows `range` (and that nothing past `last` is read), returning the first problem.
+    static func verifyRange(_ range: ClosedRange<Int64>, last: Int64, database db: Database, results: RangeResults) -> RangeOutcome {
+        var outcome = RangeOutcome()
+        do {
+            let statement = try db.prepare("""
+            SELECT seq, case_seq, time, actor, case_id, subject, type, reason, payload, prev_hash, hash
+            FROM events WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq
+            """)
+            try statement.bind([.integer(range.lowerBound), .integer(last == 0 ? 0 : range.upperBound)])
+            let hashing = EventHashing()
+            var expected = range.lowerBound
+            var previous = [UInt8](repeating: 0, count: 32)
+            var computed = [UInt8](repeating: 0, count: 32)
+            var sinceReport: Int64 = 0
+            while try statement.step() {
+                let seq = statement.int64(0)
+                if seq != expected {
+                    let what = seq > expected ? "missing (deleted): the log jumps from \(expected - 1) to \(seq)"
+                        : "out of order: \(seq) follows \(expected - 1)"
+                    outcome.problem = Problem(seq: expected, reason: "event \(what)")
+                    return outcome
+                }
+                let linked: Bool = statement.withBytes(9) { stored in
+                    if seq == range.lowerBound {
+                        outcome.firstPrevious = Array(stored)
+                        return seq != 1 || stored.elementsEqual(EventHashing.genesis)
                     }
-                } } }
-            } }
-            if computed != statement.bytes(10) {
-                return report(Problem(seq: seq, reason: "its content does not match its hash: the event was edited"))
+                    return stored.count == 32 && previous.withUnsafeBytes { memcmp($0.baseAddress!, stored.baseAddress!, 32) == 0 }
+                }
+                if !linked {
+                    outcome.problem = Problem(seq: seq, reason: "its previous hash does not match the hash of event \(seq - 1): an event before it was changed, removed or reordered")
+                    return outcome
+                }
+                // Hash over the stored previous hash, so each row is checked on its own.
+                statement.withBytes(9) { prev in
+                    statement.withBytes(2) { time in statement.withBytes(3) { actor in statement.withBytes(4) { caseID in
+                        statement.withBytes(5) { subject in statement.withBytes(6) { type in statement.withBytes(8) { payload in
+                            let reason: UnsafeRawBufferPointer? = statement.isNull(7) ? nil : statement.withBytes(7) { $0 }
+                            computed.withUnsafeMutableBytes { out in
+                                hashing.hash(previous: prev, .init(seq: seq, caseSeq: statement.int64(1), time: time, actor: actor,
+                                                                   caseID: caseID, subject: subject, type: type, reason: reason,
+                                                                   payload: payload), into: out)
+                            }
+                            outcome.bytes += Int64(hashing.lastHashedCount)
+                        } } }
+                    } } }
+                }
+                let matches: Bool = statement.withBytes(10) { stored in
+                    stored.count == 32 && computed.withUnsafeBytes { memcmp($0.baseAddress!, stored.baseAddress!, 32) == 0 }
+                }
+                if !matches {
+                    outcome.problem = Problem(seq: seq, reason: "its content does not match its hash: the event was edited")
+                    return outcome
+                }
+                swap(&previous, &computed)
+                outcome.checked += 1
+                expected += 1
+                sinceReport += 1
+                if sinceReport >= 4096 {
+                    results.advance(by: sinceReport)
+                    sinceReport = 0
+                }
             }
-            previous = computed
-            checked += 1
-            expectedSeq += 1
-            if checked % progressInterval == 0 { progress(checked) }
+            results.advance(by: sinceReport)
+            if last > 0 && expected <= range.upperBound {
+                outcome.problem = Problem(seq: expected, reason: "event missing (deleted): the log ends at \(expected - 1) before \(range.upperBound)")
+            }
+            outcome.lastHash = outcome.checked > 0 ? previous : outcome.firstPrevious ?? EventHashing.genesis
+        } catch {
+            outcome.error = error
         }
-        if recordedHead.seq != checked {
-            let problemSeq = min(recordedHead.seq, checked) + 1
-            return report(Problem(seq: problemSeq, reason: recordedHead.seq > checked
-                ? "the log ends at \(checked) but its head records \(recordedHead.seq): events were truncated"
-                : "the log runs to \(checked) but its head records \(recordedHead.seq): events were added outside Handrail"))
+        return outcome
+    }
+}
+
+struct RangeOutcome: @unchecked Sendable {
+    var checked: Int64 = 0
+    var bytes: Int64 = 0
+    var problem: ChainVerifier.Problem?
+    var firstPrevious: [UInt8]?
+    var lastHash: [UInt8] = EventHashing.genesis
+    var error: Error?
+
+    init() {}
+    init(error: Error) { self.error = error }
+}
+
+/// Where the workers leave their outcomes and report progress.
+final class RangeResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var outcomes: [RangeOutcome]
+    private var done: Int64 = 0
+    private var nextReport: Int64
+    private let interval: Int64
+    private let progress: @Sendable (Int64) -> Void
+
+    init(count: Int, progressInterval: Int64, progress: @escaping @Sendable (Int64) -> Void) {
+        outcomes = Array(repeating: RangeOutcome(), count: count)
+        interval = max(1, progressInterval)
+        nextReport = interval
+        self.progress = progress
+    }
+
+    func store(_ index: Int, _ outcome: RangeOutcome) {
+        lock.withLock { outcomes[index] = outcome }
+    }
+
+    func advance(by count: Int64) {
+        let report: Int64? = lock.withLock {
+            done += count
+            guard done >= nextReport else { return nil }
+            nextReport = (done / interval + 1) * interval
+            return done
         }
-        if recordedHead.hash != previous {
-            return report(Problem(seq: checked, reason: "the last event does not match the recorded chain head: the head was replaced"))
-        }
-        return report(nil)
+        if let report { progress(report) }
     }
 }

@@ -1,3 +1,5 @@
+import CSHA256
+
 /// SHA-256 (FIPS 180-4), written here because the project takes no packages and the audit
 /// chain must not depend on what crypto library a machine happens to have.
 ///
@@ -9,13 +11,12 @@ public struct SHA256: Sendable {
 
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
-    /// Bytes waiting for a full 64-byte block.
-    private var pending: [UInt8] = []
+    /// Bytes waiting for a full 64-byte block, kept inline so a hasher never allocates.
+    private var pending: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var pendingCount = 0
     private var totalBytes: UInt64 = 0
 
-    public init() {
-        pending.reserveCapacity(64)
-    }
+    public init() {}
 
     /// The digest of `bytes` in one call.
     public static func hash<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
@@ -36,14 +37,17 @@ public struct SHA256: Sendable {
         guard var base = buffer.baseAddress else { return }
         var count = buffer.count
         totalBytes &+= UInt64(count)
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, count)
-            pending.append(contentsOf: UnsafeRawBufferPointer(start: base, count: take))
+        if pendingCount > 0 {
+            let take = min(64 - pendingCount, count)
+            let offset = pendingCount
+            withUnsafeMutableBytes(of: &pending) { $0.baseAddress!.advanced(by: offset).copyMemory(from: base, byteCount: take) }
+            pendingCount += take
             base += take
             count -= take
-            guard pending.count == 64 else { return }
-            pending.withUnsafeBytes { compress($0.baseAddress!, blocks: 1) }
-            pending.removeAll(keepingCapacity: true)
+            guard pendingCount == 64 else { return }
+            var block = pending
+            withUnsafeBytes(of: &block) { compress($0.baseAddress!, blocks: 1) }
+            pendingCount = 0
         }
         let blocks = count / 64
         if blocks > 0 {
@@ -51,31 +55,41 @@ public struct SHA256: Sendable {
             base += blocks * 64
             count -= blocks * 64
         }
-        if count > 0 { pending.append(contentsOf: UnsafeRawBufferPointer(start: base, count: count)) }
+        if count > 0 {
+            withUnsafeMutableBytes(of: &pending) { $0.baseAddress!.copyMemory(from: base, byteCount: count) }
+            pendingCount = count
+        }
     }
 
     /// The digest; the hasher is spent afterwards.
     public mutating func finalize() -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: 32) { out, count in
+            finalize(into: UnsafeMutableRawBufferPointer(out))
+            count = 32
+        }
+    }
+
+    /// Writes the 32-byte digest into `out` without allocating; the hasher is spent afterwards.
+    public mutating func finalize(into out: UnsafeMutableRawBufferPointer) {
         let bitLength = totalBytes &* 8
         // At most two blocks of padding, built on the stack.
-        let tailCount = pending.count < 56 ? 64 : 128
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
-            tail.initialize(repeating: 0)
-            for (i, byte) in pending.enumerated() { tail[i] = byte }
-            tail[pending.count] = 0x80
-            for i in 0..<8 { tail[tailCount - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> UInt64(i * 8)) }
-            compress(UnsafeRawPointer(tail.baseAddress!), blocks: tailCount / 64)
+        let tailCount = pendingCount < 56 ? 64 : 128
+        var tail: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                   UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let pendingCopy = pending, used = pendingCount
+        withUnsafeMutableBytes(of: &tail) { t in
+            withUnsafeBytes(of: pendingCopy) { t.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: used) }
+            t[used] = 0x80
+            for i in 0..<8 { t[tailCount - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> UInt64(i * 8)) }
         }
-        pending.removeAll()
-        return [UInt8](unsafeUninitializedCapacity: 32) { out, count in
-            let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
+        withUnsafeBytes(of: &tail) { compress($0.baseAddress!, blocks: tailCount / 64) }
+        pendingCount = 0
+        let words = state
+        withUnsafeBytes(of: words) { raw in
             for i in 0..<8 {
-                out[i * 4] = UInt8(truncatingIfNeeded: words[i] >> 24)
-                out[i * 4 + 1] = UInt8(truncatingIfNeeded: words[i] >> 16)
-                out[i * 4 + 2] = UInt8(truncatingIfNeeded: words[i] >> 8)
-                out[i * 4 + 3] = UInt8(truncatingIfNeeded: words[i])
+                let word = raw.load(fromByteOffset: i * 4, as: UInt32.self)
+                out.storeBytes(of: word.bigEndian, toByteOffset: i * 4, as: UInt32.self)
             }
-            count = 32
         }
     }
 
@@ -91,7 +105,24 @@ public struct SHA256: Sendable {
     /// written out (generated, with the round constants inline and the working variables renamed
     /// instead of shifted) and the message schedule lives in sixteen locals: this is what lets
     /// the compiler keep everything in registers.
+    /// Whether this machine's CPU has the SHA extensions; decided once per process.
+    public static let hardwareAccelerated = handrail_sha256_hardware_available() == 1
+
+    /// Tests set this to exercise the Swift rounds on a machine that has the SHA extensions.
+    nonisolated(unsafe) static var forcePortable = false
+
     private mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
+        if Self.hardwareAccelerated && !Self.forcePortable {
+            withUnsafeMutableBytes(of: &state) { raw in
+                handrail_sha256_compress_hardware(raw.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                                                  data.assumingMemoryBound(to: UInt8.self), blocks)
+            }
+            return
+        }
+        compressPortable(data, blocks: blocks)
+    }
+
+    private mutating func compressPortable(_ data: UnsafeRawPointer, blocks: Int) {
         var (h0, h1, h2, h3, h4, h5, h6, h7) = state
         var block = data
         for _ in 0..<blocks {

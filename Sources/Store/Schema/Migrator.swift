@@ -42,10 +42,18 @@ public enum Migrator {
 
     /// Whether the file is a Handrail database or an empty one that may become one: anything
     /// else (another application's tables or application id) is not to be written. Only reads.
+    ///
+    /// Both are read by one statement, so from one snapshot: read apart, a process that read the
+    /// application id (0) just before another's first migration committed, and then the table count
+    /// (1) just after, took a brand-new database being created next to it for someone else's file.
     public static func isHandrailOrEmpty(_ db: Database, applicationID expected: Int32 = Migrations.applicationID) throws -> Bool {
-        let applicationID = try db.scalarInt("PRAGMA application_id") ?? 0
+        let statement = try db.prepare("""
+        SELECT (SELECT application_id FROM pragma_application_id()),
+               (SELECT count(*) FROM sqlite_schema WHERE type = 'table')
+        """)
+        guard try statement.step() else { return false }
+        let applicationID = statement.int64(0), tableCount = statement.int64(1)
         if applicationID == Int64(expected) { return true }
-        let tableCount = try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table'") ?? 0
         return applicationID == 0 && tableCount == 0
     }
 

@@ -1,0 +1,46 @@
+import Foundation
+import Runbook
+
+/// `$XDG_CONFIG_HOME/handrail/config.json5` (else `~/.config/handrail/config.json5`):
+///
+///     { platform: "local", directory: "/srv/handrail/directory.db", database: "/srv/handrail/handrail.db" }
+///
+/// Command-line options and environment variables override it; a missing file is no configuration.
+struct HandrailConfig {
+    var platform: String?
+    var directory: String?
+    var database: String?
+    /// Set when the file exists but cannot be read as configuration.
+    var problem: String?
+
+    static func path(environment: [String: String]) -> String {
+        let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
+        return configHome + "/handrail/config.json5"
+    }
+
+    static func load(environment: [String: String]) -> HandrailConfig {
+        let file = path(environment: environment)
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return HandrailConfig() }
+        let node: JSONNode
+        do {
+            node = try JSON5Parser.parse(text)
+        } catch {
+            return HandrailConfig(problem: "\(file):\(error.location): \(error.message)")
+        }
+        guard let members = node.members else { return HandrailConfig(problem: "\(file): expected an object") }
+        var config = HandrailConfig()
+        for member in members {
+            guard let value = member.value.string else {
+                return HandrailConfig(problem: "\(file):\(member.keyLocation): \"\(member.key)\" must be a string")
+            }
+            switch member.key {
+            case "platform": config.platform = value
+            case "directory": config.directory = value
+            case "database": config.database = value
+            default: return HandrailConfig(problem: "\(file):\(member.keyLocation): unknown setting \"\(member.key)\" (platform, directory, database)")
+            }
+        }
+        return config
+    }
+}

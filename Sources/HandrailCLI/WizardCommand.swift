@@ -1,0 +1,50 @@
+import Casework
+import Engine
+import Foundation
+import LocalTenant
+import Store
+import Terminal
+import Wizard
+
+/// `handrail` (the queue) and `handrail open EMAIL` (straight into a new case on a live call).
+enum WizardCommand {
+    static func run(_ args: inout ArgumentList, context: CommandContext, openFor subject: String?) -> ExitCode {
+        let out = context.output
+        let options = GlobalOptions.take(from: &args)
+        if let unknown = args.unknownOption ?? args.next() {
+            out.error("handrail: unexpected \(SafeText.visible(unknown)). Run 'handrail --help' for the commands.")
+            return .usage
+        }
+        let env: HandrailEnvironment
+        do { env = try HandrailEnvironment.resolve(options: options, context: context) } catch {
+            guard case .failed(let code, let message) = error else { return .internalError }
+            out.error(message)
+            return code
+        }
+        let actor: Actor
+        do { actor = try env.requireActor() } catch {
+            guard case .failed(let code, let message) = error else { return .internalError }
+            out.error(message)
+            return code
+        }
+        guard let terminal = NCursesTerminal(environment: context.environment) else {
+            out.error("""
+            handrail: the wizard needs an interactive terminal (TERM=\(SafeText.visible(context.environment["TERM"] ?? "unset"))).
+            Everything it does is also a command: handrail case open --subject EMAIL, handrail case show ID,
+            handrail case do ID STEP …, handrail case list. See handrail --help.
+            """)
+            return .usage
+        }
+        let library = env.library
+        let service = CaseService(store: env.store, platform: env.platform, runbooks: { try? library.runbook(id: $0).get() },
+                                  timeZone: env.timeZone)
+        let signals = ((try? library.runbook(id: "mfa-recovery").get())?.refusalSignals ?? []).map { (id: $0.id, label: $0.label) }
+        let demo = (env.platform as? LocalDirectory)?.demo ?? false
+        let header = HeaderInfo(login: env.login, role: actor.role.rawValue, database: env.store.path, platform: env.platform.name, demo: demo)
+        let runtime = WizardRuntime(terminal: terminal, service: service, actor: actor, header: header, signals: signals)
+        runtime.start(subject.map { [.loadQueue, .newCase(subject: $0)] } ?? [.loadQueue])
+        runtime.run()
+        terminal.close()
+        return .ok
+    }
+}

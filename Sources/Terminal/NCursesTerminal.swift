@@ -1,0 +1,168 @@
+import CNCursesW
+import Foundation
+
+/// The product's terminal: ncursesw. Only this file talks to ncurses.
+///
+/// - The locale is set from the environment before `initscr`, as ncurses(3X) requires for wide
+///   characters; when it is not UTF-8, screens fall back to ASCII.
+/// - `raw` mode delivers Ctrl-C as a key, so quitting always goes through `close()`.
+/// - SIGHUP (the ssh connection dropped) and SIGTERM restore the terminal from a signal handler
+///   that only uses async-signal-safe calls (tcsetattr, write) and exits; every decision was
+///   already committed when it was made.
+public final class NCursesTerminal: TerminalDevice {
+    public let colors: Bool
+    public let unicode: Bool
+    private var last: Screen?
+    private var open = false
+
+    /// nil when stdin/stdout are not a terminal or TERM cannot drive a full-screen program.
+    public init?(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { return nil }
+        let term = environment["TERM"] ?? ""
+        guard !term.isEmpty, term != "dumb" else { return nil }
+        setlocale(LC_ALL, "")
+        let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
+        unicode = codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+        TerminalRestore.save()
+        // newterm, not initscr: it returns nil for an unusable TERM instead of exiting (curs_initscr(3X)).
+        guard let output = fdopen(STDOUT_FILENO, "w"), let input = fdopen(STDIN_FILENO, "r"),
+              newterm(nil, output, input) != nil else { return nil }
+        open = true
+        raw()
+        noecho()
+        nonl()
+        keypad(handrail_stdscr(), true)
+        // ESC alone means "back"; wait only briefly for the rest of an escape sequence (curs_variables(3X)).
+        set_escdelay(25)
+        let wantColor = environment["NO_COLOR"].map { $0.isEmpty } ?? true
+        if wantColor && has_colors() {
+            start_color()
+            use_default_colors()
+            for color in Style.Color.allCases where color != .default {
+                let curses: Int16 = switch color {
+                case .red: Int16(COLOR_RED)
+                case .green: Int16(COLOR_GREEN)
+                case .yellow: Int16(COLOR_YELLOW)
+                case .blue: Int16(COLOR_BLUE)
+                case .magenta: Int16(COLOR_MAGENTA)
+                case .cyan: Int16(COLOR_CYAN)
+                case .default: -1
+                }
+                init_pair(Int16(color.rawValue), curses, -1)
+            }
+            colors = true
+        } else {
+            colors = false
+        }
+        TerminalRestore.install()
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Leaves full-screen mode and restores the terminal as it was.
+    public func close() {
+        guard open else { return }
+        open = false
+        curs_set(1)
+        endwin()
+    }
+
+    public var size: (width: Int, height: Int) {
+        var rows: Int32 = 0, cols: Int32 = 0
+        handrail_getmaxyx(handrail_stdscr(), &rows, &cols)
+        return (Int(cols), Int(rows))
+    }
+
+    public func draw(_ screen: Screen) {
+        let full = last == nil || last!.width != screen.width || last!.height != screen.height
+        if full { erase() }
+        for row in 0..<screen.height {
+            for column in 0..<screen.width {
+                let cell = screen[row, column]
+                if cell.text == "\u{0}" { continue } // the right half of a wide character
+                if !full, let previous = last, previous[row, column] == cell { continue }
+                var attributes = handrail_a_normal()
+                if cell.style.bold { attributes |= handrail_a_bold() }
+                if cell.style.reverse { attributes |= handrail_a_reverse() }
+                if cell.style.underline { attributes |= handrail_a_underline() }
+                if cell.style.dim { attributes |= handrail_a_dim() }
+                let pair: Int16 = colors ? Int16(cell.style.color.rawValue) : 0
+                let scalar = cell.text.unicodeScalars.first ?? " "
+                let shown: UInt32 = unicode || scalar.isASCII ? scalar.value : UInt32(UInt8(ascii: "?"))
+                _ = handrail_mvadd_wch(Int32(row), Int32(column), wchar_t(shown), attributes, pair)
+            }
+        }
+        if let cursor = screen.cursor {
+            curs_set(1)
+            move(Int32(cursor.row), Int32(cursor.column))
+        } else {
+            curs_set(0)
+        }
+        refresh()
+        last = screen
+    }
+
+    public func readKey(timeoutMilliseconds: Int) -> Key? {
+        timeout(Int32(timeoutMilliseconds))
+        var ch: wint_t = 0
+        let kind = get_wch(&ch)
+        if kind == ERR { return nil }
+        if kind == KEY_CODE_YES { return Self.functionKey(Int32(ch)) }
+        switch ch {
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 8, 127: return .backspace
+        case 1...26: return .control(Character(Unicode.Scalar(UInt8(ch) + 96)))
+        default:
+            guard let scalar = Unicode.Scalar(UInt32(ch)) else { return nil }
+            return .character(Character(scalar))
+        }
+    }
+
+    static func functionKey(_ code: Int32) -> Key? {
+        switch code {
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_HOME: return .home
+        case KEY_END: return .end
+        case KEY_NPAGE: return .pageDown
+        case KEY_PPAGE: return .pageUp
+        case KEY_BTAB: return .backTab
+        case KEY_ENTER: return .enter
+        case KEY_BACKSPACE: return .backspace
+        case KEY_DC: return .delete
+        case KEY_RESIZE: return .resize
+        default:
+            for n in 1...12 where code == handrail_key_f(Int32(n)) { return .function(n) }
+            return nil
+        }
+    }
+}
+
+/// Restoring the terminal from a signal handler: the original termios and the terminfo strings
+/// that leave the alternate screen and show the cursor, captured before ncurses starts, so the
+/// handler needs no allocation and no ncurses call.
+enum TerminalRestore {
+    nonisolated(unsafe) static var saved = termios()
+    nonisolated(unsafe) static var haveSaved = false
+    nonisolated(unsafe) static var resetBytes: [UInt8] = Array("\u{1B}[?1049l\u{1B}[?25h\u{1B}[0m\r\n".utf8)
+
+    static func save() {
+        haveSaved = tcgetattr(STDIN_FILENO, &saved) == 0
+    }
+
+    static func install() {
+        for sig in [SIGHUP, SIGTERM, SIGQUIT] {
+            signal(sig) { number in
+                if TerminalRestore.haveSaved { tcsetattr(STDIN_FILENO, TCSANOW, &TerminalRestore.saved) }
+                TerminalRestore.resetBytes.withUnsafeBufferPointer { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+                _exit(128 + number)
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+/// Text made safe and measured for the terminal. Data (names, reasons, notes) may hold escape
+/// sequences; they are shown as visible escapes, never sent to the terminal as controls.
+public enum TerminalText {
+    /// `text` on one line with every control character, DEL, C1 control and bidirectional
+    /// override replaced by a visible escape (`\e`, `\x07`, `\u{202E}`).
+    public static func safe(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x1B: out += "\\e"
+            case 0x0A: out += "⏎"
+            case 0x09: out += " "
+            case 0..<0x20, 0x7F, 0x80...0x9F: out += "\\x" + hex(scalar.value, 2)
+            case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C, 0x2028, 0x2029:
+                out += "\\u{" + hex(scalar.value, 4) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func hex(_ v: UInt32, _ width: Int) -> String {
+        let s = String(v, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, width - s.count)) + s
+    }
+
+    /// Columns a character takes: 2 for East Asian wide and emoji, 0 for combining marks, else 1.
+    public static func width(of ch: Character) -> Int {
+        guard let first = ch.unicodeScalars.first else { return 0 }
+        let v = first.value
+        if first.properties.generalCategory == .nonspacingMark || first.properties.generalCategory == .enclosingMark { return 0 }
+        if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+            || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1FAFF).contains(v) || (0x20000...0x3FFFD).contains(v) {
+            return 2
+        }
+        return 1
+    }
+
+    public static func width(of text: String) -> Int {
+        text.reduce(0) { $0 + width(of: $1) }
+    }
+
+    /// `text` cut to `columns`, with "…" when cut.
+    public static func truncate(_ text: String, to columns: Int) -> String {
+        guard columns > 0 else { return "" }
+        if width(of: text) <= columns { return text }
+        var out = ""
+        var used = 0
+        for ch in text {
+            let w = width(of: ch)
+            if used + w > columns - 1 { break }
+            out.append(ch)
+            used += w
+        }
+        return out + "…"
+    }
+
+    /// Word-wrapped lines of at most `columns`; long words are broken.
+    public static func wrap(_ text: String, to columns: Int) -> [String] {
+        guard columns > 0 else { return [] }
+        var lines: [String] = []
+        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = ""
+            for word in paragraph.split(separator: " ") {
+                var word = String(word)
+                while width(of: word) > columns {
+                    if !line.isEmpty { lines.append(line); line = "" }
+                    let head = String(word.prefix(columns))
+                    lines.append(head)
+                    word = String(word.dropFirst(columns))
+                }
+                if line.isEmpty { line = word } else if width(of: line) + 1 + width(of: word) <= columns { line += " " + word } else {
+                    lines.append(line)
+                    line = word
+                }
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+}

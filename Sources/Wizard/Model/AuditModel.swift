@@ -1,0 +1,36 @@
+import Store
+
+/// The audit browser: filter fields, the page of rows shown, and verification progress.
+public struct AuditModel: Sendable, Equatable {
+    public enum FilterField: Int, Sendable, CaseIterable {
+        case event, actor, subject, caseID, since, until
+
+        public var label: String {
+            switch self {
+            case .event: return "Event"
+            case .actor: return "Actor"
+            case .subject: return "Subject"
+            case .caseID: return "Case"
+            case .since: return "Since"
+            case .until: return "Until"
+            }
+        }
+    }
+
+    public var filters: [FilterField: TextInput] = [:]
+    public var focus: FilterField = .event
+    /// The rows of the current page.
+    public var rows: [AuditRow] = []
+    public var page = 0
+    public var pageSize = 14
+    public var hasMore = false
+    public var selected = 0
+    /// 0…1 while `audit verify` runs; nil otherwise.
+    public var verifyProgress: Double?
+    public var verifyResult: String?
+    public var error: String?
+
+    public init() {}
+
+    public func text(_ field: FilterField) -> String { filters[field]?.text ?? "" }
+}

@@ -1,0 +1,62 @@
+import Engine
+
+/// A dialog over the current screen. Dangerous actions, reasons and secrets are shown in one;
+/// Esc cancels any of them except the secrets, which must be acknowledged.
+public struct Modal: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// Type the subject's email and confirm (or edit) the reason, then Enter runs the step.
+        case confirmStep(step: String, title: String, warning: String)
+        /// A reason for a case command (refuse, pause, uphold…).
+        case reason(purpose: Purpose)
+        /// A new case: the user's email.
+        case newCase
+        /// Generated codes or a temporary password: shown this once.
+        case secrets([String])
+        /// Information (a refusal, an instruction for the console).
+        case message(title: String, lines: [String])
+        /// Export the current audit view to a file.
+        case export(format: String)
+    }
+
+    /// What a reason modal is for.
+    public enum Purpose: Sendable, Equatable {
+        case refuse, signal, note, pause, uphold, reopen, approve, deny, requestApproval, incident, restartVerification, attest, attestFailed
+
+        public var title: String {
+            switch self {
+            case .refuse: return "Refuse and escalate to a senior admin"
+            case .signal: return "Raise a refusal signal"
+            case .note: return "Add a note"
+            case .pause: return "Pause the case"
+            case .uphold: return "Uphold the refusal (the case closes)"
+            case .reopen: return "Reopen the case"
+            case .approve: return "Approve the privileged reset"
+            case .deny: return "Deny the privileged reset"
+            case .requestApproval: return "Request a senior admin's approval"
+            case .incident: return "Declare an incident: the reset went to an attacker"
+            case .restartVerification: return "Verify the caller again"
+            case .attest: return "Attest what you did in the admin console"
+            case .attestFailed: return "Say why the console action failed"
+            }
+        }
+
+        /// Refusals and signals pick which signal.
+        public var choosesSignal: Bool { self == .refuse || self == .signal }
+    }
+
+    public var kind: Kind
+    /// The first text being typed (email, reason, note).
+    public var input = TextInput()
+    /// The second text (the reason, under a typed confirmation).
+    public var secondInput = TextInput()
+    public var focusSecond = false
+    /// For refusals: the signal chosen, by index into the runbook's signals.
+    public var signalIndex = 0
+    public var error: String?
+
+    public init(kind: Kind, input: String = "", secondInput: String = "") {
+        self.kind = kind
+        self.input = TextInput(input)
+        self.secondInput = TextInput(secondInput)
+    }
+}

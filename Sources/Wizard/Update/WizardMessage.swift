@@ -1,0 +1,34 @@
+import Casework
+import Engine
+import Store
+import Terminal
+
+/// What happens to the wizard: a key, or the result of an effect the runtime carried out.
+public enum WizardMessage {
+    case key(Key)
+    case resized(width: Int, height: Int)
+    case queueLoaded([QueueModel.Tab: [QueueModel.Row]])
+    case caseLoaded(CaseSnapshot)
+    /// A command finished: what it recorded, a refusal, secrets to show once, console instructions.
+    case commandFinished(CaseOutcome, CaseSnapshot?)
+    case auditLoaded(rows: [AuditRow], hasMore: Bool)
+    case verifyProgress(Double)
+    case verifyFinished(String, ok: Bool)
+    case exported(String)
+    case failed(String)
+}
+
+/// Work for the runtime: reading and writing the store, calling the platform.
+public enum WizardEffect: Equatable {
+    case loadQueue
+    case openCase(String)
+    case newCase(subject: String)
+    case perform(caseID: String, command: CaseCommand)
+    case attest(caseID: String, text: String, failed: Bool)
+    case resumePendingAction(caseID: String)
+    case releaseCase(String)
+    case loadAudit(AuditFilter, page: Int, pageSize: Int)
+    case verifyAudit
+    case exportAudit(AuditFilter, format: String, path: String)
+    case quit
+}

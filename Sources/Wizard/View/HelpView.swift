@@ -1,0 +1,41 @@
+import Terminal
+
+/// `?` / F1: every key of the current screen.
+enum HelpView {
+    static func keys(for route: WizardModel.Route) -> [(String, String)] {
+        switch route {
+        case .queue:
+            return [("↑/↓, j/k", "select a case"), ("Tab, ←/→, 1-5", "switch tab"), ("Enter", "open the case"),
+                    ("n", "new case for a caller"), ("/", "search by email or case id"), ("a", "audit browser"),
+                    ("g", "refresh"), ("?, F1", "this help"), ("q, Esc", "quit"), ("Ctrl-C", "quit at once (nothing is lost)")]
+        case .caseScreen:
+            return [("Tab/Shift-Tab, ↑/↓", "move between fields"), ("←/→, Space", "change a choice or yes/no; move in text"),
+                    ("y / n", "answer yes/no"), ("Enter", "next field; on the last, continue"),
+                    ("^S, F5", "continue (refused with what is missing)"), ("^R, F8", "refuse and escalate"),
+                    ("^E", "raise a refusal signal"), ("^N, F6", "note"), ("^P, F7", "pause / resume"),
+                    ("^A, F9", "request approval (agent) / approve (senior)"), ("^D", "deny approval"),
+                    ("^U / ^O", "uphold / reopen a refusal (senior)"), ("^W, F10", "check for the new factor"),
+                    ("^T", "resume a pending platform action"), ("^V", "verify the caller again"),
+                    ("^X", "declare an incident"), ("PgUp/PgDn", "scroll history"), ("?, F1", "this help"),
+                    ("Esc, q", "back to the queue")]
+        case .audit:
+            return [("Tab/Shift-Tab", "next filter"), ("Enter", "search"), ("PgUp/PgDn", "page"),
+                    ("^E, F2", "export CSV"), ("^J, F3", "export JSON"), ("^V, F4", "verify the hash chain"), ("Esc", "back")]
+        }
+    }
+
+    static func draw(_ model: WizardModel, _ theme: Theme, _ screen: inout Screen) {
+        let keys = keys(for: model.route)
+        let width = min(model.width - 4, 70), height = min(model.height - 2, keys.count + 4)
+        let top = max(1, (model.height - height) / 2), left = (model.width - width) / 2
+        screen.fill(row: top, column: left, height: height, width: width)
+        screen.box(row: top, column: left, height: height, width: width, style: Theme.title, ascii: !model.unicode)
+        screen.put(" Keys (any key closes) ", row: top, column: left + 2, style: Theme.title)
+        for (i, (key, meaning)) in keys.prefix(height - 4).enumerated() {
+            let shownKey = model.unicode ? key : key.replacingOccurrences(of: "↑", with: "Up").replacingOccurrences(of: "↓", with: "Down")
+                .replacingOccurrences(of: "←", with: "Left").replacingOccurrences(of: "→", with: "Right")
+            screen.put(shownKey, row: top + 2 + i, column: left + 2, style: Theme.title, limit: 22)
+            screen.put(meaning, row: top + 2 + i, column: left + 25, limit: width - 27)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Terminal
+
+/// Dialogs: a box over the screen with its text, inputs and keys.
+enum ModalView {
+    static func draw(_ modal: Modal, _ model: WizardModel, _ theme: Theme, _ screen: inout Screen) {
+        let width = min(model.width - 4, 72)
+        let inner = width - 4
+        var lines: [(String, Style)] = []
+        var inputs: [(row: Int, label: String, input: TextInput, focused: Bool)] = []
+        func text(_ s: String, _ style: Style = .plain) {
+            for line in TerminalText.wrap(TerminalText.safe(s), to: inner) { lines.append((line, style)) }
+        }
+        func input(_ label: String, _ value: TextInput, focused: Bool) {
+            inputs.append((lines.count, label, value, focused))
+            lines.append(("", .plain))
+        }
+        var title = ""
+        var keys = "Enter confirm  Esc cancel"
+        switch modal.kind {
+        case .confirmStep(_, let stepTitle, let warning):
+            title = stepTitle
+            text(warning, Theme.warning)
+            lines.append(("", .plain))
+            text("Type the user's email to confirm:")
+            input("Email", modal.input, focused: !modal.focusSecond)
+            text("Reason (recorded in the audit log; names how, when and where you verified):")
+            input("Reason", modal.secondInput, focused: modal.focusSecond)
+            keys = "Tab switch  Enter do it  Esc cancel"
+        case .reason(let purpose):
+            title = purpose.title
+            if purpose.choosesSignal, !model.signals.isEmpty {
+                let signal = model.signals[modal.signalIndex % model.signals.count]
+                text("Signal: \(theme.left) \(signal.label) \(theme.right)  (←/→ to change, before typing)", Theme.title)
+            }
+            input(purpose == .note ? "Note" : purpose == .attest ? "Done" : "Reason", modal.input, focused: true)
+        case .newCase:
+            title = "New case"
+            text("The caller's email (the account they cannot sign in to):")
+            input("Email", modal.input, focused: true)
+        case .export(let format):
+            title = "Export the filtered audit log as \(format.uppercased())"
+            input("File", modal.input, focused: true)
+        case .secrets(let secrets):
+            title = "Shown once — never stored, never shown again"
+            text("Read these to the user now, over the channel you verified them on:", Theme.warning)
+            lines.append(("", .plain))
+            for secret in secrets { lines.append(("    " + TerminalText.safe(secret), Theme.title)) }
+            keys = "Enter when the user has them"
+        case .message(let messageTitle, let messageLines):
+            title = messageTitle
+            for line in messageLines { text(line) }
+            keys = "Enter close"
+        }
+        if let error = modal.error { lines.append(("", .plain)); text(error, Theme.failStyle) }
+        let height = min(model.height - 2, lines.count + 4)
+        let top = max(1, (model.height - height) / 2), left = (model.width - width) / 2
+        screen.fill(row: top, column: left, height: height, width: width)
+        screen.box(row: top, column: left, height: height, width: width, style: Theme.title, ascii: !model.unicode)
+        screen.put(" " + TerminalText.truncate(TerminalText.safe(title), to: width - 6) + " ", row: top, column: left + 2, style: Theme.title)
+        for (i, line) in lines.prefix(height - 4).enumerated() {
+            screen.put(line.0, row: top + 2 + i, column: left + 2, style: line.1, limit: inner)
+        }
+        for field in inputs where field.row < height - 4 {
+            let row = top + 2 + field.row
+            let labelEnd = screen.put(field.label + ": ", row: row, column: left + 2, style: Theme.hint)
+            let room = inner - (labelEnd - left - 2)
+            let shown = TerminalText.safe(field.input.text)
+            let visible = TerminalText.width(of: shown) > room - 1 ? "…" + String(shown.suffix(room - 2)) : shown
+            screen.put(visible, row: row, column: labelEnd, style: field.focused ? Theme.focus : .plain, limit: room)
+            if field.focused {
+                let before = TerminalText.safe(String(field.input.characters.prefix(field.input.cursor)))
+                screen.cursor = (row, labelEnd + min(room - 1, TerminalText.width(of: before)))
+            }
+        }
+        screen.put(" " + keys + " ", row: top + height - 1, column: left + 2, style: Theme.hint)
+    }
+}

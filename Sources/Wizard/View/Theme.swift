@@ -1,0 +1,27 @@
+import Terminal
+
+/// Symbols and styles, with ASCII stand-ins when the locale cannot show Unicode. Every symbol
+/// is distinct in shape, never only in colour.
+struct Theme {
+    let unicode: Bool
+
+    var done: String { unicode ? "✓" : "v" }
+    var current: String { unicode ? "▶" : ">" }
+    var ahead: String { unicode ? "·" : "." }
+    var refused: String { unicode ? "✗" : "x" }
+    var pass: String { unicode ? "✓" : "+" }
+    var fail: String { unicode ? "✗" : "x" }
+    var bullet: String { unicode ? "•" : "*" }
+    var separator: String { unicode ? "│" : "|" }
+    var arrows: String { unicode ? "↑↓" : "up/down" }
+    var left: String { unicode ? "◀" : "<" }
+    var right: String { unicode ? "▶" : ">" }
+
+    static let header = Style(reverse: true)
+    static let title = Style(bold: true)
+    static let passStyle = Style(color: .green)
+    static let failStyle = Style(bold: true, color: .red)
+    static let warning = Style(bold: true, color: .yellow)
+    static let focus = Style(reverse: true)
+    static let hint = Style(dim: true)
+}
