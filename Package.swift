@@ -30,18 +30,18 @@ let package = Package(
         // The only place SQL lives: event log with hash chain, projections, leases, roster, audit.
         .target(name: "Store", dependencies: ["CSQLite", "CSHA256", "Runbook", "Engine"]),
         // LocalDirectory: an embedded identity tenant in its own SQLite file (the demo and training tenant).
-        .target(name: "LocalTenant", dependencies: ["Runbook", "Engine", "Platform", "Store"]),
+        .target(name: "LocalTenant", dependencies: ["Runbook", "Engine", "Platform", "Store", "Training"]),
         // The edge that runs a command: read under the write lock, decide, commit, then carry out effects.
         .target(name: "Casework", dependencies: ["Runbook", "Engine", "Platform", "Store"]),
         // Terminal protocol, screen grid, ncurses driver, virtual terminal for tests.
         .target(name: "Terminal", dependencies: ["CNCursesW"]),
         // The TUI: Elm-style update/view over a model; a runtime carries out the effects.
-        .target(name: "Wizard", dependencies: ["Terminal", "Casework", "Store", "Platform", "Engine", "Runbook"]),
+        .target(name: "Wizard", dependencies: ["Terminal", "Casework", "Store", "Platform", "Engine", "Runbook", "Training", "LocalTenant"]),
         // Command-line surface: argument parsing, rendering, exit codes.
-        .target(name: "HandrailCLI", dependencies: ["Runbook", "Engine", "Platform", "Store", "LocalTenant", "Casework", "Terminal", "Wizard"]),
+        .target(name: "HandrailCLI", dependencies: ["Runbook", "Engine", "Platform", "Store", "LocalTenant", "Casework", "Terminal", "Wizard", "Training"]),
         .executableTarget(name: "handrail", dependencies: ["HandrailCLI"]),
         // Budgets from DESIGN.md, measured beside their peers: `swift run -c release handrail-bench`.
-        .executableTarget(name: "handrail-bench", dependencies: ["Store", "Engine", "Runbook", "Casework", "Platform", "CSQLite"]),
+        .executableTarget(name: "handrail-bench", dependencies: ["Store", "Engine", "Runbook", "Casework", "Platform"]),
 
         .testTarget(name: "RunbookTests", dependencies: ["Runbook", "Engine"],
                     resources: [.copy("Fixtures")]),

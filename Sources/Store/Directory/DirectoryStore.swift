@@ -67,11 +67,11 @@ public final class DirectoryStore {
     }
 
     private static func user(from s: Statement) -> DirectoryUser {
-        let demo = s.optionalString(7)
+        let demo = s.optionalString(7)  // NULL for a user who is not a demo user
         return DirectoryUser(email: s.string(0), displayName: s.string(1), privileged: s.int(2) != 0, suspended: s.int(3) != 0,
                              passwordHash: s.string(4), passwordMustChange: s.int(5) != 0,
                              passwordExpiresAt: s.optionalString(6).flatMap(EventTime.parse),
-                             demoNote: demo == "0" || demo == "" ? nil : demo)
+                             demoNote: demo?.isEmpty == false ? demo : nil)
     }
 
     /// Adds (or replaces) a user with everything about them, in one transaction.
@@ -91,8 +91,7 @@ public final class DirectoryStore {
                 demo = excluded.demo
             """).run([.text(email), .text(user.displayName), .integer(user.privileged ? 1 : 0), .integer(user.suspended ? 1 : 0),
                       .text(user.passwordHash), .integer(user.passwordMustChange ? 1 : 0), Self.time(user.passwordExpiresAt),
-                      // `demo` is NOT NULL: a user who is not a demo user is 0 (read back as no note), not NULL.
-                      user.demoNote.map(SQLValue.text) ?? .integer(0)])
+                      user.demoNote.map(SQLValue.text) ?? .null])
             let factor = try db.prepare("INSERT INTO factors (email, kind, label, enrolled_at) VALUES (?1, ?2, ?3, ?4)")
             for f in factors { try factor.run([.text(email), .text(f.kind), .text(f.label), Self.time(f.enrolledAt)]) }
             let code = try db.prepare("INSERT INTO backup_codes (email, code_hash, created_at, used_at) VALUES (?1, ?2, ?3, ?4)")
