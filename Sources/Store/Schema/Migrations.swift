@@ -79,5 +79,21 @@ public enum Migrations {
             added_at TEXT NOT NULL
         );
         """),
+        Migration("0002-training-results", """
+        -- Scores of training attempts; written only in a training database.
+        CREATE TABLE training_results (
+            id          INTEGER PRIMARY KEY,
+            trainee     TEXT    NOT NULL,
+            scenario    TEXT    NOT NULL,
+            case_id     TEXT    NOT NULL,
+            started_at  TEXT    NOT NULL,
+            finished_at TEXT    NOT NULL,
+            passed      INTEGER NOT NULL,
+            outcome     TEXT    NOT NULL,
+            expected    TEXT    NOT NULL,
+            score       TEXT    NOT NULL      -- JSON: moments hit and missed, gates that stopped the trainee, seconds
+        );
+        CREATE INDEX training_results_by_trainee ON training_results (trainee, finished_at);
+        """),
     ]
 }

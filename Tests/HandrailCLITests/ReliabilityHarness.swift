@@ -1,0 +1,300 @@
+import Foundation
+import XCTest
+
+/// Runs the real `handrail` binary as child processes against one fresh temporary database:
+/// to completion, killed with SIGKILL at a chosen moment, or several released at once from a
+/// barrier. Output goes to files, never pipes, so a child can neither block on a full pipe nor
+/// lose what it wrote before it was killed.
+final class ReliabilityHarness {
+    /// The package root, from this file's place in it (Tests/HandrailCLITests/…).
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let runbooks = packageRoot.appendingPathComponent("Runbooks")
+
+    /// `.build/debug/handrail`, beside the test bundle when `swift test` built it there;
+    /// `$HANDRAIL_RELIABILITY_BINARY` runs these tests against another build (a release, say).
+    static let binary: URL = {
+        if let path = ProcessInfo.processInfo.environment["HANDRAIL_RELIABILITY_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
+            .appendingPathComponent("handrail")
+        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+        return packageRoot.appendingPathComponent(".build/debug/handrail")
+    }()
+
+    let folder: URL
+    let database: String
+    private var counter = 0
+
+    init() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+            throw XCTSkip("no handrail binary at \(Self.binary.path): run swift build first")
+        }
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("handrail-reliability-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        database = folder.appendingPathComponent("handrail.db").path
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// ManualConsole, explicitly: these tests type facts and attest actions. Nothing is read from
+    /// the user's own home or configuration.
+    func environment(login: String) -> [String: String] {
+        [
+            "HANDRAIL_DB": database, "HANDRAIL_RUNBOOKS": Self.runbooks.path, "HANDRAIL_LOGIN": login, "HANDRAIL_PLATFORM": "manual",
+            "PATH": "/usr/bin:/bin", "HOME": folder.path, "XDG_DATA_HOME": folder.path, "XDG_CONFIG_HOME": folder.path,
+            "LANG": "C.UTF-8", "TZ": "UTC",
+        ]
+    }
+
+    private func nextOutputFiles() -> (out: URL, err: URL) {
+        counter += 1
+        return (folder.appendingPathComponent("out-\(counter)"), folder.appendingPathComponent("err-\(counter)"))
+    }
+
+    // MARK: - Running
+
+    /// Starts `handrail ARGS` as `login`.
+    func start(_ arguments: [String], as login: String) throws -> ReliabilityChild {
+        try start(executable: Self.binary, arguments: arguments, login: login, shown: arguments)
+    }
+
+    /// `shown` is what reports name: the handrail arguments, not the barrier's shell around them.
+    private func start(executable: URL, arguments: [String], login: String, shown: [String]) throws -> ReliabilityChild {
+        let files = nextOutputFiles()
+        for url in [files.out, files.err] where !FileManager.default.createFile(atPath: url.path, contents: nil) {
+            throw ReliabilityError("cannot create \(url.path)")
+        }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = environment(login: login)
+        process.currentDirectoryURL = folder
+        let out = try FileHandle(forWritingTo: files.out)
+        let err = try FileHandle(forWritingTo: files.err)
+        defer { try? out.close(); try? err.close() }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return ReliabilityChild(process: process, outURL: files.out, errURL: files.err, arguments: shown, login: login)
+    }
+
+    /// Runs `handrail ARGS` as `login` to the end.
+    @discardableResult
+    func run(_ arguments: [String], as login: String, file: StaticString = #filePath, line: UInt = #line) throws -> ReliabilityResult {
+        try start(arguments, as: login).finish(file: file, line: line)
+    }
+
+    /// Starts one `handrail` per entry, each held at a barrier until all are ready, then releases
+    /// them together and waits for all: the commands really race for the database.
+    func race(_ commands: [(arguments: [String], login: String)], file: StaticString = #filePath,
+              line: UInt = #line) throws -> [ReliabilityResult] {
+        counter += 1
+        let fifo = folder.appendingPathComponent("go-\(counter)").path
+        guard mkfifo(fifo, 0o600) == 0 else { throw ReliabilityError("mkfifo \(fifo): \(String(cString: strerror(errno)))") }
+        // Held open for writing (O_RDWR never blocks on a FIFO) until every child has exited, so a
+        // child that reaches its `read` late still finds its line instead of blocking on open.
+        let gate = open(fifo, O_RDWR | O_CLOEXEC)
+        guard gate >= 0 else { throw ReliabilityError("open \(fifo): \(String(cString: strerror(errno)))") }
+        defer { close(gate) }
+        var children: [ReliabilityChild] = []
+        var readyFiles: [String] = []
+        for (index, command) in commands.enumerated() {
+            let ready = folder.appendingPathComponent("ready-\(counter)-\(index)").path
+            readyFiles.append(ready)
+            // The shell announces itself, waits for its line, then becomes handrail (exec: same pid).
+            let script = #": > "$1"; read line < "$2"; shift 2; exec "$@""#
+            children.append(try start(executable: URL(fileURLWithPath: "/bin/sh"),
+                                      arguments: ["-c", script, "sh", ready, fifo, Self.binary.path] + command.arguments,
+                                      login: command.login, shown: command.arguments))
+        }
+        try ReliabilityHarness.waitUntil("all \(commands.count) racers at the barrier", timeout: 20) {
+            readyFiles.allSatisfy { FileManager.default.fileExists(atPath: $0) }
+        }
+        let lines = [UInt8](repeating: UInt8(ascii: "\n"), count: commands.count)
+        guard lines.withUnsafeBytes({ write(gate, $0.baseAddress, $0.count) }) == commands.count else {
+            throw ReliabilityError("could not release the racers")
+        }
+        return try children.map { try $0.finish(file: file, line: line) }
+    }
+
+    // MARK: - The database, watched from outside
+
+    /// Size and modification time of the write-ahead log: a commit is the only thing that
+    /// writes it (a checkpoint writes the database file, opening only reads the log).
+    func walSignature() -> WALSignature? {
+        var info = stat()
+        guard stat(database + "-wal", &info) == 0 else { return nil }
+        return WALSignature(size: Int64(info.st_size), seconds: Int64(info.st_mtim.tv_sec), nanoseconds: Int64(info.st_mtim.tv_nsec))
+    }
+}
+
+struct WALSignature: Equatable {
+    var size: Int64
+    var seconds: Int64
+    var nanoseconds: Int64
+}
+
+/// One running `handrail`.
+final class ReliabilityChild {
+    let process: Process
+    let outURL: URL
+    let errURL: URL
+    let arguments: [String]
+    let login: String
+
+    init(process: Process, outURL: URL, errURL: URL, arguments: [String], login: String) {
+        self.process = process
+        self.outURL = outURL
+        self.errURL = errURL
+        self.arguments = arguments
+        self.login = login
+    }
+
+    var pid: pid_t { process.processIdentifier }
+
+    /// True while the process has not been reaped.
+    var isRunning: Bool { process.isRunning }
+
+    func sigkill() {
+        kill(pid, SIGKILL)
+    }
+
+    /// Waits for the process to end (polling, with a timeout) and collects what it wrote.
+    func finish(timeout: TimeInterval = 30, file: StaticString = #filePath, line: UInt = #line) throws -> ReliabilityResult {
+        do {
+            try ReliabilityHarness.waitUntil("handrail \(arguments.joined(separator: " ")) to exit", timeout: timeout) { !self.process.isRunning }
+        } catch {
+            sigkill()
+            process.waitUntilExit()
+            XCTFail("\(error)", file: file, line: line)
+            throw error
+        }
+        process.waitUntilExit()
+        let killed = process.terminationReason == .uncaughtSignal
+        return ReliabilityResult(arguments: arguments, login: login, status: process.terminationStatus, killedBySignal: killed,
+                                 out: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+                                 err: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+    }
+}
+
+struct ReliabilityResult: CustomStringConvertible {
+    var arguments: [String]
+    var login: String
+    /// The exit code, or the signal number when `killedBySignal`.
+    var status: Int32
+    var killedBySignal: Bool
+    var out: String
+    var err: String
+
+    var wasSIGKILLed: Bool { killedBySignal && status == SIGKILL }
+
+    var description: String {
+        "handrail \(arguments.joined(separator: " ")) as \(login): \(killedBySignal ? "signal" : "exit") \(status)\n"
+            + "stdout: \(out)\nstderr: \(err)"
+    }
+
+    /// Anything that says SQLite's lock leaked out to the operator.
+    var mentionsBusyDatabase: Bool {
+        let text = (out + err).lowercased()
+        return text.contains("sqlite_busy") || text.contains("database is locked") || text.contains("database is busy")
+            || text.contains("sqlite_locked")
+    }
+}
+
+struct ReliabilityError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension ReliabilityHarness {
+    /// Polls `condition` every `interval` microseconds until it holds, or throws after `timeout` seconds.
+    static func waitUntil(_ what: String, timeout: TimeInterval, interval: UInt32 = 200, _ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition() {
+            guard Date() < deadline else { throw ReliabilityError("timed out after \(timeout) s waiting for \(what)") }
+            usleep(interval)
+        }
+    }
+}
+
+/// A small deterministic generator, so a failing run can be replayed from its printed seed.
+struct ReliabilityRandom: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// One row of `handrail audit --format json`.
+struct LoggedEvent: Equatable {
+    var seq: Int
+    var type: String
+    var caseID: String
+    var actor: String
+    /// The keys of a `facts.recorded` event's facts.
+    var factKeys: Set<String>
+    var idempotencyKey: String?
+
+    static func parse(_ text: String) throws -> [LoggedEvent] {
+        guard let rows = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else {
+            throw ReliabilityError("audit output is not a JSON array: \(text)")
+        }
+        return try rows.map { row in
+            guard let seq = row["seq"] as? Int, let type = row["event"] as? String, let caseID = row["case"] as? String,
+                  let actor = row["actor"] as? String else { throw ReliabilityError("audit row lacks seq, event, case or actor: \(row)") }
+            let payload = row["payload"] as? [String: Any] ?? [:]
+            let facts = payload["facts"] as? [String: Any] ?? [:]
+            return LoggedEvent(seq: seq, type: type, caseID: caseID, actor: actor, factKeys: Set(facts.keys),
+                               idempotencyKey: payload["idempotencyKey"] as? String)
+        }
+    }
+}
+
+/// The fields of `handrail case show ID --json` and `case list --json` these tests compare.
+struct CaseSummary: Equatable {
+    var id: String
+    var status: String
+    var step: String
+    /// `case show` only: the number of events it replayed.
+    var events: Int?
+    var holder: String?
+
+    init(id: String, status: String, step: String, events: Int? = nil, holder: String? = nil) {
+        self.id = id
+        self.status = status
+        self.step = step
+        self.events = events
+        self.holder = holder
+    }
+
+    init(json object: [String: Any]) throws {
+        guard let id = object["id"] as? String, let status = object["status"] as? String, let step = object["step"] as? String else {
+            throw ReliabilityError("case JSON lacks id, status or step: \(object)")
+        }
+        self.init(id: id, status: status, step: step, events: object["events"] as? Int, holder: object["holder"] as? String)
+    }
+
+    static func parseShow(_ text: String) throws -> CaseSummary {
+        guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw ReliabilityError("case show output is not a JSON object: \(text)")
+        }
+        return try CaseSummary(json: object)
+    }
+
+    static func parseList(_ text: String) throws -> [CaseSummary] {
+        guard let rows = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else {
+            throw ReliabilityError("case list output is not a JSON array: \(text)")
+        }
+        return try rows.map(CaseSummary.init(json:))
+    }
+}
