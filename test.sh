@@ -11,4 +11,5 @@ if grep -E "^/.*: warning: " "$log" | grep -v "/\.build/" >/dev/null; then
   exit 1
 fi
 .build/debug/handrail runbook check Runbooks/*.json5
+.build/debug/handrail train check Runbooks/training/*.json5
 swift test

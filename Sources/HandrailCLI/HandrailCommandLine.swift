@@ -44,6 +44,8 @@ public enum HandrailCommandLine {
             return CaseCommandLine.run(&args, context: context).rawValue
         case "audit":
             return AuditCommandLine.run(&args, context: context).rawValue
+        case "train":
+            return TrainCommandLine.run(&args, context: context).rawValue
         case "directory":
             return DirectoryCommandLine.run(&args, context: context).rawValue
         case "operator":

@@ -20,12 +20,18 @@ enum HelpText {
       handrail audit verify [--expect-head HASH]             check the hash chain end to end
       handrail operator add LOGIN --role agent|senior|auditor|trainee
       handrail operator list
+      handrail train                                         the training scenarios
+      handrail train SCENARIO                                practise one in the wizard, then a debrief
+      handrail train results [LOGIN]                         training results (seniors: anyone's)
+      handrail train check FILE…                             validate scenario files
       handrail runbook list | show ID | check FILE…
 
     Options (any command):
       --db PATH         the database (default: $HANDRAIL_DB, else $XDG_DATA_HOME/handrail/handrail.db,
                         else ~/.local/share/handrail/handrail.db; created 0600 on first use)
-      --platform NAME   where facts come from and actions happen: manual (default: $HANDRAIL_PLATFORM)
+      --platform NAME   where facts come from and actions happen: local (the LocalDirectory tenant,
+                        a demo tenant on first run) or manual (typed from your admin console)
+                        (default: $HANDRAIL_PLATFORM, else the config file, else local)
       --runbooks DIR    the runbook folder (default: $HANDRAIL_RUNBOOKS, else the Runbooks folder of
                         the installation or source tree, else ./Runbooks)
       --json            machine-readable output (case, audit)

@@ -9,7 +9,7 @@ import Store
 /// users) the LocalDirectory beside the database: `$HANDRAIL_DIRECTORY`, the config's `directory`,
 /// else `directory.db` in the database's folder.
 enum PlatformChoice {
-    static let defaultPlatform = "manual"
+    static let defaultPlatform = "local"
     static let names = ["local", "manual"]
 
     static func resolve(options: GlobalOptions, context: CommandContext, databasePath: String) throws(HandrailEnvironment.SetupError) -> IdentityPlatform {

@@ -89,8 +89,8 @@ public final class NCursesTerminal: TerminalDevice {
                 if cell.style.underline { attributes |= handrail_a_underline() }
                 if cell.style.dim { attributes |= handrail_a_dim() }
                 let pair: Int16 = colors ? Int16(cell.style.color.rawValue) : 0
-                let scalar = cell.text.unicodeScalars.first ?? " "
-                let shown: UInt32 = unicode || scalar.isASCII ? scalar.value : UInt32(UInt8(ascii: "?"))
+                let scalar = (unicode ? cell.text : TerminalText.ascii(cell.text)).unicodeScalars.first ?? " "
+                let shown: UInt32 = scalar.value
                 _ = handrail_mvadd_wch(Int32(row), Int32(column), wchar_t(shown), attributes, pair)
             }
         }

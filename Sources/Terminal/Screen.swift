@@ -68,6 +68,16 @@ public struct Screen: Sendable, Equatable {
         put(String(br), row: row + h - 1, column: column + w - 1, style: style)
     }
 
+    /// The same screen in ASCII only (`TerminalText.ascii`), cell for cell: a wide character's two
+    /// cells become two stand-ins, so nothing after it moves.
+    public func asciiOnly() -> Screen {
+        var copy = self
+        for i in copy.cells.indices where !copy.cells[i].text.isASCII || copy.cells[i].text == "\u{0}" {
+            copy.cells[i].text = copy.cells[i].text == "\u{0}" ? "?" : TerminalText.ascii(copy.cells[i].text)
+        }
+        return copy
+    }
+
     /// The screen as plain text, one line per row, trailing spaces trimmed: what golden tests compare.
     public var text: String {
         (0..<height).map { r in

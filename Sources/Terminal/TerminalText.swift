@@ -24,6 +24,36 @@ public enum TerminalText {
         return String(repeating: "0", count: max(0, width - s.count)) + s
     }
 
+    /// A one-column ASCII stand-in for `ch`, for terminals whose locale is not UTF-8: line-drawing
+    /// and symbols by shape (→ ">", ✓ "v", … "~"), accented letters without their accents, else "?".
+    /// One column for one column, so a screen laid out for Unicode keeps its shape.
+    public static func ascii(_ ch: Character) -> Character {
+        if ch.isASCII { return ch }
+        switch ch {
+        case "→", "▶", "▸", "›", "»": return ">"
+        case "←", "◀", "◂", "‹", "«": return "<"
+        case "↑": return "^"
+        case "↓": return "v"
+        case "✓", "✔": return "v"
+        case "✗", "✘", "×": return "x"
+        case "—", "–", "─", "━", "‐", "−": return "-"
+        case "│", "┃", "⏎": return "|"
+        case "┌", "┐", "└", "┘", "├", "┤", "┬", "┴", "┼": return "+"
+        case "·": return "-"
+        case "•", "∙": return "*"
+        case "…": return "~"
+        case "█", "▓": return "#"
+        case "░", "▒": return "."
+        case "“", "”", "„": return "\""
+        case "‘", "’", "‚": return "'"
+        case "\u{00A0}": return " "
+        default:
+            let base = String(ch).decomposedStringWithCanonicalMapping.unicodeScalars.first
+            if let base, base.isASCII, base.value >= 0x20 { return Character(base) }
+            return "?"
+        }
+    }
+
     /// Columns a character takes: 2 for East Asian wide and emoji, 0 for combining marks, else 1.
     public static func width(of ch: Character) -> Int {
         guard let first = ch.unicodeScalars.first else { return 0 }

@@ -66,7 +66,8 @@ public struct CallerScript: Sendable, Equatable {
 public struct UserSideAction: Sendable, Equatable {
     /// After which event the caller acts (e.g. `mfa.factor_admin_reset`).
     public var after: String
-    /// `enrol` (enrol a new factor) or `signin` (sign in, e.g. with a backup code).
+    /// `enrol` (enrol a new factor), `signin` (sign in with the codes or password read out), or
+    /// `approve` (the senior on duty approves a privileged reset when asked).
     public var action: String
 }
 

@@ -44,7 +44,7 @@ struct ScenarioReader {
                 let ip = p.appending("userSide").appending(i)
                 guard let a = object(node, ip, required: ["after", "action"]),
                       let after = string(a, "after", ip), let action = string(a, "action", ip) else { continue }
-                guard ["enrol", "signin"].contains(action) else { fail(a["action"]!, ip.appending("action"), "action is enrol or signin"); continue }
+                guard ["enrol", "signin", "approve"].contains(action) else { fail(a["action"]!, ip.appending("action"), "action is enrol, signin or approve"); continue }
                 userSide.append(UserSideAction(after: after, action: action))
             }
         }

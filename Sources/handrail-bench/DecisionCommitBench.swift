@@ -1,5 +1,4 @@
 import Casework
-import CSQLite
 import Engine
 import Foundation
 import Platform
@@ -18,17 +17,12 @@ struct DecisionCommitBench {
         let runbook = loadRunbook()
         let ourPath = options.workdir.appendingPathComponent("commit.db").path
         let barePath = options.workdir.appendingPathComponent("bare.db").path
-        for path in [ourPath, barePath] { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: ourPath + suffix) }
         let store = try! HandrailStore(path: ourPath)
         let service = CaseService(store: store, platform: ManualConsole(), runbooks: { _ in runbook }, timeZone: TimeZone(identifier: "UTC")!)
         let actor = Actor(login: "bench", role: .senior)
 
-        var bare: OpaquePointer?
-        sqlite3_open(barePath, &bare)
-        sqlite3_exec(bare, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t (id INTEGER PRIMARY KEY, time TEXT, body TEXT)", nil, nil, nil)
-        var insert: OpaquePointer?
-        sqlite3_prepare_v2(bare, "INSERT INTO t (time, body) VALUES (?1, ?2)", -1, &insert, nil)
-        let body = String(repeating: "x", count: 400)
+        let bare = BareInsertPeer(path: barePath)
 
         var ours: [Double] = []
         var peer: [Double] = []
@@ -45,16 +39,9 @@ struct DecisionCommitBench {
             precondition(outcome.refusal == nil && outcome.stored.count == 1, "the benchmark decision must be accepted")
 
             start = DispatchTime.now().uptimeNanoseconds
-            sqlite3_exec(bare, "BEGIN IMMEDIATE", nil, nil, nil)
-            sqlite3_bind_text(insert, 1, "2026-05-17T10:00:00.000Z", -1, handrail_sqlite_transient())
-            sqlite3_bind_text(insert, 2, body, -1, handrail_sqlite_transient())
-            sqlite3_step(insert)
-            sqlite3_reset(insert)
-            sqlite3_exec(bare, "COMMIT", nil, nil, nil)
+            bare.insertOne()
             peer.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
-        sqlite3_finalize(insert)
-        sqlite3_close(bare)
         let (o, p) = (median(ours), median(peer))
         print("decision commit: ours median \(ms(o)), bare sqlite3 insert transaction median \(ms(p)) (\(options.commits) each, interleaved)")
         report.add("decision committed durably (event + projection)", ours: ms(o), peer: ms(p) + " bare insert txn",

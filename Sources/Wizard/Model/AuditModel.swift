@@ -32,5 +32,8 @@ public struct AuditModel: Sendable, Equatable {
 
     public init() {}
 
+    /// Rows a page holds on a terminal `height` rows tall: the page is what the screen shows.
+    public static func pageSize(height: Int) -> Int { max(3, height - 13) }
+
     public func text(_ field: FilterField) -> String { filters[field]?.text ?? "" }
 }

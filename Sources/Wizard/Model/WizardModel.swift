@@ -25,6 +25,10 @@ public struct WizardModel {
     public var flash: String?
     public var flashIsError = false
     public var quitting = false
+    /// The reason dialog just submitted, reopened with the refusal if the command is refused.
+    public var submittedModal: Modal?
+    /// Set when this is a training attempt: the caller's side of the call.
+    public var training: TrainingPane?
     /// The runbook's refusal signals (for the refuse dialog), by id and label.
     public var signals: [(id: String, label: String)] = []
 

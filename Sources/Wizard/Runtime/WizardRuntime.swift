@@ -31,6 +31,11 @@ public final class WizardRuntime: @unchecked Sendable {
 
     var store: HandrailStore { service.store }
 
+    /// Set for a training attempt: plays the caller and scores the attempt.
+    public var coach: TrainingCoach? {
+        didSet { model.training = coach?.pane }
+    }
+
     /// Carries out `effects` (e.g. load the queue, or open a new case for the caller) and draws the first frame.
     public func start(_ effects: [WizardEffect]) {
         for effect in effects { for message in execute(effect) { dispatch(message) } }
@@ -62,6 +67,11 @@ public final class WizardRuntime: @unchecked Sendable {
         }
     }
 
+    /// Training: after a command on a case, the caller's side of the call.
+    private func coached(_ effect: WizardEffect, _ outcome: CaseOutcome, _ caseID: String) -> [WizardMessage] {
+        coach?.after(effect, outcome: outcome, caseID: caseID) ?? []
+    }
+
     func draw() {
         terminal.draw(Wizard.view(model))
     }
@@ -83,23 +93,32 @@ public final class WizardRuntime: @unchecked Sendable {
                 return [.caseLoaded(try service.snapshot(outcome.caseID, actor: actor))]
             case .perform(let caseID, let command):
                 let outcome = try service.perform(command, on: caseID, actor: actor)
-                return [.commandFinished(outcome, try? service.snapshot(caseID, actor: actor))]
+                let coaching = coached(effect, outcome, caseID)
+                return [.commandFinished(outcome, try? service.snapshot(caseID, actor: actor))] + coaching
             case .attest(let caseID, let text, let failed):
                 let outcome = try service.attest(caseID, actor: actor, attestation: failed ? nil : text, failure: failed ? text : nil)
-                return [.commandFinished(outcome, try? service.snapshot(caseID, actor: actor))]
+                let coaching = coached(effect, outcome, caseID)
+                return [.commandFinished(outcome, try? service.snapshot(caseID, actor: actor))] + coaching
             case .resumePendingAction(let caseID):
                 let outcome = try service.resumePendingAction(caseID, actor: actor)
-                return [.commandFinished(outcome, try? service.snapshot(caseID, actor: actor))]
+                let coaching = coached(effect, outcome, caseID)
+                return [.commandFinished(outcome, try? service.snapshot(caseID, actor: actor))] + coaching
             case .releaseCase(let id):
                 try? service.release(id, actor: actor)
                 return []
             case .loadAudit(let filter, let page, let pageSize):
                 var rows: [AuditRow] = []
                 var skipped = 0
-                try store.auditRows(filter) { row in
-                    if skipped < page * pageSize { skipped += 1; return }
-                    if rows.count <= pageSize { rows.append(row) }
-                }
+                // Stops reading at the row after the page (which only says there is more): on a
+                // log of millions, the first page must not cost a scan of all of it.
+                struct PageFull: Error {}
+                do {
+                    try store.auditRows(filter) { row in
+                        if skipped < page * pageSize { skipped += 1; return }
+                        rows.append(row)
+                        if rows.count > pageSize { throw PageFull() }
+                    }
+                } catch is PageFull {}
                 return [.auditLoaded(rows: Array(rows.prefix(pageSize)), hasMore: rows.count > pageSize)]
             case .verifyAudit:
                 let total = max(1, try store.eventCount())

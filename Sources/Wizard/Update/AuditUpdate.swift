@@ -3,11 +3,12 @@ import Foundation
 import Store
 import Terminal
 
-/// Keys in the audit browser: type filters, page, export, verify.
+/// Keys in the audit browser: type filters, move through the rows a page at a time, export, verify.
 enum AuditUpdate {
     static func handle(_ key: Key, _ model: inout WizardModel) -> [WizardEffect] {
         var audit = model.audit
         defer { model.audit = audit }
+        audit.pageSize = AuditModel.pageSize(height: model.height)
         switch key {
         case .escape:
             model.route = .queue
@@ -24,15 +25,20 @@ enum AuditUpdate {
                 return []
             }
             return [load(audit)]
+        case .down where audit.selected < audit.rows.count - 1:
+            audit.selected += 1
+        case .up where audit.selected > 0:
+            audit.selected -= 1
         case .pageDown where audit.hasMore, .down where audit.hasMore:
             audit.page += 1
             return [load(audit)]
         case .pageUp where audit.page > 0, .up where audit.page > 0:
             audit.page -= 1
             return [load(audit)]
+        // Not ^J: that is the same byte as Enter. The dialog switches between CSV and JSON.
         case .control("e"), .function(2):
             model.modal = Modal(kind: .export(format: "csv"), input: "handrail-audit.csv")
-        case .control("j"), .function(3):
+        case .function(3):
             model.modal = Modal(kind: .export(format: "json"), input: "handrail-audit.json")
         case .control("v"), .function(4):
             audit.verifyProgress = 0

@@ -8,9 +8,18 @@ enum CaseUpdate {
     /// Gates a dangerous step's confirmation dialog takes care of.
     static let confirmationGates: Set<String> = ["confirmationMatchesSubject", "reasonNamesVerification", "reasonGiven"]
 
+    /// Whether a failing line of a dangerous step's checklist is one its confirmation dialog
+    /// asks for (the typed email, the reason), rather than one that blocks Continue.
+    static func confirmedInDialog(_ failure: CheckOutcome, step: Step) -> Bool {
+        guard step.dangerous else { return false }
+        if confirmationGates.contains(failure.name) { return true }
+        return step.fields.contains { ($0.confirmsSubject || $0.id == step.reasonField) && failure.name == "field.\($0.id)" }
+    }
+
     static func handle(_ key: Key, _ model: inout WizardModel) -> [WizardEffect] {
         guard var screen = model.caseScreen else { model.route = .queue; return [.loadQueue] }
-        defer { model.caseScreen = screen }
+        // Leaving the case drops it from the model; every other key writes the edited screen back.
+        defer { if model.route == .caseScreen { model.caseScreen = screen } }
         let caseID = screen.state.caseID
         let available = Set(CaseEngine.availableCommands(state: screen.state, context: screen.snapshot.context))
         let fields = screen.formFields
@@ -49,11 +58,17 @@ enum CaseUpdate {
         case .backTab, .up:
             screen.focus = max(0, screen.focus - 1)
             return []
-        case .pageDown:
-            screen.historyOffset += 5
-            return []
         case .pageUp:
+            screen.historyOffset = min(max(0, screen.snapshot.history.count - 1), screen.historyOffset + 5)
+            return []
+        case .pageDown:
             screen.historyOffset = max(0, screen.historyOffset - 5)
+            return []
+        case .control("g"):
+            guard let step = screen.step else { return [] }
+            var lines = step.guidance.split(separator: "\n").map(String.init)
+            if let path = step.consolePath { lines += ["", "Console: " + path] }
+            model.modal = Modal(kind: .message(title: step.title, lines: lines))
             return []
         case .enter where focused != nil && screen.focus < fields.count - 1:
             screen.focus += 1
@@ -78,6 +93,12 @@ enum CaseUpdate {
         case .control("v"): return ask(.restartVerification, "restart-verification")
         case .control("w"), .function(10):
             return require("observe-enrolment") { [.perform(caseID: caseID, command: .observeEnrolment)] }
+        case .function(let n) where model.training != nil && TrainingPane.keys.contains { $0.key == n }:
+            if let topic = TrainingPane.keys.first(where: { $0.key == n })?.topic {
+                model.training?.reveal(topic)
+                if model.training?.script[topic] == nil { model.flash = "The caller has nothing to say about that." }
+            }
+            return []
         case .control("t"):
             return require("attest") { [.resumePendingAction(caseID: caseID)] }
         default:
@@ -128,12 +149,18 @@ enum CaseUpdate {
             model.flashIsError = true
             return []
         }
-        let hidden = Set(step.fields.filter { $0.confirmsSubject || $0.id == step.reasonField }.map { "field.\($0.id)" })
-        let blocking = evaluation.failures.filter { failure in
-            !(step.dangerous && (confirmationGates.contains(failure.name) || hidden.contains(failure.name)))
-        }
+        let blocking = evaluation.failures.filter { !confirmedInDialog($0, step: step) }
         if !blocking.isEmpty {
-            model.flash = "Cannot continue: " + blocking.map { "\($0.label): \($0.message)" }.joined(separator: "; ")
+            // A gate whose refusals are audit (an unacceptable verification method) is put to the
+            // Engine, which records the attempt and refuses it; the rest are refused here. In
+            // training every gate is put to the Engine, so that the coach sees the refusal and the
+            // debrief can name the gate that stopped the trainee (a missing field stays local).
+            let audited = Set(step.checks.filter { $0.onRefusal != nil }.map(\.name))
+            if blocking.contains(where: { audited.contains($0.name) || (model.training != nil && !$0.name.hasPrefix("field.")) }) {
+                return [.perform(caseID: screen.state.caseID, command: .submit(step: step.id, values: screen.values))]
+            }
+            model.flash = "Cannot continue: " + blocking.map(\.label).joined(separator: "; ")
+                + (blocking.count == 1 ? " (" + blocking[0].message + ")" : " — see ✗ above")
             model.flashIsError = true
             return []
         }

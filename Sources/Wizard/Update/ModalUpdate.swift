@@ -26,12 +26,23 @@ enum ModalUpdate {
             modal.focusSecond.toggle()
             model.modal = modal
             return []
-        case .left where modal.kindIsRefusal && model.signals.count > 0 && modal.input.text.isEmpty:
+        case .left where modal.kindIsRefusal && model.signals.count > 0 && modal.input.text.isEmpty,
+             .up where modal.kindIsRefusal && model.signals.count > 0:
             modal.signalIndex = (modal.signalIndex + model.signals.count - 1) % model.signals.count
-        case .right where modal.kindIsRefusal && model.signals.count > 0 && modal.input.text.isEmpty:
+        case .right where modal.kindIsRefusal && model.signals.count > 0 && modal.input.text.isEmpty,
+             .down where modal.kindIsRefusal && model.signals.count > 0:
             modal.signalIndex = (modal.signalIndex + 1) % model.signals.count
+        case .tab, .backTab:
+            guard case .export(let format) = modal.kind else { break }
+            // One dialog for both formats: Tab switches, and the file's extension follows.
+            let other = format == "csv" ? "json" : "csv"
+            modal.kind = .export(format: other)
+            let path = modal.input.text
+            if path.hasSuffix("." + format) { modal.input = TextInput(String(path.dropLast(format.count)) + other) }
         case .enter:
             model.modal = nil
+            // A reason the Engine refuses (too short, say) comes back in its dialog, still typed.
+            if case .reason = modal.kind { model.submittedModal = modal } else { model.submittedModal = nil }
             let effects = submit(modal, &model)
             return effects
         default:

@@ -5,10 +5,16 @@ enum QueueUpdate {
     static func handle(_ key: Key, _ model: inout WizardModel) -> [WizardEffect] {
         if model.queue.searching {
             switch key {
-            case .enter, .escape, .down, .up, .tab:
+            case .escape:
+                // Esc drops the search; Enter (or moving on) keeps it as a filter.
+                model.queue.searching = false
+                model.queue.search = TextInput()
+                model.queue.selected = 0
+                return []
+            case .enter, .down, .up, .tab:
                 model.queue.searching = false
                 model.queue.selected = 0
-                return key == .escape || key == .enter ? [] : handle(key, &model)
+                return key == .enter ? [] : handle(key, &model)
             default:
                 _ = model.queue.search.handle(key)
                 model.queue.selected = 0
@@ -40,11 +46,15 @@ enum QueueUpdate {
             model.modal = Modal(kind: .newCase)
         case .character("a"):
             model.route = .audit
+            model.audit.pageSize = AuditModel.pageSize(height: model.height)
             return [AuditUpdate.load(model.audit)]
         case .character("g"), .control("l"):
             return [.loadQueue]
         case .character("?"):
             model.showHelp = true
+        case .escape where !model.queue.search.text.isEmpty:
+            model.queue.search = TextInput()
+            model.queue.selected = 0
         case .character("q"), .escape:
             model.quitting = true
             return [.quit]

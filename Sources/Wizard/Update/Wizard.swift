@@ -20,6 +20,12 @@ public enum Wizard {
         case .resized(let width, let height):
             model.width = width
             model.height = height
+            // The audit page is what the screen holds: a taller screen shows more of the log.
+            if model.route == .audit, AuditModel.pageSize(height: height) != model.audit.pageSize, !model.tooSmall {
+                model.audit.pageSize = AuditModel.pageSize(height: height)
+                model.audit.page = 0
+                return [AuditUpdate.load(model.audit)]
+            }
             return []
         case .queueLoaded(let rows):
             model.queue.rows = rows
@@ -55,8 +61,16 @@ public enum Wizard {
             model.flashIsError = false
             return []
         case .failed(let text):
+            model.submittedModal = nil
             model.flash = text
             model.flashIsError = true
+            return []
+        case .callerSays(let topic):
+            model.training?.reveal(topic)
+            return []
+        case .trainingFinished(let debrief):
+            model.training?.debrief = debrief
+            model.modal = Modal(kind: .message(title: "Debrief", lines: debrief))
             return []
         case .key(let key):
             return handle(key, &model)
@@ -68,9 +82,15 @@ public enum Wizard {
     static func handle(_ key: Key, _ model: inout WizardModel) -> [WizardEffect] {
         if key == .control("c") {
             model.quitting = true
+            // Nothing to save (every decision is already committed), but the case is let go at
+            // once rather than held from other operators until the lease runs out.
+            if model.route == .caseScreen, let id = model.caseScreen?.state.caseID { return [.releaseCase(id), .quit] }
             return [.quit]
         }
         if key == .resize { return [] }
+        // Nothing is drawn while the terminal is too small: keys typed blind are not acted on
+        // (an Enter could otherwise continue a step nobody can see).
+        if model.tooSmall { return [] }
         if model.showHelp {
             model.showHelp = false
             return []
@@ -92,17 +112,39 @@ public enum Wizard {
 
     static func commandFinished(_ model: inout WizardModel, _ outcome: CaseOutcome, _ snapshot: CaseSnapshot?) -> [WizardEffect] {
         if let snapshot {
-            let keepForm = outcome.stored.isEmpty ? model.caseScreen?.inputs : nil
-            model.caseScreen = CaseScreenModel(snapshot: snapshot)
+            // Still at the same step (refused, or a note or signal recorded beside it): keep what
+            // the operator typed. Half-typed text is not an event, but it must not vanish either.
+            let previous = model.caseScreen?.state
+            let sameStep = previous?.caseID == snapshot.state.caseID && previous?.currentStep == snapshot.state.currentStep
+                && previous?.status == snapshot.state.status
+            let keepForm = sameStep ? model.caseScreen?.inputs : nil
+            let keepFocus = model.caseScreen?.focus ?? 0
+            var screen = CaseScreenModel(snapshot: snapshot)
             if let keepForm {
-                // Nothing was recorded (refused): keep what the operator typed.
-                model.caseScreen?.inputs = keepForm
-                model.caseScreen?.reevaluate()
+                screen.inputs = keepForm
+                screen.reevaluate()
+                screen.focus = min(keepFocus, max(0, screen.formFields.count - 1))
             }
+            model.caseScreen = screen
             model.route = .caseScreen
         }
+        let submitted = model.submittedModal
+        model.submittedModal = nil
         if let refusal = outcome.refusal {
-            let lines = [refusal.message] + refusal.failedChecks.map { "✗ \($0.label): \($0.message)" }
+            // "Not enrolled yet" is news, not an error to acknowledge: the ✗ line already shows it.
+            if snapshot?.state.status == .awaitingEnrolment, refusal.kind == .gate, outcome.stored.isEmpty {
+                model.flash = refusal.message
+                model.flashIsError = true
+                return []
+            }
+            if var again = submitted, outcome.stored.isEmpty, refusal.kind == .invalid || refusal.kind == .gate {
+                again.error = refusal.message
+                model.modal = again
+                return []
+            }
+            // The failed checks say it all; the message would only repeat them.
+            var lines = refusal.failedChecks.isEmpty ? [refusal.message] : refusal.failedChecks.map { "✗ \($0.label): \($0.message)" }
+            if let recorded = outcome.stored.last { lines += ["", "The attempt is in the audit log (\(recorded.event.type), #\(recorded.seq))."] }
             model.modal = Modal(kind: .message(title: "Refused", lines: lines))
             return []
         }

@@ -16,6 +16,9 @@ public enum WizardMessage {
     case verifyFinished(String, ok: Bool)
     case exported(String)
     case failed(String)
+    /// Training: the caller says something (a topic of the script), or the attempt is over.
+    case callerSays(topic: String)
+    case trainingFinished(debrief: [String])
 }
 
 /// Work for the runtime: reading and writing the store, calling the platform.

@@ -3,10 +3,14 @@ import Foundation
 import Runbook
 import Terminal
 
-/// The case wizard: the runbook as a rail on the left; on the right the current step's
-/// guidance and console path, its form, the live gate checklist and the facts that matter.
+/// The case wizard: the runbook as a rail on the left with the facts that matter under it; on
+/// the right the current step's guidance and console path, its form and the live gate checklist.
+///
+/// Laid out for 80×24 first: the form, the checklist and the facts always show; the guidance
+/// gets the rows that are left (the whole of it is one key away, ^G), then recent history.
 enum CaseScreenView {
-    static let railWidth = 28
+    /// The rail's columns: step titles whole from 100 columns, cut to fit at 80.
+    static func railWidth(_ width: Int) -> Int { width >= 100 ? 34 : 28 }
 
     static func draw(_ model: WizardModel, _ theme: Theme, _ screen: inout Screen) {
         guard let c = model.caseScreen else { return }
@@ -15,31 +19,51 @@ enum CaseScreenView {
         if c.snapshot.facts.user.displayName != state.subject { title += " (\(c.snapshot.facts.user.displayName))" }
         title += " · \(state.status.rawValue)"
         if let outcome = state.outcome { title += " (\(outcome))" }
-        screen.put(TerminalText.safe(title), row: 1, column: 1, style: Theme.title, limit: model.width - 2)
-        if state.isOverdue(at: c.snapshot.context.now) {
-            let mark = " OVERDUE "
-            screen.put(mark, row: 1, column: model.width - mark.count - 1, style: Theme.warning)
+        let overdue = state.isOverdue(at: c.snapshot.context.now)
+        let mark = " OVERDUE "
+        screen.put(TerminalText.truncate(TerminalText.safe(title), to: model.width - 2 - (overdue ? mark.count + 1 : 0)),
+                   row: 1, column: 1, style: Theme.title)
+        if overdue { screen.put(mark, row: 1, column: model.width - mark.count - 1, style: Theme.warning) }
+
+        let top = 3, rows = max(0, model.height - 3 - top + 1)
+        let railWidth = railWidth(model.width)
+        // Left column: the rail, and under it the facts when they fit there.
+        var left = Array(rail(c, theme, width: railWidth).prefix(rows))
+        let facts = factLines(c, theme, width: railWidth - 2)
+        let factsOnLeft = left.count + 1 + facts.count <= rows
+        if factsOnLeft { left += [("", .plain)] + facts }
+        for (i, line) in left.enumerated() {
+            screen.put(line.text, row: top + i, column: 1, style: line.style, limit: railWidth - 2)
         }
-        drawRail(c, theme, model, &screen)
-        var lines = RightPanel(width: model.width - railWidth - 2)
+
+        // Right panel: what is always shown at the end (facts that did not fit on the left, the
+        // training caller), then the step or the status above it.
+        let width = max(10, model.width - railWidth - 2)
+        var tail = RightPanel(width: width)
+        if !factsOnLeft {
+            tail.blank()
+            for line in factLines(c, theme, width: width) { tail.addRaw(line.text, line.style) }
+        }
+        if let training = model.training { tail.caller(training) }
+        var panel: RightPanel
         if c.editable, let step = c.step {
-            drawStep(c, step, theme, &lines, &screen, model)
+            panel = stepPanel(c, step, theme, width: width, rows: rows - tail.count)
         } else {
-            drawStatus(c, theme, &lines)
+            panel = statusPanel(c, theme, width: width, rows: rows - tail.count)
         }
-        lines.facts(c, theme)
-        let top = 3, bottom = model.height - 3
-        for (i, line) in lines.lines.prefix(max(0, bottom - top + 1)).enumerated() {
-            screen.put(line.text, row: top + i, column: railWidth + 1, style: line.style, limit: model.width - railWidth - 2)
+        panel.append(tail)
+        for (i, line) in panel.lines.prefix(rows).enumerated() {
+            screen.put(line.text, row: top + i, column: railWidth + 1, style: line.style, limit: width)
         }
-        if let cursor = lines.cursor, cursor.row + top <= bottom {
+        if let cursor = panel.cursor, cursor.row < rows {
             screen.cursor = (cursor.row + top, railWidth + 1 + cursor.column)
         }
         Wizard.drawFooter(footer(c), model, &screen)
     }
 
-    static func drawRail(_ c: CaseScreenModel, _ theme: Theme, _ model: WizardModel, _ screen: inout Screen) {
-        screen.put("Steps", row: 3, column: 1, style: Theme.title)
+    // MARK: - Left column
+
+    static func rail(_ c: CaseScreenModel, _ theme: Theme, width railWidth: Int) -> [(text: String, style: Style)] {
         let state = c.state
         let incidentPath = c.runbook.stepsReachable(from: c.runbook.incidentEntry)
         let ahead = c.runbook.stepsReachable(from: state.currentStep)
@@ -50,15 +74,17 @@ enum CaseScreenView {
             if incidentPath.contains(step.id) && !state.incidentDeclared { return false }
             return ahead.contains(step.id)
         }
-        for (i, step) in steps.prefix(model.height - 7).enumerated() {
+        var lines: [(text: String, style: Style)] = [("Steps", Theme.title)]
+        for step in steps {
             let mark: String
-            var style = Style.plain
-            if state.refusedSteps.contains(step.id) {
-                mark = theme.refused
-                style = Theme.failStyle
-            } else if step.id == state.currentStep && state.status != .closed {
+            let style: Style
+            // The step being worked is ▶ even if it was refused once (a senior reopened it).
+            if step.id == state.currentStep && state.status != .closed && state.status != .escalated {
                 mark = theme.current
                 style = Theme.title
+            } else if state.refusedSteps.contains(step.id) {
+                mark = theme.refused
+                style = Theme.failStyle
             } else if state.completedSteps.contains(step.id) || (step.id == state.currentStep && state.status == .closed) {
                 mark = theme.done
                 style = Theme.passStyle
@@ -66,56 +92,230 @@ enum CaseScreenView {
                 mark = theme.ahead
                 style = Theme.hint
             }
-            screen.put(mark + " " + TerminalText.truncate(TerminalText.safe(step.title), to: railWidth - 4), row: 4 + i, column: 1, style: style)
+            lines.append((mark + " " + TerminalText.truncate(TerminalText.safe(step.title), to: railWidth - 4), style))
         }
+        return lines
     }
 
-    static func drawStep(_ c: CaseScreenModel, _ step: Step, _ theme: Theme, _ lines: inout RightPanel, _ screen: inout Screen, _ model: WizardModel) {
-        lines.add(step.title, Theme.title)
-        if let path = step.consolePath { lines.add("Console: " + path, Theme.hint) }
-        let guidance = TerminalText.wrap(TerminalText.safe(step.guidance.replacingOccurrences(of: "\n", with: " ")), to: lines.width)
-        let room = max(2, model.height - 16 - c.formFields.count - (c.evaluation?.checklist.count ?? 0))
-        for line in guidance.prefix(room) { lines.addRaw(line, .plain) }
-        if guidance.count > room { lines.addRaw("  … (? for the whole guidance)", Theme.hint) }
-        lines.blank()
-        for (i, field) in c.formFields.enumerated() {
+    /// The facts that matter for the decision: codes left, numbers on file (and when each was
+    /// added), unusual sign-ins. Every warning is a word, not only a colour.
+    static func factLines(_ c: CaseScreenModel, _ theme: Theme, width: Int) -> [(text: String, style: Style)] {
+        let f = c.snapshot.facts
+        let now = c.snapshot.context.now
+        let zone = c.snapshot.context.timeZone
+        var lines: [(text: String, style: Style)] = []
+        func add(_ text: String, _ style: Style) {
+            for line in TerminalText.wrap(TerminalText.safe(text), to: width) { lines.append((line, style)) }
+        }
+        add("Facts", Theme.title)
+        add("Backup codes left: \(f.backupCodesRemaining)", .plain)
+        if f.user.privileged { add("TENANT ADMIN: a reset needs a second senior", Theme.warning) }
+        if f.user.suspended { add("SUSPENDED", Theme.failStyle) }
+        if !f.federatedLinks.isEmpty { add("Federated: " + f.federatedLinks.map(\.provider).joined(separator: ", "), .plain) }
+        if !f.phoneNumbers.isEmpty {
+            let today = CalendarDay.startOfDay(now, in: zone)
+            add(f.phoneNumbers.count == 1 ? "Number on file, added:" : "Numbers on file, added:", .plain)
+            for phone in f.phoneNumbers {
+                if phone.addedAt >= today {
+                    add(" \(phone.number)  TODAY", Theme.warning)
+                } else {
+                    add(" \(phone.number)  \(CalendarDay(phone.addedAt, in: zone))", .plain)
+                }
+            }
+        }
+        let activity = UnusualActivity(signIns: f.signIns, rule: c.runbook.settings.unusualActivity, now: now,
+                                       acknowledgedThrough: c.state.activityAcknowledgedThrough)
+        if activity.isUnusual {
+            add("\(theme.fail) UNUSUAL: \(activity.failures.count) failed sign-ins from \(activity.unfamiliarAddresses.count) new addresses",
+                Theme.failStyle)
+        } else if !activity.failures.isEmpty {
+            add("Failed sign-ins from new addresses: \(activity.failures.count)", .plain)
+        }
+        return lines
+    }
+
+    // MARK: - The step being worked
+
+    static func stepPanel(_ c: CaseScreenModel, _ step: Step, _ theme: Theme, width: Int, rows: Int) -> RightPanel {
+        var head = RightPanel(width: width)
+        head.add(step.title, Theme.title)
+        if let path = step.consolePath {
+            let wrapped = TerminalText.wrap(TerminalText.safe("Console: " + path), to: width)
+            for (i, line) in wrapped.prefix(2).enumerated() {
+                head.addRaw(i == 1 && wrapped.count > 2 ? TerminalText.truncate(line + " …", to: width) : line, Theme.hint)
+            }
+        }
+        let guidance = TerminalText.wrap(TerminalText.safe(step.guidance.replacingOccurrences(of: "\n", with: " ")), to: width)
+        let (form, cursorRow, cursorColumn, detail) = formLines(c, theme, width: width)
+        // At 24 rows the console path keeps one line (^G shows it whole) so the form's detail fits.
+        if rows < 20, head.count > 2 { head.truncate(to: 2, width: width) }
+        let gatesVariants = (0...2).map { gateLines(c, step, theme, width: width, compact: $0) }
+
+        // Everything but the guidance, the focused field's detail and history must show; the
+        // checklist folds its passing lines away before anything is cut.
+        let formBlock = form.isEmpty ? 0 : form.count + 1
+        var gates = gatesVariants[0]
+        let guidanceFloor = min(guidance.count, 2)
+        for variant in gatesVariants {
+            gates = variant
+            if head.count + 1 + formBlock + gates.count + guidanceFloor <= rows { break }
+        }
+        var remaining = rows - head.count - 1 - formBlock - gates.count
+        remaining -= guidanceFloor
+        var detailShown = Array(detail.prefix(max(0, remaining)))
+        if detailShown.count < detail.count, let last = detailShown.indices.last {
+            detailShown[last] = TerminalText.truncate(detailShown[last] + " …", to: width)
+        }
+        remaining -= detailShown.count
+        let guidanceRoom = guidanceFloor + max(0, remaining)
+        let guidanceShown: [String]
+        var guidanceCut = false
+        if guidance.count <= guidanceRoom {
+            guidanceShown = guidance
+        } else {
+            guidanceShown = Array(guidance.prefix(max(1, guidanceRoom - 1)))
+            guidanceCut = true
+        }
+        remaining = guidanceRoom - guidanceShown.count - (guidanceCut ? 1 : 0)
+
+        var panel = head
+        for line in guidanceShown { panel.addRaw(line, .plain) }
+        if guidanceCut { panel.addRaw("  … ^G shows the whole guidance", Theme.hint) }
+        panel.blank()
+        if !form.isEmpty {
+            let formTop = panel.count
+            for line in form { panel.addRaw(line.text, line.style) }
+            for line in detailShown { panel.addRaw(line, Theme.hint) }
+            panel.blank()
+            if let cursorRow { panel.cursor = (formTop + cursorRow, cursorColumn) }
+        }
+        for line in gates { panel.addRaw(line.text, line.style) }
+        if remaining >= 4 {
+            panel.blank()
+            panel.history(c, rows: remaining - 2, offset: 0, title: "Recent")
+        }
+        return panel
+    }
+
+    /// One line per field: a focus mark, the label in a column, the value. Choices keep both
+    /// arrows in view, however long the option; text scrolls to keep the cursor in view. The
+    /// focused field's whole label, its help and a long text in full come back as `detail`.
+    static func formLines(_ c: CaseScreenModel, _ theme: Theme, width: Int)
+        -> (lines: [(text: String, style: Style)], cursorRow: Int?, cursorColumn: Int, detail: [String]) {
+        let fields = c.formFields
+        guard !fields.isEmpty else { return ([], nil, 0, []) }
+        let longest = fields.map { TerminalText.width(of: TerminalText.safe($0.label)) + 2 }.max() ?? 0
+        let labelWidth = min(longest, (width - 2) / 2 + 2)
+        let valueWidth = max(8, width - 2 - labelWidth)
+        var lines: [(text: String, style: Style)] = []
+        var cursorRow: Int?, cursorColumn = 0
+        var detail: [String] = []
+        for (i, field) in fields.enumerated() {
             let focused = i == c.focus
-            let value = c.inputs[field.id]?.text ?? ""
-            let label = TerminalText.truncate(TerminalText.safe(field.label), to: 34) + ":"
+            let input = c.inputs[field.id] ?? TextInput()
+            let value = input.text
+            let safeLabel = TerminalText.safe(field.label)
+            let label = TerminalText.truncate(safeLabel, to: labelWidth - 2) + ":"
+            let labelCut = TerminalText.width(of: safeLabel) > labelWidth - 2
             var shown: String
+            var detailText: [String] = []
             switch field.kind {
             case .choice:
-                let option = field.option(value)
-                shown = option.map { "\(theme.left) \($0.label)\($0.acceptable ? "" : " (NOT ACCEPTABLE)") \(theme.right)" } ?? "\(theme.left) choose \(theme.right)"
+                if let option = field.option(value) {
+                    let text = TerminalText.safe((option.acceptable ? "" : "NOT ACCEPTABLE: ") + option.label)
+                    let inner = TerminalText.truncate(text, to: valueWidth - 4)
+                    shown = "\(theme.left) \(inner) \(theme.right)"
+                    if inner != text { detailText += TerminalText.wrap(text, to: width - 2) }
+                } else {
+                    shown = "\(theme.left) choose \(theme.right)"
+                }
             case .yesno:
                 shown = value == "yes" ? "[yes]" : value == "no" ? "[no]" : "[   ] y/n"
             default:
-                shown = value.isEmpty && !focused ? "…" : TerminalText.safe(value)
+                let safe = TerminalText.safe(value)
+                if value.isEmpty && !focused {
+                    shown = "…"
+                } else if TerminalText.width(of: safe) < valueWidth {
+                    shown = safe
+                } else {
+                    // Scroll so the cursor stays in view, with "…" where text is out of sight.
+                    let before = TerminalText.safe(String(input.characters.prefix(input.cursor)))
+                    let beforeWidth = TerminalText.width(of: before)
+                    if !focused || beforeWidth < valueWidth - 1 {
+                        shown = TerminalText.truncate(safe, to: valueWidth)
+                    } else {
+                        var tail = ""
+                        for ch in before.reversed() {
+                            if TerminalText.width(of: tail) + TerminalText.width(of: ch) > valueWidth - 2 { break }
+                            tail.insert(ch, at: tail.startIndex)
+                        }
+                        shown = "…" + tail
+                    }
+                }
+                if focused, value.contains("\n") || field.maxLength.map({ $0 > 1000 }) == true {
+                    for paragraph in value.split(separator: "\n", omittingEmptySubsequences: false) {
+                        detailText += TerminalText.wrap(TerminalText.safe(String(paragraph)), to: width - 2)
+                    }
+                }
             }
-            let row = lines.count
-            let labelWidth = min(36, TerminalText.width(of: label) + 1)
-            lines.addRaw(label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + shown, focused ? Theme.focus : .plain)
-            if focused, CaseUpdate.isText(field), let input = c.inputs[field.id] ?? Optional(TextInput()) {
-                let before = TerminalText.safe(String(input.characters.prefix(input.cursor)))
-                lines.cursor = (row, min(lines.width - 1, labelWidth + TerminalText.width(of: before)))
+            let padded = label + String(repeating: " ", count: max(1, labelWidth - TerminalText.width(of: label)))
+            lines.append(((focused ? theme.focusMark : " ") + " " + padded + shown, focused ? Theme.focus : .plain))
+            if focused {
+                if CaseUpdate.isText(field) {
+                    let before = TerminalText.safe(String(input.characters.prefix(input.cursor)))
+                    let offset = shown.hasPrefix("…") && !value.isEmpty ? TerminalText.width(of: shown) : TerminalText.width(of: before)
+                    cursorRow = i
+                    cursorColumn = min(width - 1, 2 + labelWidth + offset)
+                }
+                var about: [String] = []
+                if labelCut { about.append(safeLabel) }
+                if let help = field.help { about.append(TerminalText.safe(help)) }
+                let aboutLines = about.isEmpty ? [] : TerminalText.wrap(about.joined(separator: " — "), to: width - 2)
+                // A choice's whole option comes first: it is what the operator is deciding.
+                detail += (field.kind == .choice ? detailText + aboutLines : aboutLines + detailText).map { "  " + $0 }
             }
         }
-        if let evaluation = c.evaluation {
-            lines.blank()
-            let ready = evaluation.canContinue || evaluation.failures.allSatisfy { failure in
-                step.dangerous && (CaseUpdate.confirmationGates.contains(failure.name)
-                    || step.fields.contains { ("field." + $0.id) == failure.name && ($0.confirmsSubject || $0.id == step.reasonField) })
-            }
-            lines.add(ready ? "Gates: all pass — ^S continue" : "Gates: Continue is unavailable until every check passes",
-                      ready ? Theme.passStyle : Theme.warning)
-            for check in evaluation.checklist {
-                lines.add("\(check.passed ? theme.pass : theme.fail) \(check.label): \(check.message)", check.passed ? Theme.passStyle : Theme.failStyle)
-            }
-        }
+        return (lines, cursorRow, cursorColumn, detail)
     }
 
-    static func drawStatus(_ c: CaseScreenModel, _ theme: Theme, _ lines: inout RightPanel) {
+    /// The gate checklist: what blocks Continue first, then what the confirmation dialog will
+    /// ask for, then what passes. `compact` 1 keeps each passing line to one row; 2 folds them
+    /// into a single count.
+    static func gateLines(_ c: CaseScreenModel, _ step: Step, _ theme: Theme, width: Int, compact: Int) -> [(text: String, style: Style)] {
+        guard let evaluation = c.evaluation else { return [] }
+        var lines: [(text: String, style: Style)] = []
+        func add(_ text: String, _ style: Style, maxLines: Int = .max) {
+            let wrapped = TerminalText.wrap(TerminalText.safe(text), to: width)
+            for (i, line) in wrapped.prefix(maxLines).enumerated() {
+                let last = i == maxLines - 1 && wrapped.count > maxLines
+                lines.append((last ? TerminalText.truncate(line + " …", to: width) : line, style))
+            }
+        }
+        let deferred = evaluation.failures.filter { CaseUpdate.confirmedInDialog($0, step: step) }
+        let blocking = evaluation.failures.filter { !CaseUpdate.confirmedInDialog($0, step: step) }
+        let passed = evaluation.checklist.filter(\.passed)
+        if blocking.isEmpty {
+            add(step.dangerous ? "Gates pass — ^S to confirm and do it" : "Gates: all pass — ^S continue", Theme.passStyle)
+        } else {
+            add("Continue is unavailable: \(blocking.count) check\(blocking.count == 1 ? "" : "s") \(blocking.count == 1 ? "fails" : "fail")",
+                Theme.warning)
+        }
+        for check in blocking { add("\(theme.fail) \(check.label): \(check.message)", Theme.failStyle, maxLines: compact == 0 ? .max : 2) }
+        for check in deferred { add("\(theme.deferred) \(check.label) (in the dialog)", Theme.hint, maxLines: 1) }
+        if compact == 2, passed.count > 1 {
+            add("\(theme.pass) \(passed.count) more pass: " + passed.map(\.label).joined(separator: ", "), Theme.passStyle, maxLines: 1)
+        } else {
+            for check in passed { add("\(theme.pass) \(check.label): \(check.message)", Theme.passStyle, maxLines: compact == 0 ? .max : 1) }
+        }
+        return lines
+    }
+
+    // MARK: - A case not waiting for the operator's form
+
+    static func statusPanel(_ c: CaseScreenModel, _ theme: Theme, width: Int, rows: Int) -> RightPanel {
         let state = c.state
+        let available = Set(CaseEngine.availableCommands(state: state, context: c.snapshot.context))
+        var lines = RightPanel(width: width)
         switch state.status {
         case .awaitingEnrolment:
             lines.add("Waiting for the user to sign in and enrol a new factor", Theme.title)
@@ -129,11 +329,19 @@ enum CaseScreenView {
                 lines.add("Refused by \(e.by) at \(c.runbook.step(e.step)?.title ?? e.step): \(c.runbook.signal(e.signal)?.label ?? e.signal)", .plain)
                 lines.add("Reason: \(e.reason)", .plain)
             }
-            lines.add("Seniors: ^U uphold the refusal (closes the case), ^O reopen it.", .plain)
+            if available.contains("uphold") {
+                lines.add("^U upholds the refusal (the case closes); ^O reopens it at the step it stopped.", Theme.title)
+            } else {
+                lines.add("A senior admin other than \(state.escalation?.by ?? "the one who refused") reviews it: uphold or reopen.", .plain)
+            }
         case .awaitingApproval:
             lines.add("A privileged reset waits for a second senior admin's approval", Theme.warning)
             if let a = state.approval { lines.add("Requested by \(a.requestedBy): \(a.reason ?? "")", .plain) }
-            lines.add("Another senior: ^A approve, ^D deny.", .plain)
+            if available.contains("approve") {
+                lines.add("^A approves the reset; ^D denies it.", Theme.title)
+            } else {
+                lines.add("A senior admin other than the requester and the case's opener approves or denies it.", .plain)
+            }
         case .actionPending:
             lines.add("A platform action was requested; its outcome is not recorded", Theme.warning)
             if let p = state.pendingAction { lines.add("\(p.action) (key \(p.idempotencyKey)) at \(Wizard.time(p.requestedAt))", .plain) }
@@ -148,24 +356,29 @@ enum CaseScreenView {
         case .open, .incident:
             break
         }
-        lines.blank()
-        lines.add("History (PgUp/PgDn)", Theme.title)
-        for stored in c.snapshot.history.dropFirst(c.historyOffset) {
-            var text = "\(Wizard.time(stored.event.time)) \(stored.event.actor) \(stored.event.type)"
-            if let reason = stored.event.reason { text += ": " + reason }
-            lines.add(text, .plain)
+        // A step that waits for the platform still has a live checklist (the new factor seen?).
+        if let step = c.step, step.awaits != nil, state.status == .awaitingEnrolment, let evaluation = c.evaluation {
+            for check in evaluation.checklist {
+                lines.add("\(check.passed ? theme.pass : theme.fail) \(check.label): \(check.message)", check.passed ? Theme.passStyle : Theme.failStyle)
+            }
         }
+        lines.blank()
+        lines.history(c, rows: rows - lines.count - 1, offset: c.historyOffset, title: "History (PgUp older, PgDn newer)")
+        return lines
     }
 
     static func footer(_ c: CaseScreenModel) -> String {
         var hints: [String] = []
-        if c.editable { hints += ["Tab fields", "^S continue"] }
+        if c.editable {
+            if !c.formFields.isEmpty { hints.append("Tab fields") }
+            hints.append("^S continue")
+        }
         let available = Set(CaseEngine.availableCommands(state: c.state, context: c.snapshot.context))
-        let map: [(String, String)] = [("refuse", "^R refuse"), ("note", "^N note"), ("pause", "^P pause"), ("resume", "^P resume"),
-                                       ("signal", "^E signal"), ("request-approval", "^A approval"), ("approve", "^A approve"),
-                                       ("deny", "^D deny"), ("uphold", "^U uphold"), ("reopen", "^O reopen"),
-                                       ("observe-enrolment", "^W check enrolment"), ("attest", "^T resume action"),
-                                       ("incident", "^X incident"), ("restart-verification", "^V re-verify")]
+        let map: [(String, String)] = [("refuse", "^R refuse"), ("uphold", "^U uphold"), ("reopen", "^O reopen"),
+                                       ("approve", "^A approve"), ("deny", "^D deny"), ("observe-enrolment", "^W check enrolment"),
+                                       ("attest", "^T resume action"), ("request-approval", "^A approval"),
+                                       ("note", "^N note"), ("pause", "^P pause"), ("resume", "^P resume"),
+                                       ("signal", "^E signal"), ("incident", "^X incident"), ("restart-verification", "^V re-verify")]
         for (command, hint) in map where available.contains(command) && !hints.contains(hint) { hints.append(hint) }
         return " " + (hints + ["F1 help", "Esc back"]).joined(separator: "  ")
     }
@@ -191,28 +404,41 @@ struct RightPanel {
 
     mutating func blank() { lines.append(("", .plain)) }
 
-    /// The facts that matter for the decision: codes left, numbers on file, unusual sign-ins.
-    mutating func facts(_ c: CaseScreenModel, _ theme: Theme) {
-        let f = c.snapshot.facts
-        let now = c.snapshot.context.now
+    /// Keeps the first `count` lines, marking the last one kept as cut.
+    mutating func truncate(to count: Int, width: Int) {
+        guard lines.count > count, count > 0 else { return }
+        lines = Array(lines.prefix(count))
+        lines[count - 1].text = TerminalText.truncate(lines[count - 1].text + " …", to: width)
+    }
+
+    mutating func append(_ other: RightPanel) {
+        if let cursor = other.cursor, self.cursor == nil { self.cursor = (cursor.row + count, cursor.column) }
+        lines += other.lines
+    }
+
+    /// The case's events, one line each, the newest last: `rows` of them ending `offset` events
+    /// before the newest (PgUp goes back in time).
+    mutating func history(_ c: CaseScreenModel, rows: Int, offset: Int, title: String) {
+        guard rows > 0 else { return }
+        let events = c.snapshot.history
+        let end = max(0, events.count - offset)
+        let shown = events[max(0, end - rows)..<end]
+        addRaw(TerminalText.truncate(title + (shown.count < events.count ? " \(shown.count) of \(events.count)" : ""), to: width), Theme.title)
+        for stored in shown {
+            let e = stored.event
+            var text = "\(String(Wizard.time(e.time).dropFirst(5))) \(TerminalText.safe(e.actor)) \(TerminalText.safe(e.type))"
+            if let reason = e.reason { text += ": " + TerminalText.safe(reason) }
+            addRaw(TerminalText.truncate(text, to: width), .plain)
+        }
+    }
+
+    /// Training: what the caller has said so far.
+    mutating func caller(_ pane: TrainingPane) {
         blank()
-        var first = "Facts: backup codes left \(f.backupCodesRemaining)"
-        if f.user.privileged { first += " · TENANT ADMIN" }
-        if f.user.suspended { first += " · SUSPENDED" }
-        if !f.federatedLinks.isEmpty { first += " · federated: " + f.federatedLinks.map(\.provider).joined(separator: ", ") }
-        add(first, Theme.title)
-        if !f.phoneNumbers.isEmpty {
-            let today = CalendarDay.startOfDay(now, in: c.snapshot.context.timeZone)
-            add("Numbers on file: " + f.phoneNumbers.map { "\($0.number) since \(CalendarDay($0.addedAt, in: c.snapshot.context.timeZone))\($0.addedAt >= today ? " (ADDED TODAY)" : "")" }
-                .joined(separator: ", "), f.phoneNumbers.contains { $0.addedAt >= today } ? Theme.warning : .plain)
+        add("Caller: \"\(pane.opening)\"", Theme.title)
+        for topic in pane.revealed {
+            if let line = pane.script[topic] { add("  (\(topic)) \"\(line)\"", .plain) }
         }
-        let activity = UnusualActivity(signIns: f.signIns, rule: c.runbook.settings.unusualActivity, now: now,
-                                       acknowledgedThrough: c.state.activityAcknowledgedThrough)
-        if activity.isUnusual {
-            add("\(theme.fail) UNUSUAL: \(activity.failures.count) failed sign-ins from new addresses: " + activity.unfamiliarAddresses.joined(separator: ", "),
-                Theme.failStyle)
-        } else if !activity.failures.isEmpty {
-            add("Recent failed sign-ins from new addresses: \(activity.failures.count)", .plain)
-        }
+        add("F2 ask how to verify · F3 ask for a number · F4 ask what they lost", Theme.hint)
     }
 }

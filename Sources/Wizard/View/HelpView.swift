@@ -7,7 +7,7 @@ enum HelpView {
         case .queue:
             return [("↑/↓, j/k", "select a case"), ("Tab, ←/→, 1-5", "switch tab"), ("Enter", "open the case"),
                     ("n", "new case for a caller"), ("/", "search by email or case id"), ("a", "audit browser"),
-                    ("g", "refresh"), ("?, F1", "this help"), ("q, Esc", "quit"), ("Ctrl-C", "quit at once (nothing is lost)")]
+                    ("g", "refresh"), ("q, Esc", "quit (Esc first clears a search)"), ("Ctrl-C", "quit at once (nothing is lost)")]
         case .caseScreen:
             return [("Tab/Shift-Tab, ↑/↓", "move between fields"), ("←/→, Space", "change a choice or yes/no; move in text"),
                     ("y / n", "answer yes/no"), ("Enter", "next field; on the last, continue"),
@@ -16,26 +16,32 @@ enum HelpView {
                     ("^A, F9", "request approval (agent) / approve (senior)"), ("^D", "deny approval"),
                     ("^U / ^O", "uphold / reopen a refusal (senior)"), ("^W, F10", "check for the new factor"),
                     ("^T", "resume a pending platform action"), ("^V", "verify the caller again"),
-                    ("^X", "declare an incident"), ("PgUp/PgDn", "scroll history"), ("?, F1", "this help"),
+                    ("^X", "declare an incident"), ("^G", "the step's whole guidance"), ("PgUp/PgDn", "history: older / newer"),
                     ("Esc, q", "back to the queue")]
         case .audit:
-            return [("Tab/Shift-Tab", "next filter"), ("Enter", "search"), ("PgUp/PgDn", "page"),
-                    ("^E, F2", "export CSV"), ("^J, F3", "export JSON"), ("^V, F4", "verify the hash chain"), ("Esc", "back")]
+            return [("Tab/Shift-Tab", "next filter"), ("Enter", "search"), ("↑/↓", "select an event (shown whole below)"),
+                    ("PgUp/PgDn", "page"), ("^E, F2", "export (Tab in the dialog: CSV or JSON)"), ("F3", "export JSON"),
+                    ("^V, F4", "verify the hash chain"), ("Esc", "back")]
         }
     }
 
+    /// A box of every key of the current screen, one per row: at 80×24 the longest list (the case
+    /// screen's) fits whole, with the blank row under the title given up first.
     static func draw(_ model: WizardModel, _ theme: Theme, _ screen: inout Screen) {
         let keys = keys(for: model.route)
-        let width = min(model.width - 4, 70), height = min(model.height - 2, keys.count + 4)
+        let width = min(model.width - 4, 70)
+        let gap = keys.count + 4 <= model.height - 2 ? 1 : 0
+        let height = min(model.height - 2, keys.count + 2 + 2 * gap)
         let top = max(1, (model.height - height) / 2), left = (model.width - width) / 2
         screen.fill(row: top, column: left, height: height, width: width)
         screen.box(row: top, column: left, height: height, width: width, style: Theme.title, ascii: !model.unicode)
-        screen.put(" Keys (any key closes) ", row: top, column: left + 2, style: Theme.title)
-        for (i, (key, meaning)) in keys.prefix(height - 4).enumerated() {
+        screen.put(" Keys — F1 or ? shows this ", row: top, column: left + 2, style: Theme.title)
+        screen.put(" any key closes ", row: top + height - 1, column: left + width - 18, style: Theme.hint)
+        for (i, (key, meaning)) in keys.prefix(height - 2 - 2 * gap).enumerated() {
             let shownKey = model.unicode ? key : key.replacingOccurrences(of: "↑", with: "Up").replacingOccurrences(of: "↓", with: "Down")
                 .replacingOccurrences(of: "←", with: "Left").replacingOccurrences(of: "→", with: "Right")
-            screen.put(shownKey, row: top + 2 + i, column: left + 2, style: Theme.title, limit: 22)
-            screen.put(meaning, row: top + 2 + i, column: left + 25, limit: width - 27)
+            screen.put(shownKey, row: top + 1 + gap + i, column: left + 2, style: Theme.title, limit: 22)
+            screen.put(meaning, row: top + 1 + gap + i, column: left + 25, limit: width - 27)
         }
     }
 }

@@ -30,7 +30,7 @@ enum ModalView {
             title = purpose.title
             if purpose.choosesSignal, !model.signals.isEmpty {
                 let signal = model.signals[modal.signalIndex % model.signals.count]
-                text("Signal: \(theme.left) \(signal.label) \(theme.right)  (←/→ to change, before typing)", Theme.title)
+                text("Signal: \(theme.left) \(signal.label) \(theme.right)  (↑/↓ changes it)", Theme.title)
             }
             input(purpose == .note ? "Note" : purpose == .attest ? "Done" : "Reason", modal.input, focused: true)
         case .newCase:
@@ -38,7 +38,8 @@ enum ModalView {
             text("The caller's email (the account they cannot sign in to):")
             input("Email", modal.input, focused: true)
         case .export(let format):
-            title = "Export the filtered audit log as \(format.uppercased())"
+            title = "Export the filtered audit log"
+            text("Format: \(theme.left) \(format.uppercased()) \(theme.right)  (Tab switches CSV / JSON)", Theme.title)
             input("File", modal.input, focused: true)
         case .secrets(let secrets):
             title = "Shown once — never stored, never shown again"
@@ -62,15 +63,29 @@ enum ModalView {
         }
         for field in inputs where field.row < height - 4 {
             let row = top + 2 + field.row
-            let labelEnd = screen.put(field.label + ": ", row: row, column: left + 2, style: Theme.hint)
+            let mark = field.focused ? theme.focusMark + " " : "  "
+            let labelEnd = screen.put(mark + field.label + ": ", row: row, column: left + 2, style: field.focused ? Theme.title : Theme.hint)
             let room = inner - (labelEnd - left - 2)
             let shown = TerminalText.safe(field.input.text)
-            let visible = TerminalText.width(of: shown) > room - 1 ? "…" + String(shown.suffix(room - 2)) : shown
-            screen.put(visible, row: row, column: labelEnd, style: field.focused ? Theme.focus : .plain, limit: room)
-            if field.focused {
-                let before = TerminalText.safe(String(field.input.characters.prefix(field.input.cursor)))
-                screen.cursor = (row, labelEnd + min(room - 1, TerminalText.width(of: before)))
+            let before = TerminalText.safe(String(field.input.characters.prefix(field.input.cursor)))
+            var visible: String
+            var cursorAt = TerminalText.width(of: before)
+            if TerminalText.width(of: shown) <= room - 1 {
+                visible = shown
+            } else if field.focused && cursorAt >= room - 1 {
+                // Typing at the end of a long text: its end is what shows, after "…".
+                visible = ""
+                for ch in before.reversed() {
+                    if TerminalText.width(of: visible) + TerminalText.width(of: ch) > room - 2 { break }
+                    visible.insert(ch, at: visible.startIndex)
+                }
+                visible = "…" + visible
+                cursorAt = TerminalText.width(of: visible)
+            } else {
+                visible = TerminalText.truncate(shown, to: room)
             }
+            screen.put(visible, row: row, column: labelEnd, style: field.focused ? Theme.focus : .plain, limit: room)
+            if field.focused { screen.cursor = (row, labelEnd + min(room - 1, cursorAt)) }
         }
         screen.put(" " + keys + " ", row: top + height - 1, column: left + 2, style: Theme.hint)
     }

@@ -1,25 +1,55 @@
 import Foundation
 import Terminal
 
-/// The queue: tabs with counts, the search, and the cases of the current tab.
+/// The queue: tabs with counts, the search, and the cases of the current tab. At 80 columns
+/// every tab and every column still shows: tab titles shorten, the subject column takes what
+/// the fixed ones leave, and times drop the year.
 enum QueueView {
+    static func tabLabels(_ q: QueueModel, width: Int) -> [String] {
+        let short = ["Mine", "Awaiting", "Review", "Overdue", "Closed"]
+        for style in 0..<3 {
+            let labels = QueueModel.Tab.allCases.map { tab -> String in
+                switch style {
+                case 0: return " \(tab.rawValue + 1) \(tab.title) (\(q.count(tab))) "
+                case 1: return " \(tab.rawValue + 1) \(short[tab.rawValue]) (\(q.count(tab))) "
+                default: return "\(tab.rawValue + 1):\(short[tab.rawValue]) \(q.count(tab))"
+                }
+            }
+            if labels.reduce(0, { $0 + TerminalText.width(of: $1) + 1 }) + 1 <= width { return labels }
+        }
+        return QueueModel.Tab.allCases.map { "\($0.rawValue + 1):\(q.count($0))" }
+    }
+
     static func draw(_ model: WizardModel, _ theme: Theme, _ screen: inout Screen) {
         let q = model.queue
         var x = 1
-        for tab in QueueModel.Tab.allCases {
-            let label = " \(tab.rawValue + 1) \(tab.title) (\(q.count(tab))) "
+        for (tab, label) in zip(QueueModel.Tab.allCases, tabLabels(q, width: model.width)) {
             x = screen.put(label, row: 2, column: x, style: tab == q.tab ? Theme.focus : .plain) + 1
         }
         let search = q.searching || !q.search.text.isEmpty
         if search {
             let end = screen.put("Search: ", row: 3, column: 1, style: Theme.title)
-            screen.put(TerminalText.safe(q.search.text), row: 3, column: end)
-            if q.searching { screen.cursor = (3, end + TerminalText.width(of: String(q.search.characters.prefix(q.search.cursor)))) }
+            let shown = TerminalText.safe(q.search.text)
+            screen.put(shown, row: 3, column: end, style: q.searching ? Theme.focus : .plain, limit: model.width - end - 1)
+            if q.searching {
+                let before = TerminalText.safe(String(q.search.characters.prefix(q.search.cursor)))
+                screen.cursor = (3, min(model.width - 1, end + TerminalText.width(of: before)))
+            }
+            if !q.searching { screen.put("(/ edits, Esc clears)", row: 3, column: end + TerminalText.width(of: shown) + 2, style: Theme.hint) }
+        } else {
+            screen.put(q.tab.title, row: 3, column: 1, style: Theme.hint)
         }
-        let columns = [("CASE", 12), ("SUBJECT", 26), ("STATUS", 20), ("STEP", 14), ("UPDATED (UTC)", 0)]
+        // CASE, SUBJECT (what is left), STATUS, STEP, UPDATED.
+        let wide = model.width >= 100
+        let timeWidth = wide ? 17 : 12
+        let statusWidth = 20, stepWidth = 17, caseWidth = 12
+        let subjectWidth = max(12, min(34, model.width - 1 - caseWidth - statusWidth - stepWidth - timeWidth))
+        let columns = [("CASE", caseWidth), ("SUBJECT", subjectWidth), ("STATUS", statusWidth), ("STEP", stepWidth),
+                       (wide ? "UPDATED (UTC)" : "UPDATED UTC", 0)]
+        let statusTitle = "STATUS · HELD BY"
         var cx = 1
         for (title, width) in columns {
-            screen.put(title, row: 4, column: cx, style: Theme.title)
+            screen.put(title == "STATUS" ? statusTitle : title, row: 4, column: cx, style: Theme.title)
             cx += width
         }
         let rows = q.visibleRows
@@ -31,21 +61,43 @@ enum QueueView {
         let first = max(0, min(q.selected - capacity + 1, rows.count - capacity))
         for (i, row) in rows.dropFirst(first).prefix(capacity).enumerated() {
             let index = first + i
-            let style: Style = index == q.selected ? Theme.focus : .plain
-            if index == q.selected { screen.fill(row: top + i, column: 0, height: 1, width: model.width, with: Cell(" ", style)) }
-            var status = row.status
-            if row.overdue { status = "OVERDUE " + status }
-            if let outcome = row.outcome { status += " (\(outcome))" }
-            let held = row.holder.map { " [held by \($0)]" } ?? ""
-            let cells = [(row.id, 12), (row.subject, 26), (status, 20), (row.step, 14), (Wizard.time(row.updated) + held, 0)]
+            let selected = index == q.selected
+            let style: Style = selected ? Theme.focus : .plain
+            if selected { screen.fill(row: top + i, column: 0, height: 1, width: model.width, with: Cell(" ", style)) }
+            if selected { screen.put(theme.focusMark, row: top + i, column: 0, style: style) }
+            var status = statusText(row)
+            if let holder = row.holder { status += " · \(holder)" }
+            let time = wide ? Wizard.time(row.updated) : String(Wizard.time(row.updated).dropFirst(5))
+            let cells = [(row.id, caseWidth), (row.subject, subjectWidth), (status, statusWidth), (row.step, stepWidth), (time, 0)]
             var x = 1
             for (text, width) in cells {
-                screen.put(TerminalText.safe(text), row: top + i, column: x,
-                           style: row.overdue && width == 20 && index != q.selected ? Theme.warning : style,
-                           limit: width == 0 ? model.width - x : width - 1)
+                let room = width == 0 ? model.width - x : width - 1
+                screen.put(TerminalText.truncate(TerminalText.safe(text), to: room), row: top + i, column: x,
+                           style: row.overdue && width == statusWidth && !selected ? Theme.warning : style)
                 x += width
             }
         }
+        if rows.count > capacity {
+            screen.put(" \(q.selected + 1)/\(rows.count) ", row: model.height - 2, column: model.width - 12, style: Theme.hint, limit: 11)
+        }
         Wizard.drawFooter(" \(theme.arrows) select  Enter open  n new case  / search  Tab tabs  a audit  g refresh  ? help  q quit", model, &screen)
+    }
+
+    /// A status in words that fit the column: the outcome for a closed case, OVERDUE first.
+    static func statusText(_ row: QueueModel.Row) -> String {
+        let words: String = switch row.status {
+        case "awaiting_enrolment": row.overdue ? "enrolment" : "awaiting enrolment"
+        case "awaiting_approval": "needs approval"
+        case "action_pending": "action pending"
+        case "closed":
+            switch row.outcome {
+            case "resolved": "closed: resolved"
+            case "resolved_self_service": "closed: self-service"
+            case let outcome?: "closed: " + outcome.replacingOccurrences(of: "_", with: " ")
+            case nil: "closed"
+            }
+        default: row.status.replacingOccurrences(of: "_", with: " ")
+        }
+        return row.overdue ? "OVERDUE " + words : words
     }
 }

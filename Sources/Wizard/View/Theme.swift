@@ -16,6 +16,11 @@ struct Theme {
     var arrows: String { unicode ? "↑↓" : "up/down" }
     var left: String { unicode ? "◀" : "<" }
     var right: String { unicode ? "▶" : ">" }
+    /// Marks the field (or filter) that has the focus, beside the reverse video: visible in a
+    /// screen capture, to a screen reader and on a terminal that cannot show reverse.
+    var focusMark: String { unicode ? "▸" : ">" }
+    /// A gate the confirmation dialog takes care of: neither passed nor failed yet.
+    var deferred: String { unicode ? "○" : "o" }
 
     static let header = Style(reverse: true)
     static let title = Style(bold: true)

@@ -11,7 +11,7 @@ extension Wizard {
                          "This one is \(model.width)×\(model.height). Make the window larger;",
                          "nothing is lost meanwhile. (Ctrl-C quits.)"]
             for (i, line) in lines.enumerated() { screen.put(line, row: i, column: 0) }
-            return screen
+            return model.unicode ? screen : screen.asciiOnly()
         }
         drawHeader(model, &screen)
         switch model.route {
@@ -26,7 +26,8 @@ extension Wizard {
         }
         if let modal = model.modal { ModalView.draw(modal, model, theme, &screen) }
         if model.showHelp { HelpView.draw(model, theme, &screen) }
-        return screen
+        // Not UTF-8: runbook text and data carry arrows, dashes and accents too, not only the theme.
+        return model.unicode ? screen : screen.asciiOnly()
     }
 
     static func drawHeader(_ model: WizardModel, _ screen: inout Screen) {
@@ -34,6 +35,7 @@ extension Wizard {
         screen.fill(row: 0, column: 0, height: 1, width: model.width, with: Cell(" ", Theme.header))
         var text = " Handrail  \(h.login) (\(h.role))  platform: \(h.platform)"
         if h.demo { text += "  [DEMO TENANT]" }
+        if let training = model.training { text += "  TRAINING: " + training.title }
         screen.put(TerminalText.safe(text), row: 0, column: 0, style: Theme.header)
         let db = "db: " + TerminalText.safe(h.database) + " "
         let room = model.width - TerminalText.width(of: text) - 2
@@ -43,9 +45,23 @@ extension Wizard {
         }
     }
 
+    /// The key line. Hints are separated by two spaces; when they do not all fit, the last two
+    /// (help, and back or quit) are kept and the others fill what room is left, in order.
     static func drawFooter(_ hints: String, _ model: WizardModel, _ screen: inout Screen) {
         screen.fill(row: model.height - 1, column: 0, height: 1, width: model.width, with: Cell(" ", Theme.header))
-        screen.put(TerminalText.truncate(hints, to: model.width), row: model.height - 1, column: 0, style: Theme.header)
+        screen.put(fitHints(hints, width: model.width), row: model.height - 1, column: 0, style: Theme.header)
+    }
+
+    static func fitHints(_ hints: String, width: Int) -> String {
+        if TerminalText.width(of: hints) <= width { return hints }
+        let items = hints.components(separatedBy: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let kept = Array(items.suffix(2))
+        var middle: [String] = []
+        for item in items.dropLast(2) {
+            let line = " " + (middle + [item] + kept).joined(separator: "  ")
+            if TerminalText.width(of: line) <= width { middle.append(item) }
+        }
+        return TerminalText.truncate(" " + (middle + kept).joined(separator: "  "), to: width)
     }
 
     static func time(_ date: Date) -> String {

@@ -1,0 +1,155 @@
+import Casework
+import Engine
+import Foundation
+import LocalTenant
+import Runbook
+import Store
+import Terminal
+import Training
+import Wizard
+
+/// `handrail train` (the scenarios), `train SCENARIO` (an attempt in the wizard), `train results
+/// [LOGIN]` and `train check FILE…`. Training runs the real runbook and gates against a tenant and
+/// a database of its own, beside the real ones but never the same files: nothing a trainee does
+/// reaches production cases or the production audit log.
+enum TrainCommandLine {
+    static func run(_ args: inout ArgumentList, context: CommandContext) -> ExitCode {
+        let out = context.output
+        let options = GlobalOptions.take(from: &args)
+        let sub = args.next()
+        guard let library = context.runbookLibrary() else {
+            out.error("handrail: no Runbooks folder found. Pass --runbooks DIR or set HANDRAIL_RUNBOOKS.")
+            return .usage
+        }
+        let runbook = try? library.runbook(id: "mfa-recovery").get()
+        let scenarios = ScenarioLibrary(runbooks: library)
+        switch sub {
+        case nil, "list":
+            var rows = [["SCENARIO", "CALLER", "TITLE"]]
+            for (url, result) in scenarios.all(runbook: runbook) {
+                switch result {
+                case .success(let s): rows.append([s.id, s.kind.rawValue, s.title].map { SafeText.visible($0) })
+                case .failure: rows.append([SafeText.visible(url.lastPathComponent), "-", "has problems: handrail train check \(SafeText.visible(url.path))"])
+                }
+            }
+            out.print(TextTable.render(rows))
+            out.print("\nStart one with: handrail train SCENARIO")
+            return .ok
+        case "check":
+            var worst = ExitCode.ok
+            while let file = args.next() {
+                switch ScenarioLibrary.load(file: URL(fileURLWithPath: file), runbook: runbook) {
+                case .success(let s): out.print("\(SafeText.visible(file)): ok: \(SafeText.visible(s.id)), \(s.expected.moments.count) decisive moments")
+                case .failure(let failure):
+                    for problem in failure.problems { out.print(SafeText.visible(problem.formatted(file: file))) }
+                    worst = .refused
+                }
+            }
+            return worst
+        case "results":
+            return results(args.next(), options: options, context: context)
+        case let id?:
+            return attempt(id, options: options, context: context, scenarios: scenarios, runbook: runbook)
+        }
+    }
+
+    /// Where training keeps its files: a `training` folder beside the real database.
+    static func trainingPaths(options: GlobalOptions, context: CommandContext) -> (database: String, directory: String) {
+        let real = HandrailEnvironment.databasePath(options: options, environment: context.environment)
+        let folder = (real as NSString).deletingLastPathComponent + "/training"
+        return (folder + "/training.db", folder + "/directory.db")
+    }
+
+    static func results(_ login: String?, options: GlobalOptions, context: CommandContext) -> ExitCode {
+        let out = context.output
+        let me = OperatorLogin.current(environment: context.environment)
+        let realRole = (try? HandrailStore(path: HandrailEnvironment.databasePath(options: options, environment: context.environment)))
+            .flatMap { try? $0.role(of: me) }
+        // Trainees see their own results; seniors see anyone's.
+        if let login, login != me, realRole != .senior {
+            out.error("handrail train results: only a senior admin may see another trainee's results")
+            return .notPermitted
+        }
+        let who = login ?? (realRole == .senior ? nil : me)
+        do {
+            let store = try HandrailStore(path: trainingPaths(options: options, context: context).database)
+            let results = try store.trainingResults(trainee: who)
+            var rows = [["TRAINEE", "SCENARIO", "RESULT", "OUTCOME (EXPECTED)", "MISSED", "FINISHED (UTC)"]]
+            for r in results {
+                let missed = (r.score["moments"]?.arrayValue ?? []).filter { $0["hit"]?.boolValue == false }.compactMap { $0["id"]?.stringValue }
+                rows.append([r.trainee, r.scenario, r.passed ? "passed" : "NOT PASSED", "\(r.outcome) (\(r.expected))",
+                             missed.joined(separator: ", "), EventTime.format(r.finishedAt)].map { SafeText.visible($0) })
+            }
+            out.print(results.isEmpty ? "No training results yet." : TextTable.render(rows))
+            return .ok
+        } catch {
+            out.error("handrail: \(SafeText.visible(error.description))")
+            return StoreErrorMapping.exitCode(error)
+        }
+    }
+
+    static func attempt(_ id: String, options: GlobalOptions, context: CommandContext, scenarios: ScenarioLibrary, runbook: Runbook?) -> ExitCode {
+        let out = context.output
+        guard let runbook else { out.error("handrail train: the mfa-recovery runbook is missing"); return .usage }
+        let file = scenarios.directory.appendingPathComponent(id + ".json5")
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            out.error("handrail train: no scenario \"\(SafeText.visible(id))\"; handrail train lists them")
+            return .usage
+        }
+        let scenario: Scenario
+        switch ScenarioLibrary.load(file: file, runbook: runbook) {
+        case .success(let s): scenario = s
+        case .failure(let failure):
+            for problem in failure.problems { out.error(SafeText.visible(problem.formatted(file: file.path))) }
+            return .refused
+        }
+        let me = OperatorLogin.current(environment: context.environment)
+        guard OperatorLogin.isValid(me) else { out.error("handrail: \"\(SafeText.visible(me))\" is not a login name Handrail can record"); return .usage }
+        let paths = trainingPaths(options: options, context: context)
+        let realRole = (try? HandrailStore(path: HandrailEnvironment.databasePath(options: options, environment: context.environment)))
+            .flatMap { try? $0.role(of: me) }
+        guard let role = realRole else {
+            out.error("handrail train: \(SafeText.visible(me)) is not on the roster; ask a senior admin: handrail operator add \(SafeText.visible(me)) --role trainee")
+            return .notPermitted
+        }
+        guard role != .auditor else { out.error("handrail train: auditors read and export; they do not train on cases"); return .notPermitted }
+        do {
+            let store = try HandrailStore(path: paths.database)
+            try store.setOperator(me, role: role, by: me, at: EventTime.truncated(Date()))
+            try store.setOperator(TrainingCoach.seniorOnDuty.login, role: .senior, by: me, at: EventTime.truncated(Date()))
+            // A fresh tenant for every attempt.
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: paths.directory + suffix) }
+            let directory = try DirectoryStore(path: paths.directory)
+            let now = EventTime.truncated(Date())
+            try ScenarioTenant.seed(directory, scenario: scenario, now: now)
+            let service = CaseService(store: store, platform: LocalDirectory(store: directory), runbooks: { $0 == runbook.id ? runbook : nil },
+                                      timeZone: TimeZone.current)
+            service.training = true
+            guard let terminal = NCursesTerminal(environment: context.environment) else {
+                out.error("handrail train: training runs in the wizard and needs an interactive terminal")
+                return .usage
+            }
+            let actor = Actor(login: me, role: role)
+            let header = HeaderInfo(login: me, role: role.rawValue, database: paths.database, platform: "local (training tenant)", demo: false)
+            let runtime = WizardRuntime(terminal: terminal, service: service, actor: actor, header: header,
+                                        signals: runbook.refusalSignals.map { (id: $0.id, label: $0.label) })
+            runtime.coach = TrainingCoach(scenario: scenario, runbook: runbook, directory: directory, service: service, trainee: me,
+                                          clock: { EventTime.truncated(Date()) })
+            runtime.start([.newCase(subject: scenario.subject.email)])
+            runtime.run()
+            terminal.close()
+            // Left before the case ended (waiting for an enrolment that never comes, say): scored as it stands.
+            _ = runtime.coach?.finish()
+            if let score = runtime.coach?.score {
+                for line in TrainingScorer.debriefText(score, scenario: scenario) { out.print(SafeText.visible(line)) }
+            }
+            return .ok
+        } catch let error as StoreError {
+            out.error("handrail: \(SafeText.visible(error.description))")
+            return StoreErrorMapping.exitCode(error)
+        } catch {
+            out.error("handrail: \(SafeText.visible(String(describing: error)))")
+            return .internalError
+        }
+    }
+}

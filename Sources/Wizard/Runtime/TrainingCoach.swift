@@ -1,0 +1,143 @@
+import Casework
+import Engine
+import Foundation
+import LocalTenant
+import Runbook
+import Store
+import Training
+
+/// Plays the caller's side of a training call: reveals what the caller says as the call goes,
+/// acts on the user's side when the scenario says so (signs in with the codes or password the
+/// trainee read out, enrols, or — for a privileged account — has the senior on duty approve),
+/// and when the case ends, scores the attempt, keeps the result and returns the debrief.
+public final class TrainingCoach {
+    public let scenario: Scenario
+    let runbook: Runbook
+    let directory: DirectoryStore
+    let service: CaseService
+    let startedAt: Date
+    let clock: () -> Date
+    let trainee: String
+    private var refusals: [AttemptRefusal] = []
+    private var secrets: [String] = []
+    private var doneActions: Set<Int> = []
+    /// The case the trainee is working, once they have given a command on it.
+    private var caseID: String?
+    public private(set) var score: TrainingScore?
+
+    /// The senior admin on duty in training, who approves a privileged reset when asked.
+    public static let seniorOnDuty = Actor(login: "training-senior", role: .senior)
+
+    public init(scenario: Scenario, runbook: Runbook, directory: DirectoryStore, service: CaseService, trainee: String,
+                clock: @escaping () -> Date) {
+        self.scenario = scenario
+        self.runbook = runbook
+        self.directory = directory
+        self.service = service
+        self.trainee = trainee
+        self.clock = clock
+        startedAt = clock()
+    }
+
+    public var pane: TrainingPane {
+        TrainingPane(title: scenario.title, opening: scenario.caller.opening, script: scenario.caller.lines)
+    }
+
+    /// Called after every command the trainee gives on the case.
+    func after(_ command: WizardEffect, outcome: CaseOutcome, caseID: String) -> [WizardMessage] {
+        guard score == nil else { return [] }
+        self.caseID = caseID
+        var messages: [WizardMessage] = []
+        if let refusal = outcome.refusal {
+            refusals.append(AttemptRefusal(attempted: Self.describe(command, runbook: runbook), refusal: refusal))
+            if refusal.kind == .gate { messages.append(.callerSays(topic: "pressed")) }
+        }
+        secrets += outcome.shownOnce
+        guard let events = try? service.store.events(caseID: caseID).map(\.event) else { return messages }
+        if events.contains(where: { $0.type == EventType.caseEscalated || $0.type == EventType.signalRaised }) {
+            messages.append(.callerSays(topic: events.contains { $0.type == EventType.caseEscalated } ? "refused" : "pressed"))
+        }
+        for (index, action) in scenario.userSide.enumerated() where !doneActions.contains(index) && events.contains(where: { $0.type == action.after }) {
+            doneActions.insert(index)
+            if let problem = perform(action, caseID: caseID) { messages.append(.failed("The caller could not \(action.action): \(problem)")) }
+        }
+        let finalEvents = (try? service.store.events(caseID: caseID).map(\.event)) ?? events
+        guard let state = CaseState.replay(finalEvents, runbook: runbook), state.status == .closed || state.status == .escalated else {
+            return messages
+        }
+        messages.append(.trainingFinished(debrief: conclude(finalEvents, caseID: caseID)))
+        return messages
+    }
+
+    /// The trainee left before the case ended (a reset handed to an attacker never closes):
+    /// scores the attempt as it stands, keeps the result and returns the debrief. Nil when the
+    /// attempt was scored already or no command was given.
+    public func finish() -> [String]? {
+        guard score == nil, let caseID, let events = try? service.store.events(caseID: caseID).map(\.event) else { return nil }
+        return conclude(events, caseID: caseID)
+    }
+
+    /// Scores the attempt, keeps the result in the training database, and returns the debrief.
+    private func conclude(_ events: [CaseEvent], caseID: String) -> [String] {
+        let score = TrainingScorer.score(scenario, events: events, refusals: refusals, runbook: runbook,
+                                         seconds: clock().timeIntervalSince(startedAt))
+        self.score = score
+        let result = TrainingResult(trainee: trainee, scenario: scenario.id, caseID: caseID, startedAt: startedAt, finishedAt: clock(),
+                                    passed: score.passed, outcome: score.actualOutcome, expected: score.expectedOutcome,
+                                    score: Self.json(score))
+        try? service.store.saveTrainingResult(result)
+        return TrainingScorer.debriefText(score, scenario: scenario)
+    }
+
+    private func perform(_ action: UserSideAction, caseID: String) -> String? {
+        let email = scenario.subject.email
+        let simulator = UserSimulator(store: directory)
+        do {
+            switch action.action {
+            case "signin":
+                if let temporary = secrets.first(where: { $0.count == 19 }) {
+                    try simulator.signIn(email, password: temporary, code: nil, newPassword: "a-new-training-password",
+                                         address: "198.51.100.20", now: clock())
+                } else if let code = secrets.first(where: { $0.count == 9 }) {
+                    try simulator.signIn(email, password: ScenarioTenant.password, code: code, newPassword: nil,
+                                         address: "198.51.100.20", now: clock())
+                }
+            case "enrol":
+                // After the reset: the new factor is enrolled a moment after the admin action completed.
+                let at = clock().addingTimeInterval(1)
+                try directory.recordSignIn(email, attempt: SignInAttempt(at: at, address: "198.51.100.20", succeeded: true, method: "password"))
+                try directory.enrolFactor(email, kind: "totp", label: "New phone", at: at)
+            case "approve":
+                try service.release(caseID, actor: Actor(login: trainee, role: .trainee))
+                let outcome = try service.perform(.approve(reason: "Approved by the senior on duty for this training call"),
+                                                  on: caseID, actor: Self.seniorOnDuty)
+                try service.release(caseID, actor: Self.seniorOnDuty)
+                if let refusal = outcome.refusal { return refusal.message }
+            default:
+                return "unknown action \(action.action)"
+            }
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    static func describe(_ effect: WizardEffect, runbook: Runbook) -> String {
+        switch effect {
+        case .perform(_, .submit(let step, let values)):
+            var text = "continue from \(runbook.step(step)?.title ?? step)"
+            if let method = values["method"] { text += " (\(method))" }
+            return text
+        case .perform(_, let command): return "\(command)"
+        default: return "\(effect)"
+        }
+    }
+
+    static func json(_ score: TrainingScore) -> JSONValue {
+        .object([
+            "seconds": .number(score.seconds.rounded()),
+            "moments": .array(score.moments.map { .object(["id": .string($0.id), "description": .string($0.description), "hit": .bool($0.hit)]) }),
+            "stops": .array(score.stops.map { .object(["gate": .string($0.gate), "attempted": .string($0.attempted), "message": .string($0.message)]) }),
+        ])
+    }
+}
