@@ -37,10 +37,9 @@ enum AuditCommandLine {
             return .internalError
         }
         let env: HandrailEnvironment
-        do { env = try HandrailEnvironment.resolve(options: options, context: context) } catch {
-            guard case .failed(let code, let message) = error else { return .internalError }
-            out.error(message)
-            return code
+        switch HandrailEnvironment.resolve(options: options, context: context, command: "audit") {
+        case .success(let resolved): env = resolved
+        case .failure(let reported): return reported.code
         }
         guard env.role != nil else {
             out.error("handrail audit: \(SafeText.visible(env.login)) is not on this database's roster; ask a senior admin to add you (handrail operator add \(SafeText.visible(env.login)) --role auditor)")
@@ -49,12 +48,8 @@ enum AuditCommandLine {
         do {
             return verify ? try runVerify(env: env, expectedHead: expectedHead, json: format == "json", context: context)
                           : try export(env: env, filter: filter, format: format, context: context)
-        } catch let error as StoreError {
-            out.error("handrail: \(SafeText.visible(error.description))")
-            return StoreErrorMapping.exitCode(error)
         } catch {
-            out.error("handrail: \(SafeText.visible(String(describing: error)))")
-            return .internalError
+            return FailureReport.report(error, command: "audit", to: out)
         }
     }
 

@@ -20,10 +20,9 @@ enum CaseCommandLine {
             return .ok
         }
         let env: HandrailEnvironment
-        do { env = try HandrailEnvironment.resolve(options: options, context: context) } catch {
-            guard case .failed(let code, let message) = error else { return .internalError }
-            out.error(message)
-            return code
+        switch HandrailEnvironment.resolve(options: options, context: context, command: "case \(sub)") {
+        case .success(let resolved): env = resolved
+        case .failure(let reported): return reported.code
         }
         let runner = CaseRunner(env: env, json: options.json)
         do {
@@ -40,22 +39,8 @@ enum CaseCommandLine {
                 out.error("handrail case: unknown subcommand \"\(SafeText.visible(sub))\"\n\n" + HelpText.cases)
                 return .usage
             }
-        } catch let error as HandrailEnvironment.SetupError {
-            guard case .failed(let code, let message) = error else { return .internalError }
-            out.error(message)
-            return code
-        } catch let error as UsageError {
-            out.error("handrail case \(sub): \(error.message)")
-            return .usage
-        } catch let error as StoreError {
-            out.error("handrail: \(SafeText.visible(error.description))")
-            return StoreErrorMapping.exitCode(error)
-        } catch let error as CaseServiceError {
-            out.error("handrail: \(SafeText.visible(error.description))")
-            return .internalError
         } catch {
-            out.error("handrail: internal error: \(SafeText.visible(String(describing: error))); nothing half-done was recorded")
-            return .internalError
+            return FailureReport.report(error, command: "case \(sub)", to: out)
         }
     }
 }

@@ -86,15 +86,8 @@ enum DirectoryCommandLine {
                 return .usage
             }
             return .ok
-        } catch let refusal as UserSimulator.Refusal {
-            out.error("Refused: \(SafeText.visible(refusal.description))")
-            return .refused
-        } catch let error as StoreError {
-            out.error("handrail: \(SafeText.visible(error.description))")
-            return StoreErrorMapping.exitCode(error)
         } catch {
-            out.error("handrail: \(SafeText.visible(String(describing: error)))")
-            return .internalError
+            return FailureReport.report(error, command: "directory", to: out)
         }
     }
 

@@ -24,7 +24,9 @@ enum HelpText {
       handrail train SCENARIO                                practise one in the wizard, then a debrief
       handrail train results [LOGIN]                         training results (seniors: anyone's)
       handrail train check FILE…                             validate scenario files
-      handrail runbook list | show ID | check FILE…
+      handrail runbook list                                  the runbooks available
+      handrail runbook show ID                               a runbook as a person reads it
+      handrail runbook check FILE...                         validate runbook files
 
     Options (any command):
       --db PATH         the database (default: $HANDRAIL_DB, else $XDG_DATA_HOME/handrail/handrail.db,

@@ -13,10 +13,9 @@ enum OperatorCommandLine {
             return .usage
         }
         let env: HandrailEnvironment
-        do { env = try HandrailEnvironment.resolve(options: options, context: context) } catch {
-            guard case .failed(let code, let message) = error else { return .internalError }
-            out.error(message)
-            return code
+        switch HandrailEnvironment.resolve(options: options, context: context, command: "operator") {
+        case .success(let resolved): env = resolved
+        case .failure(let reported): return reported.code
         }
         do {
             switch sub {

@@ -16,16 +16,13 @@ enum WizardCommand {
             return .usage
         }
         let env: HandrailEnvironment
-        do { env = try HandrailEnvironment.resolve(options: options, context: context) } catch {
-            guard case .failed(let code, let message) = error else { return .internalError }
-            out.error(message)
-            return code
+        switch HandrailEnvironment.resolve(options: options, context: context, command: "") {
+        case .success(let resolved): env = resolved
+        case .failure(let reported): return reported.code
         }
         let actor: Actor
         do { actor = try env.requireActor() } catch {
-            guard case .failed(let code, let message) = error else { return .internalError }
-            out.error(message)
-            return code
+            return FailureReport.report(error, command: "", to: out)
         }
         guard let terminal = NCursesTerminal(environment: context.environment) else {
             out.error("""

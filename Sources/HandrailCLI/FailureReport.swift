@@ -1,0 +1,47 @@
+import Casework
+import LocalTenant
+import Store
+
+/// Every command's failures, said the same way: a message on stderr (data made visible, never
+/// interpreted) and the documented exit code for the kind of failure.
+enum FailureReport {
+    static func report(_ error: Error, command: String, to out: CommandOutput) -> ExitCode {
+        switch error {
+        case let setup as HandrailEnvironment.SetupError:
+            guard case .failed(let code, let message) = setup else { return .internalError }
+            out.error(message)
+            return code
+        case let usage as UsageError:
+            out.error("handrail \(command): \(usage.message)")
+            return .usage
+        case let store as StoreError:
+            out.error("handrail: \(SafeText.visible(store.description))")
+            return StoreErrorMapping.exitCode(store)
+        case let refusal as UserSimulator.Refusal:
+            out.error("Refused: \(SafeText.visible(refusal.description))")
+            return .refused
+        case let missing as CaseServiceError:
+            out.error("handrail: \(SafeText.visible(missing.description))")
+            return .internalError
+        default:
+            out.error("handrail: internal error: \(SafeText.visible(String(describing: error))); nothing half-done was recorded")
+            return .internalError
+        }
+    }
+}
+
+extension HandrailEnvironment {
+    /// The environment, or the failure already reported and its exit code.
+    static func resolve(options: GlobalOptions, context: CommandContext, command: String) -> Result<HandrailEnvironment, ExitCodeError> {
+        do {
+            return .success(try resolve(options: options, context: context))
+        } catch {
+            return .failure(ExitCodeError(code: FailureReport.report(error, command: command, to: context.output)))
+        }
+    }
+}
+
+/// A failure that has been reported; only its exit code is left to return.
+struct ExitCodeError: Error {
+    var code: ExitCode
+}
