@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "WizardTests", dependencies: ["Wizard", "Terminal", "Casework", "LocalTenant", "Platform", "Store", "Engine", "Runbook"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CSQLite", "CNCursesW"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Engine", "Runbook", "LocalTenant", "Store", "Casework", "Wizard", "Terminal", "Platform"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Engine", "Runbook", "LocalTenant", "Store", "Casework", "Wizard", "Terminal", "Platform"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

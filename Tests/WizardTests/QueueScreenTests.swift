@@ -1,0 +1,90 @@
+import Engine
+import Terminal
+import Wizard
+import XCTest
+
+/// The queue: five tabs with their counts, the DEMO marker in the header, what each tab holds,
+/// search, and opening a case from it.
+final class QueueScreenTests: XCTestCase {
+    /// A morning's cases: fay reset yesterday and never enrolled (overdue), ben reset today and
+    /// awaited, hana refused and escalated, ada open at verification, cara closed by self-service.
+    func seedQueue(_ h: WizardHarness) throws {
+        let fay = try h.open("fay@demo.example")
+        try h.pass(fay, "verify_identity", WizardHarness.video)
+        try h.pass(fay, "check_backup_codes")
+        try h.pass(fay, "choose_recovery", ["situation": "device"])
+        try h.pass(fay, "force_reset")
+        h.clock.advance(25 * 3600)
+
+        let ben = try h.caseAtForceReset()
+        try h.pass(ben, "force_reset")
+        h.clock.advance(300)
+        let hana = try h.open("hana@demo.example")
+        try h.perform(.refuse(signal: "unusual_activity", reason: "Four failed sign-ins from new addresses overnight"), on: hana)
+        h.clock.advance(300)
+        let cara = try h.open("cara@demo.example")
+        try h.pass(cara, "verify_identity", ["method": "federated", "federated_signin_seen": "yes", "reference": "SD-77"])
+        try h.pass(cara, "federated_self_service", ["walked_through": "yes"])
+        h.clock.advance(300)
+        _ = try h.open("ada@demo.example")
+        h.clock.advance(60)
+    }
+
+    func testQueueTabsCountsAndDemoHeader() throws {
+        let h = try WizardHarness()
+        try seedQueue(h)
+        let w = h.wizard(as: WizardHarness.agent)
+        let q = w.model.queue
+        XCTAssertEqual(QueueModel.Tab.allCases.map { q.count($0) }, [2, 1, 2, 1, 1], "mine, awaiting, review, overdue, closed")
+        XCTAssertTrue(w.text.contains("[DEMO TENANT]"), w.text)
+        Golden.assertScreen(w.text, "queue-mine")
+
+        w.press(.character("2"))
+        Golden.assertScreen(w.text, "queue-awaiting")
+        w.press(.tab)
+        XCTAssertEqual(w.model.queue.tab, .review)
+        XCTAssertEqual(w.model.queue.visibleRows.map(\.subject), ["fay@demo.example", "hana@demo.example"], "overdue first")
+        Golden.assertScreen(w.text, "queue-review")
+        w.press(.tab)
+        Golden.assertScreen(w.text, "queue-overdue")
+        w.press(.tab)
+        Golden.assertScreen(w.text, "queue-closed")
+        w.press(.tab)
+        XCTAssertEqual(w.model.queue.tab, .mine, "Tab wraps round")
+        w.press(.left)
+        XCTAssertEqual(w.model.queue.tab, .closed)
+
+        // Every tab title shows at 80 columns; at 100 they are spelt out.
+        for tab in QueueModel.Tab.allCases { XCTAssertTrue(w.text.contains("\(tab.rawValue + 1) "), "tab \(tab) missing:\n\(w.text)") }
+        w.resize(width: 120, height: 30)
+        w.press(.character("1"))
+        Golden.assertScreen(w.text, "queue-mine-120x30")
+    }
+
+    func testSearchSelectAndOpen() throws {
+        let h = try WizardHarness()
+        try seedQueue(h)
+        let w = h.wizard(as: WizardHarness.senior)
+        w.press(.character("3"), .character("/"))
+        w.type("HANA")
+        XCTAssertEqual(w.model.queue.visibleRows.map(\.subject), ["hana@demo.example"], "search is by email or id, any case")
+        Golden.assertScreen(w.text, "queue-search")
+        w.press(.enter)
+        XCTAssertFalse(w.model.queue.searching)
+        XCTAssertEqual(w.model.queue.search.text, "HANA", "Enter keeps the search as a filter")
+        w.press(.escape)
+        XCTAssertEqual(w.model.queue.search.text, "", "Esc clears a kept search before it quits")
+        XCTAssertFalse(w.model.quitting)
+
+        w.press(.down)
+        XCTAssertEqual(w.model.queue.selected, 1)
+        w.press(.enter)
+        XCTAssertEqual(w.model.route, .caseScreen)
+        XCTAssertEqual(w.model.caseScreen?.state.subject, "hana@demo.example")
+        w.press(.escape)
+        XCTAssertEqual(w.model.route, .queue)
+        XCTAssertNil(w.model.caseScreen, "leaving a case drops it from the model")
+        w.press(.character("q"))
+        XCTAssertTrue(w.model.quitting)
+    }
+}
