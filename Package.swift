@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "HandrailCLI", dependencies: ["Runbook", "Engine", "Platform", "Store", "LocalTenant", "Casework", "Terminal", "Wizard", "Training"]),
         .executableTarget(name: "handrail", dependencies: ["HandrailCLI"]),
         // Budgets from DESIGN.md, measured beside their peers: `swift run -c release handrail-bench`.
-        .executableTarget(name: "handrail-bench", dependencies: ["Store", "Engine", "Runbook", "Casework", "Platform"]),
+        .executableTarget(name: "handrail-bench", dependencies: ["Store", "Engine", "Runbook", "Casework", "Platform", "Terminal", "Wizard"]),
 
         .testTarget(name: "RunbookTests", dependencies: ["Runbook", "Engine"],
                     resources: [.copy("Fixtures")]),

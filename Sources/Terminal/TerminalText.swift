@@ -58,6 +58,9 @@ public enum TerminalText {
     public static func width(of ch: Character) -> Int {
         guard let first = ch.unicodeScalars.first else { return 0 }
         let v = first.value
+        // Below U+0300 nothing combines and nothing is wide: most text never needs the
+        // Unicode property lookup, which dominates drawing otherwise.
+        if v < 0x300 { return 1 }
         if first.properties.generalCategory == .nonspacingMark || first.properties.generalCategory == .enclosingMark { return 0 }
         if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
             || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)

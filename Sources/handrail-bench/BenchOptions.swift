@@ -5,6 +5,8 @@ struct BenchOptions {
     var workdir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("handrail-bench")
     var runs = 5
     var commits = 300
+    /// Run one part only: commit, tui or audit.
+    var only: String?
 
     static func parse(_ args: [String]) -> BenchOptions {
         var o = BenchOptions()
@@ -16,6 +18,7 @@ struct BenchOptions {
             case "--workdir": o.workdir = URL(fileURLWithPath: value); i += 1
             case "--runs": o.runs = Int(value) ?? o.runs; i += 1
             case "--commits": o.commits = Int(value) ?? o.commits; i += 1
+            case "--only": o.only = value; i += 1
             default: FileHandle.standardError.write(Data("handrail-bench: unknown argument \(args[i])\n".utf8)); exit(2)
             }
             i += 1

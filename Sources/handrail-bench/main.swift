@@ -7,6 +7,7 @@ let report = BenchReport()
 print("handrail-bench: \(options.events) events for the audit figures, workdir \(options.workdir.path)")
 print("(the machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; medians of \(options.runs) runs unless noted)\n")
 
-DecisionCommitBench(options: options, report: report).run()
-AuditBench(options: options, report: report).run()
+if options.only == nil || options.only == "commit" { DecisionCommitBench(options: options, report: report).run() }
+if options.only == nil || options.only == "tui" { TUIBench(options: options, report: report).run() }
+if options.only == nil || options.only == "audit" { AuditBench(options: options, report: report).run() }
 report.printTable()

@@ -176,8 +176,12 @@ public final class WizardRuntime: @unchecked Sendable {
     /// The queue's tabs, from the projection only (no replay): cheap on a database of millions.
     func loadQueue() throws -> [QueueModel.Tab: [QueueModel.Row]] {
         let now = clock()
-        let active = try store.cases(statuses: ["open", "incident", "awaiting_approval", "action_pending", "paused", "escalated",
-                                                "awaiting_enrolment"], limit: 2000)
+        // One query per status, each reading only its newest rows through the (status, updated_at)
+        // index: on 50k cases this keeps the first frame independent of how many are closed.
+        var active: [CaseRecord] = []
+        for status in ["open", "incident", "awaiting_approval", "action_pending", "paused", "escalated", "awaiting_enrolment"] {
+            active += try store.cases(statuses: [status], limit: 300)
+        }
         let closed = try store.cases(statuses: ["closed"], limit: 50)
         func row(_ r: CaseRecord) -> QueueModel.Row {
             let p = r.projection

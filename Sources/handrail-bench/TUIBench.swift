@@ -1,0 +1,86 @@
+import Casework
+import Engine
+import Foundation
+import Platform
+import Runbook
+import Store
+import Terminal
+import Wizard
+
+/// The wizard's budgets: start to the first frame of the queue on a database of 1M events and
+/// 50k cases, and update + view per key press on the case wizard, on a virtual terminal.
+struct TUIBench {
+    let options: BenchOptions
+    let report: BenchReport
+
+    func run() {
+        let runbook = loadRunbook()
+        let path = options.workdir.appendingPathComponent("queue-1m.db").path
+        if !FileManager.default.fileExists(atPath: path) { generate(path: path, runbook: runbook) }
+        let actor = Actor(login: "bench", role: .senior)
+        let header = HeaderInfo(login: "bench", role: "senior", database: path, platform: "manual", demo: false)
+
+        var starts: [Double] = []
+        for _ in 0..<max(5, options.runs * 4) {
+            let begin = DispatchTime.now().uptimeNanoseconds
+            let store = try! HandrailStore(path: path)
+            let service = CaseService(store: store, platform: ManualConsole(), runbooks: { _ in runbook }, timeZone: TimeZone(identifier: "UTC")!)
+            let terminal = VirtualTerminal(width: 100, height: 30)
+            let runtime = WizardRuntime(terminal: terminal, service: service, actor: actor, header: header, signals: [])
+            runtime.start([.loadQueue])
+            precondition(terminal.framesDrawn == 1)
+            starts.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9)
+        }
+        let start = median(starts)
+
+        // Key presses on a case at its verification step: choose the method, move, type a reference.
+        let store = try! HandrailStore(path: path)
+        let service = CaseService(store: store, platform: ManualConsole(), runbooks: { _ in runbook }, timeZone: TimeZone(identifier: "UTC")!)
+        let opened = try! service.open(subject: "typing@example.com", runbookID: runbook.id, actor: actor)
+        let terminal = VirtualTerminal(width: 100, height: 30)
+        let runtime = WizardRuntime(terminal: terminal, service: service, actor: actor, header: header, signals: [])
+        runtime.start([.openCase(opened.caseID)])
+        let keys: [Key] = [.right, .right, .tab, .character("S"), .character("U"), .character("P"), .backspace, .backTab, .left]
+        var presses: [Double] = []
+        for i in 0..<900 {
+            let begin = DispatchTime.now().uptimeNanoseconds
+            runtime.handle(keys[i % keys.count])
+            presses.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9)
+        }
+        let press = median(presses)
+        print(String(format: "wizard: first frame of the queue %.2f ms (1M events, 50k cases); key press %.3f ms", start * 1000, press * 1000))
+        report.add("start to first frame, queue, 1M events / 50k cases", ours: ms(start), budget: "≤ 20 ms", met: start <= 0.020)
+        report.add("key press to updated frame (update + view)", ours: ms(press), budget: "≤ 1 ms", met: press <= 0.001)
+    }
+
+    /// 50,000 cases of 20 events each, appended through the Store with their projections; their
+    /// statuses spread over the queue's tabs.
+    func generate(path: String, runbook: Runbook) {
+        FileHandle.standardError.write(Data("generating 1M events / 50k cases into \(path)…\n".utf8))
+        let store = try! HandrailStore(path: path)
+        _ = try! store.enrolFirstOperator("bench", at: Date())
+        try! store.db.execute("PRAGMA synchronous = OFF") // generation only
+        let statuses: [CaseStatus] = [.closed, .closed, .closed, .closed, .closed, .closed, .awaitingEnrolment, .escalated, .open, .awaitingApproval]
+        let actors = ["alice", "bob", "carol", "dave", "bench"]
+        let base = Date().addingTimeInterval(-200 * 86_400)
+        for c in 0..<50_000 {
+            let caseID = String(format: "HR-Q%07d", c)
+            let at = base.addingTimeInterval(Double(c) * 300)
+            let actor = actors[c % actors.count]
+            var events = [CaseEvent(type: EventType.caseOpened, caseID: caseID, subject: "user\(c % 20_000)@example.com", actor: actor, time: at,
+                                    payload: ["runbook": .string(runbook.id), "runbookVersion": .number(1), "startStep": .string(runbook.start),
+                                              "linkedFromIncident": .bool(false)])]
+            for n in 1..<20 {
+                events.append(CaseEvent(type: EventType.noteAdded, caseID: caseID, subject: events[0].subject, actor: actor,
+                                        time: at.addingTimeInterval(Double(n)), reason: "Progress note \(n) on the call",
+                                        payload: ["kind": .string("note"), "step": .string(runbook.start)]))
+            }
+            var state = CaseState.replay(events, runbook: runbook)!
+            state.status = statuses[c % statuses.count]
+            if state.status == .closed { state.outcome = "resolved" }
+            if state.status == .awaitingEnrolment { state.enrolmentDeadline = at.addingTimeInterval(86_400) }
+            try! store.append(events, caseID: caseID, expectedLastCaseSeq: 0, projection: CaseProjection(state: state))
+        }
+        try! store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+}
