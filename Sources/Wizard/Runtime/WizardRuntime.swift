@@ -182,6 +182,8 @@ public final class WizardRuntime: @unchecked Sendable {
         for status in ["open", "incident", "awaiting_approval", "action_pending", "paused", "escalated", "awaiting_enrolment"] {
             active += try store.cases(statuses: [status], limit: 300)
         }
+        // Newest first across statuses, as one query would have given them.
+        active.sort { ($0.projection.updatedAt, $1.projection.id) > ($1.projection.updatedAt, $0.projection.id) }
         let closed = try store.cases(statuses: ["closed"], limit: 50)
         func row(_ r: CaseRecord) -> QueueModel.Row {
             let p = r.projection
