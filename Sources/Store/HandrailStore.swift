@@ -41,7 +41,8 @@ public final class HandrailStore {
             if !isReadOnly {
                 // WAL lets readers (the queue, the auditor) work while a writer commits;
                 // FULL makes each commit durable across power loss (https://sqlite.org/pragma.html#pragma_synchronous).
-                _ = try db.scalarString("PRAGMA journal_mode = WAL")
+                let db = self.db
+                try Self.retryingWhileBusy { _ = try db.scalarString("PRAGMA journal_mode = WAL") }
                 try db.execute("PRAGMA synchronous = FULL")
             }
             try db.execute("PRAGMA foreign_keys = ON")
@@ -54,7 +55,8 @@ public final class HandrailStore {
                     throw StoreError.notAHandrailDatabase(path)
                 }
             } else {
-                try Migrator.migrate(db)
+                let db = self.db
+                try Self.retryingWhileBusy { try Migrator.migrate(db) }
             }
         } catch let error as StoreError {
             throw error
@@ -64,6 +66,21 @@ public final class HandrailStore {
             throw StoreError.newerSchema(path, ids)
         } catch {
             throw Self.translate(error, path: path)
+        }
+    }
+
+    /// Runs `body` again while SQLite answers SQLITE_BUSY, for up to ten seconds. Needed when
+    /// several operators start at once on a new file: switching to WAL takes an exclusive lock,
+    /// and SQLite returns BUSY at once rather than wait when waiting could deadlock
+    /// (https://sqlite.org/c3ref/busy_handler.html); a moment later the switch is done.
+    static func retryingWhileBusy<T>(_ body: () throws -> T) throws -> T {
+        let deadline = Date().addingTimeInterval(10)
+        while true {
+            do {
+                return try body()
+            } catch let error as SQLiteError where error.isBusy && Date() < deadline {
+                usleep(20_000)
+            }
         }
     }
 

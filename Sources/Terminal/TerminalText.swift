@@ -4,6 +4,8 @@ public enum TerminalText {
     /// `text` on one line with every control character, DEL, C1 control and bidirectional
     /// override replaced by a visible escape (`\e`, `\x07`, `\u{202E}`).
     public static func safe(_ text: String) -> String {
+        // Printable ASCII, the common case, needs nothing done.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar.value {
@@ -58,8 +60,8 @@ public enum TerminalText {
     public static func width(of ch: Character) -> Int {
         guard let first = ch.unicodeScalars.first else { return 0 }
         let v = first.value
-        // Below U+0300 nothing combines and nothing is wide: most text never needs the
-        // Unicode property lookup, which dominates drawing otherwise.
+        // Latin, punctuation, box drawing and the like: one column, without asking Unicode's
+        // tables (which is most of the time a frame takes).
         if v < 0x300 { return 1 }
         if first.properties.generalCategory == .nonspacingMark || first.properties.generalCategory == .enclosingMark { return 0 }
         if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
@@ -71,7 +73,10 @@ public enum TerminalText {
     }
 
     public static func width(of text: String) -> Int {
-        text.reduce(0) { $0 + width(of: $1) }
+        var ascii = true
+        for byte in text.utf8 where byte >= 0x80 { ascii = false; break }
+        if ascii { return text.utf8.count }
+        return text.reduce(0) { $0 + width(of: $1) }
     }
 
     /// `text` cut to `columns`, with "…" when cut.
@@ -95,17 +100,27 @@ public enum TerminalText {
         var lines: [String] = []
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var line = ""
+            var lineWidth = 0
             for word in paragraph.split(separator: " ") {
                 var word = String(word)
-                while width(of: word) > columns {
-                    if !line.isEmpty { lines.append(line); line = "" }
+                var wordWidth = width(of: word)
+                while wordWidth > columns {
+                    if !line.isEmpty { lines.append(line); line = ""; lineWidth = 0 }
                     let head = String(word.prefix(columns))
                     lines.append(head)
                     word = String(word.dropFirst(columns))
+                    wordWidth = width(of: word)
                 }
-                if line.isEmpty { line = word } else if width(of: line) + 1 + width(of: word) <= columns { line += " " + word } else {
+                if line.isEmpty {
+                    line = word
+                    lineWidth = wordWidth
+                } else if lineWidth + 1 + wordWidth <= columns {
+                    line += " " + word
+                    lineWidth += 1 + wordWidth
+                } else {
                     lines.append(line)
                     line = word
+                    lineWidth = wordWidth
                 }
             }
             lines.append(line)

@@ -62,10 +62,12 @@ final class CallbackPathScreenTests: XCTestCase {
         XCTAssertEqual(w.model.caseScreen?.state.status, .awaitingEnrolment)
         Golden.assertScreen(w.text, "step-await-enrolment")
 
-        // ^W before the user enrolled: refused, and the ✗ line says why.
+        // ^W before the user enrolled: not yet, said in the flash; the ✗ line says why.
         w.press(.control("w"))
+        XCTAssertNil(w.model.modal, "news, not a dialog to dismiss")
+        XCTAssertTrue(w.model.flash?.hasPrefix("Still waiting") ?? false, w.model.flash ?? "no flash")
+        XCTAssertEqual(w.model.caseScreen?.state.status, .awaitingEnrolment)
         Golden.assertScreen(w.text, "step-await-enrolment-not-yet")
-        w.press(.enter)
 
         try h.userEnrols("ben@demo.example")
         w.press(.control("w"))

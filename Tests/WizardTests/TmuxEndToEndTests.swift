@@ -52,7 +52,7 @@ final class TmuxEndToEndTests: XCTestCase {
         XCTAssertTrue(closed.contains("Recorded case.closed"), closed)
 
         try t.send("Escape")
-        try t.waitFor("1 My open cases (0)")
+        try t.waitFor("1 Mine (0)")
         try t.send("5")
         try t.waitFor("closed: resolved")
         try t.send("q")
@@ -100,12 +100,14 @@ final class TmuxEndToEndTests: XCTestCase {
         try t.waitFor("Recorded verification.recorded")
         let killed = try t.tuiProcess()
         XCTAssertEqual(kill(killed, SIGKILL), 0)
-        try t.waitFor("EXITED 137")
+        try t.waitUntilGone(killed)
+        // The shell prints on a terminal left raw (no chance to restore it): "Killed", then its prompt.
+        try t.waitFor(TmuxSession.prompt)
 
         // A new terminal (the old one is left as a killed program leaves it).
         try t.startServer()
         try t.launch([])
-        try t.waitFor("1 My open cases (1)")
+        try t.waitFor("1 Mine (1)")
         try t.send("Enter")
         let resumed = try t.waitFor("Check for backup codes")
         XCTAssertTrue(resumed.contains("▶ Check for backup codes"), resumed)
@@ -124,7 +126,11 @@ final class TmuxEndToEndTests: XCTestCase {
         // Cooked mode and echo are back: a command typed shows as typed and runs.
         try t.sendLiteral("stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e echo -e -icanon -e -echo | tr '\\n' ' '; echo STTY-DONE")
         try t.send("Enter")
-        let stty = try t.waitUntil("stty's answer") { $0.contains("icanon echo STTY-DONE") || $0.contains("-icanon") || $0.contains("-echo ") }
+        // The answer is a line of its own starting with the mode; the echoed command line also
+        // mentions "-icanon", so only a line that begins with it counts.
+        let stty = try t.waitUntil("stty's answer") { screen in
+            screen.split(separator: "\n").contains { $0.hasPrefix("icanon") || $0.hasPrefix("-icanon") }
+        }
         XCTAssertTrue(stty.contains("icanon echo STTY-DONE"), stty)
     }
 

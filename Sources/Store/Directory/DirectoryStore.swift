@@ -18,10 +18,13 @@ public final class DirectoryStore {
             guard try Migrator.isHandrailOrEmpty(db, applicationID: DirectorySchema.applicationID) else {
                 throw StoreError.notAHandrailDatabase(path)
             }
-            _ = try db.scalarString("PRAGMA journal_mode = WAL")
+            let db = self.db
+            try HandrailStore.retryingWhileBusy { _ = try db.scalarString("PRAGMA journal_mode = WAL") }
             try db.execute("PRAGMA synchronous = FULL")
             try db.execute("PRAGMA foreign_keys = ON")
-            try Migrator.migrate(db, migrations: DirectorySchema.migrations, applicationID: DirectorySchema.applicationID)
+            try HandrailStore.retryingWhileBusy {
+                try Migrator.migrate(db, migrations: DirectorySchema.migrations, applicationID: DirectorySchema.applicationID)
+            }
         } catch let error as StoreError {
             throw error
         } catch Migrator.Failure.notAHandrailDatabase(let p) {

@@ -92,7 +92,7 @@ enum AuditView {
             var shown = text.isEmpty && !focused ? placeholder : text
             var cursorAt = TerminalText.width(of: before)
             if TerminalText.width(of: before) >= room {
-                shown = "…" + String(before.suffix(room - 2))
+                shown = "…" + String(before.suffix(max(0, room - 2)))
                 cursorAt = TerminalText.width(of: shown)
             }
             screen.put(shown, row: row, column: end, style: focused ? Theme.focus : text.isEmpty ? Theme.hint : .plain, limit: room)

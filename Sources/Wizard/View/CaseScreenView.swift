@@ -149,15 +149,14 @@ enum CaseScreenView {
         let (form, cursorRow, cursorColumn, detail) = formLines(c, theme, width: width)
         // At 24 rows the console path keeps one line (^G shows it whole) so the form's detail fits.
         if rows < 20, head.count > 2 { head.truncate(to: 2, width: width) }
-        let gatesVariants = (0...2).map { gateLines(c, step, theme, width: width, compact: $0) }
 
         // Everything but the guidance, the focused field's detail and history must show; the
         // checklist folds its passing lines away before anything is cut.
         let formBlock = form.isEmpty ? 0 : form.count + 1
-        var gates = gatesVariants[0]
+        var gates: [(text: String, style: Style)] = []
         let guidanceFloor = min(guidance.count, 2)
-        for variant in gatesVariants {
-            gates = variant
+        for compact in 0...2 {
+            gates = gateLines(c, step, theme, width: width, compact: compact)
             if head.count + 1 + formBlock + gates.count + guidanceFloor <= rows { break }
         }
         var remaining = rows - head.count - 1 - formBlock - gates.count
@@ -235,6 +234,9 @@ enum CaseScreenView {
                 let safe = TerminalText.safe(value)
                 if value.isEmpty && !focused {
                     shown = "…"
+                } else if value.contains("\n") {
+                    // A drafted message: its beginning here, the whole of it under the form.
+                    shown = TerminalText.truncate(safe, to: valueWidth)
                 } else if TerminalText.width(of: safe) < valueWidth {
                     shown = safe
                 } else {
@@ -261,7 +263,7 @@ enum CaseScreenView {
             let padded = label + String(repeating: " ", count: max(1, labelWidth - TerminalText.width(of: label)))
             lines.append(((focused ? theme.focusMark : " ") + " " + padded + shown, focused ? Theme.focus : .plain))
             if focused {
-                if CaseUpdate.isText(field) {
+                if CaseUpdate.isText(field), !value.contains("\n") {
                     let before = TerminalText.safe(String(input.characters.prefix(input.cursor)))
                     let offset = shown.hasPrefix("…") && !value.isEmpty ? TerminalText.width(of: shown) : TerminalText.width(of: before)
                     cursorRow = i

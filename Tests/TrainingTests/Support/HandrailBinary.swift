@@ -66,8 +66,8 @@ final class HandrailBinary {
     func run(_ arguments: [String], as login: String) throws -> Run {
         counter += 1
         let outURL = folder.appendingPathComponent("stdout-\(counter)"), errURL = folder.appendingPathComponent("stderr-\(counter)")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        try Data().write(to: outURL)
+        try Data().write(to: errURL)
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         defer {
             try? out.close()

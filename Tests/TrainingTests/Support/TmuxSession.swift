@@ -5,6 +5,7 @@ import XCTest
 /// that a test can press keys and read the screen of a real terminal. Nothing waits a fixed
 /// time: every expectation polls the pane until its text appears or a timeout passes. The pane
 /// stays after the program exits (remain-on-exit), so its last output and exit status can be read.
+/// The program runs under `sh`, which reaps it and prints its exit status.
 final class TmuxSession {
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -22,16 +23,18 @@ final class TmuxSession {
     let session = "train"
     private let config: URL
 
-    /// Starts `command` (run directly, not through a shell) with exactly `environment`, on a
-    /// `width`×`height` terminal with no status line.
+    /// Starts `command` with exactly `environment`, on a `width`×`height` terminal with no
+    /// status line.
     init(tmux: URL, folder: URL, width: Int, height: Int, environment: [String: String], command: [String]) throws {
         self.tmux = tmux
         socket = "handrail-train-\(UUID().uuidString.prefix(8))"
         config = folder.appendingPathComponent("\(socket).conf")
         try "set -g remain-on-exit on\nset -g status off\nset -g history-limit 5000\n".write(to: config, atomically: true, encoding: .utf8)
         let env = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        // Through sh, which waits for the program and prints its exit status when it ends.
+        let line = command.map(Self.shellQuoted).joined(separator: " ") + "; echo \"\(Self.exitMarker)$?\""
         try tmuxCommand(["-f", config.path, "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "--", "/usr/bin/env", "-i"]
-                        + env + command)
+                        + env + ["/bin/sh", "-c", line])
     }
 
     /// Stops this session's own tmux server (and the program in it, if still running).
@@ -74,6 +77,10 @@ final class TmuxSession {
         return text
     }
 
+    static func shellQuoted(_ s: String) -> String {
+        "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     /// Keys by tmux name: `F2`, `C-r`, `Right`, `Enter`, `Tab`, `Escape`, `y`…
     func press(_ keys: String...) throws {
         try tmuxCommand(["send-keys", "-t", session] + keys)
@@ -111,18 +118,18 @@ final class TmuxSession {
         }
     }
 
-    /// Polls until the program has exited; returns its exit status.
+    /// Polls until the program has exited; returns its exit status, as the shell that ran it
+    /// reported it (the shell reaps the program and prints its status: no reliance on when tmux
+    /// notices a pane's process end).
     func waitForExit(timeout: TimeInterval = 30) throws -> Int32 {
-        let deadline = Date().addingTimeInterval(timeout)
-        repeat {
-            let status = try tmuxCommand(["display-message", "-p", "-t", session, "#{pane_dead} #{pane_dead_status}"])
-                .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ")
-            if status.first == "1", let code = status.dropFirst().first.flatMap({ Int32($0) }) { return code }
-            Thread.sleep(forTimeInterval: 0.05)
-        } while Date() < deadline
-        let pid = (try? tmuxCommand(["display-message", "-p", "-t", session, "#{pane_pid}"]))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
-        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? "(no /proc/\(pid)/stat)"
-        let wchan = (try? String(contentsOfFile: "/proc/\(pid)/wchan", encoding: .utf8)) ?? "?"
-        throw Failure(description: "the program (pid \(pid): \(stat) waiting in \(wchan)) did not exit within \(Int(timeout)) s; the screen:\n\(try capture())")
+        let marker = Self.exitMarker
+        let printed = try waitFor("the program to exit", timeout: timeout, history: true) { $0.contains(marker) }
+        guard let rest = printed.range(of: marker).map({ printed[$0.upperBound...] }),
+              let status = Int32(rest.prefix { $0.isNumber }) else {
+            throw Failure(description: "no exit status after \"\(marker)\":\n\(printed)")
+        }
+        return status
     }
+
+    static let exitMarker = "program exited with status "
 }

@@ -13,7 +13,9 @@ final class TmuxSession {
     /// As capture-pane shows it (trailing spaces trimmed).
     static let prompt = "handrail-e2e$"
 
-    let socket: String
+    private(set) var socket: String
+    private let baseSocket: String
+    private var generation = 0
     let target = "e2e"
     let folder: URL
     let database: String
@@ -26,7 +28,8 @@ final class TmuxSession {
         guard let tmux = Self.which("tmux") else { throw XCTSkip("tmux is not installed: the end-to-end tests need it") }
         Self.tmux = tmux
         binary = try Self.locateBinary()
-        socket = "handrail-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        baseSocket = "handrail-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        socket = baseSocket
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("handrail-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         database = folder.appendingPathComponent("handrail.db").path
@@ -55,7 +58,12 @@ final class TmuxSession {
 
     /// A fresh server and pane with `sh` at its prompt (again, after a `kill`).
     func startServer(width: Int = 100, height: Int = 30) throws {
-        if started { _ = try? tmux(["kill-server"]) }
+        if started {
+            // A new server on a new socket: the old one may still be on its way out.
+            _ = try? tmux(["kill-server"])
+            generation += 1
+            socket = "\(baseSocket)-\(generation)"
+        }
         var args = ["new-session", "-d", "-s", target, "-x", "\(width)", "-y", "\(height)"]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { args += ["-e", "\(key)=\(value)"] }
         args += ["/bin/sh"]
@@ -129,6 +137,16 @@ final class TmuxSession {
             usleep(20_000)
         }
         throw Failure(description: "no process under the pane's shell \(shell)")
+    }
+
+    /// Waits until process `pid` has exited (and been reaped by the pane's shell).
+    func waitUntilGone(_ pid: pid_t, timeout: TimeInterval = 30) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if kill(pid, 0) == -1 && errno == ESRCH { return }
+            usleep(20_000)
+        }
+        throw Failure(description: "process \(pid) still running after \(Int(timeout)) s")
     }
 
     // MARK: - The command line beside the TUI
