@@ -39,6 +39,16 @@ enum WizardCommand {
         let demo = (env.platform as? LocalDirectory)?.demo ?? false
         let header = HeaderInfo(login: env.login, role: actor.role.rawValue, database: env.store.path, platform: env.platform.name, demo: demo)
         let runtime = WizardRuntime(terminal: terminal, service: service, actor: actor, header: header, signals: signals)
+        let trainingDatabase = TrainCommandLine.trainingPaths(options: options, context: context).database
+        runtime.trainingResults = {
+            guard FileManager.default.fileExists(atPath: trainingDatabase) else { return [] }
+            return try HandrailStore(path: trainingDatabase).trainingResults().map { r in
+                TrainingResultRow(trainee: r.trainee, scenario: r.scenario, passed: r.passed, outcome: r.outcome, expected: r.expected,
+                                  missed: (r.score["moments"]?.arrayValue ?? []).filter { $0["hit"]?.boolValue == false }
+                                      .compactMap { $0["id"]?.stringValue },
+                                  finished: r.finishedAt)
+            }
+        }
         runtime.start(subject.map { [.loadQueue, .newCase(subject: $0)] } ?? [.loadQueue])
         runtime.run()
         terminal.close()

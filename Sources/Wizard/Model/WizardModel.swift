@@ -9,6 +9,8 @@ public struct WizardModel {
         case queue
         case caseScreen
         case audit
+        /// Senior admins: the training results of every trainee.
+        case trainingResults
     }
 
     public var header: HeaderInfo
@@ -27,6 +29,8 @@ public struct WizardModel {
     public var quitting = false
     /// The reason dialog just submitted, reopened with the refusal if the command is refused.
     public var submittedModal: Modal?
+    /// The training results shown to a senior admin (`t` on the queue), newest first.
+    public var trainingResults: [TrainingResultRow] = []
     /// Set when this is a training attempt: the caller's side of the call.
     public var training: TrainingPane?
     /// The runbook's refusal signals (for the refuse dialog), by id and label.

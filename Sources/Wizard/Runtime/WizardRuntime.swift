@@ -31,6 +31,10 @@ public final class WizardRuntime: @unchecked Sendable {
 
     var store: HandrailStore { service.store }
 
+    /// Where training results come from (the training database beside this one), for the
+    /// senior admin's results screen; nil where there is none.
+    public var trainingResults: (() throws -> [TrainingResultRow])?
+
     /// Set for a training attempt: plays the caller and scores the attempt.
     public var coach: TrainingCoach? {
         didSet { model.training = coach?.pane }
@@ -83,6 +87,8 @@ public final class WizardRuntime: @unchecked Sendable {
             switch effect {
             case .quit:
                 return []
+            case .loadTrainingResults:
+                return [.trainingResultsLoaded(try trainingResults?() ?? [])]
             case .loadQueue:
                 return [.queueLoaded(try loadQueue())]
             case .openCase(let id):

@@ -68,6 +68,10 @@ public enum Wizard {
         case .callerSays(let topic):
             model.training?.reveal(topic)
             return []
+        case .trainingResultsLoaded(let rows):
+            model.trainingResults = rows
+            model.route = .trainingResults
+            return []
         case .trainingFinished(let debrief):
             model.training?.debrief = debrief
             model.modal = Modal(kind: .message(title: "Debrief", lines: debrief))
@@ -105,6 +109,13 @@ public enum Wizard {
         case .queue: return QueueUpdate.handle(key, &model)
         case .caseScreen: return CaseUpdate.handle(key, &model)
         case .audit: return AuditUpdate.handle(key, &model)
+        case .trainingResults:
+            if key == .escape || key == .character("q") {
+                model.route = .queue
+                return [.loadQueue]
+            }
+            if key == .character("?") { model.showHelp = true }
+            return []
         }
     }
 

@@ -19,6 +19,7 @@ public enum WizardMessage {
     /// Training: the caller says something (a topic of the script), or the attempt is over.
     case callerSays(topic: String)
     case trainingFinished(debrief: [String])
+    case trainingResultsLoaded([TrainingResultRow])
 }
 
 /// Work for the runtime: reading and writing the store, calling the platform.
@@ -33,5 +34,6 @@ public enum WizardEffect: Equatable {
     case loadAudit(AuditFilter, page: Int, pageSize: Int)
     case verifyAudit
     case exportAudit(AuditFilter, format: String, path: String)
+    case loadTrainingResults
     case quit
 }

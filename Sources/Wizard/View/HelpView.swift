@@ -6,7 +6,7 @@ enum HelpView {
         switch route {
         case .queue:
             return [("↑/↓, j/k", "select a case"), ("Tab, ←/→, 1-5", "switch tab"), ("Enter", "open the case"),
-                    ("n", "new case for a caller"), ("/", "search by email or case id"), ("a", "audit browser"),
+                    ("n", "new case for a caller"), ("/", "search by email or case id"), ("a", "audit browser"), ("t", "training results (senior admins)"),
                     ("g", "refresh"), ("q, Esc", "quit (Esc first clears a search)"), ("Ctrl-C", "quit at once (nothing is lost)")]
         case .caseScreen:
             return [("Tab/Shift-Tab, ↑/↓", "move between fields"), ("←/→, Space", "change a choice or yes/no; move in text"),
@@ -18,6 +18,8 @@ enum HelpView {
                     ("^T", "resume a pending platform action"), ("^V", "verify the caller again"),
                     ("^X", "declare an incident"), ("^G", "the step's whole guidance"), ("PgUp/PgDn", "history: older / newer"),
                     ("Esc, q", "back to the queue")]
+        case .trainingResults:
+            return [("Esc, q", "back to the queue")]
         case .audit:
             return [("Tab/Shift-Tab", "next filter"), ("Enter", "search"), ("↑/↓", "select an event (shown whole below)"),
                     ("PgUp/PgDn", "page"), ("^E, F2", "export (Tab in the dialog: CSV or JSON)"), ("F3", "export JSON"),

@@ -18,6 +18,7 @@ extension Wizard {
         case .queue: QueueView.draw(model, theme, &screen)
         case .caseScreen: CaseScreenView.draw(model, theme, &screen)
         case .audit: AuditView.draw(model, theme, &screen)
+        case .trainingResults: TrainingResultsView.draw(model, theme, &screen)
         }
         if let flash = model.flash {
             screen.fill(row: model.height - 2, column: 0, height: 1, width: model.width)
