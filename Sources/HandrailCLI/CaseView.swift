@@ -44,7 +44,7 @@ struct CaseView {
         if !state.linkedCases.isEmpty { lines.append("Linked case(s): \(state.linkedCases.map(s).joined(separator: ", "))") }
         lines.append("")
         lines.append("Steps")
-        for step in railSteps() {
+        for step in state.railSteps(in: runbook) {
             lines.append("  \(mark(step)) \(s(step.title))  [\(s(step.id))]")
         }
         if let step = runbook.step(state.currentStep), state.status != .closed {
@@ -137,20 +137,6 @@ struct CaseView {
                                             : "\(activity.failures.count) failed sign-ins from new addresses")
         }
         return SafeText.visible(parts.joined(separator: "; "))
-    }
-
-    /// The path taken, the current step, and the steps still reachable from it (the incident
-    /// path only once an incident is declared).
-    private func railSteps() -> [Step] {
-        let visited = Set(state.completedSteps + [state.currentStep])
-        let incidentPath = runbook.stepsReachable(from: runbook.incidentEntry)
-        let ahead = runbook.stepsReachable(from: state.currentStep)
-        return runbook.stepsInWalkOrder.filter { step in
-            if visited.contains(step.id) { return true }
-            if step.terminal { return false }
-            if incidentPath.contains(step.id) && !state.incidentDeclared { return false }
-            return ahead.contains(step.id)
-        }
     }
 
     private func mark(_ step: Step) -> String {

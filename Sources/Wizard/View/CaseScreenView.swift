@@ -65,15 +65,7 @@ enum CaseScreenView {
 
     static func rail(_ c: CaseScreenModel, _ theme: Theme, width railWidth: Int) -> [(text: String, style: Style)] {
         let state = c.state
-        let incidentPath = c.runbook.stepsReachable(from: c.runbook.incidentEntry)
-        let ahead = c.runbook.stepsReachable(from: state.currentStep)
-        let visited = Set(state.completedSteps + [state.currentStep])
-        let steps = c.runbook.stepsInWalkOrder.filter { step in
-            if visited.contains(step.id) { return true }
-            if step.terminal { return false }
-            if incidentPath.contains(step.id) && !state.incidentDeclared { return false }
-            return ahead.contains(step.id)
-        }
+        let steps = state.railSteps(in: c.runbook)
         var lines: [(text: String, style: Style)] = [("Steps", Theme.title)]
         for step in steps {
             let mark: String
