@@ -83,10 +83,12 @@ enum AuditCommandLine {
         let out = context.output
         let total = try env.store.eventCount()
         let progress = ProgressLine(total: total, enabled: !json && total >= 200_000 && isatty(STDERR_FILENO) == 1)
-        let started = Date()
+        // Elapsed time for the throughput line: a monotonic clock, not the log's time.
+        let started = ContinuousClock.now
         let report = try ChainVerifier(store: env.store).verify(progressInterval: 100_000) { [progress] in progress.update($0) }
         progress.finish()
-        let seconds = Date().timeIntervalSince(started)
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let head = report.headHash.hexString
         var problem = report.problem.map(\.description)
         if problem == nil, let expectedHead, expectedHead.lowercased() != head {

@@ -11,11 +11,7 @@ struct CaseRunner {
     let json: Bool
     var out: CommandOutput { env.output }
 
-    var service: CaseService {
-        let library = env.library
-        return CaseService(store: env.store, platform: env.platform,
-                           runbooks: { id in try? library.runbook(id: id).get() }, timeZone: env.timeZone)
-    }
+    var desk: CaseDesk { env.desk }
 
     // MARK: open
 
@@ -29,7 +25,7 @@ struct CaseRunner {
             throw UsageError("no runbook \"\(SafeText.visible(runbookID))\" in \(SafeText.visible(env.library.directory.path)); available: \(available.joined(separator: ", "))")
         }
         let actor = try env.requireActor()
-        let outcome = try service.open(subject: subject, runbookID: runbookID, actor: actor)
+        let outcome = try desk.open(subject: subject, runbookID: runbookID, actor: actor)
         if let refusal = outcome.refusal { return report(refusal) }
         if json {
             out.print(JSONValue.object(["id": .string(outcome.caseID), "subject": .string(outcome.stored.first?.event.subject ?? subject),
@@ -46,8 +42,8 @@ struct CaseRunner {
         guard let id = args.next() else { throw UsageError("which case? handrail case show ID") }
         try rejectLeftovers(args)
         let actor = env.role.map { Actor(login: env.login, role: $0) } ?? Actor(login: env.login, role: .auditor)
-        let snapshot = try service.snapshot(id, actor: actor)
-        let view = CaseView(snapshot: snapshot, platform: env.platform, now: env.now)
+        let snapshot = try desk.snapshot(id, actor: actor)
+        let view = CaseView(snapshot: snapshot, platform: env.platform)
         out.print(json ? view.json().canonicalText : view.text())
         return .ok
     }
@@ -65,7 +61,7 @@ struct CaseRunner {
         while let word = args.next() { positional.append(word) }
         if let unknown = positional.first(where: { $0.hasPrefix("--") }) { throw UsageError("unknown option \(SafeText.visible(unknown))") }
 
-        let snapshot = try service.snapshot(id, actor: actor)
+        let snapshot = try desk.snapshot(id, actor: actor)
         let command: CaseCommand
         func need(_ text: String?, _ what: String) throws -> String {
             guard let text else { throw UsageError("\(action) needs \(what)") }
@@ -94,7 +90,7 @@ struct CaseRunner {
                                          failed: action == "attest-failed")
         default:
             guard let step = snapshot.runbook.step(action) else {
-                let available = CaseEngine.availableCommands(state: snapshot.state, context: snapshot.context)
+                let available = CaseEngine.availableCommands(state: snapshot.state, context: snapshot.context).map(\.cliName)
                 throw UsageError("unknown action \"\(SafeText.visible(action))\"; available now: \(available.joined(separator: ", "))")
             }
             var values = CaseEngine.prefill(step: step, state: snapshot.state, context: snapshot.context)
@@ -110,12 +106,12 @@ struct CaseRunner {
             for field in step.fields where field.confirmsSubject { values[field.id] = confirm ?? "" }
             command = .submit(step: step.id, values: values)
         }
-        let outcome = try service.perform(command, on: id, actor: actor, attestation: attestation)
+        let outcome = try desk.perform(command, on: id, actor: actor, attestation: attestation, base: snapshot)
         return report(outcome, caseID: id, actor: actor)
     }
 
     private func finishAttestation(_ id: String, actor: Actor, text: String, failed: Bool) throws -> ExitCode {
-        let outcome = try service.attest(id, actor: actor, attestation: failed ? nil : text, failure: failed ? text : nil)
+        let outcome = try desk.attest(id, actor: actor, attestation: failed ? nil : text, failure: failed ? text : nil)
         return report(outcome, caseID: id, actor: actor)
     }
 
@@ -129,7 +125,7 @@ struct CaseRunner {
         switch ManualConsole.parse(words) {
         case .failure(let error): throw UsageError(SafeText.visible(error.message) + "\n" + HelpText.facts)
         case .success(let facts):
-            return report(try service.recordFacts(facts, on: id, actor: actor), caseID: id, actor: actor)
+            return report(try desk.recordFacts(facts, on: id, actor: actor), caseID: id, actor: actor)
         }
     }
 
@@ -148,13 +144,13 @@ struct CaseRunner {
         while let word = args.next() { words.append(word) }
         guard !words.isEmpty else { throw UsageError("the note needs text") }
         let actor = try env.requireActor()
-        return report(try service.perform(.addNote(words.joined(separator: " ")), on: id, actor: actor), caseID: id, actor: actor)
+        return report(try desk.perform(.addNote(words.joined(separator: " ")), on: id, actor: actor), caseID: id, actor: actor)
     }
 
     func release(_ args: inout ArgumentList) throws -> ExitCode {
         guard let id = args.next() else { throw UsageError("which case? handrail case release ID") }
         let actor = try env.requireActor()
-        try service.release(id, actor: actor)
+        try desk.release(id, actor: actor)
         if !json { out.print("Released \(SafeText.visible(id)).") }
         return .ok
     }
@@ -169,7 +165,8 @@ struct CaseRunner {
             throw UsageError("unknown status \"\(SafeText.visible(status))\"; one of: \((CaseStatus.allCases.map(\.rawValue) + ["overdue"]).joined(separator: ", "))")
         }
         let now = env.now
-        var records = try env.store.cases(statuses: status == "overdue" ? ["awaiting_enrolment"] : status.map { [$0] }, subject: subject)
+        let wanted: CaseStatus? = status == "overdue" ? .awaitingEnrolment : status.flatMap(CaseStatus.init(rawValue:))
+        var records = try desk.reader.cases(status: wanted, subject: subject, limit: 500)
         if status == "overdue" { records = records.filter { ($0.projection.overdueAt.map { $0 < now }) ?? false } }
         if json {
             out.print(JSONValue.array(records.map { CaseView.json(record: $0, now: now) }).canonicalText)
@@ -180,7 +177,7 @@ struct CaseRunner {
             let p = record.projection
             let overdue = (p.overdueAt.map { $0 < now } ?? false) ? " OVERDUE" : ""
             let holder = record.leaseExpiresAt.map { $0 > now } == true ? record.holder ?? "" : ""
-            rows.append([p.id, p.status + overdue, p.step, p.subject, holder, EventTime.format(p.updatedAt)].map { SafeText.visible($0) })
+            rows.append([p.id, p.status.rawValue + overdue, p.step, p.subject, holder, EventTime.format(p.updatedAt)].map { SafeText.visible($0) })
         }
         out.print(records.isEmpty ? "No cases." : TextTable.render(rows))
         return .ok
@@ -237,8 +234,8 @@ struct CaseRunner {
             }
         }
         if let refusal = outcome.refusal { return report(refusal) }
-        if !json, let snapshot = try? service.snapshot(caseID, actor: actor) {
-            out.print(CaseView(snapshot: snapshot, platform: env.platform, now: env.now).nextLine())
+        if !json, let snapshot = try? desk.snapshot(caseID, actor: actor) {
+            out.print(CaseView(snapshot: snapshot, platform: env.platform).nextLine())
         }
         return .ok
     }

@@ -6,26 +6,25 @@ import Platform
 import Runbook
 import Store
 
-/// A case rendered for `case show`: the rail of steps, the current step with its guidance and
-/// console path, the live gate checklist, what can be done now, and the history. Everything from
-/// data passes through `SafeText`.
+/// A case rendered for `case show` and its `--json`: the `CasePresentation` the wizard renders
+/// too (rail, facts with unknowns, checklist with nothing typed, actions now), plus the current
+/// step's guidance and fields and the history. Everything from data passes through `SafeText`.
 struct CaseView {
     let snapshot: CaseSnapshot
     let platform: IdentityPlatform
-    let now: Date
+    let presentation: CasePresentation
+
+    init(snapshot: CaseSnapshot, platform: IdentityPlatform) {
+        self.snapshot = snapshot
+        self.platform = platform
+        presentation = CasePresentation(snapshot)
+    }
 
     var state: CaseState { snapshot.state }
     var runbook: Runbook { snapshot.runbook }
-
-    /// The current step judged with what would be submitted if the operator typed nothing:
-    /// the checklist `case show` and `--json` report.
-    var evaluation: StepEvaluation? {
-        guard [.open, .incident, .awaitingEnrolment].contains(state.status), let step = runbook.step(state.currentStep), !step.terminal else { return nil }
-        let values = CaseEngine.prefill(step: step, state: state, context: snapshot.context)
-        return CaseEngine.evaluate(step: step, values: values, state: state, context: snapshot.context)
-    }
-
-    var available: [String] { CaseEngine.availableCommands(state: state, context: snapshot.context) }
+    var now: Date { snapshot.context.now }
+    var evaluation: StepEvaluation? { presentation.evaluation }
+    var available: [String] { presentation.actions.map(\.cliName) }
 
     func text() -> String {
         var lines: [String] = []
@@ -44,8 +43,8 @@ struct CaseView {
         if !state.linkedCases.isEmpty { lines.append("Linked case(s): \(state.linkedCases.map(s).joined(separator: ", "))") }
         lines.append("")
         lines.append("Steps")
-        for step in state.railSteps(in: runbook) {
-            lines.append("  \(mark(step)) \(s(step.title))  [\(s(step.id))]")
+        for step in presentation.rail {
+            lines.append("  \(mark(step.mark)) \(s(step.title))  [\(s(step.id))]")
         }
         if let step = runbook.step(state.currentStep), state.status != .closed {
             lines.append("")
@@ -53,7 +52,7 @@ struct CaseView {
             if let path = step.consolePath { lines.append("  Console: \(s(path))") }
             for paragraph in step.guidance.split(separator: "\n") { lines.append("  " + s(String(paragraph))) }
             if let pending = state.pendingAction {
-                lines.append("  Pending action: \(s(pending.action)) requested by \(s(pending.requestedBy)) at \(EventTime.format(pending.requestedAt)) (key \(s(pending.idempotencyKey)))")
+                lines.append("  Pending action: \(s(pending.action.rawValue)) requested by \(s(pending.requestedBy)) at \(EventTime.format(pending.requestedAt)) (key \(s(pending.idempotencyKey)))")
             }
             if let escalation = state.escalation {
                 lines.append("  Escalated by \(s(escalation.by)): \(s(runbook.signal(escalation.signal)?.label ?? escalation.signal)): \(s(escalation.reason))")
@@ -74,9 +73,9 @@ struct CaseView {
                     }
                 }
             }
-            if !snapshot.missingFacts.isEmpty {
+            if !presentation.missingFacts.isEmpty {
                 lines.append("  Facts to type from the console (handrail case facts \(s(state.caseID)) …)")
-                for fact in snapshot.missingFacts {
+                for fact in presentation.missingFacts {
                     lines.append("    \(fact.key): \(fact.description) (\(fact.consoleScreen)), e.g. \(fact.example)")
                 }
             }
@@ -118,32 +117,39 @@ struct CaseView {
     }
 
     private func factsLine() -> String {
-        let f = snapshot.facts
-        let known = platform.knownFacts(history: snapshot.history.map(\.event))
-        func typed(_ key: String) -> Bool { known?.contains(key) ?? true }
-        var parts = [typed("codes") ? "backup codes remaining \(f.backupCodesRemaining)" : "backup codes remaining not typed"]
-        parts.append(!typed("privileged") ? "privileged not typed" : f.user.privileged ? "privileged (tenant admin)" : "not privileged")
-        if f.user.suspended { parts.append("SUSPENDED") }
-        if !f.phoneNumbers.isEmpty {
-            parts.append("phones " + f.phoneNumbers.map { "\($0.number) since \(CalendarDay($0.addedAt, in: snapshot.context.timeZone))" }.joined(separator: ", "))
+        let f = presentation.facts
+        let notTyped = "not typed"
+        var parts = ["backup codes remaining " + (f.backupCodes.value.map(String.init) ?? notTyped)]
+        switch f.privileged {
+        case .known(true): parts.append("privileged (tenant admin)")
+        case .known(false): parts.append("not privileged")
+        case .unknown: parts.append("privileged " + notTyped)
         }
-        if !f.federatedLinks.isEmpty { parts.append("federated " + f.federatedLinks.map(\.provider).joined(separator: ", ")) }
-        let activity = UnusualActivity(signIns: f.signIns, rule: runbook.settings.unusualActivity, now: now,
-                                       acknowledgedThrough: state.activityAcknowledgedThrough)
-        if !typed("signins") {
-            parts.append("sign-ins not typed")
-        } else {
+        switch f.suspended {
+        case .known(true): parts.append("SUSPENDED")
+        case .known(false): break
+        case .unknown: parts.append("suspended " + notTyped)
+        }
+        if let phones = f.phoneNumbers.value, !phones.isEmpty {
+            parts.append("phones " + phones.map { "\($0.number) since \($0.added)" }.joined(separator: ", "))
+        }
+        if let links = f.federatedLinks.value, !links.isEmpty { parts.append("federated " + links.joined(separator: ", ")) }
+        switch f.activity {
+        case .unknown: parts.append("sign-ins " + notTyped)
+        case .known(let activity):
             parts.append(activity.isUnusual ? "UNUSUAL ACTIVITY: \(activity.failures.count) failed sign-ins from new addresses"
                                             : "\(activity.failures.count) failed sign-ins from new addresses")
         }
         return SafeText.visible(parts.joined(separator: "; "))
     }
 
-    private func mark(_ step: Step) -> String {
-        if state.refusedSteps.contains(step.id) { return "✗" }
-        if step.id == state.currentStep { return state.status == .closed ? "✓" : "▶" }
-        if state.completedSteps.contains(step.id) { return "✓" }
-        return "·"
+    private func mark(_ mark: RailStep.Mark) -> String {
+        switch mark {
+        case .refused: return "✗"
+        case .current: return "▶"
+        case .done: return "✓"
+        case .ahead: return "·"
+        }
     }
 
     // MARK: - JSON
@@ -156,6 +162,7 @@ struct CaseView {
             "overdue": .bool(state.isOverdue(at: now)), "openedBy": .string(state.openedBy),
             "openedAt": .string(EventTime.format(state.openedAt)), "events": .number(Double(snapshot.history.count)),
             "actions": .array(available.map(JSONValue.string)),
+            "facts": factsJSON(),
             "checks": .array((evaluation?.checklist ?? []).map(Self.json(check:))),
             "missingFacts": .array(snapshot.missingFacts.map { .object(["key": .string($0.key), "description": .string($0.description),
                                                                         "consoleScreen": .string($0.consoleScreen)]) }),
@@ -168,13 +175,27 @@ struct CaseView {
             object["heldUntil"] = .string(EventTime.format(until))
         }
         if let pending = state.pendingAction {
-            object["pendingAction"] = .object(["action": .string(pending.action), "idempotencyKey": .string(pending.idempotencyKey)])
+            object["pendingAction"] = .object(["action": .string(pending.action.rawValue), "idempotencyKey": .string(pending.idempotencyKey)])
         }
         if let linked = state.linkedFrom { object["linkedFrom"] = .string(linked) }
         // What the text view's "Platform:" line says, for scripts: which tenant, and whether it is a demo one.
         object["platformSummary"] = .string(platform.summary)
         object["demoTenant"] = .bool((platform as? LocalDirectory)?.demo ?? false)
         return .object(object)
+    }
+
+    /// The facts, each a value or null when not yet known: never a default mistaken for a reading.
+    private func factsJSON() -> JSONValue {
+        let f = presentation.facts
+        func known<V>(_ fact: Known<V>, _ json: (V) -> JSONValue) -> JSONValue { fact.value.map(json) ?? .null }
+        return .object([
+            "backupCodesRemaining": known(f.backupCodes) { .number(Double($0)) },
+            "privileged": known(f.privileged) { .bool($0) },
+            "suspended": known(f.suspended) { .bool($0) },
+            "phoneNumbers": known(f.phoneNumbers) { .array($0.map { .object(["number": .string($0.number), "added": .string($0.added.description)]) }) },
+            "federatedLinks": known(f.federatedLinks) { .array($0.map(JSONValue.string)) },
+            "unusualActivity": known(f.activity) { .bool($0.isUnusual) },
+        ])
     }
 
     static func json(check: CheckOutcome) -> JSONValue {
@@ -184,7 +205,7 @@ struct CaseView {
     static func json(record: CaseRecord, now: Date) -> JSONValue {
         let p = record.projection
         var object: [String: JSONValue] = [
-            "id": .string(p.id), "status": .string(p.status), "step": .string(p.step), "subject": .string(p.subject),
+            "id": .string(p.id), "status": .string(p.status.rawValue), "step": .string(p.step), "subject": .string(p.subject),
             "runbook": .string(p.runbook), "updatedAt": .string(EventTime.format(p.updatedAt)),
             "overdue": .bool(p.overdueAt.map { $0 < now } ?? false),
         ]

@@ -25,12 +25,12 @@ enum DirectoryCommandLine {
         let databasePath = HandrailEnvironment.databasePath(options: options, environment: context.environment)
         let path = PlatformChoice.directoryPath(context: context, config: config, databasePath: databasePath)
         let store: DirectoryStore
-        do { store = try PlatformChoice.openDirectory(path, output: out) } catch {
+        let now = context.clock()
+        do { store = try PlatformChoice.openDirectory(path, output: out, now: now) } catch {
             guard case .failed(let code, let message) = error else { return .internalError }
             out.error(message)
             return code
         }
-        let now = EventTime.truncated(Date())
         do {
             switch sub {
             case "list":

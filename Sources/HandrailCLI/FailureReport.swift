@@ -20,7 +20,7 @@ enum FailureReport {
         case let refusal as UserSimulator.Refusal:
             out.error("Refused: \(SafeText.visible(refusal.description))")
             return .refused
-        case let missing as CaseServiceError:
+        case let missing as CaseworkError:
             out.error("handrail: \(SafeText.visible(missing.description))")
             return .internalError
         default:

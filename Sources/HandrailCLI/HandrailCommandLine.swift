@@ -9,7 +9,7 @@ public enum HandrailCommandLine {
 
     public static func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
                            executable: URL = URL(fileURLWithPath: CommandLine.arguments.first ?? "handrail"),
-                           output: CommandOutput = .standard()) -> Int32 {
+                           output: CommandOutput = .standard(), clock: @escaping @Sendable () -> Date = WallClock.now) -> Int32 {
         var args = ArgumentList(arguments)
         let runbooksOption = args.takeOption("--runbooks")
         if args.takeFlag("--help") || args.takeFlag("-h") {
@@ -21,7 +21,8 @@ public enum HandrailCommandLine {
             return ExitCode.ok.rawValue
         }
         let leading = args.takeLeading(options: ["--db", "--platform"], flags: ["--json"])
-        let context = CommandContext(runbooksOption: runbooksOption, environment: environment, executable: executable, output: output)
+        let context = CommandContext(runbooksOption: runbooksOption, environment: environment, executable: executable, output: output,
+                                     clock: clock)
         guard let command = args.next() else {
             // No command: the wizard, on the queue.
             args.prepend(leading)
@@ -57,14 +58,29 @@ public enum HandrailCommandLine {
     }
 }
 
-/// What every command is handed: options common to all, the environment, and the output.
+/// What every command is handed: options common to all, the environment, the output, and the
+/// one clock (commands never read the time themselves).
 struct CommandContext {
     var runbooksOption: String?
     var environment: [String: String]
     var executable: URL
     var output: CommandOutput
+    /// The time, truncated to what the log stores.
+    var clock: @Sendable () -> Date
+
+    /// The organisation's time zone, for gates that speak of "today": the configuration's
+    /// `timeZone`, else the process's.
+    var timeZone: TimeZone {
+        HandrailConfig.load(environment: environment).timeZone.flatMap(TimeZone.init(identifier:)) ?? .current
+    }
 
     func runbookLibrary() -> RunbookLibrary? {
         RunbookLibrary.locate(explicit: runbooksOption, environment: environment, executable: executable)
     }
+}
+
+/// The wall clock: the one place the command line reads the time, truncated to the
+/// milliseconds the log stores. Tests of the binary move it with `faketime`.
+public enum WallClock {
+    @Sendable public static func now() -> Date { EventTime.truncated(Date()) }
 }

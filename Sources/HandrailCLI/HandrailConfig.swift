@@ -3,13 +3,16 @@ import Runbook
 
 /// `$XDG_CONFIG_HOME/handrail/config.json5` (else `~/.config/handrail/config.json5`):
 ///
-///     { platform: "local", directory: "/srv/handrail/directory.db", database: "/srv/handrail/handrail.db" }
+///     { platform: "local", directory: "/srv/handrail/directory.db", database: "/srv/handrail/handrail.db",
+///       timeZone: "Europe/Berlin" }
 ///
 /// Command-line options and environment variables override it; a missing file is no configuration.
 struct HandrailConfig {
     var platform: String?
     var directory: String?
     var database: String?
+    /// The organisation's time zone (an IANA name, "Europe/Berlin"): "today" for the gates.
+    var timeZone: String?
     /// Set when the file exists but cannot be read as configuration.
     var problem: String?
 
@@ -38,7 +41,12 @@ struct HandrailConfig {
             case "platform": config.platform = value
             case "directory": config.directory = value
             case "database": config.database = value
-            default: return HandrailConfig(problem: "\(file):\(member.keyLocation): unknown setting \"\(member.key)\" (platform, directory, database)")
+            case "timeZone":
+                guard TimeZone(identifier: value) != nil else {
+                    return HandrailConfig(problem: "\(file):\(member.keyLocation): \"\(value)\" is not a time zone (e.g. Europe/Berlin)")
+                }
+                config.timeZone = value
+            default: return HandrailConfig(problem: "\(file):\(member.keyLocation): unknown setting \"\(member.key)\" (platform, directory, database, timeZone)")
             }
         }
         return config

@@ -1,3 +1,4 @@
+import Casework
 import Engine
 import Foundation
 import Platform
@@ -13,9 +14,11 @@ struct HandrailEnvironment {
     var platform: IdentityPlatform
     var timeZone: TimeZone
     var output: CommandOutput
+    var clock: @Sendable () -> Date
+    /// The application layer over this database and platform, built once per process.
+    let desk: CaseDesk
 
-    /// The clock, read at the edge and truncated to what the log stores (milliseconds).
-    var now: Date { EventTime.truncated(Date()) }
+    var now: Date { clock() }
 
     enum SetupError: Error {
         case failed(ExitCode, String)
@@ -39,7 +42,7 @@ struct HandrailEnvironment {
         do {
             // A login that could never be added to the roster is not enrolled either: it would be
             // recorded as the actor of every event, escape sequences and all.
-            if !store.isReadOnly, OperatorLogin.isValid(login), try store.enrolFirstOperator(login, at: EventTime.truncated(Date())) {
+            if !store.isReadOnly, OperatorLogin.isValid(login), try store.enrolFirstOperator(login, at: context.clock()) {
                 context.output.error("handrail: \(SafeText.visible(login)) is the first operator of \(SafeText.visible(path)) and is now its senior admin.")
             }
             role = try store.role(of: login)
@@ -47,8 +50,11 @@ struct HandrailEnvironment {
             throw .failed(StoreErrorMapping.exitCode(error), "handrail: \(SafeText.visible(error.description))")
         }
         let platform = try PlatformChoice.resolve(options: options, context: context, databasePath: path)
+        let timeZone = context.timeZone
+        let desk = CaseDesk(CaseworkContext(store: store, platform: platform, runbooks: { try? library.runbook(id: $0).get() },
+                                            timeZone: timeZone, clock: context.clock))
         return HandrailEnvironment(store: store, login: login, role: role, library: library, platform: platform,
-                                   timeZone: TimeZone.current, output: context.output)
+                                   timeZone: timeZone, output: context.output, clock: context.clock, desk: desk)
     }
 
     /// `--db`, then `$HANDRAIL_DB`, then `$XDG_DATA_HOME/handrail/handrail.db`, then

@@ -21,7 +21,7 @@ enum PlatformChoice {
             return ManualConsole()
         case "local":
             let path = directoryPath(context: context, config: config, databasePath: databasePath)
-            return LocalDirectory(store: try openDirectory(path, output: context.output))
+            return LocalDirectory(store: try openDirectory(path, output: context.output, now: context.clock()))
         default:
             throw .failed(.usage, "handrail: unknown platform \"\(SafeText.visible(name))\"; available: \(names.joined(separator: ", "))")
         }
@@ -34,12 +34,12 @@ enum PlatformChoice {
     }
 
     /// Opens the directory; a file that did not exist yet becomes the demo tenant.
-    static func openDirectory(_ path: String, output: CommandOutput) throws(HandrailEnvironment.SetupError) -> DirectoryStore {
+    static func openDirectory(_ path: String, output: CommandOutput, now: Date) throws(HandrailEnvironment.SetupError) -> DirectoryStore {
         let isNew = !FileManager.default.fileExists(atPath: path)
         do {
             let store = try DirectoryStore(path: path)
             if try isNew || store.users().isEmpty {
-                try DemoTenant.seed(store, now: EventTime.truncated(Date()))
+                try DemoTenant.seed(store, now: now)
                 output.error("handrail: created the demo tenant \(SafeText.visible(path)) (\(DemoTenant.users.count) demo users; handrail directory list)")
             }
             return store

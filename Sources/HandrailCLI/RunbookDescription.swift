@@ -80,7 +80,7 @@ struct RunbookDescription {
             }
         }
         if let action = step.action {
-            out.append("   Action: \(safe(action.name)); records \(safe(EventType.requested(action.event))) then \(safe(action.event))")
+            out.append("   Action: \(safe(action.name)); records \(safe(EventCodec.Name.requested(action.event))) then \(safe(action.event))")
         } else {
             out.append("   Records: \(safe(step.completionEvent))")
         }

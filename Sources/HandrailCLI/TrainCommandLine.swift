@@ -6,6 +6,7 @@ import Runbook
 import Store
 import Terminal
 import Training
+import TrainingRuntime
 import Wizard
 
 /// `handrail train` (the scenarios), `train SCENARIO` (an attempt in the wizard), `train results
@@ -115,32 +116,34 @@ enum TrainCommandLine {
         guard role != .auditor else { out.error("handrail train: auditors read and export; they do not train on cases"); return .notPermitted }
         do {
             let store = try HandrailStore(path: paths.database)
-            try store.setOperator(me, role: role, by: me, at: EventTime.truncated(Date()))
-            try store.setOperator(TrainingCoach.seniorOnDuty.login, role: .senior, by: me, at: EventTime.truncated(Date()))
+            let now = context.clock()
+            try store.setOperator(me, role: role, by: me, at: now)
+            try store.setOperator(TrainingCoach.seniorOnDuty.login, role: .senior, by: me, at: now)
             // A fresh tenant for every attempt.
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: paths.directory + suffix) }
             let directory = try DirectoryStore(path: paths.directory)
-            let now = EventTime.truncated(Date())
             try ScenarioTenant.seed(directory, scenario: scenario, now: now)
-            let service = CaseService(store: store, platform: LocalDirectory(store: directory), runbooks: { $0 == runbook.id ? runbook : nil },
-                                      timeZone: TimeZone.current)
-            service.training = true
+            var casework = CaseworkContext(store: store, platform: LocalDirectory(store: directory),
+                                           runbooks: { $0 == runbook.id ? runbook : nil }, timeZone: context.timeZone, clock: context.clock)
+            casework.training = true
+            let desk = CaseDesk(casework)
             guard let terminal = NCursesTerminal(environment: context.environment) else {
                 out.error("handrail train: training runs in the wizard and needs an interactive terminal")
                 return .usage
             }
             let actor = Actor(login: me, role: role)
-            let header = HeaderInfo(login: me, role: role.rawValue, database: paths.database, platform: "local (training tenant)", demo: false)
-            let runtime = WizardRuntime(terminal: terminal, service: service, actor: actor, header: header,
+            let header = HeaderInfo(login: me, role: role, database: paths.database, platform: "local (training tenant)", demo: false)
+            let runtime = WizardRuntime(terminal: terminal, desk: desk, actor: actor, header: header,
                                         signals: runbook.refusalSignals.map { (id: $0.id, label: $0.label) })
-            runtime.coach = TrainingCoach(scenario: scenario, runbook: runbook, directory: directory, service: service, trainee: me,
-                                          clock: { EventTime.truncated(Date()) })
+            let coach = TrainingCoach(scenario: scenario, runbook: runbook, directory: directory, desk: desk, trainee: me,
+                                      clock: context.clock, keepResult: { try store.saveTrainingResult($0) })
+            runtime.coach = coach
             runtime.start([.newCase(subject: scenario.subject.email)])
             runtime.run()
             terminal.close()
             // Left before the case ended (waiting for an enrolment that never comes, say): scored as it stands.
-            _ = runtime.coach?.finish()
-            if let score = runtime.coach?.score {
+            _ = coach.finish()
+            if let score = coach.score {
                 for line in TrainingScorer.debriefText(score, scenario: scenario) { out.print(SafeText.visible(line)) }
             }
             return .ok

@@ -33,12 +33,10 @@ enum WizardCommand {
             return .usage
         }
         let library = env.library
-        let service = CaseService(store: env.store, platform: env.platform, runbooks: { try? library.runbook(id: $0).get() },
-                                  timeZone: env.timeZone)
         let signals = ((try? library.runbook(id: "mfa-recovery").get())?.refusalSignals ?? []).map { (id: $0.id, label: $0.label) }
         let demo = (env.platform as? LocalDirectory)?.demo ?? false
-        let header = HeaderInfo(login: env.login, role: actor.role.rawValue, database: env.store.path, platform: env.platform.name, demo: demo)
-        let runtime = WizardRuntime(terminal: terminal, service: service, actor: actor, header: header, signals: signals)
+        let header = HeaderInfo(login: env.login, role: actor.role, database: env.store.path, platform: env.platform.name, demo: demo)
+        let runtime = WizardRuntime(terminal: terminal, desk: env.desk, actor: actor, header: header, signals: signals)
         let trainingDatabase = TrainCommandLine.trainingPaths(options: options, context: context).database
         runtime.trainingResults = {
             guard FileManager.default.fileExists(atPath: trainingDatabase) else { return [] }

@@ -62,12 +62,12 @@ public final class LocalDirectory: IdentityPlatform {
         var details: [String: JSONValue] = ["platform": .string(name)]
         let eventType: String
         switch request.action {
-        case "resetFactors":
+        case .resetFactors:
             let count = try store.factors(user.email).count
             changes = [.removeAllFactors]
             details["factorsRemoved"] = .number(Double(count))
             eventType = "mfa.factor_admin_reset"
-        case "generateBackupCodes":
+        case .generateBackupCodes:
             secrets = (0..<backupCodeCount).map { _ in Secrets.backupCode() }
             let expiresAt = request.secretLifetime.map { now.addingTimeInterval($0) }
             // "Reset to backup codes only": the lost app's factor goes, the codes are the way back in.
@@ -76,7 +76,7 @@ public final class LocalDirectory: IdentityPlatform {
             details["count"] = .number(Double(secrets.count))
             if let expiresAt { details["expiresAt"] = .string(EventTime.format(expiresAt)) }
             eventType = "mfa.backup_codes_generated_by_admin"
-        case "setTemporaryPassword":
+        case .setTemporaryPassword:
             let password = Secrets.temporaryPassword()
             secrets = [password]
             let expiresAt = request.secretLifetime.map { now.addingTimeInterval($0) }
@@ -88,13 +88,11 @@ public final class LocalDirectory: IdentityPlatform {
             details["mustChangeAtFirstSignIn"] = .bool(true)
             if let expiresAt { details["expiresAt"] = .string(EventTime.format(expiresAt)) }
             eventType = "user.password_set_by_admin"
-        case "suspendUser":
+        case .suspendUser:
             changes = [.setSuspended(true)]
             eventType = "user.suspended"
-        default:
-            return .failed("the local directory cannot \(request.action)")
         }
-        let (record, fresh) = try store.apply(changes, action: request.action, idempotencyKey: request.idempotencyKey, email: user.email,
+        let (record, fresh) = try store.apply(changes, action: request.action.rawValue, idempotencyKey: request.idempotencyKey, email: user.email,
                                               actor: request.actor, at: now, eventType: eventType, details: details)
         // A key seen before: the action happened once already; its secrets were shown then.
         return Self.outcome(record, secrets: fresh ? secrets : [])

@@ -32,7 +32,7 @@ public protocol IdentityPlatform {
 
 /// An action the Engine asked for, with the key that makes retrying it safe.
 public struct ActionRequest: Sendable, Equatable {
-    public var action: String
+    public var action: PlatformAction
     public var idempotencyKey: String
     public var subject: String
     public var actor: String
@@ -45,8 +45,8 @@ public struct ActionRequest: Sendable, Equatable {
     /// A temporary password for the real user after an incident also lifts the suspension.
     public var reinstate: Bool
 
-    public init(action: String, idempotencyKey: String, subject: String, actor: String, attestation: String? = nil,
-                now: Date = Date(), secretLifetime: TimeInterval? = nil, reinstate: Bool = false) {
+    public init(action: PlatformAction, idempotencyKey: String, subject: String, actor: String, attestation: String? = nil,
+                now: Date, secretLifetime: TimeInterval? = nil, reinstate: Bool = false) {
         self.action = action
         self.idempotencyKey = idempotencyKey
         self.subject = subject

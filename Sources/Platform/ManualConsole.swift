@@ -11,9 +11,7 @@ public struct ManualConsole: IdentityPlatform {
 
     public init() {}
 
-    public static let factsEvent = "facts.recorded"
-
-    /// Every fact the operator can type, where to read it, and an example.
+    /// Every fact the operator can type, where to read it, and an example: one per `PlatformFact`.
     public static let factKeys: [MissingFact] = [
         MissingFact(key: "name", description: "the user's display name", consoleScreen: "User detail → Profile", example: "name=\"Ada Lovelace\""),
         MissingFact(key: "codes", description: "backup codes remaining", consoleScreen: "User detail → MFA tab → Backup codes", example: "codes=0"),
@@ -55,20 +53,14 @@ public struct ManualConsole: IdentityPlatform {
         return facts
     }
 
-    /// The facts each kind of step decides on. Until they are typed, the step cannot be decided:
-    /// an untyped "backup codes remaining" must never read as zero and lead to a reset.
+    /// The facts the step's gates and transitions declare they decide on (`CaseEngine.requiredFacts`).
+    /// Until they are typed, the step cannot be decided: an untyped "backup codes remaining" must
+    /// never read as zero and lead to a reset.
     public func missingFacts(for step: Step, values: [String: String], history: [CaseEvent]) -> [MissingFact] {
-        var needed: [String] = []
-        let gates = Set(step.checks.map(\.name))
-        if gates.contains("noUnusualSignInActivity") { needed.append("signins") }
-        if gates.contains("subjectNotSuspended") { needed.append("suspended") }
-        if gates.contains("privilegedResetApproved") { needed.append("privileged") }
-        if values["method"] == "callback" { needed.append("phone") }
-        if values["method"] == "federated" { needed.append("federated") }
-        if step.transitions.contains(where: { Self.mentionsFact($0.when, "backupCodesRemaining") }) { needed.append("codes") }
-        if step.awaits != nil { needed.append("factor") }
         let typed = Self.typedFacts(history)
-        return needed.filter { typed[$0] == nil }.compactMap { key in Self.factKeys.first { $0.key == key } }
+        return CaseEngine.requiredFacts(for: step, values: values)
+            .filter { typed[$0.rawValue] == nil }
+            .compactMap { fact in Self.factKeys.first { $0.key == fact.rawValue } }
     }
 
     public func knownFacts(history: [CaseEvent]) -> Set<String>? {
@@ -86,13 +78,12 @@ public struct ManualConsole: IdentityPlatform {
         nil // Only the operator knows whether they pressed the button; they attest.
     }
 
-    static func instructions(for action: String) -> String {
+    static func instructions(for action: PlatformAction) -> String {
         switch action {
-        case "resetFactors": return "In the admin console: User detail → Actions menu → Force MFA reset, and confirm in the modal."
-        case "generateBackupCodes": return "In the admin console: User detail → MFA → Generate backup codes for this user. Read them to the user over the verification channel; do not write them down."
-        case "setTemporaryPassword": return "In the admin console: User detail → Actions menu → Reset password → Set temporary password (must change at first sign-in). Give it to the user over the verification channel."
-        case "suspendUser": return "In the admin console: Users → Disable."
-        default: return "Carry out \(action) in the admin console."
+        case .resetFactors: return "In the admin console: User detail → Actions menu → Force MFA reset, and confirm in the modal."
+        case .generateBackupCodes: return "In the admin console: User detail → MFA → Generate backup codes for this user. Read them to the user over the verification channel; do not write them down."
+        case .setTemporaryPassword: return "In the admin console: User detail → Actions menu → Reset password → Set temporary password (must change at first sign-in). Give it to the user over the verification channel."
+        case .suspendUser: return "In the admin console: Users → Disable."
         }
     }
 
@@ -101,9 +92,9 @@ public struct ManualConsole: IdentityPlatform {
     /// The facts typed so far: for each key, the values of the latest `facts.recorded` that gave it.
     static func typedFacts(_ history: [CaseEvent]) -> [String: [String]] {
         var typed: [String: [String]] = [:]
-        for event in history where event.type == factsEvent {
-            guard let facts = event.payload["facts"]?.objectValue else { continue }
-            for (key, value) in facts {
+        for event in history {
+            guard case .factsRecorded(let recorded) = event.body else { continue }
+            for (key, value) in recorded.facts {
                 switch value {
                 case .array(let items): typed[key] = items.compactMap(\.stringValue).filter { $0 != "none" }
                 case .string(let s): typed[key] = s == "none" ? [] : [s]
@@ -176,16 +167,6 @@ public struct ManualConsole: IdentityPlatform {
     static func date(_ text: String) -> Date? {
         if CalendarDay(parsing: text) != nil { return EventTime.parseLenient(text + "T00:00:00") }
         return EventTime.parseLenient(text)
-    }
-
-    private static func mentionsFact(_ condition: Condition?, _ fact: String) -> Bool {
-        switch condition {
-        case .none: return false
-        case .fact(let name, _)?: return name == fact
-        case .field?: return false
-        case .all(let list)?, .any(let list)?: return list.contains { mentionsFact($0, fact) }
-        case .not(let inner)?: return mentionsFact(inner, fact)
-        }
     }
 }
 

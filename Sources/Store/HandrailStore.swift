@@ -205,7 +205,7 @@ public final class HandrailStore {
             status = excluded.status, step = excluded.step, outcome = excluded.outcome,
             updated_at = excluded.updated_at, overdue_at = excluded.overdue_at, last_case_seq = excluded.last_case_seq
         """)
-        try statement.run([.text(p.id), .text(p.runbook), .integer(Int64(p.runbookVersion)), .text(p.subject), .text(p.status),
+        try statement.run([.text(p.id), .text(p.runbook), .integer(Int64(p.runbookVersion)), .text(p.subject), .text(p.status.rawValue),
                            .text(p.step), p.outcome.map(SQLValue.text) ?? .null, .text(p.openedBy),
                            .text(EventTime.format(p.openedAt)), .text(EventTime.format(p.updatedAt)),
                            p.overdueAt.map { .text(EventTime.format($0)) } ?? .null, .integer(Int64(p.lastCaseSeq)),
@@ -277,7 +277,7 @@ public final class HandrailStore {
 
     static func caseRecord(from s: Statement) -> CaseRecord {
         let projection = CaseProjection(id: s.string(0), runbook: s.string(1), runbookVersion: s.int(2), subject: s.string(3),
-                                        status: s.string(4), step: s.string(5), outcome: s.optionalString(6), openedBy: s.string(7),
+                                        status: CaseStatus(rawValue: s.string(4)) ?? .open, step: s.string(5), outcome: s.optionalString(6), openedBy: s.string(7),
                                         openedAt: EventTime.parse(s.string(8)) ?? .distantPast,
                                         updatedAt: EventTime.parse(s.string(9)) ?? .distantPast,
                                         overdueAt: s.optionalString(10).flatMap(EventTime.parse), lastCaseSeq: s.int(11),

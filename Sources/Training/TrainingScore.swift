@@ -75,9 +75,15 @@ public enum TrainingScorer {
         case .eventRecorded(let type): return events.contains { $0.type == type }
         case .eventNeverRecorded(let type): return !events.contains { $0.type == type }
         case .refusedWithSignal(let signal):
-            return events.contains { $0.type == EventType.caseEscalated && $0.payload["signal"]?.stringValue == signal }
+            return events.contains {
+                if case .escalated(let raised, _) = $0.body { return raised == signal }
+                return false
+            }
         case .verifiedBy(let method):
-            return events.contains { $0.type == "verification.recorded" && $0.payload["method"]?.stringValue == method }
+            return events.contains {
+                if case .stepCompleted(let completion) = $0.body { return completion.verification?.method == method }
+                return false
+            }
         case .gateRefused(let gate): return stops.contains { $0.gate == gate }
         }
     }

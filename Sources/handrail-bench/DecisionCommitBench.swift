@@ -6,7 +6,7 @@ import Runbook
 import Store
 
 /// "One operator decision committed durably (event + projection)": a real verification
-/// decision through CaseService (read under the write lock, replay, gates, append, projection,
+/// decision through CaseDesk (read, replay, facts, gates, optimistic append, projection,
 /// lease) against a bare sqlite3 insert transaction with the same durability settings,
 /// interleaved so both see the same disk.
 struct DecisionCommitBench {
@@ -19,7 +19,8 @@ struct DecisionCommitBench {
         let barePath = options.workdir.appendingPathComponent("bare.db").path
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: ourPath + suffix) }
         let store = try! HandrailStore(path: ourPath)
-        let service = CaseService(store: store, platform: ManualConsole(), runbooks: { _ in runbook }, timeZone: TimeZone(identifier: "UTC")!)
+        let service = CaseDesk(CaseworkContext(store: store, platform: ManualConsole(), runbooks: { _ in runbook },
+                                               timeZone: TimeZone(identifier: "UTC")!, clock: { EventTime.truncated(Date()) }))
         let actor = Actor(login: "bench", role: .senior)
 
         let bare = BareInsertPeer(path: barePath)

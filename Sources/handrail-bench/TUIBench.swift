@@ -18,15 +18,16 @@ struct TUIBench {
         let path = options.workdir.appendingPathComponent("queue-1m.db").path
         if !FileManager.default.fileExists(atPath: path) { generate(path: path, runbook: runbook) }
         let actor = Actor(login: "bench", role: .senior)
-        let header = HeaderInfo(login: "bench", role: "senior", database: path, platform: "manual", demo: false)
+        let header = HeaderInfo(login: "bench", role: .senior, database: path, platform: "manual", demo: false)
 
         var starts: [Double] = []
         for _ in 0..<max(5, options.runs * 4) {
             let begin = DispatchTime.now().uptimeNanoseconds
             let store = try! HandrailStore(path: path)
-            let service = CaseService(store: store, platform: ManualConsole(), runbooks: { _ in runbook }, timeZone: TimeZone(identifier: "UTC")!)
+            let service = CaseDesk(CaseworkContext(store: store, platform: ManualConsole(), runbooks: { _ in runbook },
+                                                   timeZone: TimeZone(identifier: "UTC")!, clock: { EventTime.truncated(Date()) }))
             let terminal = VirtualTerminal(width: 100, height: 30)
-            let runtime = WizardRuntime(terminal: terminal, service: service, actor: actor, header: header, signals: [])
+            let runtime = WizardRuntime(terminal: terminal, desk: service, actor: actor, header: header, signals: [])
             runtime.start([.loadQueue])
             precondition(terminal.framesDrawn == 1)
             starts.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9)
@@ -35,10 +36,11 @@ struct TUIBench {
 
         // Key presses on a case at its verification step: choose the method, move, type a reference.
         let store = try! HandrailStore(path: path)
-        let service = CaseService(store: store, platform: ManualConsole(), runbooks: { _ in runbook }, timeZone: TimeZone(identifier: "UTC")!)
+        let service = CaseDesk(CaseworkContext(store: store, platform: ManualConsole(), runbooks: { _ in runbook },
+                                               timeZone: TimeZone(identifier: "UTC")!, clock: { EventTime.truncated(Date()) }))
         let opened = try! service.open(subject: "typing@example.com", runbookID: runbook.id, actor: actor)
         let terminal = VirtualTerminal(width: 100, height: 30)
-        let runtime = WizardRuntime(terminal: terminal, service: service, actor: actor, header: header, signals: [])
+        let runtime = WizardRuntime(terminal: terminal, desk: service, actor: actor, header: header, signals: [])
         runtime.start([.openCase(opened.caseID)])
         let keys: [Key] = [.right, .right, .tab, .character("S"), .character("U"), .character("P"), .backspace, .backTab, .left]
         var presses: [Double] = []
@@ -67,13 +69,11 @@ struct TUIBench {
             let caseID = String(format: "HR-Q%07d", c)
             let at = base.addingTimeInterval(Double(c) * 300)
             let actor = actors[c % actors.count]
-            var events = [CaseEvent(type: EventType.caseOpened, caseID: caseID, subject: "user\(c % 20_000)@example.com", actor: actor, time: at,
-                                    payload: ["runbook": .string(runbook.id), "runbookVersion": .number(1), "startStep": .string(runbook.start),
-                                              "linkedFromIncident": .bool(false)])]
+            var events = [CaseEvent(.opened(CaseOpening(runbookID: runbook.id, runbookVersion: 1, startStep: runbook.start)),
+                                    caseID: caseID, subject: "user\(c % 20_000)@example.com", actor: actor, time: at)]
             for n in 1..<20 {
-                events.append(CaseEvent(type: EventType.noteAdded, caseID: caseID, subject: events[0].subject, actor: actor,
-                                        time: at.addingTimeInterval(Double(n)), reason: "Progress note \(n) on the call",
-                                        payload: ["kind": .string("note"), "step": .string(runbook.start)]))
+                events.append(CaseEvent(.noteAdded(kind: .note, signal: nil, step: runbook.start), caseID: caseID, subject: events[0].subject,
+                                        actor: actor, time: at.addingTimeInterval(Double(n)), reason: "Progress note \(n) on the call"))
             }
             var state = CaseState.replay(events, runbook: runbook)!
             state.status = statuses[c % statuses.count]

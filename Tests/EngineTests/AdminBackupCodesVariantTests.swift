@@ -11,7 +11,7 @@ final class AdminBackupCodesVariantTests: XCTestCase {
         let requested = assertAccepted(h.submit("generate_backup_codes", h.actionValues("generate_backup_codes", ["delivery_channel": "video"])))
         XCTAssertEqual(requested.events.map(\.type), ["mfa.backup_codes_generated_by_admin.requested"])
         let key = try XCTUnwrap(requested.events.first?.payload["idempotencyKey"]?.stringValue)
-        XCTAssertEqual(requested.effects, [.performAction(name: "generateBackupCodes", idempotencyKey: key, subject: Subject.email)])
+        XCTAssertEqual(requested.effects, [.performAction(.generateBackupCodes, idempotencyKey: key, subject: Subject.email)])
 
         let done = assertAccepted(h.completePendingAction())
         XCTAssertEqual(done.events.map(\.type), ["mfa.backup_codes_generated_by_admin"])

@@ -92,7 +92,7 @@ final class ForceResetTests: XCTestCase {
         let decision = assertAccepted(h.submit("force_reset", h.actionValues("force_reset")))
         XCTAssertEqual(decision.events.map(\.type), ["mfa.factor_admin_reset.requested"])
         let key = try XCTUnwrap(decision.events.first?.payload["idempotencyKey"]?.stringValue)
-        XCTAssertEqual(decision.effects, [.performAction(name: "resetFactors", idempotencyKey: key, subject: Subject.email)])
+        XCTAssertEqual(decision.effects, [.performAction(.resetFactors, idempotencyKey: key, subject: Subject.email)])
         XCTAssertEqual(h.currentState.status, .actionPending)
         XCTAssertEqual(h.currentState.pendingAction?.idempotencyKey, key)
         XCTAssertTrue(h.currentState.completedActions.isEmpty, "requested is not done")

@@ -67,7 +67,7 @@ final class IncidentTests: XCTestCase {
         let requested = assertAccepted(h.submit("incident_suspend", suspendValues()))
         XCTAssertEqual(requested.events.map(\.type), ["user.suspended.requested"])
         let key = try XCTUnwrap(requested.events.first?.payload["idempotencyKey"]?.stringValue)
-        XCTAssertEqual(requested.effects, [.performAction(name: "suspendUser", idempotencyKey: key, subject: Subject.email)])
+        XCTAssertEqual(requested.effects, [.performAction(.suspendUser, idempotencyKey: key, subject: Subject.email)])
         let done = assertAccepted(h.completePendingAction())
         XCTAssertEqual(done.events.map(\.type), ["user.suspended"])
         XCTAssertEqual(done.events.first?.reason, "Reset went to an attacker; cutting them off")

@@ -29,7 +29,7 @@ final class LostEmailVariantTests: XCTestCase {
         guard case .performAction(let name, _, let subject)? = requested.effects.first else {
             return XCTFail("expected a platform action, got \(requested.effects)")
         }
-        XCTAssertEqual(name, "setTemporaryPassword")
+        XCTAssertEqual(name, .setTemporaryPassword)
         XCTAssertEqual(subject, Subject.email)
 
         let done = assertAccepted(h.completePendingAction())

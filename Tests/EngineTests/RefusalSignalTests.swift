@@ -131,7 +131,9 @@ final class RefusalSignalTests: XCTestCase {
         h.facts.signIns += unusualFailures()
         h.openCase()
         assertAccepted(h.decide(.addNote("Caller explains the failed sign-ins were their own, from a hotel")))
-        assertAccepted(h.decide(.restartVerification(reason: "Starting over with the caller")))
+        // Nothing was verified, so there is nothing to restart (and restarting would clear nothing).
+        assertRefused(h.decide(.restartVerification(reason: "Starting over with the caller")), .invalid,
+                      messageContains: ["nobody has been verified"])
         assertAccepted(h.decide(.pause(reason: "Caller will call back")))
         assertAccepted(h.decide(.resume))
         assertRefused(h.submit("verify_identity", Evidence.video()), .gate, failing: ["noUnusualSignInActivity"])

@@ -27,7 +27,7 @@ final class ActionsAndCrashRecoveryTests: XCTestCase {
 
     /// One action of the runbook and how a case gets to the step that asks for it.
     private struct ActionStep {
-        var action: String
+        var action: PlatformAction
         var event: String
         var subject: String
         var step: String
@@ -36,22 +36,22 @@ final class ActionsAndCrashRecoveryTests: XCTestCase {
         var secrets: Int = 0
     }
 
-    private let reset = ActionStep(action: "resetFactors", event: "mfa.factor_admin_reset", subject: "ben@demo.example", step: "force_reset")
-    private let codes = ActionStep(action: "generateBackupCodes", event: "mfa.backup_codes_generated_by_admin", subject: "fay@demo.example",
+    private let reset = ActionStep(action: .resetFactors, event: "mfa.factor_admin_reset", subject: "ben@demo.example", step: "force_reset")
+    private let codes = ActionStep(action: .generateBackupCodes, event: "mfa.backup_codes_generated_by_admin", subject: "fay@demo.example",
                                    step: "generate_backup_codes", values: ["delivery_channel": "video"], secrets: 10)
-    private let password = ActionStep(action: "setTemporaryPassword", event: "user.password_set_by_admin", subject: "eli@demo.example",
+    private let password = ActionStep(action: .setTemporaryPassword, event: "user.password_set_by_admin", subject: "eli@demo.example",
                                       step: "set_temporary_password", secrets: 1)
-    private let suspend = ActionStep(action: "suspendUser", event: "user.suspended", subject: "ben@demo.example", step: "incident_suspend",
+    private let suspend = ActionStep(action: .suspendUser, event: "user.suspended", subject: "ben@demo.example", step: "incident_suspend",
                                      values: ["reason": "The reset went to an attacker: cut them off now"])
 
     /// A case standing at `a.step`, every earlier action already carried out normally.
     private func caseAtStep(_ a: ActionStep) throws -> String {
         switch a.action {
-        case "resetFactors":
+        case .resetFactors:
             return try h.reach(a.subject, situation: "device")
-        case "generateBackupCodes":
+        case .generateBackupCodes:
             return try h.reach(a.subject, situation: "device_and_app")
-        case "setTemporaryPassword":
+        case .setTemporaryPassword:
             let id = try h.reach(a.subject, situation: "email_too")
             try h.pass(id, "force_reset")
             return id
@@ -95,10 +95,10 @@ final class ActionsAndCrashRecoveryTests: XCTestCase {
         XCTAssertEqual(after.events.count, before.events.count + 1, "no other directory event", file: file, line: line)
         XCTAssertEqual(after.actionRows, before.actionRows + 1, "one action row", file: file, line: line)
         switch a.action {
-        case "resetFactors":
+        case .resetFactors:
             XCTAssertGreaterThan(before.factors, 0, file: file, line: line)
             XCTAssertEqual(after.factors, 0, "factors removed", file: file, line: line)
-        case "generateBackupCodes":
+        case .generateBackupCodes:
             XCTAssertEqual(after.factors, 0, "reset to backup codes only", file: file, line: line)
             XCTAssertEqual(after.unusedCodeHashes.count, a.secrets, "one set of codes", file: file, line: line)
             XCTAssertTrue(Set(after.unusedCodeHashes).isDisjoint(with: before.unusedCodeHashes), file: file, line: line)
@@ -107,7 +107,7 @@ final class ActionsAndCrashRecoveryTests: XCTestCase {
                 XCTAssertEqual(after.unusedCodeHashes.filter { PasswordHash.verify(typed, against: $0) }.count, 1,
                                "the code shown is one of the codes stored (as a hash)", file: file, line: line)
             }
-        case "setTemporaryPassword":
+        case .setTemporaryPassword:
             XCTAssertNotEqual(after.passwordHash, before.passwordHash, file: file, line: line)
             XCTAssertTrue(after.passwordMustChange, file: file, line: line)
             for secret in shown {

@@ -263,7 +263,7 @@ final class FactsFromDirectoryTests: XCTestCase {
 
         // Suspended by the directory's own action: the fact follows the data.
         XCTAssertFalse(try facts("ada@demo.example").user.suspended)
-        let result = try h.directory.perform(ActionRequest(action: "suspendUser", idempotencyKey: "test-suspend-ada", subject: "ada@demo.example",
+        let result = try h.directory.perform(ActionRequest(action: .suspendUser, idempotencyKey: "test-suspend-ada", subject: "ada@demo.example",
                                                            actor: "alice", now: now))
         guard case .completed = result else { return XCTFail("suspendUser: \(result)") }
         XCTAssertTrue(try facts("ada@demo.example").user.suspended)

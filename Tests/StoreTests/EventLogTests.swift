@@ -198,7 +198,7 @@ final class EventLogIsGaplessChainedAndAppendOnlyTests: StoreTestCase {
         try store.append([event("HR-A", at: at)], caseID: "HR-A", expectedLastCaseSeq: 0,
                          projection: projection("HR-A", lastCaseSeq: 1, at: at, status: .awaitingApproval, step: "approve"))
         let record = try XCTUnwrap(try store.caseRecord("HR-A"))
-        XCTAssertEqual(record.projection.status, "awaiting_approval")
+        XCTAssertEqual(record.projection.status, .awaitingApproval)
         XCTAssertEqual(record.projection.step, "approve")
         XCTAssertEqual(record.projection.lastCaseSeq, 1)
         XCTAssertEqual(record.projection.updatedAt, at)

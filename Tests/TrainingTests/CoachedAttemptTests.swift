@@ -3,6 +3,7 @@ import Foundation
 import Store
 import Terminal
 import Training
+import TrainingRuntime
 import Wizard
 import XCTest
 

@@ -62,7 +62,7 @@ final class TmuxEndToEndTests: XCTestCase {
         let cases = try store.cases(limit: 10)
         XCTAssertEqual(cases.count, 1)
         let id = try XCTUnwrap(cases.first?.projection.id)
-        XCTAssertEqual(cases.first?.projection.status, "closed")
+        XCTAssertEqual(cases.first?.projection.status, .closed)
         XCTAssertEqual(try store.events(caseID: id).map(\.event.type), [
             "case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
             "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset", "mfa.factor_enrolled", "followup.sent", "case.closed",

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Terminal
 import Wizard
@@ -13,12 +14,12 @@ final class TrainingResultsScreenTests: XCTestCase {
                           expected: "escalated", missed: [], finished: Date(timeIntervalSince1970: 1_799_000_000)),
     ]
 
-    func model(role: String) -> WizardModel {
+    func model(role: Role) -> WizardModel {
         WizardModel(header: HeaderInfo(login: "sam", role: role, database: "/tmp/h.db", platform: "local", demo: false), width: 100, height: 30)
     }
 
     func testASeniorOpensTheResultsFromTheQueue() {
-        var model = model(role: "senior")
+        var model = model(role: .senior)
         XCTAssertEqual(Wizard.update(&model, .key(.character("t"))), [.loadTrainingResults])
         _ = Wizard.update(&model, .trainingResultsLoaded(Self.rows))
         let text = Wizard.view(model).text
@@ -31,7 +32,7 @@ final class TrainingResultsScreenTests: XCTestCase {
     }
 
     func testAnAgentIsNotOfferedTheResults() {
-        var model = model(role: "agent")
+        var model = model(role: .agent)
         XCTAssertEqual(Wizard.update(&model, .key(.character("t"))), [])
     }
 }

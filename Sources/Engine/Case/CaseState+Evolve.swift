@@ -11,120 +11,110 @@ extension CaseState {
 
     /// The state a `case.opened` event creates.
     public init?(opening event: CaseEvent, runbook: Runbook) {
-        guard event.type == EventType.caseOpened else { return nil }
-        self.init(caseID: event.caseID, runbookID: event.string("runbook") ?? runbook.id,
-                  runbookVersion: event.payload["runbookVersion"]?.numberValue.map { Int($0) } ?? runbook.version,
+        guard case .opened(let opening) = event.body else { return nil }
+        self.init(caseID: event.caseID, runbookID: opening.runbookID, runbookVersion: opening.runbookVersion,
                   subject: event.subject, openedBy: event.actor, openedAt: event.time,
-                  linkedFrom: event.string("linkedFrom"),
-                  linkedFromIncident: event.payload["linkedFromIncident"]?.boolValue ?? false,
-                  startStep: event.string("startStep") ?? runbook.start)
+                  linkedFrom: opening.linkedFrom, linkedFromIncident: opening.linkedFromIncident,
+                  startStep: opening.startStep)
         eventCount = 1
     }
 
-    /// Applies one event. Unknown event types only count: an older build reading a newer log
-    /// must not misread what it does not understand.
+    /// Applies one event: an exhaustive switch over what can happen to a case. Events this
+    /// build does not recognise only count: an older build reading a newer log must not
+    /// misread what it does not understand.
     public mutating func apply(_ event: CaseEvent, runbook: Runbook) {
         eventCount += 1
         lastEventAt = event.time
-        let payload = event.payload
-        switch event.type {
-        case EventType.caseClosed:
+        switch event.body {
+        case .opened, .unrecognised, .refusalUpheld, .factsRecorded:
+            // A second opening cannot happen (appends check the case's sequence); an upheld
+            // refusal is closed by the case.closed that follows it; typed facts are read by the
+            // platform from the history, not folded here.
+            break
+        case .closed(let outcome, let step):
             status = .closed
-            outcome = event.string("outcome")
-            if let step = event.string("step") { currentStep = step }
-        case EventType.caseEscalated:
-            let step = event.string("step") ?? currentStep
-            escalation = Escalation(signal: event.string("signal") ?? "", reason: event.reason ?? "", step: step,
-                                    by: event.actor, at: event.time)
+            self.outcome = outcome
+            if let step { currentStep = step }
+        case .escalated(let signal, let step):
+            escalation = Escalation(signal: signal, reason: event.reason ?? "", step: step, by: event.actor, at: event.time)
             refusedSteps.insert(step)
             status = .escalated
-        case EventType.caseReopened:
+        case .reopened:
             signals = []
             activityAcknowledgedThrough = event.time
             escalation = nil
             status = currentStepIsIncident(runbook) ? .incident : .open
-        case EventType.casePaused:
+        case .paused:
             statusBeforePause = status
             status = .paused
-        case EventType.caseResumed:
+        case .resumed:
             status = statusBeforePause ?? .open
             statusBeforePause = nil
-        case EventType.refusalUpheld:
-            break // the case.closed that follows it closes the case
-        case EventType.noteAdded:
-            notes.append(CaseNote(kind: CaseNote.Kind(rawValue: event.string("kind") ?? "") ?? .note,
-                                  text: event.reason ?? "", by: event.actor, at: event.time))
-        case EventType.signalRaised:
-            signals.append(RaisedSignal(signal: event.string("signal") ?? "", reason: event.reason ?? "",
-                                        by: event.actor, at: event.time))
-        case EventType.verificationRestarted:
+        case .noteAdded(let kind, _, _):
+            notes.append(CaseNote(kind: kind, text: event.reason ?? "", by: event.actor, at: event.time))
+        case .signalRaised(let signal, _):
+            signals.append(RaisedSignal(signal: signal, reason: event.reason ?? "", by: event.actor, at: event.time))
+        case .verificationRestarted(let step, let from):
             verification = nil
             // An approval was given on the strength of the old verification; it does not carry over.
             approval = nil
-            resumeAfterVerification = event.string("from")
-            currentStep = event.string("step") ?? runbook.start
+            resumeAfterVerification = from
+            currentStep = step
             status = .open
-        case "verification.rejected":
+        case .attemptRefused:
             rejectedVerificationAttempts += 1
-        case EventType.approvalRequested:
+        case .approvalRequested:
             approval = Approval(state: .requested, requestedBy: event.actor, requestedAt: event.time, reason: event.reason)
             status = .awaitingApproval
-        case EventType.approvalGranted, EventType.approvalDenied:
-            approval?.state = event.type == EventType.approvalGranted ? .granted : .denied
+        case .approvalGranted, .approvalDenied:
+            if case .approvalGranted = event.body { approval?.state = .granted } else { approval?.state = .denied }
             approval?.decidedBy = event.actor
             approval?.decidedAt = event.time
             approval?.reason = event.reason
             status = .open
-        case EventType.incidentDeclared:
+        case .incidentDeclared(let step, _):
             incidentDeclared = true
-            currentStep = event.string("step") ?? runbook.incidentEntry ?? currentStep
+            currentStep = step
             status = .incident
             outcome = nil
-        default:
-            if event.type.hasSuffix(".requested"), let key = event.string("idempotencyKey") {
-                pendingAction = PendingAction(idempotencyKey: key, action: event.string("action") ?? "",
-                                              event: String(event.type.dropLast(".requested".count)),
-                                              step: event.string("step") ?? currentStep, next: event.string("next") ?? "",
-                                              values: Self.strings(payload["values"]), reason: event.reason,
-                                              requestedBy: event.actor, requestedAt: event.time)
-                status = .actionPending
-            } else if event.type.hasSuffix(".failed"), event.string("idempotencyKey") != nil {
-                pendingAction = nil
-                status = currentStepIsIncident(runbook) ? .incident : .open
-            } else if let step = event.string("step"), let next = event.string("next") {
-                completeStep(step, next: next, event: event, runbook: runbook)
+        case .actionRequested(let request):
+            pendingAction = PendingAction(idempotencyKey: request.idempotencyKey, action: request.action, event: request.completion,
+                                          step: request.move.step, next: request.move.next, values: request.move.values,
+                                          reason: event.reason, requestedBy: event.actor, requestedAt: event.time)
+            status = .actionPending
+        case .actionFailed:
+            pendingAction = nil
+            status = currentStepIsIncident(runbook) ? .incident : .open
+        case .actionCompleted(let completion):
+            completedActions.append(CompletedAction(action: completion.request.action, event: completion.request.completion,
+                                                    step: completion.request.move.step, by: event.actor, at: event.time))
+            pendingAction = nil
+            completeStep(completion.request.move, at: event.time, runbook: runbook)
+        case .factorEnrolled(let enrolment):
+            enrolledFactor = EnrolledFactor(kind: enrolment.kind, label: enrolment.label, enrolledAt: enrolment.enrolledAt)
+            enrolmentDeadline = nil
+            completeStep(enrolment.move, at: event.time, runbook: runbook)
+        case .stepCompleted(let completion):
+            if let evidence = completion.verification {
+                verification = Verification(method: evidence.method, term: evidence.term, at: event.time,
+                                            reference: evidence.reference, by: event.actor)
             }
+            if let linked = completion.linkedCaseID { linkedCases.append(linked) }
+            completeStep(completion.move, at: event.time, runbook: runbook)
         }
     }
 
-    private mutating func completeStep(_ stepID: String, next: String, event: CaseEvent, runbook: Runbook) {
-        let values = Self.strings(event.payload["values"])
-        stepValues[stepID] = values
-        completedSteps.removeAll { $0 == stepID }
-        completedSteps.append(stepID)
-        refusedSteps.remove(stepID)
-
-        if event.type == "verification.recorded", let method = event.string("method") {
-            verification = Verification(method: method, term: event.string("term") ?? method, at: event.time,
-                                        reference: event.string("reference"), by: event.actor)
-        }
-        if let action = event.string("action") {
-            completedActions.append(CompletedAction(action: action, event: event.type, step: stepID, by: event.actor, at: event.time))
-            pendingAction = nil
-        }
-        if event.type == EventType.factorEnrolled, let factor = event.payload["factor"] {
-            enrolledFactor = EnrolledFactor(kind: factor["kind"]?.stringValue ?? "", label: factor["label"]?.stringValue ?? "",
-                                            enrolledAt: factor["enrolledAt"]?.numberValue.map { Date(timeIntervalSince1970: $0) } ?? event.time)
-            enrolmentDeadline = nil
-        }
-        if let linked = event.string("linkedCaseID") { linkedCases.append(linked) }
-
-        if stepID == runbook.start { resumeAfterVerification = nil }
-        currentStep = next
-        guard let nextStep = runbook.step(next) else { return }
+    private mutating func completeStep(_ move: StepMove, at time: Date, runbook: Runbook) {
+        stepValues[move.step] = move.values
+        completedSteps.removeAll { $0 == move.step }
+        completedSteps.append(move.step)
+        refusedSteps.remove(move.step)
+        if move.step == runbook.start { resumeAfterVerification = nil }
+        currentStep = move.next
+        guard let nextStep = runbook.step(move.next) else { return }
         if nextStep.awaits != nil {
             status = .awaitingEnrolment
-            enrolmentDeadline = event.time.addingTimeInterval(Double(runbook.settings.enrolmentDeadlineHours) * 3600)
+            enrolmentDeadline = time.addingTimeInterval(Double(runbook.settings.enrolmentDeadlineHours) * 3600)
         } else if !nextStep.terminal {
             status = currentStepIsIncident(runbook) ? .incident : .open
         }
@@ -134,10 +124,5 @@ extension CaseState {
     /// Whether the current step lies on the incident path (reached from the incident entry).
     func currentStepIsIncident(_ runbook: Runbook) -> Bool {
         incidentDeclared && runbook.incidentEntry != nil
-    }
-
-    static func strings(_ value: JSONValue?) -> [String: String] {
-        guard let object = value?.objectValue else { return [:] }
-        return object.compactMapValues(\.stringValue)
     }
 }

@@ -104,7 +104,7 @@ public struct Approval: Sendable, Equatable {
 
 public struct PendingAction: Sendable, Equatable {
     public var idempotencyKey: String
-    public var action: String
+    public var action: PlatformAction
     public var event: String
     public var step: String
     public var next: String
@@ -115,7 +115,7 @@ public struct PendingAction: Sendable, Equatable {
 }
 
 public struct CompletedAction: Sendable, Equatable {
-    public var action: String
+    public var action: PlatformAction
     public var event: String
     public var step: String
     public var by: String

@@ -7,7 +7,8 @@ enum ActionChecks {
                                privilegedResetApproved, deliveryOverVerificationChannel, enrolledAfterReset]
 
     /// Typing the email, not picking it, makes the operator read whose account they are about to change.
-    static let confirmationMatchesSubject = Check(name: "confirmationMatchesSubject", label: "Email typed to confirm") { c in
+    static let confirmationMatchesSubject = Check(name: "confirmationMatchesSubject", label: "Email typed to confirm",
+                                                  inputs: CheckInputs(confirmationField: true)) { c in
         let fields = c.step.fields.filter(\.confirmsSubject)
         guard !fields.isEmpty else { return .notApplicable }
         for field in fields {
@@ -21,7 +22,9 @@ enum ActionChecks {
 
     /// "Lost phone" is not a reason. The reason must let an auditor find the verification:
     /// its method, its date and its reference.
-    static let reasonNamesVerification = Check(name: "reasonNamesVerification", label: "Reason names the verification") { c in
+    static let reasonNamesVerification = Check(name: "reasonNamesVerification", label: "Reason names the verification",
+                                               inputs: CheckInputs(fields: [FieldInput(VerificationField.reference, [], scope: .verification)],
+                                                                   reasonField: true)) { c in
         guard let v = c.state.verification else { return .fail("No verification to name: verify identity first") }
         let reason = (c.reason ?? "").lowercased()
         var missing: [String] = []
@@ -34,7 +37,7 @@ enum ActionChecks {
             : .fail("The reason must name " + missing.joined(separator: ", "))
     }
 
-    static let reasonGiven = Check(name: "reasonGiven", label: "Reason given") { c in
+    static let reasonGiven = Check(name: "reasonGiven", label: "Reason given", inputs: CheckInputs(reasonField: true)) { c in
         let minimum = c.settings.minimumReasonLength
         guard let reason = c.reason, reason.count >= minimum else {
             return .fail("Give a reason of at least \(minimum) characters")
@@ -44,7 +47,8 @@ enum ActionChecks {
 
     /// A tenant admin's account is the prize: resetting it takes a second person, a senior admin
     /// who is neither the operator nor whoever asked for the approval.
-    static let privilegedResetApproved = Check(name: "privilegedResetApproved", label: "Second approval for a privileged account") { c in
+    static let privilegedResetApproved = Check(name: "privilegedResetApproved", label: "Second approval for a privileged account",
+                                               inputs: CheckInputs(facts: [FactInput(PlatformFact.privileged.rawValue)])) { c in
         guard c.facts.user.privileged else { return .notApplicable }
         guard let approval = c.state.approval else {
             return .fail("Privileged account (tenant admin): a senior admin other than you must approve; request approval")
@@ -63,18 +67,24 @@ enum ActionChecks {
 
     /// Admin-generated codes travel over the channel the user was verified on, and only a live
     /// channel (video, call-back) can carry them.
-    static let deliveryOverVerificationChannel = Check(name: "deliveryOverVerificationChannel", label: "Delivered over the verification channel") { c in
+    static let deliveryChannel = "delivery_channel"
+
+    static let deliveryOverVerificationChannel = Check(
+        name: "deliveryOverVerificationChannel", label: "Delivered over the verification channel",
+        inputs: CheckInputs(fields: [FieldInput(deliveryChannel, [.choice], options: VerificationMethod.allCases.filter(\.isLiveChannel).map(\.rawValue))])
+    ) { c in
         guard let v = c.state.verification else { return .fail("No verification recorded") }
-        guard v.method == "video" || v.method == "callback" else {
+        guard let method = VerificationMethod(rawValue: v.method), method.isLiveChannel else {
             return .fail("Verified by \(v.term): codes can only be read to the user over a live video call or a call-back; verify that way first")
         }
-        guard let channel = c.values["delivery_channel"] else { return .fail("Choose the delivery channel") }
-        return channel == v.method ? .pass("Over the \(v.term) used to verify")
+        guard let channel = c.values[deliveryChannel] else { return .fail("Choose the delivery channel") }
+        return channel == method.rawValue ? .pass("Over the \(v.term) used to verify")
             : .fail("Deliver over the channel used to verify (\(v.term)), not another")
     }
 
     /// The wait ends with a factor enrolled after the reset, not one left over from before it.
-    static let enrolledAfterReset = Check(name: "enrolledAfterReset", label: "New factor enrolled after the reset") { c in
+    static let enrolledAfterReset = Check(name: "enrolledAfterReset", label: "New factor enrolled after the reset",
+                                          inputs: CheckInputs(facts: [FactInput(PlatformFact.factors.rawValue)])) { c in
         guard let since = c.state.lastActionCompletedAt else { return .fail("No admin action has completed yet") }
         guard let factor = c.facts.factors.filter({ $0.enrolledAt > since }).max(by: { $0.enrolledAt < $1.enrolledAt }) else {
             return .fail("No factor enrolled since the reset at \(CalendarDay(since, in: c.timeZone))")

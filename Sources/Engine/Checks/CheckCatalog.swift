@@ -1,3 +1,5 @@
+import Runbook
+
 /// Every gate a runbook can name. The runbook checker rejects names not listed here, so a
 /// misspelt gate fails `runbook check` instead of silently never running.
 public enum CheckCatalog {
@@ -6,6 +8,9 @@ public enum CheckCatalog {
     ).map { ($0.name, $0) })
 
     public static var names: Set<String> { Set(all.keys) }
+
+    /// What each gate reads, for the runbook checker.
+    public static var inputs: [String: CheckInputs] { all.mapValues(\.inputs) }
 
     public static func check(named name: String) -> Check? { all[name] }
 }

@@ -19,9 +19,15 @@ public struct CheckContext: Sendable {
     /// The step's reason text (its `reasonField`), if any.
     var reason: String? { step.reasonField.flatMap { values[$0] } }
 
-    /// The verification method chosen on this step, or recorded earlier.
-    var verificationMethod: String? {
-        values["method"] ?? state.verification?.method
+    /// The verification method chosen on this step, or recorded earlier; nil for an
+    /// unacceptable method (the method gate refuses those).
+    var verificationMethod: VerificationMethod? {
+        (values[VerificationField.method] ?? state.verification?.method).flatMap(VerificationMethod.init(rawValue:))
+    }
+
+    /// The method chosen on this step's form.
+    var chosenMethod: VerificationMethod? {
+        values[VerificationField.method].flatMap(VerificationMethod.init(rawValue:))
     }
 }
 

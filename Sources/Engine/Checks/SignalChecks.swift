@@ -15,7 +15,8 @@ enum SignalChecks {
 
     /// Several failed sign-ins from unfamiliar addresses: the platform says so, and the
     /// operator cannot wave it away.
-    static let noUnusualActivity = Check(name: "noUnusualSignInActivity", label: "No unusual sign-in activity") { c in
+    static let noUnusualActivity = Check(name: "noUnusualSignInActivity", label: "No unusual sign-in activity",
+                                         inputs: CheckInputs(facts: [FactInput(PlatformFact.signIns.rawValue)])) { c in
         let rule = c.settings.unusualActivity
         let activity = UnusualActivity(signIns: c.facts.signIns, rule: rule, now: c.now,
                                        acknowledgedThrough: c.state.activityAcknowledgedThrough)
@@ -27,7 +28,8 @@ enum SignalChecks {
     }
 
     /// A suspended account is an incident in progress; only a case linked from that incident may act on it.
-    static let subjectNotSuspended = Check(name: "subjectNotSuspended", label: "Account not suspended") { c in
+    static let subjectNotSuspended = Check(name: "subjectNotSuspended", label: "Account not suspended",
+                                           inputs: CheckInputs(facts: [FactInput(PlatformFact.suspended.rawValue)])) { c in
         guard c.facts.user.suspended else { return .pass("Account active") }
         if c.state.linkedFromIncident { return .pass("Suspended by incident case \(c.state.linkedFrom ?? "?"); this is its linked case") }
         return .fail("The account is suspended: this is a security incident, not a recovery. Refuse and escalate")

@@ -7,16 +7,27 @@ enum VerificationChecks {
                                ticketNotOpenedBySubject, federatedLinkOnFile, verificationFresh]
 
     /// Email match, knowledge questions, an emailed code or a chat message are not verification.
-    static let methodAcceptable = Check(name: "verificationMethodAcceptable", label: "Acceptable verification method") { c in
-        guard let method = c.values["method"], let option = c.step.field("method")?.option(method) else { return .notApplicable }
+    private static let method = FieldInput(VerificationField.method, [.choice])
+
+    static let methodAcceptable = Check(name: "verificationMethodAcceptable", label: "Acceptable verification method",
+                                        inputs: CheckInputs(fields: [method])) { c in
+        guard let method = c.values[VerificationField.method], let option = c.step.field(VerificationField.method)?.option(method) else {
+            return .notApplicable // the field's own line says it is missing
+        }
         return option.acceptable ? .pass("\(option.label)") : .fail("Not acceptable: \(option.refusal ?? option.label)")
     }
 
     /// The call-back number must have been on the account before today: a number added today
     /// may have been added by the attacker who is on the line.
-    static let callbackOnFileBeforeToday = Check(name: "callbackNumberOnFileBeforeToday", label: "Call-back number on file before today") { c in
-        guard c.values["method"] == "callback" else { return .notApplicable }
-        guard let called = c.values["callback_number"] else { return .notApplicable } // the field's own line says it is missing
+    static let callbackOnFileBeforeToday = Check(
+        name: "callbackNumberOnFileBeforeToday", label: "Call-back number on file before today",
+        inputs: CheckInputs(fields: [FieldInput(VerificationField.method, [.choice], options: [VerificationMethod.callback.rawValue]),
+                                     FieldInput(VerificationField.callbackNumber, [.phone])],
+                            facts: [FactInput(PlatformFact.phoneNumbers.rawValue, whenField: VerificationField.method,
+                                              equals: VerificationMethod.callback.rawValue)])
+    ) { c in
+        guard c.chosenMethod == .callback else { return .notApplicable }
+        guard let called = c.values[VerificationField.callbackNumber] else { return .notApplicable } // the field's own line says it is missing
         let startOfToday = CalendarDay.startOfDay(c.now, in: c.timeZone)
         let matches = c.facts.phoneNumbers.filter { PhoneNumber.same($0.number, called) }
         guard let earliest = matches.min(by: { $0.addedAt < $1.addedAt }) else {
@@ -30,18 +41,27 @@ enum VerificationChecks {
     }
 
     /// Never call back the number the caller just supplied, even if it happens to be on file.
-    static let callbackNotCallerSupplied = Check(name: "callbackNumberNotCallerSupplied", label: "Not the number the caller gave") { c in
-        guard c.values["method"] == "callback", let called = c.values["callback_number"] else { return .notApplicable }
-        guard let given = c.values["caller_number"] else { return .pass("The caller gave no number") }
+    static let callbackNotCallerSupplied = Check(
+        name: "callbackNumberNotCallerSupplied", label: "Not the number the caller gave",
+        inputs: CheckInputs(fields: [FieldInput(VerificationField.method, [.choice], options: [VerificationMethod.callback.rawValue]),
+                                     FieldInput(VerificationField.callbackNumber, [.phone]),
+                                     FieldInput(VerificationField.callerNumber, [.phone])])
+    ) { c in
+        guard c.chosenMethod == .callback, let called = c.values[VerificationField.callbackNumber] else { return .notApplicable }
+        guard let given = c.values[VerificationField.callerNumber] else { return .pass("The caller gave no number") }
         return PhoneNumber.same(given, called)
             ? .fail("You called the number the caller just gave you; call a number that was on the account before today")
             : .pass("Called a different number from the one the caller gave")
     }
 
     /// A vouching ticket opened by the subject is the subject vouching for themself.
-    static let ticketNotOpenedBySubject = Check(name: "ticketNotOpenedBySubject", label: "Ticket opened by someone else") { c in
-        guard c.values["method"] == "ticket" else { return .notApplicable }
-        guard let opener = c.values["ticket_opened_by"] else { return .notApplicable } // the field's own line says it is missing
+    static let ticketNotOpenedBySubject = Check(
+        name: "ticketNotOpenedBySubject", label: "Ticket opened by someone else",
+        inputs: CheckInputs(fields: [FieldInput(VerificationField.method, [.choice], options: [VerificationMethod.ticket.rawValue]),
+                                     FieldInput(VerificationField.ticketOpenedBy, [.email])])
+    ) { c in
+        guard c.chosenMethod == .ticket else { return .notApplicable }
+        guard let opener = c.values[VerificationField.ticketOpenedBy] else { return .notApplicable } // the field's own line says it is missing
         if opener.lowercased() == c.state.subject.lowercased() {
             return .fail("The ticket was opened by \(opener), the user themself: a manager or HR must vouch")
         }
@@ -52,8 +72,14 @@ enum VerificationChecks {
     }
 
     /// Federated self-service needs a federated identity actually linked to the account.
-    static let federatedLinkOnFile = Check(name: "federatedLinkOnFile", label: "Federated identity linked") { c in
-        guard c.verificationMethod == "federated" else { return .notApplicable }
+    static let federatedLinkOnFile = Check(
+        name: "federatedLinkOnFile", label: "Federated identity linked",
+        inputs: CheckInputs(fields: [FieldInput(VerificationField.method, [.choice], options: [VerificationMethod.federated.rawValue],
+                                                scope: .verification)],
+                            facts: [FactInput(PlatformFact.federatedLinks.rawValue, whenField: VerificationField.method,
+                                              equals: VerificationMethod.federated.rawValue)])
+    ) { c in
+        guard c.verificationMethod == .federated else { return .notApplicable }
         guard let link = c.facts.federatedLinks.first else {
             return .fail("No federated identity (Google / SAML) is linked to this account")
         }
@@ -61,7 +87,8 @@ enum VerificationChecks {
     }
 
     /// An admin action needs a verification no older than the runbook allows.
-    static let verificationFresh = Check(name: "verificationFresh", label: "Verification still valid") { c in
+    static let verificationFresh = Check(name: "verificationFresh", label: "Verification still valid",
+                                         inputs: CheckInputs(fields: [FieldInput(VerificationField.method, [.choice], scope: .verification)])) { c in
         guard let v = c.state.verification else { return .fail("Identity has not been verified in this case") }
         let limit = c.settings.verificationValidityMinutes
         let age = c.now.timeIntervalSince(v.at)

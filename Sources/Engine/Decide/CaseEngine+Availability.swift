@@ -1,52 +1,129 @@
 import Foundation
 import Runbook
 
-extension CaseEngine {
-    /// What can be done to the case now, by this actor, as the command-line names them: the
-    /// menu `case show` offers and the wizard's key hints. A listed command can still be
-    /// refused by a gate; an unlisted one is always refused.
-    public static func availableCommands(state: CaseState, context: DecisionContext) -> [String] {
-        let role = context.actor.role
-        if role == .auditor || (role == .trainee && !context.training) { return [] }
-        var commands: [String] = []
-        let step = context.runbook.step(state.currentStep)
-        switch state.status {
-        case .open, .incident:
-            if let step, !step.terminal, step.awaits == nil { commands.append(step.id) }
-            if state.status == .open && state.currentStep != context.runbook.start { commands.append("restart-verification") }
-            if state.status == .open, context.facts.user.privileged, state.approval?.state != .granted,
-               step?.checks.contains(where: { $0.name == "privilegedResetApproved" }) == true {
-                commands.append("request-approval")
-            }
-        case .awaitingEnrolment: commands.append("observe-enrolment")
-        case .actionPending: commands += ["attest", "attest-failed"]
-        case .awaitingApproval:
-            if role == .senior, state.approval?.requestedBy != context.actor.login, state.openedBy != context.actor.login {
-                commands += ["approve", "deny"]
-            }
-        case .escalated:
-            if role == .senior, state.escalation?.by != context.actor.login { commands += ["uphold", "reopen"] }
-        case .paused: commands.append("resume")
-        case .closed: break
-        }
-        if [.open, .awaitingApproval, .paused, .incident].contains(state.status) { commands.append("signal") }
-        if [.open, .awaitingApproval, .paused].contains(state.status) { commands.append("refuse") }
-        if [.open, .awaitingApproval, .incident].contains(state.status) { commands.append("pause") }
-        if !state.completedActions.isEmpty, !state.incidentDeclared, context.runbook.incidentEntry != nil,
-           [.open, .awaitingEnrolment, .closed, .paused].contains(state.status) {
-            commands.append("incident")
-        }
-        commands.append("note")
-        return commands
-    }
+/// A command that can be given to the case now: its kind, and for `continueStep` the step.
+public struct AvailableCommand: Sendable, Equatable {
+    public var kind: CaseCommandKind
+    /// The current step, for `continueStep`.
+    public var step: String?
+
+    /// The word `handrail case do ID …` takes for it.
+    public var cliName: String { kind.cliName ?? step ?? "" }
 }
 
 extension CaseEngine {
+    /// What can be done to the case now, by this actor: the menu `case show` offers and the
+    /// wizard's keys. Computed from the same requirements `decide` enforces, so a listed command
+    /// can still be refused by a gate or its arguments, never by its status or the actor's role,
+    /// and an unlisted one is always refused.
+    public static func availableCommands(state: CaseState, context: DecisionContext) -> [AvailableCommand] {
+        CaseCommandKind.allCases.compactMap { kind in
+            guard permission(actor: context.actor, training: context.training, kind: kind) == nil,
+                  requirements(of: kind, state: state, context: context) == nil else { return nil }
+            return AvailableCommand(kind: kind, step: kind == .continueStep ? state.currentStep : nil)
+        }
+    }
+
+    /// Whether `kind` can be given now; for edges that ask before building the command.
+    public static func isAvailable(_ kind: CaseCommandKind, state: CaseState, context: DecisionContext) -> Bool {
+        availableCommands(state: state, context: context).contains { $0.kind == kind }
+    }
+
     /// Whether the actor may change cases at all (auditors may not; trainees only in training),
     /// and, given `command`, whether their role may give it (approvals and reviews are a senior's).
     /// For edges that record things the Engine does not decide, such as typed platform facts, and
     /// for asking before a case is held: a role refusal must not be reported as someone else's hold.
     public static func permissionToWork(_ context: DecisionContext, command: CaseCommand? = nil) -> Refusal? {
-        permission(for: command, context: context)
+        permission(actor: context.actor, training: context.training, kind: command?.kind)
+    }
+
+    /// What a command of `kind` needs of the case beyond the actor's role: the statuses the table
+    /// allows and what the procedure adds (a pending action to attest, an escalation by someone
+    /// else to review…). The first unmet requirement, in the order an operator should hear it.
+    static func requirements(of kind: CaseCommandKind, state: CaseState, context: DecisionContext) -> Refusal? {
+        let runbook = context.runbook
+        let me = context.actor.login
+        switch kind {
+        case .continueStep:
+            if let refusal = requireStatus(kind, state: state) { return refusal }
+            guard let step = runbook.step(state.currentStep), !step.terminal else { return Refusal(.invalid, "The case has ended") }
+            if step.awaits != nil { return Refusal(.invalid, "The case waits for an enrolment; check for it instead") }
+            return nil
+        case .restartVerification:
+            if let refusal = requireStatus(kind, state: state) { return refusal }
+            // Something to restart: a verification, a later step, or a restart already under way.
+            if state.currentStep == runbook.start && state.verification == nil && state.resumeAfterVerification == nil {
+                return Refusal(.invalid, "Cannot restart verification: nobody has been verified in this case yet; verify the caller at \"\(runbook.start)\"")
+            }
+            return nil
+        case .requestApproval:
+            if let refusal = requireStatus(kind, state: state) { return refusal }
+            guard context.facts.user.privileged else {
+                return Refusal(.invalid, "\(state.subject) is not a privileged account; no approval is needed")
+            }
+            guard runbook.step(state.currentStep)?.checks.contains(where: { $0.name == ActionChecks.privilegedResetApproved.name }) == true else {
+                return Refusal(.invalid, "The current step needs no approval; request it at the reset step")
+            }
+            if state.approval?.state == .granted {
+                return Refusal(.invalid, "Already approved by \(state.approval?.decidedBy ?? "?")")
+            }
+            return nil
+        case .approve, .deny:
+            if let refusal = requireStatus(kind, state: state) { return refusal }
+            if state.approval?.requestedBy == me || state.openedBy == me {
+                return Refusal(.notPermitted, "An operator cannot approve their own case: another senior admin must")
+            }
+            return nil
+        case .uphold, .reopen:
+            if let refusal = requireStatus(kind, state: state) { return refusal }
+            if let escalation = state.escalation, escalation.by == me {
+                return Refusal(.notPermitted, "You refused this case yourself; another senior admin must review it")
+            }
+            return nil
+        case .attest, .attestFailed:
+            guard state.status == .actionPending, state.pendingAction != nil else {
+                return Refusal(.stale, "No action is pending on this case; its outcome was already recorded")
+            }
+            return nil
+        case .observeEnrolment:
+            guard let step = runbook.step(state.currentStep), step.awaits == EventCodec.Name.factorEnrolled,
+                  state.status == .awaitingEnrolment else {
+                // Observed already (by another terminal, or before a crash): the case moved on.
+                if let factor = state.enrolledFactor {
+                    return Refusal(.stale, "The enrolment (\(factor.kind) \(factor.label)) was already recorded; "
+                                   + "the case is at \"\(state.currentStep)\" now; reload it")
+                }
+                return Refusal(.invalid, "The case is not waiting for an enrolment")
+            }
+            return nil
+        case .declareIncident:
+            guard runbook.incidentEntry != nil else {
+                return Refusal(.invalid, "The runbook \(runbook.id) has no incident path")
+            }
+            guard !state.completedActions.isEmpty else {
+                return Refusal(.invalid, "No admin action was carried out in this case, so nothing can have gone to an attacker; refuse or note instead")
+            }
+            guard !state.incidentDeclared else { return Refusal(.invalid, "An incident is already declared on this case") }
+            return requireStatus(kind, state: state)
+        case .raiseSignal, .refuse, .note, .pause, .resume:
+            return requireStatus(kind, state: state)
+        }
+    }
+
+    /// The table's statuses for `kind`, with what the case's status means for the operator.
+    static func requireStatus(_ kind: CaseCommandKind, state: CaseState) -> Refusal? {
+        guard !kind.allowedStatuses.contains(state.status) else { return nil }
+        let why: String
+        switch state.status {
+        case .closed: why = "the case is closed (\(state.outcome ?? "closed"))"
+        case .escalated: why = "the case is escalated and waits for a senior admin's review"
+        case .paused: why = "the case is paused; resume it first"
+        case .awaitingApproval: why = "the case waits for a senior admin's approval"
+        case .actionPending: why = "a platform action is pending; record its outcome first"
+        case .awaitingEnrolment: why = "the case waits for the user to enrol a new factor"
+        case .incident: why = "the case is on the incident path"
+        case .open: why = "the case is open at \"\(state.currentStep)\""
+        }
+        return Refusal(.invalid, "Cannot \(kind.doing): \(why)")
     }
 }

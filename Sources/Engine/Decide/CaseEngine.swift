@@ -11,22 +11,16 @@ public enum CaseEngine {
     /// The event that opens a case on `runbook` for `subject`.
     public static func open(caseID: String, subject: String, context: DecisionContext,
                             linkedFrom: String? = nil, linkedFromIncident: Bool = false) -> Decision {
-        if let refusal = permission(for: nil, context: context) { return .refused(refusal) }
+        if let refusal = permission(actor: context.actor, training: context.training, kind: nil) { return .refused(refusal) }
         if linkedFromIncident && linkedFrom == nil {
             return .refused(Refusal(.invalid, "A case linked from an incident must name the incident case"))
         }
         guard case .success(let email) = FieldValidator.normalise(subject, for: Field(id: "subject", label: "Subject", kind: .email)) else {
             return .refused(Refusal(.invalid, "\"\(subject)\" is not an email address: a case is opened for the user's email"))
         }
-        var payload: [String: JSONValue] = [
-            "runbook": .string(context.runbook.id),
-            "runbookVersion": .number(Double(context.runbook.version)),
-            "startStep": .string(context.runbook.start),
-            "linkedFromIncident": .bool(linkedFromIncident),
-        ]
-        if let linkedFrom { payload["linkedFrom"] = .string(linkedFrom) }
-        return .accepted([CaseEvent(type: EventType.caseOpened, caseID: caseID, subject: email, actor: context.actor.login,
-                                    time: context.now, payload: payload)])
+        let opening = CaseOpening(runbookID: context.runbook.id, runbookVersion: context.runbook.version,
+                                  startStep: context.runbook.start, linkedFrom: linkedFrom, linkedFromIncident: linkedFromIncident)
+        return .accepted([CaseEvent(.opened(opening), caseID: caseID, subject: email, actor: context.actor.login, time: context.now)])
     }
 
     // MARK: - Evaluating a form
@@ -73,6 +67,14 @@ public enum CaseEngine {
                 checklist.append(CheckOutcome(name: reference.name, label: reference.name, passed: false, message: "unknown check"))
                 continue
             }
+            // Fail closed: a gate whose field was renamed or dropped from the runbook must not
+            // read "not applicable" and let the case through.
+            let missing = check.inputs.missing(in: step, of: runbook)
+            guard missing.isEmpty else {
+                checklist.append(CheckOutcome(name: check.name, label: check.label, passed: false,
+                                              message: "the runbook does not supply what this gate reads: " + missing.joined(separator: "; ")))
+                continue
+            }
             switch check.evaluate(checkContext) {
             case .pass(let message): checklist.append(CheckOutcome(name: check.name, label: check.label, passed: true, message: message))
             case .fail(let message): checklist.append(CheckOutcome(name: check.name, label: check.label, passed: false, message: message))
@@ -103,7 +105,7 @@ public enum CaseEngine {
     // MARK: - Deciding
 
     public static func decide(_ command: CaseCommand, state: CaseState, context: DecisionContext) -> Decision {
-        if let refusal = permission(for: command, context: context) { return .refused(refusal) }
+        if let refusal = permission(actor: context.actor, training: context.training, kind: command.kind) { return .refused(refusal) }
         switch command {
         case .submit(let stepID, let values): return submit(stepID, values: values, state: state, context: context)
         case .observeEnrolment: return observeEnrolment(state: state, context: context)
@@ -140,18 +142,15 @@ public enum CaseEngine {
             return .refused(Refusal(.stale, "\"\(step.title)\" was already decided: its action \(pending.idempotencyKey) is pending; "
                                     + "record its outcome (attest it, or report it failed) instead of deciding it again"))
         }
-        if let refusal = requireStatus([.open, .incident], state: state, doing: "continue") { return .refused(refusal) }
-        if step.awaits != nil { return observeEnrolment(state: state, context: context) }
-        if step.terminal { return .refused(Refusal(.invalid, "The case has ended")) }
+        if let refusal = requirements(of: .continueStep, state: state, context: context) { return .refused(refusal) }
 
         let evaluation = evaluate(step: step, values: raw, state: state, context: context)
         guard evaluation.failures.isEmpty else {
             let recorded = step.checks.compactMap { reference -> CaseEvent? in
                 guard let eventType = reference.onRefusal,
                       let failure = evaluation.failures.first(where: { $0.name == reference.name }) else { return nil }
-                var payload: [String: JSONValue] = ["step": .string(step.id), "check": .string(reference.name)]
-                if let method = evaluation.values["method"] { payload["method"] = .string(method) }
-                return event(eventType, state: state, context: context, reason: failure.message, payload: payload)
+                let attempt = RefusedAttempt(name: eventType, step: step.id, check: reference.name, method: evaluation.values[VerificationField.method])
+                return event(.attemptRefused(attempt), state: state, context: context, reason: failure.message)
             }
             let summary = evaluation.failures.map { "\($0.label): \($0.message)" }.joined(separator: "; ")
             return .refused(Refusal(.gate, "Cannot continue from \"\(step.title)\": \(summary)", failedChecks: evaluation.failures),
@@ -161,55 +160,46 @@ public enum CaseEngine {
             return .refused(Refusal(.invalid, "No transition of \"\(step.id)\" applies"))
         }
         // Verified again after a restart: back to where the case was, not down the path again.
-        if step.id == runbook.start, let resume = state.resumeAfterVerification, evaluation.values["method"] != "federated" {
+        if step.id == runbook.start, let resume = state.resumeAfterVerification, evaluation.values[VerificationField.method] != VerificationMethod.federated.rawValue {
             next = resume
         }
         let reason = step.reasonField.flatMap { evaluation.values[$0] }
-        var payload: [String: JSONValue] = [
-            "step": .string(step.id),
-            "next": .string(next),
-            "values": .object(evaluation.values.mapValues(JSONValue.string)),
-        ]
+        let move = StepMove(step: step.id, next: next, values: evaluation.values)
 
         if let action = step.action {
+            guard let platformAction = PlatformAction(rawValue: action.name) else {
+                return .refused(Refusal(.invalid, "The runbook names an action \"\(action.name)\" that no platform performs"))
+            }
             // Committed before the platform is called: a crash in between leaves a visible,
             // resumable request, never a silent or repeated action.
             let key = "\(state.caseID):\(step.id):\(state.eventCount + 1)"
-            payload["idempotencyKey"] = .string(key)
-            payload["action"] = .string(action.name)
-            return .accepted([event(EventType.requested(action.event), state: state, context: context, reason: reason, payload: payload)],
-                             effects: [.performAction(name: action.name, idempotencyKey: key, subject: state.subject)])
+            let request = ActionRecord(completion: action.event, action: platformAction, idempotencyKey: key, move: move)
+            return .accepted([event(.actionRequested(request), state: state, context: context, reason: reason)],
+                             effects: [.performAction(platformAction, idempotencyKey: key, subject: state.subject)])
         }
 
         var effects: [Effect] = []
-        if step.completionEvent == "verification.recorded", let method = evaluation.values["method"],
-           let option = step.field("method")?.option(method) {
-            payload["method"] = .string(method)
-            payload["term"] = .string(option.reasonTerm ?? option.label)
-            if let reference = evaluation.values["reference"] { payload["reference"] = .string(reference) }
+        var completion = StepCompletion(name: step.completionEvent, move: move)
+        if step.completionEvent == VerificationField.recordedEvent, let method = evaluation.values[VerificationField.method],
+           let option = step.field(VerificationField.method)?.option(method) {
+            completion.verification = VerificationEvidence(method: method, term: option.reasonTerm ?? option.label,
+                                                           reference: evaluation.values[VerificationField.reference])
         }
         if step.opensLinkedCase {
             guard let newID = context.newCaseID else {
                 return .refused(Refusal(.invalid, "\"\(step.title)\" opens a linked case, and no case id was provided"))
             }
-            payload["linkedCaseID"] = .string(newID)
+            completion.linkedCaseID = newID
             effects.append(.openLinkedCase(caseID: newID, subject: state.subject, linkedFrom: state.caseID))
         }
-        var events = [event(step.completionEvent, state: state, context: context, reason: reason, payload: payload)]
+        var events = [event(.stepCompleted(completion), state: state, context: context, reason: reason)]
         events += closing(ifTerminal: next, state: state, context: context)
         return .accepted(events, effects: effects)
     }
 
     private static func observeEnrolment(state: CaseState, context: DecisionContext) -> Decision {
-        guard let step = context.runbook.step(state.currentStep), step.awaits == EventType.factorEnrolled,
-              state.status == .awaitingEnrolment else {
-            // Observed already (by another terminal, or before a crash): the case moved on.
-            if let factor = state.enrolledFactor {
-                return .refused(Refusal(.stale, "The enrolment (\(factor.kind) \(factor.label)) was already recorded; "
-                                        + "the case is at \"\(state.currentStep)\" now; reload it"))
-            }
-            return .refused(Refusal(.invalid, "The case is not waiting for an enrolment"))
-        }
+        if let refusal = requirements(of: .observeEnrolment, state: state, context: context) { return .refused(refusal) }
+        guard let step = context.runbook.step(state.currentStep) else { return .refused(Refusal(.invalid, "The case is not waiting for an enrolment")) }
         let evaluation = evaluate(step: step, values: [:], state: state, context: context)
         guard evaluation.failures.isEmpty, let next = evaluation.next else {
             let summary = evaluation.failures.map(\.message).joined(separator: "; ")
@@ -217,49 +207,40 @@ public enum CaseEngine {
         }
         let since = state.lastActionCompletedAt ?? .distantPast
         let factor = context.facts.factors.filter { $0.enrolledAt > since }.max { $0.enrolledAt < $1.enrolledAt }!
-        let payload: [String: JSONValue] = [
-            "step": .string(step.id), "next": .string(next), "values": .object([:]),
-            "factor": .object(["kind": .string(factor.kind), "label": .string(factor.label),
-                               "enrolledAt": .number(factor.enrolledAt.timeIntervalSince1970)]),
-        ]
-        return .accepted([event(EventType.factorEnrolled, state: state, context: context, payload: payload)]
+        let enrolment = FactorEnrolment(move: StepMove(step: step.id, next: next, values: [:]), kind: factor.kind, label: factor.label,
+                                        enrolledAtSeconds: factor.enrolledAt.timeIntervalSince1970)
+        return .accepted([event(.factorEnrolled(enrolment), state: state, context: context)]
                          + closing(ifTerminal: next, state: state, context: context))
     }
 
     private static func completeAction(_ key: String, details: [String: JSONValue], state: CaseState, context: DecisionContext) -> Decision {
-        guard let pending = state.pendingAction, state.status == .actionPending else {
-            return .refused(Refusal(.stale, "No action is pending on this case; its outcome was already recorded"))
+        if let refusal = requirements(of: .attest, state: state, context: context) { return .refused(refusal) }
+        guard let pending = state.pendingAction, pending.idempotencyKey == key else {
+            return .refused(Refusal(.stale, "The pending action is \(state.pendingAction?.idempotencyKey ?? "none"), not \(key)"))
         }
-        guard pending.idempotencyKey == key else {
-            return .refused(Refusal(.stale, "The pending action is \(pending.idempotencyKey), not \(key)"))
-        }
-        let payload: [String: JSONValue] = [
-            "step": .string(pending.step), "next": .string(pending.next),
-            "values": .object(pending.values.mapValues(JSONValue.string)),
-            "idempotencyKey": .string(key), "action": .string(pending.action), "details": .object(details),
-            "recordedBy": .string(context.actor.login),
-        ]
+        let request = ActionRecord(completion: pending.event, action: pending.action, idempotencyKey: key,
+                                   move: StepMove(step: pending.step, next: pending.next, values: pending.values))
         // The actor of `mfa.factor_admin_reset` is the operator who decided the reset, even when
         // someone else records its completion (after a crash, say): that is who the auditor asks about.
-        var completion = event(pending.event, state: state, context: context, reason: pending.reason, payload: payload)
+        var completion = event(.actionCompleted(ActionCompletion(request: request, details: details, recordedBy: context.actor.login)),
+                               state: state, context: context, reason: pending.reason)
         completion.actor = pending.requestedBy
         return .accepted([completion] + closing(ifTerminal: pending.next, state: state, context: context))
     }
 
     private static func failAction(_ key: String, error: String, state: CaseState, context: DecisionContext) -> Decision {
-        guard let pending = state.pendingAction, state.status == .actionPending, pending.idempotencyKey == key else {
+        guard requirements(of: .attestFailed, state: state, context: context) == nil,
+              let pending = state.pendingAction, pending.idempotencyKey == key else {
             return .refused(Refusal(.stale, "No such action is pending on this case"))
         }
-        let payload: [String: JSONValue] = ["idempotencyKey": .string(key), "action": .string(pending.action),
-                                            "step": .string(pending.step)]
-        return .accepted([event(EventType.failed(pending.event), state: state, context: context, reason: error, payload: payload)])
+        let failure = ActionFailure(completion: pending.event, action: pending.action, idempotencyKey: key, step: pending.step)
+        return .accepted([event(.actionFailed(failure), state: state, context: context, reason: error)])
     }
 
     /// A `case.closed` event when `next` is a terminal step.
     private static func closing(ifTerminal next: String, state: CaseState, context: DecisionContext) -> [CaseEvent] {
         guard let step = context.runbook.step(next), step.terminal else { return [] }
-        return [event(EventType.caseClosed, state: state, context: context,
-                      payload: ["outcome": .string(step.outcome ?? "closed"), "step": .string(step.id)])]
+        return [event(.closed(outcome: step.outcome ?? "closed", step: step.id), state: state, context: context)]
     }
 
     // MARK: Refusal signals and escalation
@@ -271,12 +252,11 @@ public enum CaseEngine {
         guard signal.source == .operator else {
             return .refused(Refusal(.invalid, "\"\(signal.label)\" is reported by the platform, not raised by hand"))
         }
-        if let refusal = requireStatus([.open, .incident, .awaitingApproval, .paused], state: state, doing: "raise a signal") { return .refused(refusal) }
+        if let refusal = requirements(of: .raiseSignal, state: state, context: context) { return .refused(refusal) }
         switch reasonText(reason, context: context) {
         case .failure(let refusal): return .refused(refusal)
         case .success(let text):
-            return .accepted([event(EventType.signalRaised, state: state, context: context, reason: text,
-                                    payload: ["signal": .string(signal.id), "step": .string(state.currentStep)])])
+            return .accepted([event(.signalRaised(signal: signal.id, step: state.currentStep), state: state, context: context, reason: text)])
         }
     }
 
@@ -284,38 +264,31 @@ public enum CaseEngine {
         guard context.runbook.signal(signalID) != nil else {
             return .refused(Refusal(.invalid, "Unknown refusal signal \"\(signalID)\"; known: \(context.runbook.refusalSignals.map(\.id).joined(separator: ", "))"))
         }
-        if let refusal = requireStatus([.open, .awaitingApproval, .paused], state: state, doing: "refuse") { return .refused(refusal) }
+        if let refusal = requirements(of: .refuse, state: state, context: context) { return .refused(refusal) }
         switch reasonText(reason, context: context) {
         case .failure(let refusal): return .refused(refusal)
         case .success(let text):
-            let payload: [String: JSONValue] = ["signal": .string(signalID), "step": .string(state.currentStep)]
-            var note = payload
-            note["kind"] = .string(CaseNote.Kind.refusal.rawValue)
             return .accepted([
-                event(EventType.noteAdded, state: state, context: context, reason: text, payload: note),
-                event(EventType.caseEscalated, state: state, context: context, reason: text, payload: payload),
+                event(.noteAdded(kind: .refusal, signal: signalID, step: state.currentStep), state: state, context: context, reason: text),
+                event(.escalated(signal: signalID, step: state.currentStep), state: state, context: context, reason: text),
             ])
         }
     }
 
     private static func review(_ verdict: ReviewVerdict, reason: String, state: CaseState, context: DecisionContext) -> Decision {
-        if let refusal = requireStatus([.escalated], state: state, doing: "review it") { return .refused(refusal) }
-        if let escalation = state.escalation, escalation.by == context.actor.login {
-            return .refused(Refusal(.notPermitted, "You refused this case yourself; another senior admin must review it"))
-        }
+        if let refusal = requirements(of: verdict == .uphold ? .uphold : .reopen, state: state, context: context) { return .refused(refusal) }
         switch reasonText(reason, context: context) {
         case .failure(let refusal): return .refused(refusal)
         case .success(let text):
-            let step: JSONValue = .string(state.currentStep)
+            let step = state.currentStep
             switch verdict {
             case .uphold:
                 return .accepted([
-                    event(EventType.refusalUpheld, state: state, context: context, reason: text, payload: ["step": step]),
-                    event(EventType.caseClosed, state: state, context: context, reason: text,
-                          payload: ["outcome": .string("refused"), "step": step]),
+                    event(.refusalUpheld(step: step), state: state, context: context, reason: text),
+                    event(.closed(outcome: "refused", step: step), state: state, context: context, reason: text),
                 ])
             case .reopen:
-                return .accepted([event(EventType.caseReopened, state: state, context: context, reason: text, payload: ["step": step])])
+                return .accepted([event(.reopened(step: step), state: state, context: context, reason: text)])
             }
         }
     }
@@ -323,109 +296,84 @@ public enum CaseEngine {
     // MARK: Notes, pause, restart
 
     private static func addNote(_ text: String, state: CaseState, context: DecisionContext) -> Decision {
+        if let refusal = requirements(of: .note, state: state, context: context) { return .refused(refusal) }
         switch FieldValidator.normalise(text, for: Field(id: "note", label: "Note", kind: .text, maxLength: 4000)) {
         case .failure(.missing): return .refused(Refusal(.invalid, "A note needs some text"))
         case .failure(.invalid(let message)): return .refused(Refusal(.invalid, "The note \(message)"))
         case .success(let clean):
-            return .accepted([event(EventType.noteAdded, state: state, context: context, reason: clean,
-                                    payload: ["kind": .string(CaseNote.Kind.note.rawValue), "step": .string(state.currentStep)])])
+            return .accepted([event(.noteAdded(kind: .note, signal: nil, step: state.currentStep), state: state, context: context, reason: clean)])
         }
     }
 
     private static func pause(reason: String, state: CaseState, context: DecisionContext) -> Decision {
-        if let refusal = requireStatus([.open, .awaitingApproval, .incident], state: state, doing: "pause it") { return .refused(refusal) }
+        if let refusal = requirements(of: .pause, state: state, context: context) { return .refused(refusal) }
         switch reasonText(reason, context: context, minimum: 3) {
         case .failure(let refusal): return .refused(refusal)
         case .success(let text):
-            return .accepted([event(EventType.casePaused, state: state, context: context, reason: text,
-                                    payload: ["from": .string(state.status.rawValue), "step": .string(state.currentStep)])])
+            return .accepted([event(.paused(from: state.status.rawValue, step: state.currentStep), state: state, context: context, reason: text)])
         }
     }
 
     private static func resume(state: CaseState, context: DecisionContext) -> Decision {
-        if let refusal = requireStatus([.paused], state: state, doing: "resume it") { return .refused(refusal) }
-        return .accepted([event(EventType.caseResumed, state: state, context: context, payload: ["step": .string(state.currentStep)])])
+        if let refusal = requirements(of: .resume, state: state, context: context) { return .refused(refusal) }
+        return .accepted([event(.resumed(step: state.currentStep), state: state, context: context)])
     }
 
     private static func restartVerification(reason: String, state: CaseState, context: DecisionContext) -> Decision {
-        if let refusal = requireStatus([.open], state: state, doing: "restart verification") { return .refused(refusal) }
+        if let refusal = requirements(of: .restartVerification, state: state, context: context) { return .refused(refusal) }
         switch reasonText(reason, context: context, minimum: 3) {
         case .failure(let refusal): return .refused(refusal)
         case .success(let text):
             // Restarting from the start step itself has nowhere to return to.
             let from = state.resumeAfterVerification ?? state.currentStep
-            var payload: [String: JSONValue] = ["step": .string(context.runbook.start)]
-            if from != context.runbook.start { payload["from"] = .string(from) }
-            return .accepted([event(EventType.verificationRestarted, state: state, context: context, reason: text, payload: payload)])
+            let restart = CaseEventBody.verificationRestarted(step: context.runbook.start, from: from == context.runbook.start ? nil : from)
+            return .accepted([event(restart, state: state, context: context, reason: text)])
         }
     }
 
     // MARK: Approval of privileged actions
 
     private static func requestApproval(reason: String, state: CaseState, context: DecisionContext) -> Decision {
-        if let refusal = requireStatus([.open], state: state, doing: "request approval") { return .refused(refusal) }
-        guard context.facts.user.privileged else {
-            return .refused(Refusal(.invalid, "\(state.subject) is not a privileged account; no approval is needed"))
-        }
-        guard context.runbook.step(state.currentStep)?.checks.contains(where: { $0.name == "privilegedResetApproved" }) == true else {
-            return .refused(Refusal(.invalid, "The current step needs no approval; request it at the reset step"))
-        }
-        if state.approval?.state == .granted {
-            return .refused(Refusal(.invalid, "Already approved by \(state.approval?.decidedBy ?? "?")"))
-        }
+        if let refusal = requirements(of: .requestApproval, state: state, context: context) { return .refused(refusal) }
         switch reasonText(reason, context: context, minimum: 3) {
         case .failure(let refusal): return .refused(refusal)
         case .success(let text):
-            return .accepted([event(EventType.approvalRequested, state: state, context: context, reason: text,
-                                    payload: ["step": .string(state.currentStep)])])
+            return .accepted([event(.approvalRequested(step: state.currentStep), state: state, context: context, reason: text)])
         }
     }
 
     private static func decideApproval(granted: Bool, reason: String, state: CaseState, context: DecisionContext) -> Decision {
-        if let refusal = requireStatus([.awaitingApproval], state: state, doing: granted ? "approve" : "deny approval") { return .refused(refusal) }
-        let me = context.actor.login
-        if state.approval?.requestedBy == me || state.openedBy == me {
-            return .refused(Refusal(.notPermitted, "An operator cannot approve their own case: another senior admin must"))
-        }
+        if let refusal = requirements(of: granted ? .approve : .deny, state: state, context: context) { return .refused(refusal) }
         switch reasonText(reason, context: context, minimum: 3) {
         case .failure(let refusal): return .refused(refusal)
         case .success(let text):
-            return .accepted([event(granted ? EventType.approvalGranted : EventType.approvalDenied, state: state, context: context,
-                                    reason: text, payload: ["step": .string(state.currentStep)])])
+            let body: CaseEventBody = granted ? .approvalGranted(step: state.currentStep) : .approvalDenied(step: state.currentStep)
+            return .accepted([event(body, state: state, context: context, reason: text)])
         }
     }
 
     // MARK: Incident
 
     private static func declareIncident(reason: String, state: CaseState, context: DecisionContext) -> Decision {
-        guard let entry = context.runbook.incidentEntry else {
-            return .refused(Refusal(.invalid, "The runbook \(context.runbook.id) has no incident path"))
-        }
-        guard !state.completedActions.isEmpty else {
-            return .refused(Refusal(.invalid, "No admin action was carried out in this case, so nothing can have gone to an attacker; refuse or note instead"))
-        }
-        guard !state.incidentDeclared else { return .refused(Refusal(.invalid, "An incident is already declared on this case")) }
-        if let refusal = requireStatus([.open, .awaitingEnrolment, .closed, .paused], state: state, doing: "declare an incident") {
-            return .refused(refusal)
-        }
+        if let refusal = requirements(of: .declareIncident, state: state, context: context) { return .refused(refusal) }
+        guard let entry = context.runbook.incidentEntry else { return .refused(Refusal(.invalid, "The runbook has no incident path")) }
         switch reasonText(reason, context: context) {
         case .failure(let refusal): return .refused(refusal)
         case .success(let text):
-            return .accepted([event(EventType.incidentDeclared, state: state, context: context, reason: text,
-                                    payload: ["step": .string(entry), "from": .string(state.currentStep)])])
+            return .accepted([event(.incidentDeclared(step: entry, from: state.currentStep), state: state, context: context, reason: text)])
         }
     }
 
     // MARK: - Helpers
 
-    /// Who may do what. `command == nil` means opening a case.
-    static func permission(for command: CaseCommand?, context: DecisionContext) -> Refusal? {
-        permission(actor: context.actor, training: context.training, command: command)
-    }
-
     /// Who may do what, from the role alone: asked before anything is read or held, so that an
     /// auditor hears "auditors change no case" rather than a message about the case.
     public static func permission(actor: Actor, training: Bool, command: CaseCommand?) -> Refusal? {
+        permission(actor: actor, training: training, kind: command?.kind)
+    }
+
+    /// `kind == nil` means opening a case.
+    static func permission(actor: Actor, training: Bool, kind: CaseCommandKind?) -> Refusal? {
         switch actor.role {
         case .auditor:
             return Refusal(.notPermitted, "\(actor.login) is an auditor: auditors read and export, and change no case")
@@ -433,30 +381,10 @@ public enum CaseEngine {
             return Refusal(.notPermitted, "\(actor.login) is a trainee: trainees work training cases only (handrail train)")
         default: break
         }
-        switch command {
-        case .approve?, .denyApproval?, .review?:
-            guard actor.role == .senior else {
-                return Refusal(.notPermitted, "Only a senior admin may do this; \(actor.login) is \(actor.role.rawValue)")
-            }
-        default: break
+        if kind?.needsSenior == true, actor.role != .senior {
+            return Refusal(.notPermitted, "Only a senior admin may do this; \(actor.login) is \(actor.role.rawValue)")
         }
         return nil
-    }
-
-    private static func requireStatus(_ allowed: Set<CaseStatus>, state: CaseState, doing: String) -> Refusal? {
-        guard !allowed.contains(state.status) else { return nil }
-        let why: String
-        switch state.status {
-        case .closed: why = "the case is closed (\(state.outcome ?? "closed"))"
-        case .escalated: why = "the case is escalated and waits for a senior admin's review"
-        case .paused: why = "the case is paused; resume it first"
-        case .awaitingApproval: why = "the case waits for a senior admin's approval"
-        case .actionPending: why = "a platform action is pending; record its outcome first"
-        case .awaitingEnrolment: why = "the case waits for the user to enrol a new factor"
-        case .incident: why = "the case is on the incident path"
-        case .open: why = "the case is open at \"\(state.currentStep)\""
-        }
-        return Refusal(.invalid, "Cannot \(doing): \(why)")
     }
 
     private static func reasonText(_ reason: String, context: DecisionContext, minimum: Int? = nil) -> Result<String, Refusal> {
@@ -472,9 +400,7 @@ public enum CaseEngine {
         }
     }
 
-    private static func event(_ type: String, state: CaseState, context: DecisionContext, reason: String? = nil,
-                              payload: [String: JSONValue]) -> CaseEvent {
-        CaseEvent(type: type, caseID: state.caseID, subject: state.subject, actor: context.actor.login, time: context.now,
-                  reason: reason, payload: payload)
+    private static func event(_ body: CaseEventBody, state: CaseState, context: DecisionContext, reason: String? = nil) -> CaseEvent {
+        CaseEvent(body, caseID: state.caseID, subject: state.subject, actor: context.actor.login, time: context.now, reason: reason)
     }
 }

@@ -6,6 +6,18 @@ enum CaseFacts {
     static let names = ["backupCodesRemaining", "privileged", "suspended", "hasFederatedLink",
                         "linkedFromIncident", "unusualActivity"]
 
+    /// The platform fact a condition's fact is computed from; nil for facts of the case itself.
+    static func platformFact(for name: String) -> PlatformFact? {
+        switch name {
+        case "backupCodesRemaining": return .backupCodes
+        case "privileged": return .privileged
+        case "suspended": return .suspended
+        case "hasFederatedLink": return .federatedLinks
+        case "unusualActivity": return .signIns
+        default: return nil
+        }
+    }
+
     static func value(_ name: String, state: CaseState, facts: PlatformFacts, runbook: Runbook, now: Date) -> JSONValue? {
         switch name {
         case "backupCodesRemaining": return .number(Double(facts.backupCodesRemaining))

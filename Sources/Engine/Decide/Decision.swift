@@ -21,7 +21,7 @@ public struct Decision: Sendable, Equatable {
 public enum Effect: Sendable, Equatable {
     /// Call the identity platform; record the outcome with `completeAction` / `failAction`
     /// using the same key, so a retry after a crash never performs the action twice.
-    case performAction(name: String, idempotencyKey: String, subject: String)
+    case performAction(PlatformAction, idempotencyKey: String, subject: String)
     /// Open a new case for the same subject, linked to this one.
     case openLinkedCase(caseID: String, subject: String, linkedFrom: String)
 }

@@ -14,6 +14,8 @@ public struct RunbookProblem: Sendable, Equatable, CustomStringConvertible {
         case deadEnd
         case terminalWithExits
         case unknownCheck
+        /// A gate reads a field, option or reason the step does not supply.
+        case missingCheckInput
         case unknownAction
         case unknownFact
         case unknownField

@@ -52,6 +52,11 @@ struct RunbookValidator {
             let hint = RunbookDecoder.closest(to: check.name, in: vocabulary.checks.sorted()).map { " (did you mean \"\($0)\"?)" } ?? ""
             report(.unknownCheck, path.appending("checks").appending(i), "unknown check \"\(check.name)\"\(hint)")
         }
+        for (i, check) in step.checks.enumerated() {
+            for missing in vocabulary.checkInputs[check.name]?.missing(in: step, of: runbook) ?? [] {
+                report(.missingCheckInput, path.appending("checks").appending(i), "check \"\(check.name)\" reads \(missing)")
+            }
+        }
         if let action = step.action, !vocabulary.actions.contains(action.name) {
             report(.unknownAction, path.appending("action").appending("name"),
                    "unknown platform action \"\(action.name)\"; known: \(vocabulary.actions.sorted().joined(separator: ", "))")

@@ -7,9 +7,12 @@ public struct RunbookVocabulary: Sendable {
     public var facts: Set<String>
     public var awaitableEvents: Set<String>
     public var templateVariables: Set<String>
+    /// What each gate reads from the runbook, by gate name (gates not listed read nothing).
+    public var checkInputs: [String: CheckInputs]
 
     public init(checks: Set<String>, actions: Set<String>, facts: Set<String>,
-                awaitableEvents: Set<String>, templateVariables: Set<String>) {
+                awaitableEvents: Set<String>, templateVariables: Set<String>, checkInputs: [String: CheckInputs] = [:]) {
+        self.checkInputs = checkInputs
         self.checks = checks
         self.actions = actions
         self.facts = facts

@@ -36,3 +36,15 @@ public enum Comparison: Sendable, Equatable {
         }
     }
 }
+
+extension Condition {
+    /// Every fact the condition tests, in order, for edges that must supply them first.
+    public var factNames: [String] {
+        switch self {
+        case .field: return []
+        case .fact(let name, _): return [name]
+        case .all(let list), .any(let list): return list.flatMap(\.factNames)
+        case .not(let inner): return inner.factNames
+        }
+    }
+}

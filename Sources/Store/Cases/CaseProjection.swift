@@ -8,7 +8,7 @@ public struct CaseProjection: Sendable, Equatable {
     public var runbook: String
     public var runbookVersion: Int
     public var subject: String
-    public var status: String
+    public var status: CaseStatus
     public var step: String
     public var outcome: String?
     public var openedBy: String
@@ -24,7 +24,7 @@ public struct CaseProjection: Sendable, Equatable {
         runbook = state.runbookID
         runbookVersion = state.runbookVersion
         subject = state.subject
-        status = state.status.rawValue
+        status = state.status
         step = state.currentStep
         outcome = state.outcome
         openedBy = state.openedBy
@@ -49,7 +49,7 @@ public struct CaseRecord: Sendable, Equatable {
 }
 
 extension CaseProjection {
-    init(id: String, runbook: String, runbookVersion: Int, subject: String, status: String, step: String, outcome: String?,
+    init(id: String, runbook: String, runbookVersion: Int, subject: String, status: CaseStatus, step: String, outcome: String?,
          openedBy: String, openedAt: Date, updatedAt: Date, overdueAt: Date?, lastCaseSeq: Int, linkedFrom: String?) {
         self.id = id
         self.runbook = runbook

@@ -1,4 +1,4 @@
-import Store
+import Casework
 
 /// The audit browser: filter fields, the page of rows shown, and verification progress.
 public struct AuditModel: Sendable, Equatable {

@@ -6,7 +6,11 @@ import Runbook
 /// The case wizard: the case as last read, the current step's form as typed so far, which
 /// field has the focus, and the live gate checklist computed from them.
 public struct CaseScreenModel {
-    public var snapshot: CaseSnapshot
+    public var snapshot: CaseSnapshot {
+        didSet { presentation = CasePresentation(snapshot) }
+    }
+    /// The case as every screen presents it (rail, facts, actions), built once per snapshot.
+    public private(set) var presentation: CasePresentation
     /// Everything typed into the current step's fields, by field id (choices and yes/no as their value).
     public var inputs: [String: TextInput] = [:]
     public var focus = 0
@@ -17,6 +21,7 @@ public struct CaseScreenModel {
 
     public init(snapshot: CaseSnapshot) {
         self.snapshot = snapshot
+        presentation = CasePresentation(snapshot)
         resetForm()
     }
 

@@ -1,12 +1,14 @@
+import Engine
+
 /// What every screen's top line says: who is acting, with which role, on which database and platform.
 public struct HeaderInfo: Sendable, Equatable {
     public var login: String
-    public var role: String
+    public var role: Role
     public var database: String
     public var platform: String
     public var demo: Bool
 
-    public init(login: String, role: String, database: String, platform: String, demo: Bool) {
+    public init(login: String, role: Role, database: String, platform: String, demo: Bool) {
         self.login = login
         self.role = role
         self.database = database

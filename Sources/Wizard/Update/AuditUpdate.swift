@@ -1,6 +1,6 @@
 import Engine
 import Foundation
-import Store
+import Casework
 import Terminal
 
 /// Keys in the audit browser: type filters, move through the rows a page at a time, export, verify.

@@ -21,19 +21,20 @@ enum CaseUpdate {
         // Leaving the case drops it from the model; every other key writes the edited screen back.
         defer { if model.route == .caseScreen { model.caseScreen = screen } }
         let caseID = screen.state.caseID
-        let available = Set(CaseEngine.availableCommands(state: screen.state, context: screen.snapshot.context))
+        let presentation = screen.presentation
         let fields = screen.formFields
         let focused = screen.focusedField
 
-        func require(_ command: String, _ then: () -> [WizardEffect]) -> [WizardEffect] {
-            guard available.contains(command) else {
-                model.flash = "Not available now (\(screen.state.status.rawValue)); available: " + available.sorted().joined(separator: ", ")
+        func require(_ command: CaseCommandKind, _ then: () -> [WizardEffect]) -> [WizardEffect] {
+            guard presentation.offers(command) else {
+                model.flash = "Not available now (\(screen.state.status.rawValue)); available: "
+                    + presentation.actions.map { "\($0.key) \($0.label)" }.joined(separator: ", ")
                 model.flashIsError = true
                 return []
             }
             return then()
         }
-        func ask(_ purpose: Modal.Purpose, _ command: String) -> [WizardEffect] {
+        func ask(_ purpose: Modal.Purpose, _ command: CaseCommandKind) -> [WizardEffect] {
             require(command) {
                 model.modal = Modal(kind: .reason(purpose: purpose))
                 return []
@@ -75,24 +76,24 @@ enum CaseUpdate {
             return []
         case .enter, .control("s"), .function(5):
             return continueStep(&screen, &model)
-        case .control("r"), .function(8): return ask(.refuse, "refuse")
-        case .control("e"): return ask(.signal, "signal")
-        case .control("n"), .function(6): return ask(.note, "note")
+        case .control("r"), .function(8): return ask(.refuse, .refuse)
+        case .control("e"): return ask(.signal, .raiseSignal)
+        case .control("n"), .function(6): return ask(.note, .note)
         case .control("p"), .function(7):
             if screen.state.status == .paused {
-                return require("resume") { [.perform(caseID: caseID, command: .resume)] }
+                return require(.resume) { [.perform(caseID: caseID, command: .resume)] }
             }
-            return ask(.pause, "pause")
+            return ask(.pause, .pause)
         case .control("a"), .function(9):
-            if available.contains("approve") { return ask(.approve, "approve") }
-            return ask(.requestApproval, "request-approval")
-        case .control("d"): return ask(.deny, "deny")
-        case .control("u"): return ask(.uphold, "uphold")
-        case .control("o"): return ask(.reopen, "reopen")
-        case .control("x"): return ask(.incident, "incident")
-        case .control("v"): return ask(.restartVerification, "restart-verification")
+            if presentation.offers(.approve) { return ask(.approve, .approve) }
+            return ask(.requestApproval, .requestApproval)
+        case .control("d"): return ask(.deny, .deny)
+        case .control("u"): return ask(.uphold, .uphold)
+        case .control("o"): return ask(.reopen, .reopen)
+        case .control("x"): return ask(.incident, .declareIncident)
+        case .control("v"): return ask(.restartVerification, .restartVerification)
         case .control("w"), .function(10):
-            return require("observe-enrolment") { [.perform(caseID: caseID, command: .observeEnrolment)] }
+            return require(.observeEnrolment) { [.perform(caseID: caseID, command: .observeEnrolment)] }
         case .function(let n) where model.training != nil && TrainingPane.keys.contains { $0.key == n }:
             if let topic = TrainingPane.keys.first(where: { $0.key == n })?.topic {
                 model.training?.reveal(topic)
@@ -100,7 +101,7 @@ enum CaseUpdate {
             }
             return []
         case .control("t"):
-            return require("attest") { [.resumePendingAction(caseID: caseID)] }
+            return require(.attest) { [.resumePendingAction(caseID: caseID)] }
         default:
             break
         }

@@ -44,7 +44,7 @@ enum QueueUpdate {
             model.queue.searching = true
         case .character("n"):
             model.modal = Modal(kind: .newCase)
-        case .character("t") where model.header.role == "senior":
+        case .character("t") where model.header.role == .senior:
             return [.loadTrainingResults]
         case .character("a"):
             model.route = .audit

@@ -2,7 +2,6 @@ import Casework
 import Engine
 import Foundation
 import Runbook
-import Store
 import Terminal
 
 /// The wizard as two pure functions, Elm-style: `update(model, message) -> (model, effects)` and

@@ -1,6 +1,5 @@
 import Casework
 import Engine
-import Store
 import Terminal
 
 /// What happens to the wizard: a key, or the result of an effect the runtime carried out.

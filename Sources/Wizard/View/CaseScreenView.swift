@@ -64,25 +64,13 @@ enum CaseScreenView {
     // MARK: - Left column
 
     static func rail(_ c: CaseScreenModel, _ theme: Theme, width railWidth: Int) -> [(text: String, style: Style)] {
-        let state = c.state
-        let steps = state.railSteps(in: c.runbook)
         var lines: [(text: String, style: Style)] = [("Steps", Theme.title)]
-        for step in steps {
-            let mark: String
-            let style: Style
-            // The step being worked is ▶ even if it was refused once (a senior reopened it).
-            if step.id == state.currentStep && state.status != .closed && state.status != .escalated {
-                mark = theme.current
-                style = Theme.title
-            } else if state.refusedSteps.contains(step.id) {
-                mark = theme.refused
-                style = Theme.failStyle
-            } else if state.completedSteps.contains(step.id) || (step.id == state.currentStep && state.status == .closed) {
-                mark = theme.done
-                style = Theme.passStyle
-            } else {
-                mark = theme.ahead
-                style = Theme.hint
+        for step in c.presentation.rail {
+            let (mark, style): (String, Style) = switch step.mark {
+            case .current: (theme.current, Theme.title)
+            case .refused: (theme.refused, Theme.failStyle)
+            case .done: (theme.done, Theme.passStyle)
+            case .ahead: (theme.ahead, Theme.hint)
             }
             lines.append((mark + " " + TerminalText.truncate(TerminalText.safe(step.title), to: railWidth - 4), style))
         }
@@ -92,36 +80,43 @@ enum CaseScreenView {
     /// The facts that matter for the decision: codes left, numbers on file (and when each was
     /// added), unusual sign-ins. Every warning is a word, not only a colour.
     static func factLines(_ c: CaseScreenModel, _ theme: Theme, width: Int) -> [(text: String, style: Style)] {
-        let f = c.snapshot.facts
-        let now = c.snapshot.context.now
-        let zone = c.snapshot.context.timeZone
+        let facts = c.presentation.facts
         var lines: [(text: String, style: Style)] = []
         func add(_ text: String, _ style: Style) {
             for line in TerminalText.wrap(TerminalText.safe(text), to: width) { lines.append((line, style)) }
         }
+        let notTyped = "not typed yet"
         add("Facts", Theme.title)
-        add("Backup codes left: \(f.backupCodesRemaining)", .plain)
-        if f.user.privileged { add("TENANT ADMIN: a reset needs a second senior", Theme.warning) }
-        if f.user.suspended { add("SUSPENDED", Theme.failStyle) }
-        if !f.federatedLinks.isEmpty { add("Federated: " + f.federatedLinks.map(\.provider).joined(separator: ", "), .plain) }
-        if !f.phoneNumbers.isEmpty {
-            let today = CalendarDay.startOfDay(now, in: zone)
-            add(f.phoneNumbers.count == 1 ? "Number on file, added:" : "Numbers on file, added:", .plain)
-            for phone in f.phoneNumbers {
-                if phone.addedAt >= today {
+        add("Backup codes left: " + (facts.backupCodes.value.map(String.init) ?? notTyped), facts.backupCodes == .unknown ? Theme.warning : .plain)
+        switch facts.privileged {
+        case .known(true): add("TENANT ADMIN: a reset needs a second senior", Theme.warning)
+        case .known(false): break
+        case .unknown: add("Tenant admin? " + notTyped, Theme.warning)
+        }
+        switch facts.suspended {
+        case .known(true): add("SUSPENDED", Theme.failStyle)
+        case .known(false): break
+        case .unknown: add("Suspended? " + notTyped, Theme.warning)
+        }
+        if let links = facts.federatedLinks.value, !links.isEmpty { add("Federated: " + links.joined(separator: ", "), .plain) }
+        if let phones = facts.phoneNumbers.value, !phones.isEmpty {
+            add(phones.count == 1 ? "Number on file, added:" : "Numbers on file, added:", .plain)
+            for phone in phones {
+                if phone.addedToday {
                     add(" \(phone.number)  TODAY", Theme.warning)
                 } else {
-                    add(" \(phone.number)  \(CalendarDay(phone.addedAt, in: zone))", .plain)
+                    add(" \(phone.number)  \(phone.added)", .plain)
                 }
             }
         }
-        let activity = UnusualActivity(signIns: f.signIns, rule: c.runbook.settings.unusualActivity, now: now,
-                                       acknowledgedThrough: c.state.activityAcknowledgedThrough)
-        if activity.isUnusual {
+        switch facts.activity {
+        case .known(let activity) where activity.isUnusual:
             add("\(theme.fail) UNUSUAL: \(activity.failures.count) failed sign-ins from \(activity.unfamiliarAddresses.count) new addresses",
                 Theme.failStyle)
-        } else if !activity.failures.isEmpty {
+        case .known(let activity) where !activity.failures.isEmpty:
             add("Failed sign-ins from new addresses: \(activity.failures.count)", .plain)
+        case .known: break
+        case .unknown: add("Sign-ins: " + notTyped, Theme.warning)
         }
         return lines
     }
@@ -308,7 +303,7 @@ enum CaseScreenView {
 
     static func statusPanel(_ c: CaseScreenModel, _ theme: Theme, width: Int, rows: Int) -> RightPanel {
         let state = c.state
-        let available = Set(CaseEngine.availableCommands(state: state, context: c.snapshot.context))
+        let presentation = c.presentation
         var lines = RightPanel(width: width)
         switch state.status {
         case .awaitingEnrolment:
@@ -323,7 +318,7 @@ enum CaseScreenView {
                 lines.add("Refused by \(e.by) at \(c.runbook.step(e.step)?.title ?? e.step): \(c.runbook.signal(e.signal)?.label ?? e.signal)", .plain)
                 lines.add("Reason: \(e.reason)", .plain)
             }
-            if available.contains("uphold") {
+            if presentation.offers(.uphold) {
                 lines.add("^U upholds the refusal (the case closes); ^O reopens it at the step it stopped.", Theme.title)
             } else {
                 lines.add("A senior admin other than \(state.escalation?.by ?? "the one who refused") reviews it: uphold or reopen.", .plain)
@@ -331,7 +326,7 @@ enum CaseScreenView {
         case .awaitingApproval:
             lines.add("A privileged reset waits for a second senior admin's approval", Theme.warning)
             if let a = state.approval { lines.add("Requested by \(a.requestedBy): \(a.reason ?? "")", .plain) }
-            if available.contains("approve") {
+            if presentation.offers(.approve) {
                 lines.add("^A approves the reset; ^D denies it.", Theme.title)
             } else {
                 lines.add("A senior admin other than the requester and the case's opener approves or denies it.", .plain)
@@ -367,13 +362,14 @@ enum CaseScreenView {
             if !c.formFields.isEmpty { hints.append("Tab fields") }
             hints.append("^S continue")
         }
-        let available = Set(CaseEngine.availableCommands(state: c.state, context: c.snapshot.context))
-        let map: [(String, String)] = [("refuse", "^R refuse"), ("uphold", "^U uphold"), ("reopen", "^O reopen"),
-                                       ("approve", "^A approve"), ("deny", "^D deny"), ("observe-enrolment", "^W check enrolment"),
-                                       ("attest", "^T resume action"), ("request-approval", "^A approval"),
-                                       ("note", "^N note"), ("pause", "^P pause"), ("resume", "^P resume"),
-                                       ("signal", "^E signal"), ("incident", "^X incident"), ("restart-verification", "^V re-verify")]
-        for (command, hint) in map where available.contains(command) && !hints.contains(hint) { hints.append(hint) }
+        // In the order an operator reaches for them: decisions first, then notes and pauses.
+        let order: [CaseCommandKind] = [.refuse, .uphold, .reopen, .approve, .deny, .observeEnrolment, .attest, .requestApproval,
+                                        .note, .pause, .resume, .raiseSignal, .declareIncident, .restartVerification]
+        for kind in order {
+            guard let action = c.presentation.actions.first(where: { $0.command.kind == kind }) else { continue }
+            let hint = "\(action.key) \(action.label)"
+            if !hints.contains(hint) { hints.append(hint) }
+        }
         return " " + (hints + ["F1 help", "Esc back"]).joined(separator: "  ")
     }
 }

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Terminal
 
@@ -86,17 +87,17 @@ enum QueueView {
     /// A status in words that fit the column: the outcome for a closed case, OVERDUE first.
     static func statusText(_ row: QueueModel.Row) -> String {
         let words: String = switch row.status {
-        case "awaiting_enrolment": row.overdue ? "enrolment" : "awaiting enrolment"
-        case "awaiting_approval": "needs approval"
-        case "action_pending": "action pending"
-        case "closed":
+        case .awaitingEnrolment: row.overdue ? "enrolment" : "awaiting enrolment"
+        case .awaitingApproval: "needs approval"
+        case .actionPending: "action pending"
+        case .closed:
             switch row.outcome {
             case "resolved": "closed: resolved"
             case "resolved_self_service": "closed: self-service"
             case let outcome?: "closed: " + outcome.replacingOccurrences(of: "_", with: " ")
             case nil: "closed"
             }
-        default: row.status.replacingOccurrences(of: "_", with: " ")
+        case .open, .escalated, .paused, .incident: row.status.rawValue
         }
         return row.overdue ? "OVERDUE " + words : words
     }

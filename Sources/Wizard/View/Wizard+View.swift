@@ -34,7 +34,7 @@ extension Wizard {
     static func drawHeader(_ model: WizardModel, _ screen: inout Screen) {
         let h = model.header
         screen.fill(row: 0, column: 0, height: 1, width: model.width, with: Cell(" ", Theme.header))
-        var text = " Handrail  \(h.login) (\(h.role))  platform: \(h.platform)"
+        var text = " Handrail  \(h.login) (\(h.role.rawValue))  platform: \(h.platform)"
         if h.demo { text += "  [DEMO TENANT]" }
         if let training = model.training { text += "  TRAINING: " + training.title }
         screen.put(TerminalText.safe(text), row: 0, column: 0, style: Theme.header)

@@ -20,13 +20,13 @@ final class CrashingPlatform: IdentityPlatform {
     }
 
     let inner: LocalDirectory
-    let action: String
+    let action: PlatformAction
     let moment: Moment
     /// What the platform returned before the crash swallowed it (secrets included: lost with the process).
     private(set) var lostOutcome: ActionOutcome?
     private(set) var forwardedPerforms = 0
 
-    init(_ inner: LocalDirectory, crashing action: String, _ moment: Moment) {
+    init(_ inner: LocalDirectory, crashing action: PlatformAction, _ moment: Moment) {
         self.inner = inner
         self.action = action
         self.moment = moment

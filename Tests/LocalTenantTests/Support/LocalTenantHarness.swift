@@ -50,16 +50,16 @@ final class LocalTenantHarness {
         directoryStore = nil
     }
 
-    /// A CaseService on `platform` (default: the LocalDirectory), as one process builds it.
-    func service(platform: IdentityPlatform? = nil, store: HandrailStore? = nil) -> CaseService {
+    /// The application layer on `platform` (default: the LocalDirectory), as one process builds it.
+    func service(platform: IdentityPlatform? = nil, store: HandrailStore? = nil) -> CaseDesk {
         let runbook = self.runbook
         let clock = self.clock
-        return CaseService(store: store ?? caseStore, platform: platform ?? directory, runbooks: { $0 == runbook.id ? runbook : nil },
-                           timeZone: timeZone, clock: { clock.read() })
+        return CaseDesk(CaseworkContext(store: store ?? caseStore, platform: platform ?? directory, runbooks: { $0 == runbook.id ? runbook : nil },
+                                        timeZone: timeZone, clock: { clock.read() }))
     }
 
     /// A new process: its own connections to both files, its own LocalDirectory and CaseService.
-    func freshProcess() throws -> (service: CaseService, store: HandrailStore, directory: DirectoryStore) {
+    func freshProcess() throws -> (service: CaseDesk, store: HandrailStore, directory: DirectoryStore) {
         let store = try HandrailStore(path: casePath)
         let directoryStore = try DirectoryStore(path: directoryPath)
         return (service(platform: LocalDirectory(store: directoryStore), store: store), store, directoryStore)
@@ -79,7 +79,7 @@ final class LocalTenantHarness {
     /// drafted from the verification), the subject's email typed to confirm, then `values`.
     @discardableResult
     func submit(_ caseID: String, _ stepID: String, _ values: [String: String] = [:], as actor: Actor? = nil,
-                via service: CaseService? = nil) throws -> CaseOutcome {
+                via service: CaseDesk? = nil) throws -> CaseOutcome {
         let service = service ?? self.service()
         let actor = actor ?? alice
         let snapshot = try service.snapshot(caseID, actor: actor)

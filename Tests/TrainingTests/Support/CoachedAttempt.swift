@@ -6,6 +6,7 @@ import Runbook
 import Store
 import Terminal
 import Training
+import TrainingRuntime
 import Wizard
 import XCTest
 
@@ -27,7 +28,7 @@ final class CoachedAttempt {
     let folder: URL
     let store: HandrailStore
     let directory: DirectoryStore
-    let service: CaseService
+    let service: CaseDesk
     let coach: TrainingCoach
     let runtime: WizardRuntime
     let terminal = VirtualTerminal(width: 100, height: 32)
@@ -47,14 +48,16 @@ final class CoachedAttempt {
         directory = try DirectoryStore(path: folder.appendingPathComponent("directory.db").path)
         try ScenarioTenant.seed(directory, scenario: scenario, now: start)
         let clock = self.clock
-        service = CaseService(store: store, platform: LocalDirectory(store: directory), runbooks: { $0 == runbook.id ? runbook : nil },
-                              timeZone: TimeZone(identifier: "UTC")!, clock: { clock.read() })
-        service.training = true
-        runtime = WizardRuntime(terminal: terminal, service: service, actor: Actor(login: trainee, role: .trainee),
-                                header: HeaderInfo(login: trainee, role: "trainee", database: store.path, platform: "local (training tenant)", demo: false),
-                                signals: runbook.refusalSignals.map { (id: $0.id, label: $0.label) }, clock: { clock.read() })
-        coach = TrainingCoach(scenario: scenario, runbook: runbook, directory: directory, service: service, trainee: trainee,
-                              clock: { clock.read() })
+        var context = CaseworkContext(store: store, platform: LocalDirectory(store: directory), runbooks: { $0 == runbook.id ? runbook : nil },
+                                      timeZone: TimeZone(identifier: "UTC")!, clock: { clock.read() })
+        context.training = true
+        service = CaseDesk(context)
+        runtime = WizardRuntime(terminal: terminal, desk: service, actor: Actor(login: trainee, role: .trainee),
+                                header: HeaderInfo(login: trainee, role: .trainee, database: store.path, platform: "local (training tenant)", demo: false),
+                                signals: runbook.refusalSignals.map { (id: $0.id, label: $0.label) })
+        let store = self.store
+        coach = TrainingCoach(scenario: scenario, runbook: runbook, directory: directory, desk: service, trainee: trainee,
+                              clock: { clock.read() }, keepResult: { try store.saveTrainingResult($0) })
         runtime.coach = coach
         runtime.start([.newCase(subject: scenario.subject.email)])
     }

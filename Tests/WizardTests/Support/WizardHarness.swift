@@ -49,24 +49,23 @@ final class WizardHarness {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    /// A CaseService on this harness's database, tenant, clock and id counter.
-    func service() -> CaseService {
+    /// The application layer on this harness's database, tenant, clock and id counter.
+    func service() -> CaseDesk {
         let runbook = runbook
         let ids = ids
         let clock = clock
-        return CaseService(store: store, platform: directory, runbooks: { $0 == runbook.id ? runbook : nil }, timeZone: utc,
-                           clock: { clock.read() }, newCaseID: { ids.next() })
+        return CaseDesk(CaseworkContext(store: store, platform: directory, runbooks: { $0 == runbook.id ? runbook : nil }, timeZone: utc,
+                                        clock: { clock.read() }, newCaseID: { ids.next() }))
     }
 
     /// One operator's terminal, started on `start` (the queue unless told otherwise).
     func wizard(as actor: Actor, width: Int = 80, height: Int = 24, unicode: Bool = true,
                 start: [WizardEffect] = [.loadQueue]) -> WizardDriver {
         let terminal = VirtualTerminal(width: width, height: height, colors: true, unicode: unicode)
-        let header = HeaderInfo(login: actor.login, role: actor.role.rawValue, database: Self.shownDatabase,
+        let header = HeaderInfo(login: actor.login, role: actor.role, database: Self.shownDatabase,
                                 platform: directory.name, demo: directory.demo)
-        let clock = clock
-        let runtime = WizardRuntime(terminal: terminal, service: service(), actor: actor, header: header,
-                                    signals: runbook.refusalSignals.map { (id: $0.id, label: $0.label) }, clock: { clock.read() })
+        let runtime = WizardRuntime(terminal: terminal, desk: service(), actor: actor, header: header,
+                                    signals: runbook.refusalSignals.map { (id: $0.id, label: $0.label) })
         runtime.start(start)
         return WizardDriver(terminal: terminal, runtime: runtime)
     }

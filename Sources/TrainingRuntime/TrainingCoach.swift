@@ -5,21 +5,25 @@ import LocalTenant
 import Runbook
 import Store
 import Training
+import Wizard
 
 /// Plays the caller's side of a training call: reveals what the caller says as the call goes,
 /// acts on the user's side when the scenario says so (signs in with the codes or password the
 /// trainee read out, enrols, or — for a privileged account — has the senior on duty approve),
 /// and when the case ends, scores the attempt, keeps the result and returns the debrief.
-public final class TrainingCoach {
+public final class TrainingCoach: CallCoach {
     public let scenario: Scenario
     let runbook: Runbook
     let directory: DirectoryStore
-    let service: CaseService
+    let desk: CaseDesk
+    /// Keeps a scored attempt (the training database's results).
+    let keepResult: (TrainingResult) throws -> Void
     let startedAt: Date
     let clock: () -> Date
     let trainee: String
     private var refusals: [AttemptRefusal] = []
-    private var secrets: [String] = []
+    /// The one-time secrets the trainee was shown, by the action that made them.
+    private var secrets: [(action: PlatformAction, values: [String])] = []
     private var doneActions: Set<Int> = []
     /// The case the trainee is working, once they have given a command on it.
     private var caseID: String?
@@ -28,12 +32,13 @@ public final class TrainingCoach {
     /// The senior admin on duty in training, who approves a privileged reset when asked.
     public static let seniorOnDuty = Actor(login: "training-senior", role: .senior)
 
-    public init(scenario: Scenario, runbook: Runbook, directory: DirectoryStore, service: CaseService, trainee: String,
-                clock: @escaping () -> Date) {
+    public init(scenario: Scenario, runbook: Runbook, directory: DirectoryStore, desk: CaseDesk, trainee: String,
+                clock: @escaping () -> Date, keepResult: @escaping (TrainingResult) throws -> Void) {
         self.scenario = scenario
         self.runbook = runbook
         self.directory = directory
-        self.service = service
+        self.desk = desk
+        self.keepResult = keepResult
         self.trainee = trainee
         self.clock = clock
         startedAt = clock()
@@ -44,7 +49,7 @@ public final class TrainingCoach {
     }
 
     /// Called after every command the trainee gives on the case.
-    func after(_ command: WizardEffect, outcome: CaseOutcome, caseID: String) -> [WizardMessage] {
+    public func after(_ command: WizardEffect, outcome: CaseOutcome, caseID: String) -> [WizardMessage] {
         guard score == nil else { return [] }
         self.caseID = caseID
         var messages: [WizardMessage] = []
@@ -52,16 +57,16 @@ public final class TrainingCoach {
             refusals.append(AttemptRefusal(attempted: Self.describe(command, runbook: runbook), refusal: refusal))
             if refusal.kind == .gate { messages.append(.callerSays(topic: "pressed")) }
         }
-        secrets += outcome.shownOnce
-        guard let events = try? service.store.events(caseID: caseID).map(\.event) else { return messages }
-        if events.contains(where: { $0.type == EventType.caseEscalated || $0.type == EventType.signalRaised }) {
-            messages.append(.callerSays(topic: events.contains { $0.type == EventType.caseEscalated } ? "refused" : "pressed"))
-        }
+        if let action = outcome.shownOnceBy { secrets.append((action, outcome.shownOnce)) }
+        guard let events = try? desk.reader.events(caseID) else { return messages }
+        let escalated = events.contains { if case .escalated = $0.body { return true } else { return false } }
+        let signalled = events.contains { if case .signalRaised = $0.body { return true } else { return false } }
+        if escalated || signalled { messages.append(.callerSays(topic: escalated ? "refused" : "pressed")) }
         for (index, action) in scenario.userSide.enumerated() where !doneActions.contains(index) && events.contains(where: { $0.type == action.after }) {
             doneActions.insert(index)
             if let problem = perform(action, caseID: caseID) { messages.append(.failed("The caller could not \(action.action): \(problem)")) }
         }
-        let finalEvents = (try? service.store.events(caseID: caseID).map(\.event)) ?? events
+        let finalEvents = (try? desk.reader.events(caseID)) ?? events
         guard let state = CaseState.replay(finalEvents, runbook: runbook), state.status == .closed || state.status == .escalated else {
             return messages
         }
@@ -73,7 +78,7 @@ public final class TrainingCoach {
     /// scores the attempt as it stands, keeps the result and returns the debrief. Nil when the
     /// attempt was scored already or no command was given.
     public func finish() -> [String]? {
-        guard score == nil, let caseID, let events = try? service.store.events(caseID: caseID).map(\.event) else { return nil }
+        guard score == nil, let caseID, let events = try? desk.reader.events(caseID) else { return nil }
         return conclude(events, caseID: caseID)
     }
 
@@ -85,7 +90,7 @@ public final class TrainingCoach {
         let result = TrainingResult(trainee: trainee, scenario: scenario.id, caseID: caseID, startedAt: startedAt, finishedAt: clock(),
                                     passed: score.passed, outcome: score.actualOutcome, expected: score.expectedOutcome,
                                     score: Self.json(score))
-        try? service.store.saveTrainingResult(result)
+        try? keepResult(result)
         return TrainingScorer.debriefText(score, scenario: scenario)
     }
 
@@ -95,10 +100,10 @@ public final class TrainingCoach {
         do {
             switch action.action {
             case "signin":
-                if let temporary = secrets.first(where: { $0.count == 19 }) {
+                if let temporary = secrets.last(where: { $0.action == .setTemporaryPassword })?.values.first {
                     try simulator.signIn(email, password: temporary, code: nil, newPassword: "a-new-training-password",
                                          address: "198.51.100.20", now: clock())
-                } else if let code = secrets.first(where: { $0.count == 9 }) {
+                } else if let code = secrets.last(where: { $0.action == .generateBackupCodes })?.values.first {
                     try simulator.signIn(email, password: ScenarioTenant.password, code: code, newPassword: nil,
                                          address: "198.51.100.20", now: clock())
                 }
@@ -108,10 +113,10 @@ public final class TrainingCoach {
                 try directory.recordSignIn(email, attempt: SignInAttempt(at: at, address: "198.51.100.20", succeeded: true, method: "password"))
                 try directory.enrolFactor(email, kind: "totp", label: "New phone", at: at)
             case "approve":
-                try service.release(caseID, actor: Actor(login: trainee, role: .trainee))
-                let outcome = try service.perform(.approve(reason: "Approved by the senior on duty for this training call"),
+                try desk.release(caseID, actor: Actor(login: trainee, role: .trainee))
+                let outcome = try desk.perform(.approve(reason: "Approved by the senior on duty for this training call"),
                                                   on: caseID, actor: Self.seniorOnDuty)
-                try service.release(caseID, actor: Self.seniorOnDuty)
+                try desk.release(caseID, actor: Self.seniorOnDuty)
                 if let refusal = outcome.refusal { return refusal.message }
             default:
                 return "unknown action \(action.action)"

@@ -1,0 +1,162 @@
+import Engine
+import Foundation
+import Platform
+import Runbook
+import Store
+
+/// The deciding side of the application layer: turns an operator's command into committed
+/// events. The case and the platform's facts are read first, outside any write transaction (a
+/// slow identity platform must not stall every other operator's commit); the Engine decides;
+/// and the decision is committed only if the case has not changed since it was read. When
+/// another terminal appended first, the case is read and decided again, so the operator is
+/// told what the case now says (usually "someone moved it on"), never that SQLite was busy.
+public final class CaseCommandHandler {
+    let context: CaseworkContext
+    let reader: CaseReader
+    /// Reads and decisions at most, when other terminals keep appending to the same case.
+    static let attempts = 3
+
+    public init(_ context: CaseworkContext, reader: CaseReader) {
+        self.context = context
+        self.reader = reader
+    }
+
+    // MARK: - Opening
+
+    public func open(subject: String, runbookID: String, actor: Actor, linkedFrom: String? = nil,
+                     linkedFromIncident: Bool = false, runbook given: Runbook? = nil, caseID chosen: String? = nil) throws -> CaseOutcome {
+        guard let runbook = given ?? context.runbooks(runbookID) else { throw CaseworkError.runbookMissing(runbookID) }
+        let now = context.clock()
+        if !linkedFromIncident {
+            // The platform must know the subject: a case for a user who does not exist is a typo or a probe.
+            do {
+                _ = try context.platform.facts(subject: subject.lowercased(), history: [], now: now)
+            } catch {
+                return .refused(Refusal(.invalid, "\(error)"), caseID: "")
+            }
+        }
+        let caseID = chosen ?? context.newCaseID()
+        let decisionContext = context.decisionContext(runbook: runbook, actor: actor,
+                                                      facts: PlatformFacts(user: UserRecord(email: subject, displayName: subject)), now: now)
+        let decision = CaseEngine.open(caseID: caseID, subject: subject, context: decisionContext, linkedFrom: linkedFrom,
+                                       linkedFromIncident: linkedFromIncident)
+        if let refusal = decision.refusal { return .refused(refusal, caseID: caseID) }
+        guard let state = CaseState(opening: decision.events[0], runbook: runbook) else { throw CaseworkError.runbookMissing(runbookID) }
+        // A linked case is opened by the incident case's operator but not held by them: whoever
+        // verifies the real user picks it up.
+        let lease = linkedFromIncident ? nil : LeaseRequest(login: actor.login, now: now, duration: context.leaseDuration)
+        let stored = try context.store.append(decision.events, caseID: caseID, expectedLastCaseSeq: 0,
+                                              projection: CaseProjection(state: state), lease: lease)
+        return CaseOutcome(caseID: caseID, stored: stored)
+    }
+
+    // MARK: - Deciding
+
+    /// Decides `command` and commits its events; the effects are returned, not carried out
+    /// (`ActionRunner` does that). `base` is the case as the caller already read it, if it did.
+    public func decide(_ command: CaseCommand, on caseID: String, actor: Actor, base: CaseSnapshot? = nil) throws -> CaseOutcome {
+        if let refusal = CaseEngine.permission(actor: actor, training: context.training, command: command) {
+            return .refused(refusal, caseID: caseID)
+        }
+        let platform = context.platform
+        return try commit(caseID: caseID, actor: actor, base: base) { snapshot in
+            if case .submit(let stepID, let values) = command, let step = snapshot.runbook.step(stepID),
+               stepID == snapshot.state.currentStep {
+                let missing = platform.missingFacts(for: step, values: values, history: snapshot.events)
+                if !missing.isEmpty { return .refused(Self.missingFactsRefusal(missing, caseID: caseID)) }
+            }
+            return CaseEngine.decide(command, state: snapshot.state, context: snapshot.context)
+        }
+    }
+
+    /// Records typed platform facts (ManualConsole) as a `facts.recorded` event.
+    public func recordFacts(_ facts: [String: JSONValue], on caseID: String, actor: Actor) throws -> CaseOutcome {
+        if let refusal = CaseEngine.permission(actor: actor, training: context.training, command: nil) {
+            return .refused(refusal, caseID: caseID)
+        }
+        let source = context.platform.name
+        return try commit(caseID: caseID, actor: actor, base: nil) { s in
+            if s.state.status == .closed { return .refused(Refusal(.invalid, "Case \(caseID) is closed")) }
+            let typed = TypedFacts(source: source, facts: facts, step: s.state.currentStep)
+            return .accepted([CaseEvent(.factsRecorded(typed), caseID: caseID, subject: s.state.subject, actor: actor.login,
+                                        time: s.context.now)])
+        }
+    }
+
+    // MARK: - Holding a case
+
+    /// Takes or renews the actor's hold on the case, unless someone else holds it.
+    public func hold(_ caseID: String, actor: Actor) throws -> HoldResult {
+        do {
+            try context.store.acquireLease(caseID: caseID, login: actor.login, now: context.clock(), duration: context.leaseDuration)
+            return .held
+        } catch .caseHeld(_, let holder, let until) {
+            return .heldBy(holder, until: until)
+        }
+    }
+
+    public func release(_ caseID: String, actor: Actor) throws {
+        try context.store.releaseLease(caseID: caseID, login: actor.login)
+    }
+
+    // MARK: - Committing
+
+    /// One decision committed optimistically: decided on the case as read, appended only if the
+    /// case still has exactly the events it was decided on, with the case held for the actor in
+    /// the same transaction. Refusals still commit the events they carry (a refused verification
+    /// attempt is audit); a refusal with nothing to record writes nothing and takes no hold.
+    func commit(caseID: String, actor: Actor, base: CaseSnapshot?, _ decide: (CaseSnapshot) throws -> Decision) throws -> CaseOutcome {
+        var snapshot = try base ?? reader.snapshot(caseID, actor: actor)
+        var attempt = 1
+        while true {
+            snapshot.context.now = context.clock()
+            snapshot.context.newCaseID = context.newCaseID()
+            let decision = try decide(snapshot)
+            let now = snapshot.context.now
+            if decision.events.isEmpty {
+                // Someone else's hold, not the gate, is what stops this operator: say so (exit 5).
+                if let record = try context.store.caseRecord(caseID), record.heldBySomeoneElse(than: actor.login, at: now),
+                   let holder = record.holder, let until = record.leaseExpiresAt {
+                    throw StoreError.caseHeld(caseID: caseID, holder: holder, until: until)
+                }
+                var outcome = CaseOutcome(caseID: caseID, refusal: decision.refusal, effects: decision.effects)
+                outcome.decidedOn = snapshot
+                return outcome
+            }
+            var state = snapshot.state
+            for event in decision.events { state.apply(event, runbook: snapshot.runbook) }
+            let appended = Result { () throws(StoreError) -> [StoredEvent] in
+                try context.store.append(decision.events, caseID: caseID, expectedLastCaseSeq: snapshot.lastCaseSeq,
+                                         projection: CaseProjection(state: state),
+                                         lease: LeaseRequest(login: actor.login, now: now, duration: context.leaseDuration))
+            }
+            switch appended {
+            case .success(let stored):
+                var outcome = CaseOutcome(caseID: caseID, stored: stored, refusal: decision.refusal, effects: decision.effects)
+                snapshot.history += stored
+                snapshot.state = state
+                outcome.decidedOn = snapshot
+                return outcome
+            case .failure(.caseChanged) where attempt < Self.attempts:
+                attempt += 1
+                snapshot = try reader.snapshot(caseID, actor: actor)
+            case .failure(let error):
+                throw error
+            }
+        }
+    }
+
+    static func missingFactsRefusal(_ missing: [MissingFact], caseID: String) -> Refusal {
+        let lines = missing.map { "\($0.description) (\($0.consoleScreen)), e.g. \($0.example)" }
+        return Refusal(.gate, "Type these facts from the admin console first, with handrail case facts \(caseID) KEY=VALUE…: "
+                       + lines.joined(separator: "; "),
+                       failedChecks: missing.map { CheckOutcome(name: "fact.\($0.key)", label: "Fact: \($0.description)", passed: false,
+                                                                 message: "not typed yet; read it from \($0.consoleScreen)") })
+    }
+}
+
+/// Whether the operator now holds the case, or who does.
+public enum HoldResult: Sendable, Equatable {
+    case held
+    case heldBy(String, until: Date)
+}

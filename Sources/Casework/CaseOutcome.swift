@@ -1,0 +1,49 @@
+import Engine
+import Store
+
+/// What a command did: events committed, a refusal, secrets to show once, what to do next.
+public struct CaseOutcome {
+    public var caseID: String
+    public var stored: [StoredEvent]
+    public var refusal: Refusal?
+    public var effects: [Effect] = []
+    /// Generated backup codes or a temporary password: shown to the operator once, stored nowhere.
+    public var shownOnce: [String] = []
+    /// The action that produced `shownOnce` (a temporary password, or backup codes).
+    public var shownOnceBy: PlatformAction?
+    /// What the operator must now do in the admin console (ManualConsole).
+    public var instructions: String?
+    public var linkedCase: String?
+    /// The case as the decision saw it, its own events included: what effects are carried out against.
+    var decidedOn: CaseSnapshot?
+
+    public init(caseID: String, stored: [StoredEvent] = [], refusal: Refusal? = nil, effects: [Effect] = []) {
+        self.caseID = caseID
+        self.stored = stored
+        self.refusal = refusal
+        self.effects = effects
+    }
+
+    static func refused(_ refusal: Refusal, caseID: String) -> CaseOutcome {
+        CaseOutcome(caseID: caseID, refusal: refusal)
+    }
+
+    mutating func merge(_ other: CaseOutcome) {
+        stored += other.stored
+        refusal = refusal ?? other.refusal
+        shownOnce += other.shownOnce
+        shownOnceBy = other.shownOnceBy ?? shownOnceBy
+        instructions = other.instructions ?? instructions
+        linkedCase = other.linkedCase ?? linkedCase
+    }
+}
+
+public enum CaseworkError: Error, Equatable, CustomStringConvertible {
+    case runbookMissing(String)
+
+    public var description: String {
+        switch self {
+        case .runbookMissing(let id): return "the runbook \"\(id)\" is not in the runbook folder"
+        }
+    }
+}

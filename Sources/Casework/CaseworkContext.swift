@@ -1,0 +1,43 @@
+import Engine
+import Foundation
+import Platform
+import Runbook
+import Store
+
+/// What the application layer is handed by the edge that runs it (the command line, the
+/// wizard, a training attempt): the log, the platform, how to find a case's runbook, the
+/// organisation's time zone and the one clock. Nothing in Casework reads the time or the
+/// environment itself.
+public struct CaseworkContext {
+    public let store: HandrailStore
+    public let platform: IdentityPlatform
+    public let runbooks: (String) -> Runbook?
+    public let timeZone: TimeZone
+    /// The clock, truncated to what the log stores.
+    public let clock: () -> Date
+    public let newCaseID: () -> String
+    /// How long acting on a case holds it against other operators.
+    public var leaseDuration: TimeInterval = 15 * 60
+    /// Training cases, on a training tenant: the only place trainees may act.
+    public var training = false
+
+    public init(store: HandrailStore, platform: IdentityPlatform, runbooks: @escaping (String) -> Runbook?,
+                timeZone: TimeZone, clock: @escaping () -> Date, newCaseID: @escaping () -> String = CaseID.random) {
+        self.store = store
+        self.platform = platform
+        self.runbooks = runbooks
+        self.timeZone = timeZone
+        self.clock = clock
+        self.newCaseID = newCaseID
+    }
+
+    func runbook(for opening: CaseEvent) throws -> Runbook {
+        guard case .opened(let o) = opening.body else { throw StoreError.caseNotFound(opening.caseID) }
+        guard let runbook = runbooks(o.runbookID) else { throw CaseworkError.runbookMissing(o.runbookID) }
+        return runbook
+    }
+
+    func decisionContext(runbook: Runbook, actor: Actor, facts: PlatformFacts, now: Date, newCaseID: String? = nil) -> DecisionContext {
+        DecisionContext(runbook: runbook, actor: actor, facts: facts, now: now, timeZone: timeZone, newCaseID: newCaseID, training: training)
+    }
+}

@@ -1,0 +1,55 @@
+import Engine
+import Foundation
+import Store
+
+/// The queue's tabs.
+public enum QueueTab: Int, Sendable, CaseIterable {
+    case mine, awaiting, review, overdue, closed
+
+    public var title: String {
+        switch self {
+        case .mine: return "My open cases"
+        case .awaiting: return "Awaiting enrolment"
+        case .review: return "Senior review"
+        case .overdue: return "Overdue"
+        case .closed: return "Recently closed"
+        }
+    }
+}
+
+/// One case as the queue lists it, from the `cases` projection.
+public struct QueueRow: Sendable, Equatable {
+    public var id: String
+    public var subject: String
+    public var status: CaseStatus
+    public var step: String
+    public var updated: Date
+    public var overdue: Bool
+    /// Someone other than the viewer who holds the case now.
+    public var holder: String?
+    public var outcome: String?
+
+    public init(id: String, subject: String, status: CaseStatus, step: String, updated: Date, overdue: Bool, holder: String?, outcome: String?) {
+        self.id = id
+        self.subject = subject
+        self.status = status
+        self.step = step
+        self.updated = updated
+        self.overdue = overdue
+        self.holder = holder
+        self.outcome = outcome
+    }
+
+    init(_ record: CaseRecord, viewer: String, now: Date) {
+        let p = record.projection
+        self.init(id: p.id, subject: p.subject, status: p.status, step: p.step, updated: p.updatedAt,
+                  overdue: p.overdueAt.map { $0 < now } ?? false,
+                  holder: record.heldBySomeoneElse(than: viewer, at: now) ? record.holder : nil, outcome: p.outcome)
+    }
+}
+
+/// The audit log's types, for edges that reach the log only through Casework.
+public typealias AuditRow = Store.AuditRow
+public typealias AuditFilter = Store.AuditFilter
+public typealias AuditFormat = Store.AuditExporter.Format
+public typealias VerificationReport = Store.ChainVerifier.Report

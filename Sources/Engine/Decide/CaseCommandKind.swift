@@ -1,0 +1,124 @@
+/// The kinds of command a case can be given, with everything about a kind that does not
+/// depend on the case: its command-line name, the statuses it may be given in and whether it
+/// is a senior admin's. `CaseEngine.decide` and `CaseEngine.availableCommands` both read this
+/// table, so what the screens offer is what the Engine accepts.
+public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
+    /// Fill in the current step and continue (on the command line: the step's id).
+    case continueStep
+    case raiseSignal
+    case refuse
+    case note
+    case pause
+    case resume
+    case restartVerification
+    case requestApproval
+    case approve
+    case deny
+    /// Record that the pending platform action was done (ManualConsole's attestation).
+    case attest
+    /// Record that the pending platform action failed.
+    case attestFailed
+    case observeEnrolment
+    case uphold
+    case reopen
+    case declareIncident
+
+    /// The word `handrail case do ID …` takes; nil for `continueStep`, which takes the step's id.
+    public var cliName: String? {
+        switch self {
+        case .continueStep: return nil
+        case .raiseSignal: return "signal"
+        case .refuse: return "refuse"
+        case .note: return "note"
+        case .pause: return "pause"
+        case .resume: return "resume"
+        case .restartVerification: return "restart-verification"
+        case .requestApproval: return "request-approval"
+        case .approve: return "approve"
+        case .deny: return "deny"
+        case .attest: return "attest"
+        case .attestFailed: return "attest-failed"
+        case .observeEnrolment: return "observe-enrolment"
+        case .uphold: return "uphold"
+        case .reopen: return "reopen"
+        case .declareIncident: return "incident"
+        }
+    }
+
+    /// The kind a command-line word names (not a step id).
+    public init?(cliName: String) {
+        guard let kind = Self.allCases.first(where: { $0.cliName == cliName }) else { return nil }
+        self = kind
+    }
+
+    /// The statuses the command may be given in.
+    public var allowedStatuses: Set<CaseStatus> {
+        switch self {
+        case .continueStep: return [.open, .incident]
+        case .raiseSignal: return [.open, .incident, .awaitingApproval, .paused]
+        case .refuse: return [.open, .awaitingApproval, .paused]
+        case .note: return Set(CaseStatus.allCases)
+        case .pause: return [.open, .awaitingApproval, .incident]
+        case .resume: return [.paused]
+        case .restartVerification, .requestApproval: return [.open]
+        case .approve, .deny: return [.awaitingApproval]
+        case .attest, .attestFailed: return [.actionPending]
+        case .observeEnrolment: return [.awaitingEnrolment]
+        case .uphold, .reopen: return [.escalated]
+        case .declareIncident: return [.open, .awaitingEnrolment, .closed, .paused]
+        }
+    }
+
+    /// Approvals and reviews are a senior admin's.
+    public var needsSenior: Bool {
+        switch self {
+        case .approve, .deny, .uphold, .reopen: return true
+        default: return false
+        }
+    }
+
+    /// What the command does, for "Cannot … : the case is …" messages.
+    var doing: String {
+        switch self {
+        case .continueStep: return "continue"
+        case .raiseSignal: return "raise a signal"
+        case .refuse: return "refuse"
+        case .note: return "add a note"
+        case .pause: return "pause it"
+        case .resume: return "resume it"
+        case .restartVerification: return "restart verification"
+        case .requestApproval: return "request approval"
+        case .approve: return "approve"
+        case .deny: return "deny approval"
+        case .attest: return "record the action done"
+        case .attestFailed: return "record the action failed"
+        case .observeEnrolment: return "check for the enrolment"
+        case .uphold, .reopen: return "review it"
+        case .declareIncident: return "declare an incident"
+        }
+    }
+}
+
+extension CaseCommand {
+    /// The command's kind, for the table above.
+    public var kind: CaseCommandKind {
+        switch self {
+        case .submit: return .continueStep
+        case .raiseSignal: return .raiseSignal
+        case .refuse: return .refuse
+        case .addNote: return .note
+        case .pause: return .pause
+        case .resume: return .resume
+        case .restartVerification: return .restartVerification
+        case .requestApproval: return .requestApproval
+        case .approve: return .approve
+        case .denyApproval: return .deny
+        case .completeAction: return .attest
+        case .failAction: return .attestFailed
+        case .observeEnrolment: return .observeEnrolment
+        case .review(.uphold, _): return .uphold
+        case .review(.reopen, _): return .reopen
+        case .declareIncident: return .declareIncident
+        }
+    }
+}

@@ -1,0 +1,271 @@
+import Foundation
+import Runbook
+
+/// The one place that knows how an event's body is spelt in the database and in exports:
+/// its type name and every payload key. Decoding is strict: a payload with a key this codec
+/// does not write, or without one it does, is not guessed at but kept as `.unrecognised`, so
+/// that `encode(decode(x)) == x` for every stored event and re-hashing an old log gives the
+/// same bytes (a golden test holds the codec to that).
+public enum EventCodec {
+    /// The fixed names. Step completions and actions take the runbook's names instead.
+    public enum Name {
+        public static let caseOpened = "case.opened"
+        public static let caseClosed = "case.closed"
+        public static let caseEscalated = "case.escalated"
+        public static let caseReopened = "case.reopened"
+        public static let casePaused = "case.paused"
+        public static let caseResumed = "case.resumed"
+        public static let refusalUpheld = "refusal.upheld"
+        public static let noteAdded = "note.added"
+        public static let signalRaised = "signal.raised"
+        public static let verificationRestarted = "verification.restarted"
+        public static let approvalRequested = "approval.requested"
+        public static let approvalGranted = "approval.granted"
+        public static let approvalDenied = "approval.denied"
+        public static let incidentDeclared = "incident.declared"
+        public static let factorEnrolled = "mfa.factor_enrolled"
+        public static let factsRecorded = "facts.recorded"
+        /// The suffixes of the two events around a platform action's completion event.
+        public static let requestedSuffix = ".requested"
+        public static let failedSuffix = ".failed"
+
+        public static func requested(_ completion: String) -> String { completion + requestedSuffix }
+        public static func failed(_ completion: String) -> String { completion + failedSuffix }
+    }
+
+    // MARK: - Encoding
+
+    public static func type(of body: CaseEventBody) -> String {
+        switch body {
+        case .opened: return Name.caseOpened
+        case .stepCompleted(let c): return c.name
+        case .actionRequested(let r): return Name.requested(r.completion)
+        case .actionCompleted(let c): return c.request.completion
+        case .actionFailed(let f): return Name.failed(f.completion)
+        case .factorEnrolled: return Name.factorEnrolled
+        case .attemptRefused(let a): return a.name
+        case .factsRecorded: return Name.factsRecorded
+        case .closed: return Name.caseClosed
+        case .escalated: return Name.caseEscalated
+        case .reopened: return Name.caseReopened
+        case .refusalUpheld: return Name.refusalUpheld
+        case .paused: return Name.casePaused
+        case .resumed: return Name.caseResumed
+        case .noteAdded: return Name.noteAdded
+        case .signalRaised: return Name.signalRaised
+        case .verificationRestarted: return Name.verificationRestarted
+        case .approvalRequested: return Name.approvalRequested
+        case .approvalGranted: return Name.approvalGranted
+        case .approvalDenied: return Name.approvalDenied
+        case .incidentDeclared: return Name.incidentDeclared
+        case .unrecognised(let type, _): return type
+        }
+    }
+
+    public static func payload(of body: CaseEventBody) -> [String: JSONValue] {
+        switch body {
+        case .opened(let o):
+            var p: [String: JSONValue] = ["runbook": .string(o.runbookID), "runbookVersion": .number(Double(o.runbookVersion)),
+                                          "startStep": .string(o.startStep), "linkedFromIncident": .bool(o.linkedFromIncident)]
+            if let linked = o.linkedFrom { p["linkedFrom"] = .string(linked) }
+            return p
+        case .stepCompleted(let c):
+            var p = move(c.move)
+            if let v = c.verification {
+                p["method"] = .string(v.method)
+                p["term"] = .string(v.term)
+                if let reference = v.reference { p["reference"] = .string(reference) }
+            }
+            if let linked = c.linkedCaseID { p["linkedCaseID"] = .string(linked) }
+            return p
+        case .actionRequested(let r):
+            var p = move(r.move)
+            p["idempotencyKey"] = .string(r.idempotencyKey)
+            p["action"] = .string(r.action.rawValue)
+            return p
+        case .actionCompleted(let c):
+            var p = move(c.request.move)
+            p["idempotencyKey"] = .string(c.request.idempotencyKey)
+            p["action"] = .string(c.request.action.rawValue)
+            p["details"] = .object(c.details)
+            p["recordedBy"] = .string(c.recordedBy)
+            return p
+        case .actionFailed(let f):
+            return ["idempotencyKey": .string(f.idempotencyKey), "action": .string(f.action.rawValue), "step": .string(f.step)]
+        case .factorEnrolled(let e):
+            var p = move(e.move)
+            p["factor"] = .object(["kind": .string(e.kind), "label": .string(e.label), "enrolledAt": .number(e.enrolledAtSeconds)])
+            return p
+        case .attemptRefused(let a):
+            var p: [String: JSONValue] = ["step": .string(a.step), "check": .string(a.check)]
+            if let method = a.method { p["method"] = .string(method) }
+            return p
+        case .factsRecorded(let f):
+            return ["source": .string(f.source), "facts": .object(f.facts), "step": .string(f.step)]
+        case .closed(let outcome, let step):
+            var p: [String: JSONValue] = ["outcome": .string(outcome)]
+            if let step { p["step"] = .string(step) }
+            return p
+        case .escalated(let signal, let step), .signalRaised(let signal, let step):
+            return ["signal": .string(signal), "step": .string(step)]
+        case .reopened(let step), .refusalUpheld(let step), .resumed(let step),
+             .approvalRequested(let step), .approvalGranted(let step), .approvalDenied(let step):
+            return ["step": .string(step)]
+        case .paused(let from, let step), .incidentDeclared(let step, let from):
+            return ["from": .string(from), "step": .string(step)]
+        case .noteAdded(let kind, let signal, let step):
+            var p: [String: JSONValue] = ["kind": .string(kind.rawValue), "step": .string(step)]
+            if let signal { p["signal"] = .string(signal) }
+            return p
+        case .verificationRestarted(let step, let from):
+            var p: [String: JSONValue] = ["step": .string(step)]
+            if let from { p["from"] = .string(from) }
+            return p
+        case .unrecognised(_, let payload):
+            return payload
+        }
+    }
+
+    private static func move(_ m: StepMove) -> [String: JSONValue] {
+        ["step": .string(m.step), "next": .string(m.next), "values": .object(m.values.mapValues(JSONValue.string))]
+    }
+
+    // MARK: - Decoding
+
+    public static func decode(type: String, payload: [String: JSONValue]) -> CaseEventBody {
+        var r = PayloadReader(payload)
+        let body = decodeKnown(type: type, &r)
+        guard let body, r.complete else { return .unrecognised(type: type, payload: payload) }
+        return body
+    }
+
+    private static func decodeKnown(type: String, _ r: inout PayloadReader) -> CaseEventBody? {
+        switch type {
+        case Name.caseOpened:
+            guard let id = r.string("runbook"), let version = r.number("runbookVersion"), let start = r.string("startStep"),
+                  let incident = r.bool("linkedFromIncident"), version == version.rounded() else { return nil }
+            return .opened(CaseOpening(runbookID: id, runbookVersion: Int(version), startStep: start,
+                                       linkedFrom: r.optionalString("linkedFrom"), linkedFromIncident: incident))
+        case Name.caseClosed:
+            guard let outcome = r.string("outcome") else { return nil }
+            return .closed(outcome: outcome, step: r.optionalString("step"))
+        case Name.caseEscalated:
+            guard let signal = r.string("signal"), let step = r.string("step") else { return nil }
+            return .escalated(signal: signal, step: step)
+        case Name.signalRaised:
+            guard let signal = r.string("signal"), let step = r.string("step") else { return nil }
+            return .signalRaised(signal: signal, step: step)
+        case Name.caseReopened: return r.string("step").map { .reopened(step: $0) }
+        case Name.refusalUpheld: return r.string("step").map { .refusalUpheld(step: $0) }
+        case Name.caseResumed: return r.string("step").map { .resumed(step: $0) }
+        case Name.approvalRequested: return r.string("step").map { .approvalRequested(step: $0) }
+        case Name.approvalGranted: return r.string("step").map { .approvalGranted(step: $0) }
+        case Name.approvalDenied: return r.string("step").map { .approvalDenied(step: $0) }
+        case Name.casePaused:
+            guard let from = r.string("from"), let step = r.string("step") else { return nil }
+            return .paused(from: from, step: step)
+        case Name.incidentDeclared:
+            guard let from = r.string("from"), let step = r.string("step") else { return nil }
+            return .incidentDeclared(step: step, from: from)
+        case Name.noteAdded:
+            guard let kind = r.string("kind").flatMap(CaseNote.Kind.init(rawValue:)), let step = r.string("step") else { return nil }
+            return .noteAdded(kind: kind, signal: r.optionalString("signal"), step: step)
+        case Name.verificationRestarted:
+            guard let step = r.string("step") else { return nil }
+            return .verificationRestarted(step: step, from: r.optionalString("from"))
+        case Name.factsRecorded:
+            guard let source = r.string("source"), let facts = r.object("facts"), let step = r.string("step") else { return nil }
+            return .factsRecorded(TypedFacts(source: source, facts: facts, step: step))
+        case Name.factorEnrolled:
+            guard let move = r.move(), let factor = r.object("factor"),
+                  let kind = factor["kind"]?.stringValue, let label = factor["label"]?.stringValue,
+                  let at = factor["enrolledAt"]?.numberValue, factor.count == 3 else { return nil }
+            return .factorEnrolled(FactorEnrolment(move: move, kind: kind, label: label, enrolledAtSeconds: at))
+        default:
+            return decodeRunbookNamed(type: type, &r)
+        }
+    }
+
+    /// Events whose names the runbook chooses, told apart by what their payload carries.
+    private static func decodeRunbookNamed(type: String, _ r: inout PayloadReader) -> CaseEventBody? {
+        if r.has("idempotencyKey") {
+            guard let key = r.string("idempotencyKey"), let action = r.string("action").flatMap(PlatformAction.init(rawValue:)) else { return nil }
+            if type.hasSuffix(Name.failedSuffix), !r.has("next") {
+                guard let step = r.string("step") else { return nil }
+                return .actionFailed(ActionFailure(completion: String(type.dropLast(Name.failedSuffix.count)), action: action,
+                                                   idempotencyKey: key, step: step))
+            }
+            guard let move = r.move() else { return nil }
+            if r.has("details") {
+                guard let details = r.object("details"), let recordedBy = r.string("recordedBy") else { return nil }
+                return .actionCompleted(ActionCompletion(request: ActionRecord(completion: type, action: action, idempotencyKey: key, move: move),
+                                                         details: details, recordedBy: recordedBy))
+            }
+            guard type.hasSuffix(Name.requestedSuffix) else { return nil }
+            return .actionRequested(ActionRecord(completion: String(type.dropLast(Name.requestedSuffix.count)), action: action,
+                                                 idempotencyKey: key, move: move))
+        }
+        if r.has("check") {
+            guard let step = r.string("step"), let check = r.string("check") else { return nil }
+            return .attemptRefused(RefusedAttempt(name: type, step: step, check: check, method: r.optionalString("method")))
+        }
+        guard let move = r.move() else { return nil }
+        var verification: VerificationEvidence?
+        if r.has("method") || r.has("term") {
+            guard let method = r.string("method"), let term = r.string("term") else { return nil }
+            verification = VerificationEvidence(method: method, term: term, reference: r.optionalString("reference"))
+        }
+        return .stepCompleted(StepCompletion(name: type, move: move, verification: verification,
+                                             linkedCaseID: r.optionalString("linkedCaseID")))
+    }
+}
+
+/// Reads a payload key by key, remembering which keys were read, so that the codec can tell
+/// a payload it fully understands from one with something extra.
+struct PayloadReader {
+    private let payload: [String: JSONValue]
+    private var read: Set<String> = []
+    private var malformed = false
+
+    init(_ payload: [String: JSONValue]) { self.payload = payload }
+
+    /// Every key read, none missing or of the wrong type.
+    var complete: Bool { !malformed && read.count == payload.count }
+
+    func has(_ key: String) -> Bool { payload[key] != nil }
+
+    mutating func string(_ key: String) -> String? {
+        read.insert(key)
+        return payload[key]?.stringValue
+    }
+
+    mutating func optionalString(_ key: String) -> String? {
+        guard payload[key] != nil else { return nil }
+        let value = string(key)
+        if value == nil { malformed = true }
+        return value
+    }
+
+    mutating func number(_ key: String) -> Double? {
+        read.insert(key)
+        return payload[key]?.numberValue
+    }
+
+    mutating func bool(_ key: String) -> Bool? {
+        read.insert(key)
+        return payload[key]?.boolValue
+    }
+
+    mutating func object(_ key: String) -> [String: JSONValue]? {
+        read.insert(key)
+        return payload[key]?.objectValue
+    }
+
+    /// `step`, `next` and `values` (strings only), as every step completion carries them.
+    mutating func move() -> StepMove? {
+        guard let step = string("step"), let next = string("next"), let object = object("values") else { return nil }
+        let values = object.compactMapValues(\.stringValue)
+        guard values.count == object.count else { return nil }
+        return StepMove(step: step, next: next, values: values)
+    }
+}

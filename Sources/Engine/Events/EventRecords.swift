@@ -1,0 +1,160 @@
+import Foundation
+import Runbook
+
+/// `case.opened`: the runbook the case runs on and where it starts.
+public struct CaseOpening: Sendable, Equatable {
+    public var runbookID: String
+    public var runbookVersion: Int
+    public var startStep: String
+    /// The incident case this one was opened from.
+    public var linkedFrom: String?
+    public var linkedFromIncident: Bool
+
+    public init(runbookID: String, runbookVersion: Int, startStep: String, linkedFrom: String? = nil, linkedFromIncident: Bool = false) {
+        self.runbookID = runbookID
+        self.runbookVersion = runbookVersion
+        self.startStep = startStep
+        self.linkedFrom = linkedFrom
+        self.linkedFromIncident = linkedFromIncident
+    }
+}
+
+/// Where a step's form led: the step, the next step, and the values the operator submitted.
+public struct StepMove: Sendable, Equatable {
+    public var step: String
+    public var next: String
+    public var values: [String: String]
+
+    public init(step: String, next: String, values: [String: String]) {
+        self.step = step
+        self.next = next
+        self.values = values
+    }
+}
+
+/// A step completed under the runbook's event name.
+public struct StepCompletion: Sendable, Equatable {
+    /// The runbook's name for the event (`emits`).
+    public var name: String
+    public var move: StepMove
+    /// Present on the verification step: what the reset reason must name.
+    public var verification: VerificationEvidence?
+    /// The case a relink step opened.
+    public var linkedCaseID: String?
+
+    public init(name: String, move: StepMove, verification: VerificationEvidence? = nil, linkedCaseID: String? = nil) {
+        self.name = name
+        self.move = move
+        self.verification = verification
+        self.linkedCaseID = linkedCaseID
+    }
+}
+
+/// How the caller was verified: the method's value, how reasons name it, and the reference.
+public struct VerificationEvidence: Sendable, Equatable {
+    public var method: String
+    public var term: String
+    public var reference: String?
+
+    public init(method: String, term: String, reference: String?) {
+        self.method = method
+        self.term = term
+        self.reference = reference
+    }
+}
+
+/// A platform action as requested: the completion event to record, and the key that makes
+/// retrying it safe.
+public struct ActionRecord: Sendable, Equatable {
+    /// The action's audit event (`mfa.factor_admin_reset`).
+    public var completion: String
+    public var action: PlatformAction
+    public var idempotencyKey: String
+    public var move: StepMove
+
+    public init(completion: String, action: PlatformAction, idempotencyKey: String, move: StepMove) {
+        self.completion = completion
+        self.action = action
+        self.idempotencyKey = idempotencyKey
+        self.move = move
+    }
+}
+
+/// A platform action done: its audit event, with the platform's (secret-free) details and
+/// who recorded the completion (the actor stays whoever decided the action).
+public struct ActionCompletion: Sendable, Equatable {
+    public var request: ActionRecord
+    public var details: [String: JSONValue]
+    public var recordedBy: String
+
+    public init(request: ActionRecord, details: [String: JSONValue], recordedBy: String) {
+        self.request = request
+        self.details = details
+        self.recordedBy = recordedBy
+    }
+}
+
+/// A platform action that did not happen.
+public struct ActionFailure: Sendable, Equatable {
+    public var completion: String
+    public var action: PlatformAction
+    public var idempotencyKey: String
+    public var step: String
+
+    public init(completion: String, action: PlatformAction, idempotencyKey: String, step: String) {
+        self.completion = completion
+        self.action = action
+        self.idempotencyKey = idempotencyKey
+        self.step = step
+    }
+}
+
+/// The new factor seen after the reset.
+public struct FactorEnrolment: Sendable, Equatable {
+    public var move: StepMove
+    public var kind: String
+    public var label: String
+    /// Seconds since 1970 exactly as the platform reported them: kept as the number it was
+    /// stored as, so re-encoding an old event gives the same bytes (and the same hash).
+    public var enrolledAtSeconds: Double
+
+    public init(move: StepMove, kind: String, label: String, enrolledAtSeconds: Double) {
+        self.move = move
+        self.kind = kind
+        self.label = label
+        self.enrolledAtSeconds = enrolledAtSeconds
+    }
+
+    public var enrolledAt: Date { Date(timeIntervalSince1970: enrolledAtSeconds) }
+}
+
+/// An attempt a gate refused that the runbook records (`onRefusal`), such as an unacceptable
+/// verification method.
+public struct RefusedAttempt: Sendable, Equatable {
+    /// The runbook's event name (`verification.rejected`).
+    public var name: String
+    public var step: String
+    public var check: String
+    public var method: String?
+
+    public init(name: String, step: String, check: String, method: String?) {
+        self.name = name
+        self.step = step
+        self.check = check
+        self.method = method
+    }
+}
+
+/// Facts typed from the admin console (ManualConsole), by key, as typed.
+public struct TypedFacts: Sendable, Equatable {
+    /// The platform's name ("manual").
+    public var source: String
+    public var facts: [String: JSONValue]
+    public var step: String
+
+    public init(source: String, facts: [String: JSONValue], step: String) {
+        self.source = source
+        self.facts = facts
+        self.step = step
+    }
+}

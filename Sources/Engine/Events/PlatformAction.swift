@@ -1,0 +1,29 @@
+/// The admin actions a runbook step may ask the identity platform to carry out. Every
+/// platform switches over this type, so a new action cannot be added without each of
+/// them saying what it does; runbooks name them by `rawValue`.
+public enum PlatformAction: String, Sendable, Equatable, CaseIterable {
+    /// Force MFA reset: every enrolled factor removed (unused backup codes too).
+    case resetFactors
+    /// Reset to backup codes only: codes generated for the user, shown to the operator once.
+    case generateBackupCodes
+    /// A temporary password, shown once, that must be changed at first sign-in.
+    case setTemporaryPassword
+    /// Users → Disable: cuts off an attacker who got in.
+    case suspendUser
+
+    /// Whether the action hands the operator a secret to read to the user (never stored).
+    public var producesSecret: Bool {
+        switch self {
+        case .generateBackupCodes, .setTemporaryPassword: return true
+        case .resetFactors, .suspendUser: return false
+        }
+    }
+
+    /// The action on a privileged account's credentials, which takes a second person's approval.
+    public var changesCredentials: Bool {
+        switch self {
+        case .resetFactors, .generateBackupCodes, .setTemporaryPassword: return true
+        case .suspendUser: return false
+        }
+    }
+}
