@@ -6,6 +6,7 @@ import Runbook
 import Store
 import Terminal
 import Training
+import TrainingRuntime
 import Wizard
 
 /// `handrail train` (the scenarios), `train SCENARIO` (an attempt in the wizard), `train results
@@ -72,7 +73,7 @@ enum TrainCommandLine {
         }
         let who = login ?? (realRole == .senior ? nil : me)
         do {
-            let store = try HandrailStore(path: trainingPaths(options: options, context: context).database)
+            let store = try TrainingResultsStore(path: trainingPaths(options: options, context: context).database)
             let results = try store.trainingResults(trainee: who)
             var rows = [["TRAINEE", "SCENARIO", "RESULT", "OUTCOME (EXPECTED)", "MISSED", "FINISHED (UTC)"]]
             for r in results {

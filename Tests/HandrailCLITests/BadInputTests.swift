@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteCore
 import Store
 import XCTest
 

@@ -3,7 +3,8 @@ import Engine
 import Foundation
 import HandrailCLI
 import Runbook
-import Store
+import SQLiteCore
+@testable import Store
 import XCTest
 
 /// `audit verify` on a 200-event log, tampered with the way someone with the file and the

@@ -1,7 +1,8 @@
 import CSQLite
 import Engine
 import Foundation
-import Store
+import SQLiteCore
+@testable import Store
 import XCTest
 
 /// The SQLite wrapper: private files, durable settings, errors that keep SQLite's codes,

@@ -1,8 +1,10 @@
 import CSQLite
 import Engine
 import Foundation
+import Hashing
 import Runbook
-import Store
+import SQLiteCore
+@testable import Store
 import XCTest
 
 /// The event log: gapless numbering, a hash chain that links and recomputes, optimistic

@@ -1,7 +1,8 @@
 import CSQLite
 import Engine
 import Foundation
-import Store
+import SQLiteCore
+@testable import Store
 import XCTest
 
 /// Migrations run once and are recorded; files that are not Handrail's are refused and left
@@ -30,21 +31,21 @@ final class MigrationsApplyOnceAndForeignFilesAreRefusedUntouchedTests: StoreTes
         XCTAssertEqual(try appliedRows(), firstApplied, "no migration ran twice, none re-recorded")
         XCTAssertEqual(try store.eventCount(), 1)
         // Migrating an already migrated connection again is a no-op too.
-        try Migrator.migrate(store.db)
+        try migrate(store.db)
         XCTAssertEqual(try appliedRows(), firstApplied)
         XCTAssertEqual(try store.db.scalarInt("SELECT count(*) FROM schema_migrations"), Int64(Migrations.all.count))
     }
 
     func testNewMigrationIsAppliedOnceOnTopOfShippedOnes() throws {
         let db = try Database(path: databasePath, mode: .create)
-        try Migrator.migrate(db)
+        try migrate(db)
         let extra = Migrations.all + [Migration("9999-test-extra", "CREATE TABLE extra (x INTEGER)")]
-        try Migrator.migrate(db, migrations: extra)
-        try Migrator.migrate(db, migrations: extra)
+        try migrate(db, migrations: extra)
+        try migrate(db, migrations: extra)
         XCTAssertEqual(try Migrator.appliedIDs(db), Set(extra.map(\.id)))
         XCTAssertTrue(try tableNames(db).contains("extra"))
         // An older Handrail (without the extra migration) refuses the newer database.
-        XCTAssertThrowsError(try Migrator.migrate(db)) {
+        XCTAssertThrowsError(try migrate(db)) {
             XCTAssertEqual($0 as? Migrator.Failure, .newerSchema(["9999-test-extra"]))
         }
     }
@@ -52,7 +53,7 @@ final class MigrationsApplyOnceAndForeignFilesAreRefusedUntouchedTests: StoreTes
     func testDatabaseMigratedByANewerHandrailIsRefusedAsNewerSchema() throws {
         do {
             let db = try Database(path: databasePath, mode: .create)
-            try Migrator.migrate(db, migrations: Migrations.all + [Migration("9999-future", "SELECT 1")])
+            try migrate(db, migrations: Migrations.all + [Migration("9999-future", "SELECT 1")])
         }
         let error = storeError { _ = try makeStore() }
         XCTAssertEqual(error, .newerSchema(databasePath, ["9999-future"]))

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
-import Store
+import SQLiteCore
+@testable import Store
 import XCTest
 
 /// The roster: the first operator of a database becomes its senior admin, once; roles are set

@@ -5,6 +5,7 @@ import LocalTenant
 import Runbook
 import Store
 import Training
+import TrainingRuntime
 
 /// Plays the caller's side of a training call: reveals what the caller says as the call goes,
 /// acts on the user's side when the scenario says so (signs in with the codes or password the
@@ -85,7 +86,7 @@ public final class TrainingCoach {
         let result = TrainingResult(trainee: trainee, scenario: scenario.id, caseID: caseID, startedAt: startedAt, finishedAt: clock(),
                                     passed: score.passed, outcome: score.actualOutcome, expected: score.expectedOutcome,
                                     score: Self.json(score))
-        try? service.store.saveTrainingResult(result)
+        try? TrainingResultsStore(path: service.store.path).saveTrainingResult(result)
         return TrainingScorer.debriefText(score, scenario: scenario)
     }
 

@@ -1,6 +1,7 @@
 import Casework
 import Engine
 import Foundation
+import Hashing
 import Platform
 import Store
 import Terminal

@@ -4,6 +4,7 @@ import Foundation
 import LocalTenant
 import Platform
 import Runbook
+import SQLiteCore
 import Store
 import XCTest
 

@@ -6,6 +6,7 @@ import Runbook
 import Store
 import Terminal
 import Training
+import TrainingRuntime
 import Wizard
 import XCTest
 
@@ -104,5 +105,5 @@ final class CoachedAttempt {
     }
 
     /// The results the coach kept for this trainee.
-    func results() throws -> [TrainingResult] { try store.trainingResults(trainee: trainee) }
+    func results() throws -> [TrainingResult] { try TrainingResultsStore(path: store.path).trainingResults(trainee: trainee) }
 }
