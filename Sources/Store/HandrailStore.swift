@@ -24,7 +24,7 @@ public final class HandrailStore {
     let db: Database
     public let path: String
     public let isReadOnly: Bool
-    let hashing = EventHashing()
+    private let hashing = EventHashing()
 
     /// Opens (and, with `create`, creates and migrates) the database at `path`. With `readOnly`
     /// the file is opened read-only (SQLITE_OPEN_READONLY), which holds even for root, whom file
