@@ -16,8 +16,13 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW", providers: [.apt(["libncurses-dev"])]),
 
-        // SHA-256 compression on the CPU's SHA extensions, where present (Store falls back to Swift).
+        // SHA-256 compression on the CPU's SHA extensions, where present (Hashing falls back to Swift).
         .target(name: "CSHA256"),
+        // SQLite without a domain: connection, statements, errors, migrations, and the one way a
+        // store's file is opened. The only target that imports CSQLite.
+        .target(name: "SQLiteCore", dependencies: ["CSQLite"]),
+        // SHA-256, HMAC-SHA256 and PBKDF2 password hashes, on the project's own SHA-256. Pure.
+        .target(name: "Hashing", dependencies: ["CSHA256"]),
 
         // The runbook language: JSON5 with source locations, the model, the checker.
         .target(name: "Runbook"),
@@ -27,39 +32,46 @@ let package = Package(
         .target(name: "Training", dependencies: ["Runbook", "Engine"]),
         // Where facts come from and actions happen: IdentityPlatform, ManualConsole (LocalDirectory later).
         .target(name: "Platform", dependencies: ["Runbook", "Engine"]),
-        // The only place SQL lives: event log with hash chain, projections, leases, roster, audit.
-        .target(name: "Store", dependencies: ["CSQLite", "CSHA256", "Runbook", "Engine"]),
+        // The event log with its hash chain, projections, leases, roster, audit.
+        .target(name: "Store", dependencies: ["SQLiteCore", "Hashing", "Runbook", "Engine"]),
         // LocalDirectory: an embedded identity tenant in its own SQLite file (the demo and training tenant).
-        .target(name: "LocalTenant", dependencies: ["Runbook", "Engine", "Platform", "Store", "Training"]),
-        // The edge that runs a command: read under the write lock, decide, commit, then carry out effects.
+        .target(name: "LocalTenant", dependencies: ["Runbook", "Engine", "Platform", "Store", "Training", "SQLiteCore", "Hashing"]),
+        // The application layer: read a case and the platform's facts, decide, commit optimistically,
+        // then carry out effects; the one presentation of a case. What the CLI and the wizard call.
         .target(name: "Casework", dependencies: ["Runbook", "Engine", "Platform", "Store"]),
         // Terminal protocol, screen grid, ncurses driver, virtual terminal for tests.
         .target(name: "Terminal", dependencies: ["CNCursesW"]),
         // The TUI: Elm-style update/view over a model; a runtime carries out the effects.
         .target(name: "Wizard", dependencies: ["Terminal", "Casework", "Engine", "Runbook"]),
-        // Training attempts in the wizard: the coach that plays the caller and scores the attempt.
-        .target(name: "TrainingRuntime", dependencies: ["Training", "Wizard", "Casework", "LocalTenant", "Store", "Engine", "Runbook"]),
+        // Training attempts in the wizard: the coach that plays the caller and scores the attempt, and the results it keeps.
+        .target(name: "TrainingRuntime", dependencies: ["Training", "Wizard", "Casework", "LocalTenant", "SQLiteCore", "Store", "Engine", "Runbook"]),
         // Command-line surface: argument parsing, rendering, exit codes.
-        .target(name: "HandrailCLI", dependencies: ["Runbook", "Engine", "Platform", "Store", "LocalTenant", "Casework", "Terminal", "Wizard", "Training", "TrainingRuntime"]),
+        .target(name: "HandrailCLI", dependencies: ["Runbook", "Engine", "Platform", "Store", "LocalTenant", "Casework", "Terminal", "Wizard", "Training",
+                                                   "TrainingRuntime", "Hashing"]),
         .executableTarget(name: "handrail", dependencies: ["HandrailCLI"]),
         // Budgets from DESIGN.md, measured beside their peers: `swift run -c release handrail-bench`.
-        .executableTarget(name: "handrail-bench", dependencies: ["Store", "Engine", "Runbook", "Casework", "Platform", "Terminal", "Wizard"]),
+        .executableTarget(name: "handrail-bench", dependencies: ["Store", "SQLiteCore", "Hashing", "Engine", "Runbook", "Casework", "Platform",
+                                                                "Terminal", "Wizard"]),
 
         .testTarget(name: "RunbookTests", dependencies: ["Runbook", "Engine"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EngineTests", dependencies: ["Runbook", "Engine"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HandrailCLITests", dependencies: ["HandrailCLI", "Runbook", "Engine", "Store"],
+        .testTarget(name: "HandrailCLITests", dependencies: ["HandrailCLI", "Runbook", "Engine", "Store", "SQLiteCore"],
                     // Transcripts of demo runs, written by the tests for the docs to quote.
                     exclude: ["Transcripts"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Engine", "Runbook", "CSQLite", "HandrailCLI"]),
-        .testTarget(name: "LocalTenantTests", dependencies: ["LocalTenant", "Casework", "Platform", "Store", "Engine", "Runbook", "HandrailCLI"]),
-        .testTarget(name: "WizardTests", dependencies: ["Wizard", "Terminal", "Casework", "LocalTenant", "Platform", "Store", "Engine", "Runbook"],
+        .testTarget(name: "StoreTests", dependencies: ["Store", "SQLiteCore", "Hashing", "Engine", "Runbook", "CSQLite", "HandrailCLI"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "LocalTenantTests", dependencies: ["LocalTenant", "Casework", "Platform", "Store", "Engine", "Runbook", "HandrailCLI",
+                                                       "Hashing", "SQLiteCore"]),
+        .testTarget(name: "WizardTests", dependencies: ["Wizard", "Terminal", "Casework", "LocalTenant", "Platform", "Store", "Engine", "Runbook",
+                                                  "Hashing"],
                     resources: [.copy("Golden")]),
         // Rules of docs/ARCHITECTURE.md the compiler does not enforce, checked on the source tree.
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "CaseworkTests", dependencies: ["Casework", "Engine", "Runbook", "Platform", "Store"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CSQLite", "CNCursesW"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "TrainingRuntime", "Engine", "Runbook", "LocalTenant", "Store", "Casework", "Wizard", "Terminal", "Platform"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Engine", "Runbook", "LocalTenant", "Store", "Casework", "Wizard", "Terminal", "Platform",
+                                                    "TrainingRuntime"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Hashing
 import Store
 
 /// The queue's tabs.
@@ -53,3 +54,8 @@ public typealias AuditRow = Store.AuditRow
 public typealias AuditFilter = Store.AuditFilter
 public typealias AuditFormat = Store.AuditExporter.Format
 public typealias VerificationReport = Store.ChainVerifier.Report
+
+extension ChainVerifier.Report {
+    /// The head hash as hex, for screens that show it.
+    public var headHashHex: String { headHash.hexString }
+}

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Hashing
 import Runbook
 import Store
 

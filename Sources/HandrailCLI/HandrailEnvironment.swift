@@ -28,7 +28,7 @@ struct HandrailEnvironment {
         let path = databasePath(options: options, environment: context.environment)
         let store: HandrailStore
         do {
-            store = try HandrailStore(path: path)
+            store = try HandrailStore(path: path, now: context.clock)
         } catch {
             // SQLite's own words ("unable to open database file") do not say which file.
             let message = error.description.contains(path) ? error.description : "cannot open the database \(path): \(error.description)"

@@ -37,7 +37,7 @@ enum PlatformChoice {
     static func openDirectory(_ path: String, output: CommandOutput, now: Date) throws(HandrailEnvironment.SetupError) -> DirectoryStore {
         let isNew = !FileManager.default.fileExists(atPath: path)
         do {
-            let store = try DirectoryStore(path: path)
+            let store = try DirectoryStore(path: path, now: { now })
             if try isNew || store.users().isEmpty {
                 try DemoTenant.seed(store, now: now)
                 output.error("handrail: created the demo tenant \(SafeText.visible(path)) (\(DemoTenant.users.count) demo users; handrail directory list)")

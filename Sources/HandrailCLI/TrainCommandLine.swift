@@ -64,7 +64,7 @@ enum TrainCommandLine {
     static func results(_ login: String?, options: GlobalOptions, context: CommandContext) -> ExitCode {
         let out = context.output
         let me = OperatorLogin.current(environment: context.environment)
-        let realRole = (try? HandrailStore(path: HandrailEnvironment.databasePath(options: options, environment: context.environment)))
+        let realRole = (try? HandrailStore(path: HandrailEnvironment.databasePath(options: options, environment: context.environment), now: context.clock))
             .flatMap { try? $0.role(of: me) }
         // Trainees see their own results; seniors see anyone's.
         if let login, login != me, realRole != .senior {
@@ -73,7 +73,7 @@ enum TrainCommandLine {
         }
         let who = login ?? (realRole == .senior ? nil : me)
         do {
-            let store = try HandrailStore(path: trainingPaths(options: options, context: context).database)
+            let store = try TrainingResultsStore(path: trainingPaths(options: options, context: context).database, now: context.clock)
             let results = try store.trainingResults(trainee: who)
             var rows = [["TRAINEE", "SCENARIO", "RESULT", "OUTCOME (EXPECTED)", "MISSED", "FINISHED (UTC)"]]
             for r in results {
@@ -107,7 +107,7 @@ enum TrainCommandLine {
         let me = OperatorLogin.current(environment: context.environment)
         guard OperatorLogin.isValid(me) else { out.error("handrail: \"\(SafeText.visible(me))\" is not a login name Handrail can record"); return .usage }
         let paths = trainingPaths(options: options, context: context)
-        let realRole = (try? HandrailStore(path: HandrailEnvironment.databasePath(options: options, environment: context.environment)))
+        let realRole = (try? HandrailStore(path: HandrailEnvironment.databasePath(options: options, environment: context.environment), now: context.clock))
             .flatMap { try? $0.role(of: me) }
         guard let role = realRole else {
             out.error("handrail train: \(SafeText.visible(me)) is not on the roster; ask a senior admin: handrail operator add \(SafeText.visible(me)) --role trainee")
@@ -115,13 +115,13 @@ enum TrainCommandLine {
         }
         guard role != .auditor else { out.error("handrail train: auditors read and export; they do not train on cases"); return .notPermitted }
         do {
-            let store = try HandrailStore(path: paths.database)
+            let store = try HandrailStore(path: paths.database, now: context.clock)
             let now = context.clock()
             try store.setOperator(me, role: role, by: me, at: now)
             try store.setOperator(TrainingCoach.seniorOnDuty.login, role: .senior, by: me, at: now)
             // A fresh tenant for every attempt.
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: paths.directory + suffix) }
-            let directory = try DirectoryStore(path: paths.directory)
+            let directory = try DirectoryStore(path: paths.directory, now: context.clock)
             try ScenarioTenant.seed(directory, scenario: scenario, now: now)
             var casework = CaseworkContext(store: store, platform: LocalDirectory(store: directory),
                                            runbooks: { $0 == runbook.id ? runbook : nil }, timeZone: context.timeZone, clock: context.clock)
@@ -136,7 +136,7 @@ enum TrainCommandLine {
             let runtime = WizardRuntime(terminal: terminal, desk: desk, actor: actor, header: header,
                                         signals: runbook.refusalSignals.map { (id: $0.id, label: $0.label) })
             let coach = TrainingCoach(scenario: scenario, runbook: runbook, directory: directory, desk: desk, trainee: me,
-                                      clock: context.clock, keepResult: { try store.saveTrainingResult($0) })
+                                      clock: context.clock, keepResult: { try TrainingResultsStore(path: paths.database, now: context.clock).saveTrainingResult($0) })
             runtime.coach = coach
             runtime.start([.newCase(subject: scenario.subject.email)])
             runtime.run()

@@ -4,6 +4,7 @@ import Foundation
 import LocalTenant
 import Store
 import Terminal
+import TrainingRuntime
 import Wizard
 
 /// `handrail` (the queue) and `handrail open EMAIL` (straight into a new case on a live call).
@@ -40,7 +41,7 @@ enum WizardCommand {
         let trainingDatabase = TrainCommandLine.trainingPaths(options: options, context: context).database
         runtime.trainingResults = {
             guard FileManager.default.fileExists(atPath: trainingDatabase) else { return [] }
-            return try HandrailStore(path: trainingDatabase).trainingResults().map { r in
+            return try TrainingResultsStore(path: trainingDatabase, now: context.clock).trainingResults().map { r in
                 TrainingResultRow(trainee: r.trainee, scenario: r.scenario, passed: r.passed, outcome: r.outcome, expected: r.expected,
                                   missed: (r.score["moments"]?.arrayValue ?? []).filter { $0["hit"]?.boolValue == false }
                                       .compactMap { $0["id"]?.stringValue },

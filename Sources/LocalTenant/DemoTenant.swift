@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Hashing
 import Store
 
 /// The demo tenant a first run is seeded with: one user for every path of the MFA runbook, with

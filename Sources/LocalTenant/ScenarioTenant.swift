@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Hashing
 import Store
 import Training
 

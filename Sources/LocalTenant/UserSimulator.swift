@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Hashing
 import Store
 
 /// Acts as the user would, on the local directory: sign in with a backup code or a temporary

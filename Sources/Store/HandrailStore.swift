@@ -1,7 +1,7 @@
-import CSQLite
 import Engine
 import Foundation
 import Runbook
+import SQLiteCore
 
 /// A request to hold a case for an operator while acting on it.
 public struct LeaseRequest: Sendable, Equatable {
@@ -16,10 +16,12 @@ public struct LeaseRequest: Sendable, Equatable {
     }
 }
 
-/// The only place SQL lives. Cases, their events (the audit log), the queue projection,
-/// leases and the roster, in one SQLite file shared by every operator on the host.
+/// The event log and what is kept beside it: cases, their events (the audit log), the queue
+/// projection, leases and the roster, in one SQLite file shared by every operator on the host.
+/// The connection stays inside: everything that reads or writes the log goes through here, so
+/// the hash chain cannot be bypassed by a caller with SQL of its own.
 public final class HandrailStore {
-    public let db: Database
+    let db: Database
     public let path: String
     public let isReadOnly: Bool
     private let hashing = EventHashing()
@@ -27,68 +29,21 @@ public final class HandrailStore {
     /// Opens (and, with `create`, creates and migrates) the database at `path`. With `readOnly`
     /// the file is opened read-only (SQLITE_OPEN_READONLY), which holds even for root, whom file
     /// permissions do not stop; nothing is created or migrated and every write is refused.
-    public init(path: String, create: Bool = true, readOnly: Bool = false) throws(StoreError) {
+    ///
+    /// - Parameter now: the caller's clock, read once to date the migrations this opening applies.
+    public init(path: String, create: Bool = true, readOnly: Bool = false, now: () -> Date) throws(StoreError) {
         self.path = path
         do {
-            db = try Database(path: path, mode: readOnly ? .readOnly : create ? .create : .readWrite)
-            isReadOnly = sqlite3_db_readonly(db.handle, "main") == 1
-            // Errors here are where "not a database" surfaces: opening is lazy
-            // (https://sqlite.org/c3ref/open.html).
-            _ = try db.scalarInt("SELECT count(*) FROM sqlite_schema")
-            // Checked before anything writes: even `PRAGMA journal_mode = WAL` rewrites the file
-            // header, and another application's database must be left exactly as it was.
-            if !isReadOnly, !(try Migrator.isHandrailOrEmpty(db)) { throw StoreError.notAHandrailDatabase(path) }
-            if !isReadOnly {
-                // WAL lets readers (the queue, the auditor) work while a writer commits;
-                // FULL makes each commit durable across power loss (https://sqlite.org/pragma.html#pragma_synchronous).
-                let db = self.db
-                try Self.retryingWhileBusy { _ = try db.scalarString("PRAGMA journal_mode = WAL") }
-                try db.execute("PRAGMA synchronous = FULL")
-            }
-            try db.execute("PRAGMA foreign_keys = ON")
+            db = try SQLiteFile.open(path: path, applicationID: Migrations.applicationID, migrations: Migrations.all,
+                                     mode: readOnly ? .readOnly : create ? .create : .readWrite, now: now())
         } catch {
-            throw Self.translate(error, path: path)
+            throw StoreError(error, path: path)
         }
-        do {
-            if isReadOnly {
-                guard (try db.scalarInt("PRAGMA application_id")) == Int64(Migrations.applicationID) else {
-                    throw StoreError.notAHandrailDatabase(path)
-                }
-            } else {
-                let db = self.db
-                try Self.retryingWhileBusy { try Migrator.migrate(db) }
-            }
-        } catch let error as StoreError {
-            throw error
-        } catch Migrator.Failure.notAHandrailDatabase(let p) {
-            throw StoreError.notAHandrailDatabase(p)
-        } catch Migrator.Failure.newerSchema(let ids) {
-            throw StoreError.newerSchema(path, ids)
-        } catch {
-            throw Self.translate(error, path: path)
-        }
-    }
-
-    /// Runs `body` again while SQLite answers SQLITE_BUSY, for up to ten seconds. Needed when
-    /// several operators start at once on a new file: switching to WAL takes an exclusive lock,
-    /// and SQLite returns BUSY at once rather than wait when waiting could deadlock
-    /// (https://sqlite.org/c3ref/busy_handler.html); a moment later the switch is done.
-    static func retryingWhileBusy<T>(_ body: () throws -> T) throws -> T {
-        let deadline = Date().addingTimeInterval(10)
-        while true {
-            do {
-                return try body()
-            } catch let error as SQLiteError where error.isBusy && Date() < deadline {
-                usleep(20_000)
-            }
-        }
+        isReadOnly = db.isReadOnly
     }
 
     static func translate(_ error: Error, path: String) -> StoreError {
-        guard let error = error as? SQLiteError else { return error as? StoreError ?? .sqlite(SQLiteError(extendedCode: SQLITE_ERROR, message: "\(error)")) }
-        if error.isNotADatabase { return .notAHandrailDatabase(path) }
-        if error.isReadOnly { return .readOnly(path) }
-        return .sqlite(error)
+        StoreError(error, path: path)
     }
 
     /// Runs `body` as one write transaction, mapping SQLite failures to `StoreError`.
@@ -101,9 +56,11 @@ public final class HandrailStore {
         }
     }
 
+    /// Runs `body` as one read transaction: all it reads comes from one snapshot, however many
+    /// statements it takes, while other connections go on appending.
     func read<T>(_ body: () throws -> T) throws(StoreError) -> T {
         do {
-            return try body()
+            return try db.read(body)
         } catch {
             throw Self.translate(error, path: path)
         }
@@ -124,6 +81,37 @@ public final class HandrailStore {
             let stored = try appendInTransaction(events, caseID: caseID, expectedLastCaseSeq: expectedLastCaseSeq, projection: projection)
             if let lease { try holdInTransaction(caseID: caseID, lease) }
             return stored
+        }
+    }
+
+    /// Appends many cases' events at once, each case hash-chained onto the log exactly as
+    /// `append` does, in one transaction for the whole batch: for importing a log, or generating
+    /// one to measure, where one durable commit per case would cost one disk flush per case.
+    /// Every case must still hold its `expectedLastCaseSeq` events (0 for a new case), or
+    /// nothing of the batch is written.
+    ///
+    /// - Returns: the number of events appended.
+    @discardableResult
+    public func appendBulk(_ batch: [CaseAppend]) throws(StoreError) -> Int {
+        try write {
+            var count = 0
+            for c in batch {
+                count += try appendInTransaction(c.events, caseID: c.caseID, expectedLastCaseSeq: c.expectedLastCaseSeq,
+                                                 projection: c.projection).count
+            }
+            return count
+        }
+    }
+
+    /// Copies the write-ahead log into the database file and truncates it
+    /// (https://sqlite.org/pragma.html#pragma_wal_checkpoint): after a bulk append, so the next
+    /// connection does not start by indexing a long log.
+    public func checkpoint() throws(StoreError) {
+        if isReadOnly { throw .readOnly(path) }
+        do {
+            try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        } catch {
+            throw Self.translate(error, path: path)
         }
     }
 
@@ -162,7 +150,7 @@ public final class HandrailStore {
     }
 
     private func appendInTransaction(_ events: [CaseEvent], caseID: String, expectedLastCaseSeq: Int,
-                                     projection: CaseProjection) throws -> [StoredEvent] {
+                                     projection: CaseProjection?) throws -> [StoredEvent] {
         let actual = try db.scalarInt("SELECT last_case_seq FROM cases WHERE id = ?1", [.text(caseID)]).map(Int.init) ?? 0
         guard actual == expectedLastCaseSeq else {
             throw StoreError.caseChanged(caseID: caseID, expected: expectedLastCaseSeq, actual: actual)
@@ -192,7 +180,7 @@ public final class HandrailStore {
             stored.append(StoredEvent(seq: seq, caseSeq: caseSeq, event: event, payloadText: payload, previousHash: previous, hash: hash))
             previous = hash
         }
-        try upsert(projection)
+        if let projection { try upsert(projection) }
         return stored
     }
 

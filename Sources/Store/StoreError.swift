@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import SQLiteCore
 
 /// Why the store refused or failed, in terms a command can turn into a message and exit code.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -28,6 +29,25 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .newerSchema(let path, let ids):
             return "\(path) was written by a newer Handrail (migrations \(ids.joined(separator: ", "))); upgrade Handrail"
         case .sqlite(let error): return error.description
+        }
+    }
+}
+
+extension StoreError {
+    /// The store's terms for a failure on the file at `path`: a file that is not a database, or
+    /// another application's, is "not a Handrail database"; a file that cannot be written is
+    /// read-only; anything else from SQLite is passed on with its codes. Public because every
+    /// store on the SQLite core (the directory, training results) reports in these terms.
+    public init(_ error: any Error, path: String) {
+        switch error {
+        case let error as StoreError: self = error
+        case Migrator.Failure.foreignFile: self = .notAHandrailDatabase(path)
+        case Migrator.Failure.newerSchema(let ids): self = .newerSchema(path, ids)
+        case let error as SQLiteError:
+            if error.isNotADatabase { self = .notAHandrailDatabase(path) }
+            else if error.isReadOnly { self = .readOnly(path) }
+            else { self = .sqlite(error) }
+        default: self = .sqlite(SQLiteError(message: "\(error)"))
         }
     }
 }

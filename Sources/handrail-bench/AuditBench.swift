@@ -21,9 +21,7 @@ struct AuditBench {
         let since = "2026-03-01", until = "2026-09-01"
         let exportArgs = [handrail, "audit", "--db", databasePath, "--format", "csv", "--event", "mfa.factor_admin_reset",
                           "--since", since, "--until", until]
-        let query = "SELECT seq, time, actor, case_id, subject, type, reason, payload, lower(hex(hash)) FROM events "
-            + "WHERE type = 'mfa.factor_admin_reset' AND time >= '\(since)T00:00:00.000Z' AND time < '\(until)T00:00:00.000Z' ORDER BY seq"
-        let peerArgs = ["sqlite3", "-csv", "-header", databasePath, query]
+        let peerArgs = SQLiteCLIExportPeer.arguments(database: databasePath, event: "mfa.factor_admin_reset", since: since, until: until)
 
         // Same rows from both?
         let oursOut = options.workdir.appendingPathComponent("export-ours.csv").path

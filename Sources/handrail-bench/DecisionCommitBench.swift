@@ -18,7 +18,7 @@ struct DecisionCommitBench {
         let ourPath = options.workdir.appendingPathComponent("commit.db").path
         let barePath = options.workdir.appendingPathComponent("bare.db").path
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: ourPath + suffix) }
-        let store = try! HandrailStore(path: ourPath)
+        let store = try! HandrailStore(path: ourPath, now: Date.init)
         let service = CaseDesk(CaseworkContext(store: store, platform: ManualConsole(), runbooks: { _ in runbook },
                                                timeZone: TimeZone(identifier: "UTC")!, clock: { EventTime.truncated(Date()) }))
         let actor = Actor(login: "bench", role: .senior)

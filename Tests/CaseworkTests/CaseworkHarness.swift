@@ -17,7 +17,7 @@ final class CaseworkHarness {
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("handrail-casework-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try HandrailStore(path: folder.appendingPathComponent("handrail.db").path)
+        store = try HandrailStore(path: folder.appendingPathComponent("handrail.db").path, now: Date.init)
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Runbooks/mfa-recovery.json5")
         guard case .valid(let runbook) = EngineVocabulary.load(try String(contentsOf: url, encoding: .utf8)) else {
@@ -36,7 +36,7 @@ final class CaseworkHarness {
     /// An application layer on this database (a new connection each time, as another process would have).
     func desk(platform: IdentityPlatform = ManualConsole()) throws -> CaseDesk {
         let runbook = runbook
-        let store = try HandrailStore(path: self.store.path)
+        let store = try HandrailStore(path: self.store.path, now: Date.init)
         return CaseDesk(CaseworkContext(store: store, platform: platform, runbooks: { $0 == runbook.id ? runbook : nil },
                                         timeZone: TimeZone(identifier: "UTC")!, clock: { [unowned self] in self.tick() }))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteCore
 import Store
 import XCTest
 
@@ -350,7 +351,7 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(export.status, 0, "\(export)", file: file, line: line)
         let verify = try handrail.run(["audit", "verify"])
         XCTAssertEqual(verify.status, 0, "\(verify)", file: file, line: line)
-        let store = try HandrailStore(path: handrail.database, create: false, readOnly: true)
+        let store = try HandrailStore(path: handrail.database, create: false, readOnly: true, now: Date.init)
         return Recorded(auditJSON: export.stdout, eventCount: try store.eventCount())
     }
 

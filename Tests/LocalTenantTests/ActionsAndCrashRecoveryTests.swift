@@ -1,9 +1,11 @@
 import Casework
 import Engine
 import Foundation
+import Hashing
 import LocalTenant
 import Platform
 import Runbook
+import SQLiteCore
 import Store
 import XCTest
 

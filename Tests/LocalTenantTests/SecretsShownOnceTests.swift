@@ -1,6 +1,7 @@
 import Casework
 import Engine
 import Foundation
+import Hashing
 import LocalTenant
 import Platform
 import Runbook

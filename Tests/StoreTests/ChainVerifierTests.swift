@@ -3,7 +3,8 @@ import Engine
 import Foundation
 import HandrailCLI
 import Runbook
-import Store
+import SQLiteCore
+@testable import Store
 import XCTest
 
 /// `audit verify` on a 200-event log, tampered with the way someone with the file and the
@@ -103,7 +104,7 @@ final class ChainVerifierFindsTamperingTests: StoreTestCase {
 
     func testEmptyLogIsIntact() throws {
         let path = self.path("empty.db")
-        let report = try ChainVerifier(store: HandrailStore(path: path)).verify()
+        let report = try ChainVerifier(store: HandrailStore(path: path, now: Date.init)).verify()
         XCTAssertNil(report.problem)
         XCTAssertEqual(report.eventsChecked, 0)
         XCTAssertEqual(report.headSeq, 0)
@@ -117,7 +118,7 @@ final class ChainVerifierFindsTamperingTests: StoreTestCase {
         let path = self.path("long.db")
         let total: Int64 = 20_000
         do {
-            let store = try HandrailStore(path: path)
+            let store = try HandrailStore(path: path, now: Date.init)
             var written = 0
             while written < Int(total) {
                 let caseID = "HR-L\(written / 500)"
@@ -128,7 +129,7 @@ final class ChainVerifierFindsTamperingTests: StoreTestCase {
         }
         for interval: Int64 in [5_000, 7_000, 20_000] {
             let calls = ProgressCalls()
-            let report = try ChainVerifier(store: HandrailStore(path: path)).verify(progressInterval: interval) { calls.add($0) }
+            let report = try ChainVerifier(store: HandrailStore(path: path, now: Date.init)).verify(progressInterval: interval) { calls.add($0) }
             XCTAssertNil(report.problem)
             let values = calls.values
             XCTAssertEqual(values, values.sorted(), "interval \(interval)")

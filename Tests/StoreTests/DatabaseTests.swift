@@ -1,7 +1,8 @@
 import CSQLite
 import Engine
 import Foundation
-import Store
+import SQLiteCore
+@testable import Store
 import XCTest
 
 /// The SQLite wrapper: private files, durable settings, errors that keep SQLite's codes,
@@ -120,5 +121,24 @@ final class DatabaseIsPrivateDurableAndKeepsSQLiteCodesTests: StoreTestCase {
         let error = sqliteError { _ = try Database(path: path("missing.db"), mode: .readWrite) }
         XCTAssertEqual(error?.code, SQLITE_CANTOPEN)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("missing.db")))
+    }
+
+    /// Everything read inside `read` comes from one snapshot, whatever other connections commit
+    /// meanwhile (https://sqlite.org/isolation.html); the next read sees their commits.
+    func testReadSeesOneSnapshotWhileAnotherConnectionCommits() throws {
+        let path = self.path("snapshot.db")
+        let db = try SQLiteFile.open(path: path, applicationID: 0x54657374, migrations: [Migration("0001-t", "CREATE TABLE t (x INTEGER)")],
+                                     mode: .create, now: t0)
+        let other = try Database(path: path, mode: .readWrite)
+        let counts = try db.read {
+            let before = try db.scalarInt("SELECT count(*) FROM t")
+            try other.execute("INSERT INTO t VALUES (1)")
+            XCTAssertTrue(db.isInTransaction)
+            let nested = try db.read { try db.scalarInt("SELECT count(*) FROM t") }
+            return [before, nested, try db.scalarInt("SELECT count(*) FROM t")]
+        }
+        XCTAssertEqual(counts, [0, 0, 0], "the commit made meanwhile is not seen inside the snapshot")
+        XCTAssertFalse(db.isInTransaction)
+        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 1)
     }
 }

@@ -1,8 +1,10 @@
 import CSQLite
 import Engine
 import Foundation
+import Hashing
 import Runbook
-import Store
+import SQLiteCore
+@testable import Store
 import XCTest
 
 /// The event log: gapless numbering, a hash chain that links and recomputes, optimistic
@@ -293,7 +295,7 @@ final class EventLogIsGaplessChainedAndAppendOnlyTests: StoreTestCase {
         let base = t0
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             do {
-                let store = try HandrailStore(path: path, create: false)
+                let store = try HandrailStore(path: path, create: false, now: Date.init)
                 for _ in 0..<rounds {
                     _ = try store.modifyCase("HR-A") { history in
                         // Widen the window between reading and appending.

@@ -1,7 +1,8 @@
 import CSQLite
 import Engine
 import Foundation
-import Store
+import SQLiteCore
+@testable import Store
 import XCTest
 
 /// Migrations run once and are recorded; files that are not Handrail's are refused and left
@@ -30,21 +31,21 @@ final class MigrationsApplyOnceAndForeignFilesAreRefusedUntouchedTests: StoreTes
         XCTAssertEqual(try appliedRows(), firstApplied, "no migration ran twice, none re-recorded")
         XCTAssertEqual(try store.eventCount(), 1)
         // Migrating an already migrated connection again is a no-op too.
-        try Migrator.migrate(store.db)
+        try migrate(store.db)
         XCTAssertEqual(try appliedRows(), firstApplied)
         XCTAssertEqual(try store.db.scalarInt("SELECT count(*) FROM schema_migrations"), Int64(Migrations.all.count))
     }
 
     func testNewMigrationIsAppliedOnceOnTopOfShippedOnes() throws {
         let db = try Database(path: databasePath, mode: .create)
-        try Migrator.migrate(db)
+        try migrate(db)
         let extra = Migrations.all + [Migration("9999-test-extra", "CREATE TABLE extra (x INTEGER)")]
-        try Migrator.migrate(db, migrations: extra)
-        try Migrator.migrate(db, migrations: extra)
+        try migrate(db, migrations: extra)
+        try migrate(db, migrations: extra)
         XCTAssertEqual(try Migrator.appliedIDs(db), Set(extra.map(\.id)))
         XCTAssertTrue(try tableNames(db).contains("extra"))
         // An older Handrail (without the extra migration) refuses the newer database.
-        XCTAssertThrowsError(try Migrator.migrate(db)) {
+        XCTAssertThrowsError(try migrate(db)) {
             XCTAssertEqual($0 as? Migrator.Failure, .newerSchema(["9999-test-extra"]))
         }
     }
@@ -52,7 +53,7 @@ final class MigrationsApplyOnceAndForeignFilesAreRefusedUntouchedTests: StoreTes
     func testDatabaseMigratedByANewerHandrailIsRefusedAsNewerSchema() throws {
         do {
             let db = try Database(path: databasePath, mode: .create)
-            try Migrator.migrate(db, migrations: Migrations.all + [Migration("9999-future", "SELECT 1")])
+            try migrate(db, migrations: Migrations.all + [Migration("9999-future", "SELECT 1")])
         }
         let error = storeError { _ = try makeStore() }
         XCTAssertEqual(error, .newerSchema(databasePath, ["9999-future"]))
@@ -67,7 +68,7 @@ final class MigrationsApplyOnceAndForeignFilesAreRefusedUntouchedTests: StoreTes
         XCTAssertEqual(try sqliteApplicationID(path), 0)
         let before = try bytes(path)
 
-        let error = storeError { _ = try HandrailStore(path: path) }
+        let error = storeError { _ = try HandrailStore(path: path, now: Date.init) }
         XCTAssertEqual(error, .notAHandrailDatabase(path))
         XCTAssertEqual(error?.description, "\(path) is not a Handrail database")
         XCTAssertEqual(try bytes(path), before, "the other application's file must not be changed at all")
@@ -82,7 +83,7 @@ final class MigrationsApplyOnceAndForeignFilesAreRefusedUntouchedTests: StoreTes
             try other.execute("PRAGMA application_id = 1234")
         }
         let before = try bytes(path)
-        XCTAssertEqual(storeError { _ = try HandrailStore(path: path) }, .notAHandrailDatabase(path))
+        XCTAssertEqual(storeError { _ = try HandrailStore(path: path, now: Date.init) }, .notAHandrailDatabase(path))
         XCTAssertEqual(try bytes(path), before)
     }
 
@@ -93,9 +94,9 @@ final class MigrationsApplyOnceAndForeignFilesAreRefusedUntouchedTests: StoreTes
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
             let before = try bytes(path)
             let modeBefore = try fileMode(path)
-            XCTAssertEqual(storeError { _ = try HandrailStore(path: path) }, .notAHandrailDatabase(path), name)
-            XCTAssertEqual(storeError { _ = try HandrailStore(path: path, create: false) }, .notAHandrailDatabase(path), name)
-            XCTAssertEqual(storeError { _ = try HandrailStore(path: path, readOnly: true) }, .notAHandrailDatabase(path), name)
+            XCTAssertEqual(storeError { _ = try HandrailStore(path: path, now: Date.init) }, .notAHandrailDatabase(path), name)
+            XCTAssertEqual(storeError { _ = try HandrailStore(path: path, create: false, now: Date.init) }, .notAHandrailDatabase(path), name)
+            XCTAssertEqual(storeError { _ = try HandrailStore(path: path, readOnly: true, now: Date.init) }, .notAHandrailDatabase(path), name)
             XCTAssertEqual(try bytes(path), before, "\(name) must be left as it was")
             XCTAssertEqual(try fileMode(path), modeBefore, "\(name)'s permissions must be left as they were")
         }
@@ -109,7 +110,7 @@ final class MigrationsApplyOnceAndForeignFilesAreRefusedUntouchedTests: StoreTes
     }
 
     func testOpeningWithoutCreateDoesNotCreateAFile() throws {
-        let error = storeError { _ = try HandrailStore(path: databasePath, create: false) }
+        let error = storeError { _ = try HandrailStore(path: databasePath, create: false, now: Date.init) }
         XCTAssertNotNil(error)
         XCTAssertFalse(FileManager.default.fileExists(atPath: databasePath))
     }
@@ -125,7 +126,7 @@ final class MigrationsApplyOnceAndForeignFilesAreRefusedUntouchedTests: StoreTes
             _ = try store.enrolFirstOperator("alice", at: t0)
         }
         let before = try bytes(databasePath)
-        let store = try HandrailStore(path: databasePath, readOnly: true)
+        let store = try HandrailStore(path: databasePath, readOnly: true, now: Date.init)
         XCTAssertTrue(store.isReadOnly)
         XCTAssertEqual(try store.events(caseID: "HR-1").count, 1)
         XCTAssertEqual(try store.role(of: "alice"), .senior)
@@ -148,7 +149,7 @@ final class MigrationsApplyOnceAndForeignFilesAreRefusedUntouchedTests: StoreTes
 
     func testRawWriteOnReadOnlyStoreConnectionIsSQLiteReadOnly() throws {
         _ = try makeStore()
-        let store = try HandrailStore(path: databasePath, readOnly: true)
+        let store = try HandrailStore(path: databasePath, readOnly: true, now: Date.init)
         let error = sqliteError { try store.db.execute("INSERT INTO operators VALUES ('x', 'agent', 'x', 'x')") }
         XCTAssertEqual(error?.code, SQLITE_READONLY)
     }
@@ -156,12 +157,12 @@ final class MigrationsApplyOnceAndForeignFilesAreRefusedUntouchedTests: StoreTes
     func testReadOnlyOpenOfUnmigratedOrMissingFileIsRefused() throws {
         let empty = path("empty.db")
         XCTAssertTrue(FileManager.default.createFile(atPath: empty, contents: Data()))
-        XCTAssertEqual(storeError { _ = try HandrailStore(path: empty, readOnly: true) }, .notAHandrailDatabase(empty))
-        XCTAssertNotNil(storeError { _ = try HandrailStore(path: path("missing.db"), readOnly: true) })
+        XCTAssertEqual(storeError { _ = try HandrailStore(path: empty, readOnly: true, now: Date.init) }, .notAHandrailDatabase(empty))
+        XCTAssertNotNil(storeError { _ = try HandrailStore(path: path("missing.db"), readOnly: true, now: Date.init) })
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("missing.db")))
     }
 
-    /// A 0444 file opened the ordinary way (`HandrailStore(path:)`, no read-only flag): SQLite
+    /// A 0444 file opened the ordinary way (`HandrailStore(path:, now: Date.init)`, no read-only flag): SQLite
     /// falls back to a read-only connection and the store refuses every write with `.readOnly`.
     /// Root ignores file permissions, so when the tests run as root the open happens on a
     /// thread whose filesystem user is `nobody` (setfsuid(2) is per thread and drops
@@ -190,7 +191,7 @@ final class MigrationsApplyOnceAndForeignFilesAreRefusedUntouchedTests: StoreTes
             outcome.writableForThread = fd >= 0
             if fd >= 0 { close(fd); return outcome }
             let store: HandrailStore
-            do { store = try HandrailStore(path: path) } catch { outcome.openError = error as? StoreError; return outcome }
+            do { store = try HandrailStore(path: path, now: Date.init) } catch { outcome.openError = error as? StoreError; return outcome }
             outcome.isReadOnly = store.isReadOnly
             outcome.events = (try? store.events(caseID: "HR-1").count) ?? -1
             var state = CaseState(caseID: "HR-1", runbookID: "mfa-recovery", runbookVersion: 1, subject: "ada@example.com",

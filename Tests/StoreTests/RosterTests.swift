@@ -1,6 +1,7 @@
 import Engine
 import Foundation
-import Store
+import SQLiteCore
+@testable import Store
 import XCTest
 
 /// The roster: the first operator of a database becomes its senior admin, once; roles are set
@@ -23,7 +24,7 @@ final class RosterEnrolsOneFirstSeniorAndSetsRolesTests: StoreTestCase {
         let winners = FailureList(), failures = FailureList()
         DispatchQueue.concurrentPerform(iterations: 6) { i in
             do {
-                let store = try HandrailStore(path: path, create: false)
+                let store = try HandrailStore(path: path, create: false, now: Date.init)
                 if try store.enrolFirstOperator("operator\(i)", at: at) { winners.add("operator\(i)") }
             } catch {
                 failures.add("\(error)")

@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import Runbook
 import Store
+import TrainingRuntime
 import XCTest
 
 /// Training results: kept in the training database beside the real one, listed by
@@ -23,7 +24,8 @@ final class TrainingResultsTests: XCTestCase {
     func testResultsAreSavedAndReadBackNewestFirstPerTrainee() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("handrail-results-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try HandrailStore(path: folder.appendingPathComponent("training/training.db").path)
+        let path = folder.appendingPathComponent("training/training.db").path
+        let store = try TrainingResultsStore(path: path, now: Date.init)
         let first = Self.result("trainee1", "urgency-pressure", passed: false, minutes: 0, missed: ["pressure", "no-reset"])
         let second = Self.result("trainee1", "urgency-pressure", passed: true, minutes: 10)
         let other = Self.result("trainee2", "caller-supplied-number", passed: true, minutes: 5)
@@ -38,7 +40,7 @@ final class TrainingResultsTests: XCTestCase {
         XCTAssertEqual(try store.trainingResults(trainee: "trainee1").last?.score["moments"]?.arrayValue?.compactMap { $0["hit"]?.boolValue },
                        [false, false])
         // A result is not a case event: the training database's audit log holds none for it.
-        XCTAssertEqual(try store.eventCount(), 0)
+        XCTAssertEqual(try HandrailStore(path: path, now: Date.init).eventCount(), 0)
     }
 
     func testTrainResultsShowsATraineeTheirOwnAndASeniorAnyones() throws {
@@ -46,7 +48,7 @@ final class TrainingResultsTests: XCTestCase {
         // The first operator of the real database becomes its senior admin and adds the trainees.
         try handrail.run(["operator", "add", "trainee1", "--role", "trainee"], as: "senior1", expect: 0)
         try handrail.run(["operator", "add", "trainee2", "--role", "trainee"], as: "senior1", expect: 0)
-        let training = try HandrailStore(path: handrail.trainingDatabase)
+        let training = try TrainingResultsStore(path: handrail.trainingDatabase, now: Date.init)
         try training.saveTrainingResult(Self.result("trainee1", "urgency-pressure", passed: false, minutes: 0, missed: ["pressure", "no-reset"]))
         try training.saveTrainingResult(Self.result("trainee1", "urgency-pressure", passed: true, minutes: 10))
         try training.saveTrainingResult(Self.result("trainee2", "caller-supplied-number", passed: true, minutes: 5))

@@ -136,7 +136,7 @@ final class TrainingTmuxTests: XCTestCase {
         XCTAssertTrue(results.out.contains("NOT PASSED  unfinished (awaiting_enrolment) (escalated)  pressure, no-reset"), results.description)
 
         // 5. Training never reaches the real database: no case, no audit event, nothing in `handrail audit`.
-        let real = try HandrailStore(path: handrail.database, create: false, readOnly: true)
+        let real = try HandrailStore(path: handrail.database, create: false, readOnly: true, now: Date.init)
         for subject in ["victor@training.example", "nadia@training.example"] {
             XCTAssertEqual(try real.cases(subject: subject).count, 0, subject)
             XCTAssertEqual(try handrail.audit(["--subject", subject], as: "senior1").count, 0, subject)
@@ -149,7 +149,7 @@ final class TrainingTmuxTests: XCTestCase {
         let table = try handrail.run(["audit"], as: "senior1", expect: 0)
         XCTAssertFalse(table.out.contains("training.example") || table.out.contains("trainee1"), table.description)
         // …while the training database holds both cases (so the checks above could have failed).
-        let training = try HandrailStore(path: handrail.trainingDatabase, create: false, readOnly: true)
+        let training = try HandrailStore(path: handrail.trainingDatabase, create: false, readOnly: true, now: Date.init)
         XCTAssertEqual(try training.cases(subject: "victor@training.example").count, 2)
         XCTAssertEqual(try training.cases(subject: "nadia@training.example").count, 1)
     }

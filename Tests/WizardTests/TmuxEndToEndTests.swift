@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Hashing
 import LocalTenant
 import Store
 import XCTest
@@ -58,7 +59,7 @@ final class TmuxEndToEndTests: XCTestCase {
         try t.send("q")
         try t.waitFor("EXITED 0")
 
-        let store = try HandrailStore(path: t.database)
+        let store = try HandrailStore(path: t.database, now: Date.init)
         let cases = try store.cases(limit: 10)
         XCTAssertEqual(cases.count, 1)
         let id = try XCTUnwrap(cases.first?.projection.id)
@@ -83,7 +84,7 @@ final class TmuxEndToEndTests: XCTestCase {
         try t.send("C-c")
         try t.waitFor("EXITED 0")
 
-        let store = try HandrailStore(path: t.database)
+        let store = try HandrailStore(path: t.database, now: Date.init)
         let id = try XCTUnwrap(try store.cases(limit: 1).first?.projection.id)
         XCTAssertEqual(try store.events(caseID: id).map(\.event.type), ["case.opened"])
     }
@@ -160,7 +161,7 @@ final class TmuxEndToEndTests: XCTestCase {
         let t = try TmuxSession("hostile")
         let seeded = try t.handrail(["directory", "list"])
         XCTAssertEqual(seeded.status, 0, seeded.output)
-        let directory = try DirectoryStore(path: t.directoryPath)
+        let directory = try DirectoryStore(path: t.directoryPath, now: Date.init)
         try directory.putUser(DirectoryUser(email: "eve@demo.example", displayName: "Eve\u{1B}]52;c;AAAA\u{07}\u{1B}[2J",
                                             passwordHash: PasswordHash.make(DemoTenant.password, salt: Array("e2e-salt".utf8))),
                               factors: [], codeHashes: [], phones: [], federated: [], signIns: [])

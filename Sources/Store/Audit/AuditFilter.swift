@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import SQLiteCore
 
 /// What an auditor asks for: "every mfa.factor_admin_reset since May". Every field narrows.
 public struct AuditFilter: Sendable, Equatable {

@@ -1,5 +1,5 @@
-import CSQLite
 import Foundation
+import SQLiteCore
 
 extension HandrailStore {
     /// Streams the events matching `filter` in log order, one row at a time, so exporting ten
@@ -27,6 +27,30 @@ extension HandrailStore {
         try statement.bind(values)
         let columns = RawColumns(statement: statement)
         while try statement.step() { try body(columns) }
+    }
+
+    /// Streams, event by event in log order, exactly the bytes each event's hash covers
+    /// (previous hash ‖ canonical event), valid only during `body`: what a tool outside Handrail
+    /// hashes to check the chain on its own, and what the benchmark times sha256sum on.
+    public func hashedBytes(_ body: (UnsafeRawBufferPointer) -> Void) throws(StoreError) {
+        try read {
+            let statement = try db.prepare("""
+            SELECT seq, case_seq, time, actor, case_id, subject, type, reason, payload, prev_hash FROM events ORDER BY seq
+            """)
+            let hashing = EventHashing()
+            while try statement.step() {
+                statement.withBytes(9) { prev in statement.withBytes(2) { time in statement.withBytes(3) { actor in
+                    statement.withBytes(4) { caseID in statement.withBytes(5) { subject in statement.withBytes(6) { type in
+                        statement.withBytes(8) { payload in
+                            let reason: UnsafeRawBufferPointer? = statement.isNull(7) ? nil : statement.withBytes(7) { $0 }
+                            hashing.withCanonicalBytes(previous: prev, .init(seq: statement.int64(0), caseSeq: statement.int64(1), time: time,
+                                                                             actor: actor, caseID: caseID, subject: subject, type: type,
+                                                                             reason: reason, payload: payload), body)
+                        }
+                    } } }
+                } } }
+            }
+        }
     }
 
     /// The chain's recorded head: the last sequence number and its hash.

@@ -1,5 +1,5 @@
-import CSQLite
 import Foundation
+import SQLiteCore
 
 /// Walks the whole event log and checks the hash chain: sequence numbers without gaps, each
 /// event's previous hash equal to the stored hash before it, each hash recomputed from the
@@ -36,7 +36,16 @@ public struct ChainVerifier {
     /// - Parameter progress: called about every `progressInterval` events with the count so far
     ///   (from whichever worker crosses the mark).
     public func verify(progressInterval: Int64 = 100_000, progress: @escaping @Sendable (Int64) -> Void = { _ in }) throws -> Report {
-        // One read transaction pins what "the log" is while the workers read it.
+        // One read transaction pins what "the log" is: the head and the last sequence number
+        // come from one snapshot (https://sqlite.org/isolation.html). Read apart, an append
+        // committed between the two reads looks like events added outside Handrail (or
+        // truncated) while operators are working. Rows up to that last sequence number never
+        // change once committed (the log is append-only), so workers on their own connections,
+        // with later snapshots, read the same rows.
+        try store.db.read { try verifyInSnapshot(progressInterval: progressInterval, progress: progress) }
+    }
+
+    private func verifyInSnapshot(progressInterval: Int64, progress: @escaping @Sendable (Int64) -> Void) throws -> Report {
         let head = try store.chainHead()
         let lastSeq = try store.db.scalarInt("SELECT max(seq) FROM events") ?? 0
         let workers = lastSeq < parallelThreshold ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 
 /// The audit chain: hash = SHA-256(previous hash ‖ canonical bytes of the event).
 ///

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import SQLiteCore
 
 /// Who may do what: OS logins and their roles.
 public struct OperatorEntry: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import SQLiteCore
+
 /// The Handrail database schema, as the ordered list of its migrations.
 public enum Migrations {
     /// `PRAGMA application_id` of a Handrail database ("HRl1"), so a file that is some other
@@ -79,6 +81,9 @@ public enum Migrations {
             added_at TEXT NOT NULL
         );
         """),
+        // Shipped, so kept here for ever: files that have it record its id, and a list without it
+        // would take them for a newer schema. Only TrainingRuntime's TrainingResultsStore reads
+        // and writes the table, in the training database.
         Migration("0002-training-results", """
         -- Scores of training attempts; written only in a training database.
         CREATE TABLE training_results (

@@ -115,7 +115,7 @@ public final class WizardRuntime: @unchecked Sendable {
                     self?.progress(fraction)
                 }
                 if let problem = report.problem { return [.verifyFinished("FAILED: \(problem)", ok: false)] }
-                return [.verifyFinished("Chain intact: \(report.eventsChecked) events; head #\(report.headSeq) \(report.headHash.hexString)", ok: true)]
+                return [.verifyFinished("Chain intact: \(report.eventsChecked) events; head #\(report.headSeq) \(report.headHashHex)", ok: true)]
             case .exportAudit(let filter, let format, let path):
                 guard let kind = AuditFormat(rawValue: format) else { return [.failed("Unknown format \(format)")] }
                 guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),

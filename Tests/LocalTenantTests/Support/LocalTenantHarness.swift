@@ -4,6 +4,7 @@ import Foundation
 import LocalTenant
 import Platform
 import Runbook
+import SQLiteCore
 import Store
 import XCTest
 
@@ -32,8 +33,8 @@ final class LocalTenantHarness {
         directoryPath = folder.appendingPathComponent("directory.db").path
         self.clock = clock
         runbook = try ShippedRunbook.load()
-        caseStore = try HandrailStore(path: casePath)
-        directoryStore = try DirectoryStore(path: directoryPath)
+        caseStore = try HandrailStore(path: casePath, now: Date.init)
+        directoryStore = try DirectoryStore(path: directoryPath, now: Date.init)
         directory = LocalDirectory(store: directoryStore)
         if demo { try DemoTenant.seed(directoryStore, now: clock.now) }
     }
@@ -60,8 +61,8 @@ final class LocalTenantHarness {
 
     /// A new process: its own connections to both files, its own LocalDirectory and CaseService.
     func freshProcess() throws -> (service: CaseDesk, store: HandrailStore, directory: DirectoryStore) {
-        let store = try HandrailStore(path: casePath)
-        let directoryStore = try DirectoryStore(path: directoryPath)
+        let store = try HandrailStore(path: casePath, now: Date.init)
+        let directoryStore = try DirectoryStore(path: directoryPath, now: Date.init)
         return (service(platform: LocalDirectory(store: directoryStore), store: store), store, directoryStore)
     }
 

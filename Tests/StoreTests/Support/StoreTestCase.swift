@@ -2,7 +2,8 @@ import CSQLite
 import Engine
 import Foundation
 import Runbook
-import Store
+import SQLiteCore
+@testable import Store
 import XCTest
 
 /// A test case with a fresh temporary directory (and so a fresh database) per test,
@@ -33,7 +34,12 @@ class StoreTestCase: XCTestCase {
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     func makeStore(_ path: String? = nil) throws -> HandrailStore {
-        try HandrailStore(path: path ?? databasePath)
+        try HandrailStore(path: path ?? databasePath, now: Date.init)
+    }
+
+    /// Migrates `db` as a Handrail case database, dated by the test clock.
+    func migrate(_ db: Database, migrations: [Migration] = Migrations.all) throws {
+        try Migrator.migrate(db, migrations: migrations, applicationID: Migrations.applicationID, now: t0)
     }
 
     // MARK: Events and projections

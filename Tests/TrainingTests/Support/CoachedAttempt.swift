@@ -41,11 +41,11 @@ final class CoachedAttempt {
         self.trainee = trainee
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("handrail-coached-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try HandrailStore(path: folder.appendingPathComponent("training.db").path)
+        store = try HandrailStore(path: folder.appendingPathComponent("training.db").path, now: Date.init)
         let start = clock.read()
         try store.setOperator(trainee, role: .trainee, by: trainee, at: start)
         try store.setOperator(TrainingCoach.seniorOnDuty.login, role: .senior, by: trainee, at: start)
-        directory = try DirectoryStore(path: folder.appendingPathComponent("directory.db").path)
+        directory = try DirectoryStore(path: folder.appendingPathComponent("directory.db").path, now: Date.init)
         try ScenarioTenant.seed(directory, scenario: scenario, now: start)
         let clock = self.clock
         var context = CaseworkContext(store: store, platform: LocalDirectory(store: directory), runbooks: { $0 == runbook.id ? runbook : nil },
@@ -57,7 +57,7 @@ final class CoachedAttempt {
                                 signals: runbook.refusalSignals.map { (id: $0.id, label: $0.label) })
         let store = self.store
         coach = TrainingCoach(scenario: scenario, runbook: runbook, directory: directory, desk: service, trainee: trainee,
-                              clock: { clock.read() }, keepResult: { try store.saveTrainingResult($0) })
+                              clock: { clock.read() }, keepResult: { try TrainingResultsStore(path: store.path, now: Date.init).saveTrainingResult($0) })
         runtime.coach = coach
         runtime.start([.newCase(subject: scenario.subject.email)])
     }
@@ -107,5 +107,5 @@ final class CoachedAttempt {
     }
 
     /// The results the coach kept for this trainee.
-    func results() throws -> [TrainingResult] { try store.trainingResults(trainee: trainee) }
+    func results() throws -> [TrainingResult] { try TrainingResultsStore(path: store.path, now: Date.init).trainingResults(trainee: trainee) }
 }

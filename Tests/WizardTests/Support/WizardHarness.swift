@@ -1,6 +1,7 @@
 import Casework
 import Engine
 import Foundation
+import Hashing
 import LocalTenant
 import Platform
 import Runbook
@@ -39,8 +40,8 @@ final class WizardHarness {
         directoryPath = folder.appendingPathComponent("directory.db").path
         clock = TestClock()
         runbook = try ShippedRunbook.load()
-        store = try HandrailStore(path: casePath)
-        directoryStore = try DirectoryStore(path: directoryPath)
+        store = try HandrailStore(path: casePath, now: Date.init)
+        directoryStore = try DirectoryStore(path: directoryPath, now: Date.init)
         directory = LocalDirectory(store: directoryStore)
         if demo { try DemoTenant.seed(directoryStore, now: clock.now) }
     }

@@ -1,3 +1,5 @@
+import SQLiteCore
+
 /// The schema of a LocalDirectory tenant: an identity platform's data, in its own SQLite file,
 /// kept apart from the case database as a real tenant would be.
 enum DirectorySchema {

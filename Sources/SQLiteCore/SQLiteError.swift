@@ -17,6 +17,11 @@ public struct SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
         self.sql = sql
     }
 
+    /// A failure that did not come from SQLite itself, reported as SQLITE_ERROR ("generic error").
+    public init(message: String) {
+        self.init(extendedCode: SQLITE_ERROR, message: message)
+    }
+
     init(database: OpaquePointer?, code: Int32, sql: String? = nil) {
         let extended = database.map { sqlite3_extended_errcode($0) } ?? code
         let message = database.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))

@@ -1,7 +1,8 @@
-import CSQLite
 import Engine
 import Foundation
 import Runbook
+import SQLiteCore
+import Store
 
 /// The LocalDirectory tenant's storage: users, factors, hashed backup codes, phone history,
 /// federated links, the sign-in log, the directory's own events and its record of admin
@@ -10,36 +11,26 @@ public final class DirectoryStore {
     let db: Database
     public let path: String
 
-    public init(path: String) throws(StoreError) {
+    /// Opens (creating and migrating it if need be) the directory file at `path`, through the
+    /// same core as the case database: same foreign-file check, WAL, durability and migrations.
+    ///
+    /// - Parameter now: the caller's clock, read once to date the migrations this opening applies.
+    public init(path: String, now: () -> Date) throws(StoreError) {
         self.path = path
         do {
-            db = try Database(path: path, mode: .create)
-            _ = try db.scalarInt("SELECT count(*) FROM sqlite_schema")
-            guard try Migrator.isHandrailOrEmpty(db, applicationID: DirectorySchema.applicationID) else {
-                throw StoreError.notAHandrailDatabase(path)
-            }
-            let db = self.db
-            try HandrailStore.retryingWhileBusy { _ = try db.scalarString("PRAGMA journal_mode = WAL") }
-            try db.execute("PRAGMA synchronous = FULL")
-            try db.execute("PRAGMA foreign_keys = ON")
-            try HandrailStore.retryingWhileBusy {
-                try Migrator.migrate(db, migrations: DirectorySchema.migrations, applicationID: DirectorySchema.applicationID)
-            }
-        } catch let error as StoreError {
-            throw error
-        } catch Migrator.Failure.notAHandrailDatabase(let p) {
-            throw StoreError.notAHandrailDatabase(p)
+            db = try SQLiteFile.open(path: path, applicationID: DirectorySchema.applicationID, migrations: DirectorySchema.migrations,
+                                     mode: .create, now: now())
         } catch {
-            throw HandrailStore.translate(error, path: path)
+            throw StoreError(error, path: path)
         }
     }
 
     func read<T>(_ body: () throws -> T) throws(StoreError) -> T {
-        do { return try body() } catch { throw HandrailStore.translate(error, path: path) }
+        do { return try db.read(body) } catch { throw StoreError(error, path: path) }
     }
 
     func write<T>(_ body: () throws -> T) throws(StoreError) -> T {
-        do { return try db.transaction(.immediate, body) } catch { throw HandrailStore.translate(error, path: path) }
+        do { return try db.transaction(.immediate, body) } catch { throw StoreError(error, path: path) }
     }
 
     private static func time(_ date: Date?) -> SQLValue { date.map { .text(EventTime.format($0)) } ?? .null }

@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import Hashing
 import XCTest
 
 /// The hand-written SHA-256 that the audit chain rests on, checked against the FIPS 180-4

@@ -21,12 +21,17 @@ public enum PasswordHash {
         return derived.count == expected.count && zip(derived, expected).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
+    /// HMAC-SHA256 of `message` under `key` (RFC 2104); see `HMACSHA256`.
     public static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        HMAC(key: key).authenticate(message)
+        HMACSHA256(key: key).authenticate(message)
     }
 
+    /// PBKDF2 with HMAC-SHA256 as its pseudorandom function (RFC 8018, section 5.2): `length`
+    /// bytes derived from `password` and `salt` in `iterations` rounds. Each block is
+    /// U1 = PRF(P, S ‖ INT(i)), Uj = PRF(P, Uj-1), T = U1 ⊕ … ⊕ Uc; the key's padded blocks are
+    /// hashed once for all rounds, since the password is the HMAC key throughout.
     public static func pbkdf2(password: [UInt8], salt: [UInt8], iterations: Int, length: Int) -> [UInt8] {
-        let mac = HMAC(key: password)
+        let mac = HMACSHA256(key: password)
         var out: [UInt8] = []
         var block: UInt32 = 1
         while out.count < length {
@@ -40,32 +45,6 @@ public enum PasswordHash {
             block += 1
         }
         return Array(out.prefix(length))
-    }
-
-    /// HMAC-SHA256 (RFC 2104) with the padded key blocks hashed once: each message then costs
-    /// two compressions, which is what makes thousands of PBKDF2 iterations affordable.
-    struct HMAC {
-        private let inner: SHA256
-        private let outer: SHA256
-
-        init(key: [UInt8]) {
-            var k = key.count > 64 ? SHA256.hash(key) : key
-            k += [UInt8](repeating: 0, count: 64 - k.count)
-            var inner = SHA256()
-            inner.update(k.map { $0 ^ 0x36 })
-            var outer = SHA256()
-            outer.update(k.map { $0 ^ 0x5c })
-            self.inner = inner
-            self.outer = outer
-        }
-
-        func authenticate(_ message: [UInt8]) -> [UInt8] {
-            var i = inner
-            i.update(message)
-            var o = outer
-            o.update(i.finalize())
-            return o.finalize()
-        }
     }
 
     static func bytes(fromHex hex: String) -> [UInt8]? {

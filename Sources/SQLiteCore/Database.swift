@@ -136,5 +136,21 @@ public final class Database {
         }
     }
 
+    /// Runs `body` in one read transaction, so everything it reads comes from one snapshot of
+    /// the database: without it each statement sees the latest commit, and two reads can straddle
+    /// another connection's write (https://sqlite.org/isolation.html). DEFERRED takes no lock at
+    /// BEGIN; the snapshot starts at the first read and holds until COMMIT
+    /// (https://sqlite.org/lang_transaction.html). Inside a transaction already, `body` simply
+    /// runs in it.
+    public func read<T>(_ body: () throws -> T) throws -> T {
+        if isInTransaction { return try body() }
+        return try transaction(.deferred, body)
+    }
+
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// Whether the connection cannot write: opened read-only, or opened read-write on a file
+    /// the operating system lets this process only read (https://sqlite.org/c3ref/open.html,
+    /// https://sqlite.org/c3ref/db_readonly.html).
+    public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 }

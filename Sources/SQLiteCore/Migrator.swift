@@ -1,21 +1,22 @@
-import CSQLite
-import Engine
 import Foundation
 
 /// Brings a database to the current schema, one migration per transaction, recording each id
-/// in `schema_migrations`. Refuses files that are SQLite but not Handrail's.
+/// in `schema_migrations`. Refuses files that are SQLite but belong to some other application
+/// (or to another kind of file of this one), told apart by `PRAGMA application_id`.
 public enum Migrator {
     public enum Failure: Error, Sendable, Equatable {
-        /// The file is an SQLite database of some other application.
-        case notAHandrailDatabase(String)
-        /// The database was migrated by a newer Handrail than this one.
+        /// The file is an SQLite database of some other application (or another kind of file).
+        case foreignFile(String)
+        /// The database was migrated by a newer program than this one: it holds these unknown ids.
         case newerSchema([String])
     }
 
-    /// - Parameter applicationID: which kind of Handrail file this is (case database, directory).
-    public static func migrate(_ db: Database, migrations: [Migration] = Migrations.all,
-                               applicationID: Int32 = Migrations.applicationID) throws {
-        guard try isHandrailOrEmpty(db, applicationID: applicationID) else { throw Failure.notAHandrailDatabase(db.path) }
+    /// - Parameters:
+    ///   - applicationID: which kind of file this is (https://sqlite.org/pragma.html#pragma_application_id).
+    ///   - now: the caller's clock reading, recorded as each migration's `applied_at`; handed in
+    ///     rather than read here so the core has no clock of its own.
+    public static func migrate(_ db: Database, migrations: [Migration], applicationID: Int32, now: Date) throws {
+        guard try isOwnedOrEmpty(db, applicationID: applicationID) else { throw Failure.foreignFile(db.path) }
         if (try db.scalarInt("PRAGMA application_id") ?? 0) == 0 {
             try db.transaction {
                 try db.execute("PRAGMA application_id = \(applicationID)")
@@ -28,6 +29,7 @@ public enum Migrator {
         let known = Set(migrations.map(\.id))
         let unknown = applied.filter { !known.contains($0) }
         if !unknown.isEmpty { throw Failure.newerSchema(unknown.sorted()) }
+        let appliedAt = timestamp(now)
         for migration in migrations where !applied.contains(migration.id) {
             try db.transaction {
                 // Another process may have applied it while this one waited for the lock.
@@ -35,18 +37,19 @@ public enum Migrator {
                 guard done == 0 else { return }
                 try db.execute(migration.sql)
                 let insert = try db.prepare("INSERT INTO schema_migrations (id, applied_at) VALUES (?1, ?2)")
-                try insert.run([.text(migration.id), .text(EventTime.format(Date()))])
+                try insert.run([.text(migration.id), .text(appliedAt)])
             }
         }
     }
 
-    /// Whether the file is a Handrail database or an empty one that may become one: anything
-    /// else (another application's tables or application id) is not to be written. Only reads.
+    /// Whether the file carries `expected` as its application id, or is an empty one that may
+    /// become such a file: anything else (another application's tables or application id) is not
+    /// to be written. Only reads.
     ///
     /// Both are read by one statement, so from one snapshot: read apart, a process that read the
     /// application id (0) just before another's first migration committed, and then the table count
     /// (1) just after, took a brand-new database being created next to it for someone else's file.
-    public static func isHandrailOrEmpty(_ db: Database, applicationID expected: Int32 = Migrations.applicationID) throws -> Bool {
+    public static func isOwnedOrEmpty(_ db: Database, applicationID expected: Int32) throws -> Bool {
         let statement = try db.prepare("""
         SELECT (SELECT application_id FROM pragma_application_id()),
                (SELECT count(*) FROM sqlite_schema WHERE type = 'table')
@@ -62,5 +65,17 @@ public enum Migrator {
         var ids: Set<String> = []
         while try statement.step() { ids.insert(statement.string(0)) }
         return ids
+    }
+
+    /// UTC, ISO 8601 with milliseconds ("2026-05-17T10:00:00.000Z"), the form every time in
+    /// these files takes.
+    static func timestamp(_ date: Date) -> String {
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        var seconds = time_t((milliseconds / 1000).rounded(.down))
+        let millis = Int(milliseconds - Double(seconds) * 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
     }
 }

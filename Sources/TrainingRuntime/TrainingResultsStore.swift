@@ -1,34 +1,42 @@
 import Engine
 import Foundation
 import Runbook
+import SQLiteCore
+import Store
 
-/// A stored training result: who, which scenario, pass or not, and the score's details as JSON.
-public struct TrainingResult: Sendable, Equatable {
-    public var trainee: String
-    public var scenario: String
-    public var caseID: String
-    public var startedAt: Date
-    public var finishedAt: Date
-    public var passed: Bool
-    public var outcome: String
-    public var expected: String
-    public var score: JSONValue
+/// Where training keeps the results of attempts: the `training_results` table of the training
+/// database (a case database of its own, beside the real one). Kept apart from the event log's
+/// store because results are not events: they are scores, written once per finished attempt
+/// and read by the trainee and their seniors.
+///
+/// The table comes with the case database's migrations (0002), so this store opens the file as
+/// a case database, through the same core, and any of the two may be the first to create it.
+public final class TrainingResultsStore {
+    let db: Database
+    public let path: String
 
-    public init(trainee: String, scenario: String, caseID: String, startedAt: Date, finishedAt: Date, passed: Bool,
-                outcome: String, expected: String, score: JSONValue) {
-        self.trainee = trainee
-        self.scenario = scenario
-        self.caseID = caseID
-        self.startedAt = startedAt
-        self.finishedAt = finishedAt
-        self.passed = passed
-        self.outcome = outcome
-        self.expected = expected
-        self.score = score
+    /// Opens (creating and migrating it if need be) the training database at `path`.
+    ///
+    /// - Parameter now: the caller's clock, read once to date the migrations this opening applies.
+    public init(path: String, now: () -> Date) throws(StoreError) {
+        self.path = path
+        do {
+            db = try SQLiteFile.open(path: path, applicationID: Migrations.applicationID, migrations: Migrations.all,
+                                     mode: .create, now: now())
+        } catch {
+            throw StoreError(error, path: path)
+        }
     }
-}
 
-extension HandrailStore {
+    func read<T>(_ body: () throws -> T) throws(StoreError) -> T {
+        do { return try db.read(body) } catch { throw StoreError(error, path: path) }
+    }
+
+    func write<T>(_ body: () throws -> T) throws(StoreError) -> T {
+        if db.isReadOnly { throw .readOnly(path) }
+        do { return try db.transaction(.immediate, body) } catch { throw StoreError(error, path: path) }
+    }
+
     public func saveTrainingResult(_ r: TrainingResult) throws(StoreError) {
         try write {
             try db.prepare("""
