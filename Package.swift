@@ -43,18 +43,23 @@ let package = Package(
         // Budgets from DESIGN.md, measured beside their peers: `swift run -c release handrail-bench`.
         .executableTarget(name: "handrail-bench", dependencies: ["Store", "Engine", "Runbook", "Casework", "Platform", "Terminal", "Wizard"]),
 
-        .testTarget(name: "RunbookTests", dependencies: ["Runbook", "Engine"],
+        // What the test targets share: where the package is, the built `handrail` found and run
+        // as a subprocess (optionally on a clock set by faketime), a tmux driver, and the
+        // requirements a test fails without. Foundation and XCTest only.
+        .target(name: "HandrailTestSupport", path: "Tests/HandrailTestSupport"),
+
+        .testTarget(name: "RunbookTests", dependencies: ["Runbook", "Engine", "HandrailTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "EngineTests", dependencies: ["Runbook", "Engine"]),
-        .testTarget(name: "HandrailCLITests", dependencies: ["HandrailCLI", "Runbook", "Engine", "Store"],
-                    // Transcripts of demo runs, written by the tests for the docs to quote.
+        .testTarget(name: "EngineTests", dependencies: ["Runbook", "Engine", "HandrailTestSupport"]),
+        .testTarget(name: "HandrailCLITests", dependencies: ["HandrailCLI", "Runbook", "Engine", "Store", "HandrailTestSupport"],
+                    // Transcripts of demo runs, compared by the tests and quoted by the docs.
                     exclude: ["Transcripts"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Engine", "Runbook", "CSQLite", "HandrailCLI"]),
-        .testTarget(name: "LocalTenantTests", dependencies: ["LocalTenant", "Casework", "Platform", "Store", "Engine", "Runbook", "HandrailCLI"]),
-        .testTarget(name: "WizardTests", dependencies: ["Wizard", "Terminal", "Casework", "LocalTenant", "Platform", "Store", "Engine", "Runbook"],
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Engine", "Runbook", "CSQLite", "HandrailCLI", "HandrailTestSupport"]),
+        .testTarget(name: "LocalTenantTests", dependencies: ["LocalTenant", "Casework", "Platform", "Store", "Engine", "Runbook", "HandrailCLI", "HandrailTestSupport"]),
+        .testTarget(name: "WizardTests", dependencies: ["Wizard", "Terminal", "Casework", "LocalTenant", "Platform", "Store", "Engine", "Runbook", "HandrailTestSupport"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CSQLite", "CNCursesW"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Engine", "Runbook", "LocalTenant", "Store", "Casework", "Wizard", "Terminal", "Platform"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Engine", "Runbook", "LocalTenant", "Store", "Casework", "Wizard", "Terminal", "Platform", "HandrailTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
