@@ -81,8 +81,15 @@ final class TmuxSession {
     }
 
     /// Types a shell command line in the pane: the binary with `arguments`, then its exit status.
-    func launch(_ arguments: [String]) throws {
-        let line = ([binary.path] + arguments).map(shellQuoted).joined(separator: " ") + "; echo \"EXITED $?\""
+    /// With `time`, the binary runs under faketime (the wall clock it sees; the monotonic one stays real).
+    func launch(_ arguments: [String], time: FakeTime? = nil) throws {
+        var words = [binary.path] + arguments
+        var assignments = ""
+        if let time {
+            words = [try Requirement.faketime()] + time.arguments + words
+            assignments = FakeTime.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value) " }.joined()
+        }
+        let line = assignments + words.map(shellQuoted).joined(separator: " ") + "; echo \"EXITED $?\""
         try sendLiteral(line)
         try send("Enter")
     }
