@@ -45,7 +45,7 @@ public final class ChildProcess: @unchecked Sendable {
         errURL = scratch.appendingPathComponent(".err-\(name)")
         inURL = stdin.map { _ in scratch.appendingPathComponent(".in-\(name)") }
         for url in [outURL, errURL] where !FileManager.default.createFile(atPath: url.path, contents: nil) {
-            throw MissingRequirement("cannot create \(url.path)")
+            throw ProcessFailure("cannot create \(url.path)")
         }
         if let inURL, let stdin { try stdin.write(to: inURL) }
         let process = Process()
@@ -130,11 +130,20 @@ public func spawnAndWait(_ executable: String, _ arguments: [String], environmen
     }
     var pid: pid_t = 0
     let rc = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-    guard rc == 0 else { throw MissingRequirement("cannot run \(executable): \(String(cString: strerror(rc)))") }
+    guard rc == 0 else { throw ProcessFailure("cannot run \(executable): \(String(cString: strerror(rc)))") }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
     // WIFEXITED / WEXITSTATUS, which Swift cannot import (they are macros).
     return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+}
+
+/// A child process that could not be started.
+public struct ProcessFailure: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
 }
 
 /// A word as a POSIX shell reads it back: single-quoted.

@@ -37,7 +37,8 @@ public final class Tmux {
         try? FileManager.default.removeItem(at: config)
     }
 
-    /// Runs one tmux command against this server; its output, or `TimedOut`-free failure with it.
+    /// Runs one tmux command against this server and returns its output; throws `TmuxFailure`
+    /// with that output when it fails (unless `allowFailure`).
     @discardableResult
     public func run(_ arguments: [String], allowFailure: Bool = false) throws -> String {
         let out = scratch.appendingPathComponent("\(socket)-\(UUID().uuidString).out")
