@@ -53,25 +53,30 @@ let package = Package(
         .executableTarget(name: "handrail-bench", dependencies: ["Store", "SQLiteCore", "Hashing", "Engine", "Runbook", "Casework", "Platform",
                                                                 "Terminal", "Wizard"]),
 
-        .testTarget(name: "RunbookTests", dependencies: ["Runbook", "Engine"],
+        // What the test targets share: where the package is, the built `handrail` found and run
+        // as a subprocess (optionally on a clock set by faketime), a tmux driver, and the
+        // requirements a test fails without. Foundation and XCTest only.
+        .target(name: "HandrailTestSupport", path: "Tests/HandrailTestSupport"),
+
+        .testTarget(name: "RunbookTests", dependencies: ["Runbook", "Engine", "HandrailTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "EngineTests", dependencies: ["Runbook", "Engine"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HandrailCLITests", dependencies: ["HandrailCLI", "Runbook", "Engine", "Store", "SQLiteCore"],
-                    // Transcripts of demo runs, written by the tests for the docs to quote.
+        .testTarget(name: "EngineTests", dependencies: ["Runbook", "Engine", "HandrailTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HandrailCLITests", dependencies: ["HandrailCLI", "Runbook", "Engine", "Store", "SQLiteCore", "HandrailTestSupport"],
+                    // Transcripts of demo runs, compared by the tests and quoted by the docs.
                     exclude: ["Transcripts"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "SQLiteCore", "Hashing", "Engine", "Runbook", "CSQLite", "HandrailCLI"]),
-        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "SQLiteCore", "Hashing", "Engine", "Runbook", "CSQLite", "HandrailCLI", "HandrailTestSupport"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing", "HandrailTestSupport"]),
         .testTarget(name: "LocalTenantTests", dependencies: ["LocalTenant", "Casework", "Platform", "Store", "Engine", "Runbook", "HandrailCLI",
-                                                       "Hashing", "SQLiteCore"]),
+                                                       "Hashing", "SQLiteCore", "HandrailTestSupport"]),
         .testTarget(name: "WizardTests", dependencies: ["Wizard", "Terminal", "Casework", "LocalTenant", "Platform", "Store", "Engine", "Runbook",
-                                                  "Hashing"],
+                                                  "Hashing", "HandrailTestSupport"],
                     resources: [.copy("Golden")]),
         // Rules of docs/ARCHITECTURE.md the compiler does not enforce, checked on the source tree.
         .testTarget(name: "ArchitectureTests"),
-        .testTarget(name: "CaseworkTests", dependencies: ["Casework", "Engine", "Runbook", "Platform", "Store"]),
+        .testTarget(name: "CaseworkTests", dependencies: ["Casework", "Engine", "Runbook", "Platform", "Store", "HandrailTestSupport"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CSQLite", "CNCursesW"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Engine", "Runbook", "LocalTenant", "Store", "Casework", "Wizard", "Terminal", "Platform",
-                                                    "TrainingRuntime"], exclude: ["Fixtures"]),
+                                                    "TrainingRuntime", "HandrailTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

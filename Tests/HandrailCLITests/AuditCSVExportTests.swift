@@ -20,7 +20,7 @@ final class AuditCSVExportTests: XCTestCase {
         let notes = ["=1+2", "+1+1 called back", "-2+3 minus, with a comma", "@SUM(A1:A2)",
                      #"=HYPERLINK("http://evil.example/?q=1","click me")"#, "A plain note, nothing to neutralise"]
         let refusal = "=cmd|' /C calc'!A0 caller insisted it was urgent"
-        let resetReason = "+ Lost device; identity verified via video call \(HandrailProcess.today), see INC-1001"
+        let resetReason = "+ Lost device; identity verified via video call \(handrail.today), see INC-1001"
 
         let refused = try ManualCase.open(handrail, subject: subject)
         try refused.typeOrdinaryFacts()

@@ -1,4 +1,5 @@
 import Foundation
+import HandrailTestSupport
 import SQLiteCore
 import Store
 import XCTest
@@ -128,7 +129,7 @@ final class BadInputTests: XCTestCase {
                 // Reasons.
                 (["case", "do", v, "refuse", "pressure", "--reason", "Caller kept pressing \(bad) hard"], nil, 2, "The reason contains"),
                 (["case", "do", r, "force_reset", "--confirm", "rae@example.com",
-                  "--reason", "Lost device; identity verified via video call \(HandrailProcess.today), see INC-1001 \(bad)"], nil, 3,
+                  "--reason", "Lost device; identity verified via video call \(handrail.today), see INC-1001 \(bad)"], nil, 3,
                  "Reason (recorded in the audit log)"),
                 // Notes and attestations.
                 (["case", "note", v, "Called back \(bad) later"], nil, 2, "The note contains"),
@@ -258,16 +259,21 @@ final class BadInputTests: XCTestCase {
     }
 
     /// A database file that is truly read-only for root (the immutable attribute): reads work,
-    /// every write exits 1 saying nothing can be recorded, and the file is unchanged. Skipped where
-    /// the file system or the container does not allow `chattr +i`.
+    /// every write exits 1 saying nothing can be recorded, and the file is unchanged. Needs
+    /// `chattr` (e2fsprogs) and root on a file system with the immutable attribute (ext4, xfs,
+    /// btrfs); fails, saying so, where it cannot set it.
     func testImmutableDatabaseFileCanBeReadButNotWritten() throws {
         let copy = handrail.path("immutable.db")
         try FileManager.default.copyItem(atPath: handrail.database, toPath: copy)
         for side in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: handrail.database + side) {
             try FileManager.default.copyItem(atPath: handrail.database + side, toPath: copy + side)
         }
-        guard Self.shell("/usr/bin/chattr", ["+i", copy]) == 0 else { throw XCTSkip("chattr +i is not available here") }
-        defer { _ = Self.shell("/usr/bin/chattr", ["-i", copy]) }
+        let chattr = try Requirement.tool("chattr", install: "install e2fsprogs (Debian: apt-get install e2fsprogs)")
+        guard Self.shell(chattr, ["+i", copy]) == 0 else {
+            throw MissingRequirement("chattr +i \(copy) failed: this test needs root (CAP_LINUX_IMMUTABLE) and a temporary "
+                                     + "folder on a file system with the immutable attribute (ext4, xfs, btrfs; not tmpfs or overlayfs)")
+        }
+        defer { _ = Self.shell(chattr, ["-i", copy]) }
         let before = try Data(contentsOf: URL(fileURLWithPath: copy))
 
         let list = try handrail.run(["case", "list", "--db", copy])

@@ -1,4 +1,5 @@
 import Foundation
+import HandrailTestSupport
 import XCTest
 
 /// Every path of the MFA recovery runbook, run through the real `handrail` binary with
@@ -8,8 +9,13 @@ import XCTest
 /// read from `handrail directory show`, never hard-coded. Each test checks the case's end, the
 /// exact events in the audit log, and that the hash chain verifies.
 ///
-/// Ben's case is also saved, command by command with its output, to
-/// Transcripts/local-demo-ben.txt (written when missing, or when HANDRAIL_REGENERATE_TRANSCRIPTS=1).
+/// Every command runs on a wall clock set with faketime (`FakeClock`: 2026-05-19 10:15:00 UTC,
+/// standing still during a command, a second on between commands), so what the demo tenant and
+/// the log record is the same on every run and never straddles midnight.
+///
+/// Ben's case is also kept, command by command with its output, as Transcripts/local-demo-ben.txt,
+/// and compared with it: only case ids, the chain's head hash and the throughput of
+/// `audit verify` may differ. HANDRAIL_REGENERATE_TRANSCRIPTS=1 rewrites the file and fails the run.
 final class LocalDirectoryPathTests: XCTestCase {
     private var demo: LocalDemoShell!
 
@@ -112,7 +118,7 @@ final class LocalDirectoryPathTests: XCTestCase {
         XCTAssertEqual((observed?["factor"] as? [String: Any])?["label"] as? String, "Pixel 9", "the factor the directory holds")
         try demo.assertSaysLocalDemo(c.id)
         try demo.assertChainVerifies()
-        try LocalDemoShell.saveTranscript(transcript, name: "local-demo-ben.txt")
+        LocalDemoShell.assertTranscript(transcript, name: "local-demo-ben.txt")
     }
 
     /// Eli cannot read his email either: reset, then a temporary password shown once on stdout,
@@ -362,23 +368,17 @@ private final class LocalDemoShell {
         var description: String
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let timeout: TimeInterval = 60
 
     let binary: URL
     let folder: URL
-    private var counter = 0
+    /// The wall clock every command sees.
+    let clock = FakeClock()
     private var transcript: [String]?
 
     init() throws {
-        var folders = [Bundle(for: LocalDemoShell.self).bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL]
-        if let first = CommandLine.arguments.first { folders.append(URL(fileURLWithPath: first).deletingLastPathComponent()) }
-        folders.append(Self.packageRoot.appendingPathComponent(".build/debug"))
-        guard let found = folders.map({ $0.appendingPathComponent("handrail") })
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw Failure(description: "no handrail executable (looked in \(folders.map(\.path))); run swift build")
-        }
-        binary = found
+        binary = try HandrailExecutable.locate()
+        _ = try Requirement.faketime()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("handrail-local-demo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
@@ -390,7 +390,7 @@ private final class LocalDemoShell {
     func environment(login: String) -> [String: String] {
         ["PATH": "/usr/bin:/bin", "HOME": folder.path, "XDG_DATA_HOME": folder.path, "XDG_CONFIG_HOME": folder.appendingPathComponent("config").path,
          "LANG": "C.UTF-8", "TZ": "UTC", "HANDRAIL_DB": folder.appendingPathComponent("handrail.db").path,
-         "HANDRAIL_RUNBOOKS": Self.packageRoot.appendingPathComponent("Runbooks").path, "HANDRAIL_LOGIN": login, "HANDRAIL_PLATFORM": "local"]
+         "HANDRAIL_RUNBOOKS": PackagePaths.runbooks.path, "HANDRAIL_LOGIN": login, "HANDRAIL_PLATFORM": "local"]
     }
 
     /// `handrail ARGUMENTS` as `login`; asserts the exit status unless `expect` is nil.
@@ -398,37 +398,9 @@ private final class LocalDemoShell {
     func run(_ arguments: [String], as login: String = "alice", expect: Int32? = 0,
              file: StaticString = #filePath, line: UInt = #line) throws -> Run {
         XCTAssertFalse(arguments.starts(with: ["case", "facts"]), "facts come from the LocalDirectory, never typed", file: file, line: line)
-        counter += 1
-        let outURL = folder.appendingPathComponent(".stdout-\(counter)"), errURL = folder.appendingPathComponent(".stderr-\(counter)")
-        try Data().write(to: outURL)
-        try Data().write(to: errURL)
-        defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
-        }
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        process.environment = environment(login: login)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        try process.run()
-        if finished.wait(timeout: .now() + Self.timeout) == .timedOut {
-            process.terminate()
-            process.waitUntilExit()
-            throw Failure(description: "handrail \(arguments) did not finish within \(Int(Self.timeout)) s")
-        }
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        let run = Run(arguments: arguments, login: login, status: process.terminationStatus,
-                      out: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                      err: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        let result = try ChildProcess.run(binary, arguments, environment: environment(login: login), directory: folder, scratch: folder,
+                                          faketime: clock.tick(), timeout: Self.timeout)
+        let run = Run(arguments: arguments, login: login, status: result.status, out: result.out, err: result.err)
         if let expect { XCTAssertEqual(run.status, expect, "\(run)", file: file, line: line) }
         record(run)
         return run
@@ -509,11 +481,13 @@ private final class LocalDemoShell {
         let header = """
         # Handrail on the LocalDirectory demo tenant: one MFA recovery case, from open to closed.
         # Ben Okafor lost his phone. Run in a fresh, empty folder ($DEMO) with HANDRAIL_PLATFORM=local,
-        # HANDRAIL_DB=$DEMO/handrail.db, TZ=UTC, as the operator alice (HANDRAIL_LOGIN=alice); the first
-        # command creates the demo tenant ($DEMO/directory.db). Each command is followed by what it
-        # printed (stdout, then stderr), and its exit status when it is not 0.
-        # Produced by LocalDirectoryPathTests.testBenCallBackResetEnrolmentFollowUpClosed;
-        # regenerate with HANDRAIL_REGENERATE_TRANSCRIPTS=1 swift test --filter LocalDirectoryPathTests.
+        # HANDRAIL_DB=$DEMO/handrail.db, TZ=UTC, as the operator alice (HANDRAIL_LOGIN=alice), on a clock
+        # set with faketime: 2026-05-19 10:15:00 UTC for the first command, a second later for each
+        # next one. The first command creates the demo tenant ($DEMO/directory.db). Each command is
+        # followed by what it printed (stdout, then stderr), and its exit status when it is not 0.
+        # Compared with each run of LocalDirectoryPathTests.testBenCallBackResetEnrolmentFollowUpClosed
+        # (case ids and the chain's head hash aside); after an intended change, regenerate with
+        # HANDRAIL_REGENERATE_TRANSCRIPTS=1 swift test --filter LocalDirectoryPathTests, read the diff, commit it.
 
 
         """
@@ -532,14 +506,21 @@ private final class LocalDemoShell {
         transcript?.append(entry.replacingOccurrences(of: folder.path, with: "$DEMO"))
     }
 
-    /// Writes Transcripts/NAME when it is missing or HANDRAIL_REGENERATE_TRANSCRIPTS=1; otherwise leaves it as it is.
-    static func saveTranscript(_ text: String, name: String) throws {
-        let folder = packageRoot.appendingPathComponent("Tests/HandrailCLITests/Transcripts")
-        let file = folder.appendingPathComponent(name)
-        let regenerate = ProcessInfo.processInfo.environment["HANDRAIL_REGENERATE_TRANSCRIPTS"] == "1"
-        guard regenerate || !FileManager.default.fileExists(atPath: file.path) else { return }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: file, options: .atomic)
+    /// Compares a transcript with Transcripts/NAME, as committed (see `ReferenceText`), once what
+    /// differs from run to run is replaced on both sides: case ids (`HR-<id>`), the chain's head
+    /// hash, the throughput `audit verify` reports. Times need no replacing: the clock is fixed.
+    static func assertTranscript(_ text: String, name: String, file: StaticString = #filePath, line: UInt = #line) {
+        ReferenceText.assertMatches(text, PackagePaths.tests("HandrailCLITests/Transcripts/\(name)"),
+                                    regenerate: "HANDRAIL_REGENERATE_TRANSCRIPTS", normalise: normalisedTranscript, file: file, line: line)
+    }
+
+    static func normalisedTranscript(_ text: String) -> String {
+        var text = text
+        for (pattern, replacement) in [(#"HR-[0-9A-Z]{8}"#, "HR-<id>"), (#"head #([0-9]+) [0-9a-f]{64}"#, "head #$1 <hash>"),
+                                       (#"\([0-9.]+ s, [0-9.]+ [kMG]?B/s of event data\)"#, "(<seconds> s, <rate> of event data)")] {
+            text = text.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+        }
+        return text
     }
 }
 

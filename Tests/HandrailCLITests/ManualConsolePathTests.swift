@@ -55,7 +55,7 @@ final class ManualConsolePathTests: XCTestCase {
     /// from before the reset does not end the wait.
     func testCallBackForceResetEnrolmentAndFollowUp() throws {
         let c = try ManualCase.open(handrail, subject: subject)
-        try c.typeOrdinaryFacts(codes: 0, extra: ["phone=+15550100@\(HandrailProcess.today)", "phone=+1 555 0199@2024-03-01"])
+        try c.typeOrdinaryFacts(codes: 0, extra: ["phone=+15550100@\(handrail.today)", "phone=+1 555 0199@2024-03-01"])
 
         let today = try c.act(["verify_identity", "method=callback", "callback_number=+15550100", "callback_confirmed=yes",
                                "reference=INC-1001"], expect: 3)
@@ -87,7 +87,7 @@ final class ManualConsolePathTests: XCTestCase {
         XCTAssertEqual(resets.count, 1)
         XCTAssertEqual(resets.first?["actor"] as? String, "alice")
         let reason = resets.first?["reason"] as? String ?? ""
-        XCTAssertTrue(reason.contains("call-back") && reason.contains(HandrailProcess.today) && reason.contains("INC-1001"),
+        XCTAssertTrue(reason.contains("call-back") && reason.contains(handrail.today) && reason.contains("INC-1001"),
                       "the reset's reason names the verification: \(reason)")
         try assertChainVerifies()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HandrailTestSupport
 import XCTest
 
 /// Runs the real `handrail` binary as child processes against one fresh temporary database:
@@ -6,31 +7,27 @@ import XCTest
 /// barrier. Output goes to files, never pipes, so a child can neither block on a full pipe nor
 /// lose what it wrote before it was killed.
 final class ReliabilityHarness {
-    /// The package root, from this file's place in it (Tests/HandrailCLITests/…).
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let runbooks = packageRoot.appendingPathComponent("Runbooks")
+    static let runbooks = PackagePaths.runbooks
 
     /// `.build/debug/handrail`, beside the test bundle when `swift test` built it there;
     /// `$HANDRAIL_RELIABILITY_BINARY` runs these tests against another build (a release, say).
-    static let binary: URL = {
+    static func binary() throws -> URL {
         if let path = ProcessInfo.processInfo.environment["HANDRAIL_RELIABILITY_BINARY"], !path.isEmpty {
+            guard FileManager.default.isExecutableFile(atPath: path) else {
+                throw MissingRequirement("HANDRAIL_RELIABILITY_BINARY=\(path) is not an executable")
+            }
             return URL(fileURLWithPath: path)
         }
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
-            .appendingPathComponent("handrail")
-        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
-        return packageRoot.appendingPathComponent(".build/debug/handrail")
-    }()
+        return try HandrailExecutable.locate()
+    }
 
+    let binary: URL
     let folder: URL
     let database: String
     private var counter = 0
 
     init() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
-            throw XCTSkip("no handrail binary at \(Self.binary.path): run swift build first")
-        }
+        binary = try Self.binary()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("handrail-reliability-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         database = folder.appendingPathComponent("handrail.db").path
@@ -50,37 +47,17 @@ final class ReliabilityHarness {
         ]
     }
 
-    private func nextOutputFiles() -> (out: URL, err: URL) {
-        counter += 1
-        return (folder.appendingPathComponent("out-\(counter)"), folder.appendingPathComponent("err-\(counter)"))
-    }
-
     // MARK: - Running
 
     /// Starts `handrail ARGS` as `login`.
     func start(_ arguments: [String], as login: String) throws -> ReliabilityChild {
-        try start(executable: Self.binary, arguments: arguments, login: login, shown: arguments)
+        try start(executable: binary, arguments: arguments, login: login, shown: arguments)
     }
 
     /// `shown` is what reports name: the handrail arguments, not the barrier's shell around them.
     private func start(executable: URL, arguments: [String], login: String, shown: [String]) throws -> ReliabilityChild {
-        let files = nextOutputFiles()
-        for url in [files.out, files.err] where !FileManager.default.createFile(atPath: url.path, contents: nil) {
-            throw ReliabilityError("cannot create \(url.path)")
-        }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = environment(login: login)
-        process.currentDirectoryURL = folder
-        let out = try FileHandle(forWritingTo: files.out)
-        let err = try FileHandle(forWritingTo: files.err)
-        defer { try? out.close(); try? err.close() }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        return ReliabilityChild(process: process, outURL: files.out, errURL: files.err, arguments: shown, login: login)
+        let child = try ChildProcess(executable, arguments, environment: environment(login: login), directory: folder, scratch: folder)
+        return ReliabilityChild(child: child, arguments: shown, login: login)
     }
 
     /// Runs `handrail ARGS` as `login` to the end.
@@ -109,7 +86,7 @@ final class ReliabilityHarness {
             // The shell announces itself, waits for its line, then becomes handrail (exec: same pid).
             let script = #": > "$1"; read line < "$2"; shift 2; exec "$@""#
             children.append(try start(executable: URL(fileURLWithPath: "/bin/sh"),
-                                      arguments: ["-c", script, "sh", ready, fifo, Self.binary.path] + command.arguments,
+                                      arguments: ["-c", script, "sh", ready, fifo, binary.path] + command.arguments,
                                       login: command.login, shown: command.arguments))
         }
         try ReliabilityHarness.waitUntil("all \(commands.count) racers at the barrier", timeout: 20) {
@@ -141,44 +118,36 @@ struct WALSignature: Equatable {
 
 /// One running `handrail`.
 final class ReliabilityChild {
-    let process: Process
-    let outURL: URL
-    let errURL: URL
+    let child: ChildProcess
     let arguments: [String]
     let login: String
 
-    init(process: Process, outURL: URL, errURL: URL, arguments: [String], login: String) {
-        self.process = process
-        self.outURL = outURL
-        self.errURL = errURL
+    init(child: ChildProcess, arguments: [String], login: String) {
+        self.child = child
         self.arguments = arguments
         self.login = login
     }
 
-    var pid: pid_t { process.processIdentifier }
+    var pid: pid_t { child.pid }
 
     /// True while the process has not been reaped.
-    var isRunning: Bool { process.isRunning }
+    var isRunning: Bool { child.isRunning }
 
     func sigkill() {
-        kill(pid, SIGKILL)
+        child.sigkill()
     }
 
-    /// Waits for the process to end (polling, with a timeout) and collects what it wrote.
+    /// Waits for the process to end (killed after `timeout`) and collects what it wrote.
     func finish(timeout: TimeInterval = 30, file: StaticString = #filePath, line: UInt = #line) throws -> ReliabilityResult {
+        let result: ProcessResult
         do {
-            try ReliabilityHarness.waitUntil("handrail \(arguments.joined(separator: " ")) to exit", timeout: timeout) { !self.process.isRunning }
+            result = try child.finish(timeout: timeout)
         } catch {
-            sigkill()
-            process.waitUntilExit()
-            XCTFail("\(error)", file: file, line: line)
+            XCTFail("handrail \(arguments.joined(separator: " ")): \(error)", file: file, line: line)
             throw error
         }
-        process.waitUntilExit()
-        let killed = process.terminationReason == .uncaughtSignal
-        return ReliabilityResult(arguments: arguments, login: login, status: process.terminationStatus, killedBySignal: killed,
-                                 out: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                                 err: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+        return ReliabilityResult(arguments: arguments, login: login, status: result.status, killedBySignal: result.killedBySignal,
+                                 out: result.out, err: result.err)
     }
 }
 
@@ -214,11 +183,7 @@ struct ReliabilityError: Error, CustomStringConvertible {
 extension ReliabilityHarness {
     /// Polls `condition` every `interval` microseconds until it holds, or throws after `timeout` seconds.
     static func waitUntil(_ what: String, timeout: TimeInterval, interval: UInt32 = 200, _ condition: () -> Bool) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while !condition() {
-            guard Date() < deadline else { throw ReliabilityError("timed out after \(timeout) s waiting for \(what)") }
-            usleep(interval)
-        }
+        try HandrailTestSupport.waitUntil(what, timeout: timeout, interval: TimeInterval(interval) / 1_000_000, condition)
     }
 }
 

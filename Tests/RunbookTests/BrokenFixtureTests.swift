@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import HandrailTestSupport
 import Runbook
 import XCTest
 
@@ -139,19 +140,7 @@ final class BrokenFixtureTests: XCTestCase {
 
     /// The `handrail` executable built beside this test bundle (`.build/debug/handrail`).
     static func handrailBinary() throws -> URL {
-        var candidates = [Bundle.module.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL,
-                          Bundle.main.bundleURL.deletingLastPathComponent()]
-        candidates += Bundle.allBundles.filter { $0.bundleURL.pathExtension == "xctest" }.map { $0.bundleURL.deletingLastPathComponent() }
-        let binaries = candidates.map { $0.appendingPathComponent("handrail") }
-        guard let found = binaries.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw MissingBinary(searched: candidates.map(\.path))
-        }
-        return found
-    }
-
-    struct MissingBinary: Error, CustomStringConvertible {
-        var searched: [String]
-        var description: String { "no handrail executable beside the test bundle (looked in \(searched)); run swift build" }
+        try HandrailExecutable.locate()
     }
 
     struct ProcessResult {
@@ -161,30 +150,14 @@ final class BrokenFixtureTests: XCTestCase {
     }
 
     static func run(_ executable: URL, _ arguments: [String], in directory: URL) throws -> ProcessResult {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["HANDRAIL_RUNBOOKS"] = nil
-        process.environment = environment
         // Files, not pipes: nothing can block however much either stream says.
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("handrail-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent("out"), errURL = scratch.appendingPathComponent("err")
-        try Data().write(to: outURL)
-        try Data().write(to: errURL)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return ProcessResult(status: process.terminationStatus,
-                             out: try String(contentsOf: outURL, encoding: .utf8),
-                             err: try String(contentsOf: errURL, encoding: .utf8))
+        let result = try ChildProcess.run(executable, arguments, environment: environment, directory: directory, scratch: scratch)
+        return ProcessResult(status: result.status, out: result.out, err: result.err)
     }
 }
 

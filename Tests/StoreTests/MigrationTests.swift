@@ -1,8 +1,10 @@
 import CSQLite
 import Engine
 import Foundation
+import HandrailTestSupport
 import SQLiteCore
 @testable import Store
+import Store
 import XCTest
 
 /// Migrations run once and are recorded; files that are not Handrail's are refused and left
@@ -204,7 +206,10 @@ final class MigrationsApplyOnceAndForeignFilesAreRefusedUntouchedTests: StoreTes
             do { try store.acquireLease(caseID: "HR-1", login: "alice", now: at, duration: 60) } catch { outcome.leaseError = error as? StoreError }
             return outcome
         }
-        try XCTSkipIf(outcome.writableForThread, "could not drop file permissions for a thread here (no CAP_SETUID?)")
+        guard !outcome.writableForThread else {
+            throw MissingRequirement("could not drop file permissions for a thread here: this test needs to run as root with "
+                                     + "CAP_SETUID and CAP_SETGID (setfsuid/setfsgid to nobody), or as an ordinary user")
+        }
         XCTAssertNil(outcome.openError, "a write-protected Handrail database still opens, for reading")
         XCTAssertTrue(outcome.isReadOnly)
         XCTAssertEqual(outcome.events, 1)
@@ -221,7 +226,7 @@ final class MigrationsApplyOnceAndForeignFilesAreRefusedUntouchedTests: StoreTes
         // setfsuid(2)/setfsgid(2) are not in Glibc's Swift overlay; look them up in libc.
         typealias SetID = @convention(c) (UInt32) -> Int32
         guard let uidSymbol = dlsym(nil, "setfsuid"), let gidSymbol = dlsym(nil, "setfsgid") else {
-            throw XCTSkip("setfsuid/setfsgid not found")
+            throw MissingRequirement("setfsuid/setfsgid not found in libc: this test needs Linux's glibc")
         }
         let setfsuid = unsafeBitCast(uidSymbol, to: SetID.self), setfsgid = unsafeBitCast(gidSymbol, to: SetID.self)
         let thread = Thread {

@@ -1,4 +1,5 @@
 import Foundation
+import HandrailTestSupport
 import Store
 import XCTest
 
@@ -8,21 +9,21 @@ import XCTest
 /// and listed in their results, and the real database never hears of any of it.
 final class TrainingTmuxTests: XCTestCase {
     func testTraineeAttemptsInTheWizardAreDebriefedKeptAndStayOutOfTheRealDatabase() throws {
-        guard let tmux = TmuxSession.locate() else { throw XCTSkip("tmux is not installed") }
-        let handrail = try HandrailBinary()
+        // The whole story on one wall clock (faketime), a weekday morning: caller-supplied-number's
+        // number was added 20 minutes before the attempt, which must be the same day for its gate
+        // to refuse the call-back. Commands run frozen on the clock, a second apart; each attempt
+        // in the wizard starts at the clock's time and runs on, and the clock then moves on past it.
+        let clock = FakeClock()
+        let handrail = try HandrailBinary(clock: clock)
         // The first operator of the real database (a senior admin) puts the trainee on its roster.
         try handrail.run(["operator", "add", "trainee1", "--role", "trainee"], as: "senior1", expect: 0)
 
         var environment = handrail.environment(login: "trainee1")
         environment["TERM"] = "screen-256color"
-        // caller-supplied-number's number was added 20 minutes before the attempt: in the first
-        // minutes after midnight that is yesterday, and the call-back gate would rightly pass it.
-        // Run those minutes an hour west of UTC, where it is still the same day.
-        let minutesIntoTheDay = Int(Date().timeIntervalSince1970 / 60) % 1440
-        if minutesIntoTheDay < 30 { environment["TZ"] = "Etc/GMT+1" }
         func train(_ scenario: String) throws -> TmuxSession {
-            try TmuxSession(tmux: tmux, folder: handrail.folder, width: 100, height: 32, environment: environment,
-                            command: [handrail.binary.path, "train", scenario])
+            defer { clock.advance(by: 10 * 60) }
+            return try TmuxSession(folder: handrail.folder, width: 100, height: 32, environment: environment,
+                                   command: [handrail.binary.path, "train", scenario], time: .startingAt(clock.now))
         }
 
         // 1. urgency-pressure: ask how to verify, refuse on the pressure signal.

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import HandrailTestSupport
 import Hashing
 import LocalTenant
 import Store
@@ -71,9 +72,11 @@ final class TmuxEndToEndTests: XCTestCase {
     }
 
     /// gus's only number was added today: the gate fails on screen and Continue is refused.
+    /// On a clock set to a weekday morning (faketime): the demo tenant adds gus's number as it is
+    /// created, and a run that straddled midnight would see it added yesterday.
     func testCallbackToANumberAddedTodayIsRefusedOnScreen() throws {
         let t = try TmuxSession("gus")
-        try t.launch(["open", "gus@demo.example"])
+        try t.launch(["open", "gus@demo.example"], time: .startingAt(FakeClock.defaultStart))
         try t.waitFor("▸ How did you verify the caller?")
         try t.waitFor("+15550199 TODAY")
         try verifyByCallback(t, number: "+15550199")

@@ -1,4 +1,5 @@
 import Foundation
+import HandrailTestSupport
 import Runbook
 import Engine
 
@@ -11,14 +12,9 @@ enum ShippedRunbook {
         var description: String
     }
 
-    /// `Runbooks/mfa-recovery.json5`, found from this file's location so the tests do not
-    /// depend on the directory `swift test` was started from.
-    static let mfaRecoveryURL: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent() // Support
-        .deletingLastPathComponent() // EngineTests
-        .deletingLastPathComponent() // Tests
-        .deletingLastPathComponent() // package root
-        .appendingPathComponent("Runbooks/mfa-recovery.json5")
+    /// `Runbooks/mfa-recovery.json5`, found from the package root (`PackagePaths`) so the tests do
+    /// not depend on the directory `swift test` was started from.
+    static let mfaRecoveryURL: URL = PackagePaths.runbooks.appendingPathComponent("mfa-recovery.json5")
 
     /// Loaded once per test run: every test reads the same immutable value.
     static let mfaRecovery: Result<Runbook, LoadFailure> = {

@@ -1,10 +1,14 @@
 import Foundation
+import HandrailTestSupport
 import XCTest
 
 /// The built `handrail` executable run as a subprocess, the way an operator's shell or a script
 /// runs it: one fresh temporary database per instance, the package's Runbooks, the ManualConsole
-/// platform, UTC, and the acting login in `HANDRAIL_LOGIN`. Output goes to files, not pipes, so a child can never block
-/// on a full pipe however much it writes; a child that hangs is killed and reported.
+/// platform, UTC, and the acting login in `HANDRAIL_LOGIN`. Every command runs on `clock`, a wall
+/// clock set with faketime that stands still during a command and moves on a second between
+/// commands: what the commands record is in strictly increasing time, far from midnight, the same
+/// on every run. Output goes to files, not pipes (see `ChildProcess`); a child that hangs is
+/// killed and reported.
 final class HandrailProcess {
     /// One finished command: its exit status and exactly the bytes it wrote.
     struct Run: CustomStringConvertible {
@@ -27,25 +31,7 @@ final class HandrailProcess {
         var description: String
     }
 
-    /// The package root, from this file's place in it (Tests/HandrailCLITests/Support/…).
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let runbooks = packageRoot.appendingPathComponent("Runbooks")
-
-    /// `.build/debug/handrail`: beside the test bundle (on Linux the `.xctest` bundle sits in
-    /// `.build/debug`), else in the package's own build folder.
-    static func locateBinary() throws -> URL {
-        var folders = [Bundle(for: HandrailProcess.self).bundleURL.deletingLastPathComponent(),
-                       Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
-        folders += Bundle.allBundles.filter { $0.bundleURL.pathExtension == "xctest" }.map { $0.bundleURL.deletingLastPathComponent() }
-        if let first = CommandLine.arguments.first { folders.append(URL(fileURLWithPath: first).deletingLastPathComponent()) }
-        folders.append(packageRoot.appendingPathComponent(".build/debug"))
-        let candidates = folders.map { $0.appendingPathComponent("handrail") }
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw Failure(description: "no handrail executable beside the test bundle (looked in \(folders.map(\.path))); run swift build")
-        }
-        return found
-    }
+    static let runbooks = PackagePaths.runbooks
 
     /// How long one command may take before it is killed as hung.
     static let timeout: TimeInterval = 60
@@ -57,10 +43,12 @@ final class HandrailProcess {
     let database: String
     /// The login commands act as unless `run(_:as:)` names another.
     var login: String
-    private var counter = 0
+    /// The wall clock the commands see.
+    let clock = FakeClock()
 
     init(login: String = "alice") throws {
-        binary = try Self.locateBinary()
+        binary = try HandrailExecutable.locate()
+        _ = try Requirement.faketime()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("handrail-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         database = folder.appendingPathComponent("handrail.db").path
@@ -81,36 +69,9 @@ final class HandrailProcess {
     @discardableResult
     func run(_ arguments: [String], as login: String? = nil, environment extra: [String: String] = [:]) throws -> Run {
         let login = login ?? self.login
-        counter += 1
-        let outURL = folder.appendingPathComponent("stdout-\(counter)"), errURL = folder.appendingPathComponent("stderr-\(counter)")
-        try Data().write(to: outURL)
-        try Data().write(to: errURL)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        defer {
-            try? out.close()
-            try? err.close()
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
-        }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        process.environment = environment(login: login).merging(extra) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        try process.run()
-        if finished.wait(timeout: .now() + Self.timeout) == .timedOut {
-            process.terminate()
-            process.waitUntilExit()
-            throw Failure(description: "handrail \(arguments) did not finish within \(Int(Self.timeout)) s")
-        }
-        process.waitUntilExit()
-        return Run(arguments: arguments, login: login, status: process.terminationStatus,
-                   stdout: try Data(contentsOf: outURL), stderr: try Data(contentsOf: errURL))
+        let result = try ChildProcess.run(binary, arguments, environment: environment(login: login).merging(extra) { $1 },
+                                          directory: folder, scratch: folder, faketime: clock.tick(), timeout: Self.timeout)
+        return Run(arguments: arguments, login: login, status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
     // MARK: - Reading what was recorded
@@ -143,13 +104,8 @@ final class HandrailProcess {
         try audit(["--case", caseID]).map { $0["event"] as? String ?? "?" }
     }
 
-    /// Today's date as the commands see it (they run with TZ=UTC): YYYY-MM-DD.
-    static var today: String {
-        var t = time_t(Int64(Date().timeIntervalSince1970))
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday))
-    }
+    /// Today's date as the commands see it (they run with TZ=UTC on `clock`): YYYY-MM-DD.
+    var today: String { clock.today }
 
     /// A scratch path inside this instance's folder.
     func path(_ name: String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import HandrailTestSupport
 import XCTest
 
 /// One case on the ManualConsole platform, driven through `handrail case …` exactly as an operator
@@ -76,16 +77,10 @@ struct ManualCase {
     }
 
     /// A user who signed in after the reset and enrolled a new factor: its time is typed from the
-    /// console after the reset was recorded, so it is strictly later (the console shows seconds).
+    /// console after the reset was recorded, so it is strictly later (the console shows seconds;
+    /// the commands' clock moves on a second between commands, and this one runs at the time typed).
     func typeFactorEnrolledNow(label: String = "New phone", file: StaticString = #filePath, line: UInt = #line) throws {
-        Thread.sleep(forTimeInterval: 1.05)
-        let seconds = Int64(Date().timeIntervalSince1970)
-        var t = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        let stamp = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                           Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
-        try facts(["factor=totp:\(label)@\(stamp)"], file: file, line: line)
+        try facts(["factor=totp:\(label)@\(handrail.clock.typed)"], file: file, line: line)
     }
 
     /// From the wait for enrolment to closed: the factor appears, the wait ends, the follow-up goes out.

@@ -1,6 +1,7 @@
 import Casework
 import Engine
 import Foundation
+import HandrailTestSupport
 import LocalTenant
 import Platform
 import Runbook
@@ -206,8 +207,7 @@ enum ShippedRunbook {
         var description: String
     }
 
-    static let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Runbooks/mfa-recovery.json5")
+    static let url = PackagePaths.runbooks.appendingPathComponent("mfa-recovery.json5")
 
     static func load() throws -> Runbook {
         let text = try String(contentsOf: url, encoding: .utf8)

@@ -1,21 +1,17 @@
 import Engine
 import Foundation
+import HandrailTestSupport
 import Runbook
 import Training
 
-/// The files the training tests read, found from this file's place in the package
-/// (Tests/TrainingTests/Support/…), so the tests do not depend on the directory `swift test`
-/// was started from: the shipped runbook, the shipped scenarios, and the broken fixtures.
+/// The files the training tests read, found from the package root (`PackagePaths`), so the
+/// tests do not depend on the directory `swift test` was started from: the shipped runbook, the shipped scenarios, and the broken fixtures.
 enum TrainingFiles {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent() // Support
-        .deletingLastPathComponent() // TrainingTests
-        .deletingLastPathComponent() // Tests
-        .deletingLastPathComponent() // package root
+    static let packageRoot = PackagePaths.root
     static let runbooks = packageRoot.appendingPathComponent("Runbooks")
     static let scenarioFolder = runbooks.appendingPathComponent("training")
     static let brokenFixtures = packageRoot.appendingPathComponent("Tests/TrainingTests/Fixtures/broken")

@@ -1,6 +1,7 @@
 import Casework
 import Engine
 import Foundation
+import HandrailTestSupport
 import Hashing
 import LocalTenant
 import Platform
@@ -234,9 +235,8 @@ enum ShippedRunbook {
         var description: String
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let runbooks = packageRoot.appendingPathComponent("Runbooks")
+    static let packageRoot = PackagePaths.root
+    static let runbooks = PackagePaths.runbooks
     static let url = runbooks.appendingPathComponent("mfa-recovery.json5")
 
     static func load() throws -> Runbook {
