@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "HandrailCLI", dependencies: ["Runbook", "Engine", "Platform", "Store", "LocalTenant", "Casework", "Terminal", "Wizard", "Training",
                                                    "TrainingRuntime", "Hashing"]),
         .executableTarget(name: "handrail", dependencies: ["HandrailCLI"]),
-        // Budgets from DESIGN.md, measured beside their peers: `swift run -c release handrail-bench`.
+        // Performance budgets, measured beside their peers: `swift run -c release handrail-bench`.
         .executableTarget(name: "handrail-bench", dependencies: ["Store", "SQLiteCore", "Hashing", "Engine", "Runbook", "Casework", "Platform",
                                                                 "Terminal", "Wizard"]),
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// handrail-bench: the budgets of DESIGN.md, each measured beside its peer in the same run.
+/// handrail-bench: the performance budgets, each measured beside its peer in the same run.
 /// Build and run with `swift run -c release handrail-bench [--events N] [--workdir DIR] [--runs N]`.
 let options = BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
 let report = BenchReport()

@@ -1,27 +1,28 @@
 /// The kinds of command a case can be given, with everything about a kind that does not
 /// depend on the case: its command-line name, the statuses it may be given in and whether it
 /// is a senior admin's. `CaseEngine.decide` and `CaseEngine.availableCommands` both read this
-/// table, so what the screens offer is what the Engine accepts.
+/// table, so what the screens offer is what the Engine accepts. The cases are in the order menus
+/// list them: the step first, then what the case's status calls for, then what is always there.
 public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
     /// Fill in the current step and continue (on the command line: the step's id).
     case continueStep
-    case raiseSignal
-    case refuse
-    case note
-    case pause
-    case resume
     case restartVerification
     case requestApproval
-    case approve
-    case deny
+    case observeEnrolment
     /// Record that the pending platform action was done (ManualConsole's attestation).
     case attest
     /// Record that the pending platform action failed.
     case attestFailed
-    case observeEnrolment
+    case approve
+    case deny
     case uphold
     case reopen
+    case resume
+    case raiseSignal
+    case refuse
+    case pause
     case declareIncident
+    case note
 
     /// The word `handrail case do ID …` takes; nil for `continueStep`, which takes the step's id.
     public var cliName: String? {
