@@ -51,6 +51,16 @@ public enum HandrailCommandLine {
             return DirectoryCommandLine.run(&args, context: context).rawValue
         case "operator":
             return OperatorCommandLine.run(&args, context: context).rawValue
+        case "status":
+            return ReplicationCommandLine.status(&args, context: context).rawValue
+        case "restore":
+            return ReplicationCommandLine.restore(&args, context: context).rawValue
+        case "replication":
+            guard args.next() == "config" else {
+                output.error("handrail replication: the only subcommand is config (prints the Litestream configuration)")
+                return ExitCode.usage.rawValue
+            }
+            return ReplicationCommandLine.config(&args, context: context).rawValue
         default:
             output.error("handrail: unknown command \"\(SafeText.visible(command))\". Run 'handrail --help' for the commands.")
             return ExitCode.usage.rawValue

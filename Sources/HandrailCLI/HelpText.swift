@@ -27,6 +27,10 @@ enum HelpText {
       handrail runbook list                                  the runbooks available
       handrail runbook show ID                               a runbook as a person reads it
       handrail runbook check FILE...                         validate runbook files
+      handrail status                                        the database and how far its replica is behind
+      handrail restore --from FOLDER|URL --to PATH [--timestamp T]
+                                                             restore a replica to a new file and verify it
+      handrail replication config                            the Litestream configuration for the replica
 
     Options (any command):
       --db PATH         the database (default: $HANDRAIL_DB, else $XDG_DATA_HOME/handrail/handrail.db,

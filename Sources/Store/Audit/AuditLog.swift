@@ -65,6 +65,24 @@ extension HandrailStore {
     public func eventCount() throws(StoreError) -> Int64 {
         try read { try db.scalarInt("SELECT count(*) FROM events") ?? 0 }
     }
+
+    /// Every case id the log holds events for, whether or not the `cases` table has a row for it.
+    public func caseIDsInLog() throws(StoreError) -> [String] {
+        try read {
+            let statement = try db.prepare("SELECT DISTINCT case_id FROM events ORDER BY case_id")
+            var ids: [String] = []
+            while try statement.step() { ids.append(statement.string(0)) }
+            return ids
+        }
+    }
+
+    /// The last event's time as stored, or nil for an empty log.
+    public func lastEventTime() throws(StoreError) -> String? {
+        try read {
+            let statement = try db.prepare("SELECT time FROM events ORDER BY seq DESC LIMIT 1")
+            return try statement.step() ? statement.string(0) : nil
+        }
+    }
 }
 
 /// The current row's columns as bytes (a NULL reads as empty). Valid until the next row.
