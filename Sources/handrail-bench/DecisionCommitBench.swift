@@ -62,3 +62,17 @@ func loadRunbook() -> Runbook {
     }
     fatalError("handrail-bench: run it from the package folder (Runbooks/mfa-recovery.json5 not found)")
 }
+
+/// The Runbooks folder beside the package or the installed executable, as `loadRunbook` finds it.
+func loadRunbookFolder() -> String {
+    let candidates = [URL(fileURLWithPath: "Runbooks")]
+        + (1...5).map { depth in
+            var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            for _ in 0..<depth { url.deleteLastPathComponent() }
+            return url.appendingPathComponent("Runbooks")
+        }
+    for url in candidates where FileManager.default.fileExists(atPath: url.appendingPathComponent("mfa-recovery.json5").path) {
+        return url.standardizedFileURL.path
+    }
+    fatalError("handrail-bench: run it from the package folder (Runbooks/ not found)")
+}
