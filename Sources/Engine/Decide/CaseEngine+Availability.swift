@@ -73,6 +73,9 @@ extension CaseEngine {
             if state.approval?.requestedBy == me || state.openedBy == me {
                 return Refusal(.notPermitted, "An operator cannot approve their own case: another senior admin must")
             }
+            if let role = ApprovalRules.conflict(approver: me, state: state, performer: nil) {
+                return Refusal(.notPermitted, "You are \(role): a senior admin who did not work the case must approve")
+            }
             return nil
         case .uphold, .reopen:
             if let refusal = requireStatus(kind, state: state) { return refusal }
@@ -104,7 +107,12 @@ extension CaseEngine {
                 return Refusal(.invalid, "No admin action was carried out in this case, so nothing can have gone to an attacker; refuse or note instead")
             }
             guard !state.incidentDeclared else { return Refusal(.invalid, "An incident is already declared on this case") }
-            return requireStatus(kind, state: state)
+            if let refusal = requireStatus(kind, state: state) { return refusal }
+            // Reopening a closed case as an incident (and suspending the account) is a senior's call.
+            if state.status == .closed, context.actor.role != .senior {
+                return Refusal(.notPermitted, "The case is closed: only a senior admin may declare an incident on it; \(me) is \(context.actor.role.rawValue)")
+            }
+            return nil
         case .raiseSignal, .refuse, .note, .pause, .resume:
             return requireStatus(kind, state: state)
         }

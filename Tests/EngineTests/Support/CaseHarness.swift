@@ -15,7 +15,8 @@ final class CaseHarness {
     static let startTime = Date("2026-05-17T10:00:00Z")
     static let caseID = "CASE-1"
 
-    let runbook: Runbook
+    /// The shipped runbook; a test may tune its settings.
+    var runbook: Runbook
     var now: Date
     var timeZone: TimeZone
     var facts: PlatformFacts

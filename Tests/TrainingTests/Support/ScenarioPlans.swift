@@ -91,8 +91,8 @@ enum ScenarioPlans {
             .init(name: "skips the code check and goes for a reset, which the runbook does not allow, then refuses",
                   play: { a in
                       a.verify(TrainingAttempt.Evidence.video())
-                      a.refused(.submit(step: "choose_recovery", values: ["situation": "device"]), .stale)
-                      a.refused(.submit(step: "force_reset", values: a.actionValues("force_reset")), .stale)
+                      a.refused(.submit(step: "choose_recovery", values: ["situation": "device"]), .gate)
+                      a.refused(.submit(step: "force_reset", values: a.actionValues("force_reset")), .gate)
                       a.refuse("gut_says_no", "She wants a reset and the wizard will not let me give her one")
                   },
                   missed: ["self-service"], outcome: "escalated"),
