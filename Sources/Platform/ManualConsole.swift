@@ -85,6 +85,9 @@ public struct ManualConsole: IdentityPlatform {
         return .completed(details: ["platform": .string("manual"), "attestation": .string(attestation)], shownOnce: [])
     }
 
+    /// The operator acts in the console and attests it.
+    public var actsItself: Bool { false }
+
     public func outcome(of request: ActionRequest) throws -> ActionOutcome? {
         nil // Only the operator knows whether they pressed the button; they attest.
     }

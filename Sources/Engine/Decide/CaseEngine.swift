@@ -164,7 +164,19 @@ public enum CaseEngine {
                 let attempt = RefusedAttempt(name: eventType, step: step.id, check: reference.name, method: evaluation.values[VerificationField.method])
                 return event(.attemptRefused(attempt), state: state, context: context, reason: failure.message)
             }
-            // Every refused attempt is on the record, with what was tried.
+            // Every attempt a gate refused is on the record, with what was tried, so a reviewer sees
+            // an agent who retried with other facts. Malformed input (a value its field cannot
+            // read) is bad input: answered, and nothing recorded.
+            let malformed = step.fields.contains { field in
+                guard let value = raw[field.id], !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return false }
+                if case .failure = FieldValidator.normalise(value, for: field, defaultCountryCode: context.organisation.defaultCountryCode) { return true }
+                return false
+            }
+            guard !malformed, evaluation.failures.contains(where: { !$0.name.hasPrefix("field.") }) else {
+                let summary = evaluation.failures.map { "\($0.label): \($0.message)" }.joined(separator: "; ")
+                return .refused(Refusal(.gate, "Cannot continue from \"\(step.title)\": \(summary)", failedChecks: evaluation.failures),
+                                recording: recorded)
+            }
             var tried: [String: String] = [:]
             for field in step.fields {
                 if let value = raw[field.id], !value.isEmpty { tried[field.id] = GateRefusal.recorded(value) }
@@ -253,7 +265,30 @@ public enum CaseEngine {
             return .refused(Refusal(.stale, "No such action is pending on this case"))
         }
         let failure = ActionFailure(completion: pending.event, action: pending.action, idempotencyKey: key, step: pending.step)
-        return .accepted([event(.actionFailed(failure), state: state, context: context, reason: error)])
+        var events = [event(.actionFailed(failure), state: state, context: context, reason: error)]
+        // Failed after its verification expired: the action can only be tried again on a fresh
+        // verification, so the case returns to verifying the caller.
+        if verificationExpiry(state: state, context: context) != nil, let start = context.runbook.step(context.runbook.start) {
+            let from = state.resumeAfterVerification ?? pending.step
+            events.append(event(.verificationRestarted(step: start.id, from: from == start.id ? nil : from), state: state, context: context,
+                                reason: "The verification expired before the action was carried out; verify the caller again"))
+        }
+        return .accepted(events)
+    }
+
+    /// Why the pending action may not be carried out now: its verification expired (or was
+    /// never recorded). An action that has not happened is never carried out on a stale
+    /// verification; nil when the verification is still valid.
+    public static func verificationExpiry(state: CaseState, context: DecisionContext) -> Refusal? {
+        let limit = context.runbook.settings.verificationValidityMinutes
+        guard let v = state.verification else {
+            return Refusal(.gate, "Identity has not been verified in this case: the action cannot be carried out")
+        }
+        let minutes = Int(context.now.timeIntervalSince(v.at) / 60)
+        guard context.now.timeIntervalSince(v.at) > Double(limit) * 60 else { return nil }
+        return Refusal(.gate, "The verification by \(v.term) is \(minutes) min old and was valid for \(limit) min: the action must not be carried out now. "
+                       + "If it was not done, record it failed (attest --failed) and verify again (restart-verification); "
+                       + "if it was already done in the console, a senior admin records it")
     }
 
     /// A `case.closed` event when `next` is a terminal step.

@@ -25,6 +25,8 @@ final class CaseHarness {
     var training = false
     /// Handed to the engine as `newCaseID`, for the step that opens a linked case.
     var newCaseID: String?
+    /// The organisation's domains and default country code (its time zone is `timeZone`).
+    var organisation: Organisation?
 
     private(set) var events: [CaseEvent] = []
     private(set) var state: CaseState?
@@ -42,7 +44,7 @@ final class CaseHarness {
 
     func context(as actor: Actor? = nil) -> DecisionContext {
         DecisionContext(runbook: runbook, actor: actor ?? defaultActor, facts: facts, now: now, timeZone: timeZone,
-                        newCaseID: newCaseID, training: training)
+                        newCaseID: newCaseID, training: training, organisation: organisation)
     }
 
     func advance(minutes: Double = 0, hours: Double = 0, seconds: Double = 0) {
