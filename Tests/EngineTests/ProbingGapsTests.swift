@@ -81,6 +81,27 @@ final class ProbingGapsTests: XCTestCase {
         XCTAssertEqual(h.currentState.value("callback_number", at: "verify_identity"), "+442079460958")
     }
 
+    // MARK: - 3. A vouching ticket comes from the organisation's domains
+
+    func testATicketOpenedFromAFreeMailAddressIsRefused() throws {
+        let h = try CaseHarness()
+        h.openCase()
+        let refusal = assertRefused(h.submit("verify_identity", Evidence.ticket(openedBy: "boss@gmail.com")), .gate,
+                                    failing: ["ticketNotOpenedBySubject"])
+        XCTAssertEqual(failureMessage(refusal, check: "ticketNotOpenedBySubject"),
+                       "boss@gmail.com is not an address of the organisation (example.com): a manager or HR vouches from their work address")
+        assertRefused(h.submit("verify_identity", Evidence.ticket(openedBy: "boss@example.com.evil.test")), .gate,
+                      failing: ["ticketNotOpenedBySubject"])
+        assertAccepted(h.submit("verify_identity", Evidence.ticket(openedBy: "maria.lopez@hr.example.com")))
+    }
+
+    func testWithoutConfiguredDomainsATicketFailsClosed() throws {
+        let h = try CaseHarness()
+        h.organisation = nil
+        h.openCase()
+        assertRefused(h.submit("verify_identity", Evidence.ticket()), .gate, failing: ["ticketNotOpenedBySubject"])
+    }
+
     // MARK: - 5. Every admin action on a privileged account needs an approval bound to the verification
 
     func testATemporaryPasswordAfterARestartedVerificationNeedsAFreshApproval() throws {

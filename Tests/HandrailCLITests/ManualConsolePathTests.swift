@@ -114,6 +114,7 @@ final class ManualConsolePathTests: XCTestCase {
     }
 
     func testLostEmailTooGetsAResetAndATemporaryPassword() throws {
+        try handrail.configure(#"{ organisationDomains: ["example.com"] }"#)
         let c = try ManualCase.open(handrail, subject: subject)
         try c.typeOrdinaryFacts(codes: 0)
         try c.act(["verify_identity", "method=ticket", "vouching_ticket=HR-55", "ticket_opened_by=manager@example.com",

@@ -17,9 +17,28 @@ final class ProbingGapsCLITests: XCTestCase {
 
     /// The organisation's settings, in the user's configuration file.
     private func configure(_ text: String) throws {
-        let folder = handrail.folder.appendingPathComponent(".config/handrail")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try text.write(to: folder.appendingPathComponent("config.json5"), atomically: true, encoding: .utf8)
+        try handrail.configure(text)
+    }
+
+    // MARK: - 3. Who vouches: a ticket from the organisation's domains
+
+    func testATicketOpenedFromOutsideTheOrganisationIsRefused() throws {
+        try configure(#"{ organisationDomains: ["example.com"] }"#)
+        let c = try ManualCase.open(handrail, subject: subject)
+        try c.typeOrdinaryFacts()
+        let refused = try c.act(["verify_identity", "method=ticket", "vouching_ticket=HR-55", "ticket_opened_by=boss@gmail.com",
+                                 "ticket_opener_role=manager", "reference=INC-3003"], expect: 3)
+        XCTAssertTrue(refused.err.contains("is not an address of the organisation"), "\(refused)")
+        try c.act(["verify_identity", "method=ticket", "vouching_ticket=HR-55", "ticket_opened_by=manager@example.com",
+                   "ticket_opener_role=manager", "reference=INC-3003"])
+    }
+
+    func testWithoutConfiguredDomainsATicketCannotVouch() throws {
+        let c = try ManualCase.open(handrail, subject: subject)
+        try c.typeOrdinaryFacts()
+        let refused = try c.act(["verify_identity", "method=ticket", "vouching_ticket=HR-55", "ticket_opened_by=manager@example.com",
+                                 "ticket_opener_role=manager", "reference=INC-3003"], expect: 3)
+        XCTAssertTrue(refused.err.contains("organisationDomains"), "\(refused)")
     }
 
     // MARK: - 1. A typed date is a day in the organisation's time zone, not midnight UTC

@@ -66,7 +66,8 @@ enum VerificationChecks {
             : .pass("Called a different number from the one the caller gave")
     }
 
-    /// A vouching ticket opened by the subject is the subject vouching for themself.
+    /// A vouching ticket opened by the subject is the subject vouching for themself; one opened
+    /// from outside the organisation's domains is anyone at all.
     static let ticketNotOpenedBySubject = Check(
         name: "ticketNotOpenedBySubject", label: "Ticket opened by someone else",
         inputs: CheckInputs(fields: [FieldInput(VerificationField.method, [.choice], options: [VerificationMethod.ticket.rawValue]),
@@ -79,6 +80,14 @@ enum VerificationChecks {
         }
         if opener.lowercased() == c.actor.login.lowercased() || opener.lowercased().hasPrefix(c.actor.login.lowercased() + "@") {
             return .fail("The ticket was opened by you: a manager or HR must vouch")
+        }
+        // Anyone can open a ticket from a free mail address and call themself the manager.
+        let domains = c.organisation.domains
+        guard !domains.isEmpty else {
+            return .fail("The organisation's mail domains are not configured (organisationDomains), so who opened the ticket cannot be checked: verify another way")
+        }
+        guard c.organisation.owns(email: opener) else {
+            return .fail("\(opener) is not an address of the organisation (\(domains.joined(separator: ", "))): a manager or HR vouches from their work address")
         }
         return .pass("Opened by \(opener)")
     }

@@ -279,7 +279,11 @@ public enum CaseEngine {
     /// Why the pending action may not be carried out now: its verification expired (or was
     /// never recorded). An action that has not happened is never carried out on a stale
     /// verification; nil when the verification is still valid.
+    /// Only an action whose step requires a valid verification (`verificationFresh`) is held to
+    /// it: suspending an account on the incident path is not.
     public static func verificationExpiry(state: CaseState, context: DecisionContext) -> Refusal? {
+        guard let pending = state.pendingAction, let step = context.runbook.step(pending.step),
+              step.checks.contains(where: { $0.name == VerificationChecks.verificationFresh.name }) else { return nil }
         let limit = context.runbook.settings.verificationValidityMinutes
         guard let v = state.verification else {
             return Refusal(.gate, "Identity has not been verified in this case: the action cannot be carried out")

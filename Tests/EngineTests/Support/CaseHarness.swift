@@ -26,7 +26,7 @@ final class CaseHarness {
     /// Handed to the engine as `newCaseID`, for the step that opens a linked case.
     var newCaseID: String?
     /// The organisation's domains and default country code (its time zone is `timeZone`).
-    var organisation: Organisation?
+    var organisation: Organisation? = Organisation(domains: ["example.com"], timeZone: .utc)
 
     private(set) var events: [CaseEvent] = []
     private(set) var state: CaseState?
