@@ -154,10 +154,32 @@ final class ProbingGapsTests: XCTestCase {
     func testEveryAdminActionStepOfTheShippedRunbookNamesTheSameGates() throws {
         let runbook = try ShippedRunbook.load()
         let required: Set<String> = ["verificationFresh", "noRefusalSignals", "noUnusualSignInActivity", "subjectNotSuspended",
-                                     "confirmationMatchesSubject", "reasonNamesVerification", "privilegedResetApproved"]
+                                     "confirmationMatchesSubject", "reasonNamesVerification", "privilegedResetApproved",
+                                     "federatedUserApproved"]
         for step in runbook.steps where step.action != nil && step.action?.name != PlatformAction.suspendUser.rawValue {
             XCTAssertTrue(required.isSubset(of: Set(step.checks.map(\.name))), "\(step.id): missing \(required.subtracting(step.checks.map(\.name)).sorted())")
         }
+    }
+
+    // MARK: - 8. A federated user recovers through their federated identity
+
+    func testAFederatedUserVerifiedByCallBackIsNotResetWithoutASeniorsApproval() throws {
+        let h = try CaseHarness()
+        h.facts.federatedLinks = [FederatedLink(provider: "google", linkedAt: Date("2025-06-01T00:00:00Z"))]
+        h.walkToRecoveryAction(evidence: Evidence.callback())
+        let refusal = assertRefused(h.submit("force_reset", h.actionValues("force_reset")), .gate, failing: ["federatedUserApproved"])
+        XCTAssertTrue(failureMessage(refusal, check: "federatedUserApproved")?.contains("self-service") ?? false)
+        // The honest path: a senior approves, with why self-service cannot work.
+        assertAccepted(h.decide(.requestApproval(reason: "Their Google account is locked too, so federated self-service cannot work")))
+        assertAccepted(h.decide(.approve(reason: "Confirmed with IT that the Google account is locked"), as: Operators.bob))
+        assertAccepted(h.submit("force_reset", h.actionValues("force_reset")))
+    }
+
+    func testAUserWithoutAFederatedIdentityNeedsNoSuchApproval() throws {
+        let h = try CaseHarness()
+        h.walkToRecoveryAction(evidence: Evidence.callback())
+        XCTAssertFalse(h.evaluate("force_reset", h.actionValues("force_reset")).checklist.contains { $0.name == "federatedUserApproved" })
+        assertAccepted(h.submit("force_reset", h.actionValues("force_reset")))
     }
 
     // MARK: - 9. No action carried out on an expired verification

@@ -4,7 +4,7 @@ import Runbook
 /// Gates in front of admin actions: force reset, admin-generated codes, temporary password, suspend.
 enum ActionChecks {
     static let all: [Check] = [confirmationMatchesSubject, reasonNamesVerification, reasonGiven,
-                               privilegedResetApproved, deliveryOverVerificationChannel, enrolledAfterReset]
+                               privilegedResetApproved, federatedUserApproved, deliveryOverVerificationChannel, enrolledAfterReset]
 
     /// Typing the email, not picking it, makes the operator read whose account they are about to change.
     static let confirmationMatchesSubject = Check(name: "confirmationMatchesSubject", label: "Email typed to confirm",
@@ -53,9 +53,22 @@ enum ActionChecks {
     static let privilegedResetApproved = Check(name: "privilegedResetApproved", label: "Second approval for a privileged account",
                                                inputs: CheckInputs(facts: [FactInput(PlatformFact.privileged.rawValue)])) { c in
         guard c.facts.user.privileged else { return .notApplicable }
-        guard let approval = c.state.approval else {
-            return .fail("Privileged account (tenant admin): a senior admin other than you must approve; request approval")
-        }
+        return approvalVerdict(c, missing: "Privileged account (tenant admin): a senior admin other than you must approve; request approval")
+    }
+
+    /// A user with a federated identity on file recovers through it (self-service): an admin
+    /// reset instead needs a senior admin's approval, whose reason says why self-service cannot work.
+    static let federatedUserApproved = Check(name: "federatedUserApproved", label: "Approval to reset a federated user",
+                                             inputs: CheckInputs(facts: [FactInput(PlatformFact.federatedLinks.rawValue)])) { c in
+        guard let link = c.facts.federatedLinks.first else { return .notApplicable }
+        return approvalVerdict(c, missing: "A federated identity (\(link.provider)) is linked: the user can re-enrol through it themself. "
+                               + "A reset needs a senior admin's approval saying why self-service cannot work; request approval")
+    }
+
+    /// An approval granted by a senior admin after the current verification, who is not the
+    /// verifier, the opener, the requester or the operator performing the action.
+    static func approvalVerdict(_ c: CheckContext, missing: String) -> CheckResult {
+        guard let approval = c.state.approval else { return .fail(missing) }
         switch approval.state {
         case .requested:
             return .fail("Approval requested by \(approval.requestedBy); waiting for a senior admin")

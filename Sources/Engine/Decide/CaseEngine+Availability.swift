@@ -58,10 +58,11 @@ extension CaseEngine {
             return nil
         case .requestApproval:
             if let refusal = requireStatus(kind, state: state) { return refusal }
-            guard context.facts.user.privileged else {
-                return Refusal(.invalid, "\(state.subject) is not a privileged account; no approval is needed")
+            guard context.facts.user.privileged || !context.facts.federatedLinks.isEmpty else {
+                return Refusal(.invalid, "\(state.subject) is not a privileged account and has no federated identity; no approval is needed")
             }
-            guard runbook.step(state.currentStep)?.checks.contains(where: { $0.name == ActionChecks.privilegedResetApproved.name }) == true else {
+            let approvalGates = [ActionChecks.privilegedResetApproved.name, ActionChecks.federatedUserApproved.name]
+            guard runbook.step(state.currentStep)?.checks.contains(where: { approvalGates.contains($0.name) }) == true else {
                 return Refusal(.invalid, "The current step needs no approval; request it at the reset step")
             }
             if state.approval?.state == .granted {
