@@ -60,6 +60,9 @@ public final class CaseCommandHandler {
         }
         let platform = context.platform
         return try commit(caseID: caseID, actor: actor, base: base) { snapshot in
+            if let problem = snapshot.factsProblem {
+                return .refused(Refusal(.gate, "The identity platform cannot report on \(snapshot.state.subject) (\(problem)): nothing can be decided on case \(caseID)"))
+            }
             if case .submit(let stepID, let values) = command, let step = snapshot.runbook.step(stepID),
                stepID == snapshot.state.currentStep {
                 let missing = platform.missingFacts(for: step, values: values, history: snapshot.events)
