@@ -259,7 +259,7 @@ final class ManualConsolePathTests: XCTestCase {
         XCTAssertEqual(opened["status"] as? String, "open")
         XCTAssertEqual(opened["subject"] as? String, subject)
         // The account is suspended now; the linked case is the way back for the real user.
-        try linked.facts(["signins=none", "suspended=yes", "codes=0", "privileged=no"])
+        try linked.facts(["signins=none", "suspended=yes", "codes=0", "privileged=no", "federated=none"])
         try linked.verifyByVideo(reference: "SEC-77")
         try linked.act(["check_backup_codes"])
         try linked.act(["choose_recovery", "situation=device"])
