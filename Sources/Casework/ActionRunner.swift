@@ -63,6 +63,14 @@ public final class ActionRunner {
                 : Refusal(.invalid, "No platform action is pending on case \(caseID)"), caseID: caseID)
         }
         if let failed {
+            // A platform that can be asked decides: an action it reports done was done, whatever
+            // the operator says (a second reset would follow a recorded failure).
+            let request = actionRequest(pending.action, key: pending.idempotencyKey, subject: snapshot.state.subject, snapshot: snapshot,
+                                        actor: actor, attestation: nil)
+            if let reported = try context.platform.outcome(of: request), case .completed = reported {
+                return .refused(Refusal(.gate, "The platform reports \(pending.action.rawValue) done under \(pending.idempotencyKey): "
+                                        + "it cannot be recorded as failed; record it done with handrail case attest \(caseID)"), caseID: caseID)
+            }
             return try commands.decide(.failAction(idempotencyKey: pending.idempotencyKey, error: failed), on: caseID, actor: actor, base: snapshot)
         }
         let request = actionRequest(pending.action, key: pending.idempotencyKey, subject: snapshot.state.subject, snapshot: snapshot,
@@ -105,7 +113,25 @@ public final class ActionRunner {
     /// this key (a retry after a crash) reports the earlier outcome instead of acting twice.
     private func carryOut(_ request: ActionRequest, caseID: String, actor: Actor) throws -> CaseOutcome {
         let platform = context.platform
-        let result = try platform.outcome(of: request) ?? platform.perform(request)
+        let result: ActionOutcome
+        if let earlier = try platform.outcome(of: request) {
+            result = earlier
+        } else {
+            // Not done yet: never carried out on an expired verification (a crash, then a resume hours later).
+            var snapshot = try reader.snapshot(caseID, actor: actor)
+            snapshot.context.now = context.clock()
+            if let expired = CaseEngine.verificationExpiry(state: snapshot.state, context: snapshot.context) {
+                if platform.actsItself {
+                    return try commands.decide(.failAction(idempotencyKey: request.idempotencyKey,
+                                                           error: "Not carried out: the verification expired before the action ran"),
+                                               on: caseID, actor: actor, base: snapshot)
+                }
+                // In a console only the operator acts: a senior admin may record what was already
+                // done; nobody is told to do it now.
+                if request.attestation == nil || actor.role != .senior { return .refused(expired, caseID: caseID) }
+            }
+            result = try platform.perform(request)
+        }
         switch result {
         case .awaitingAttestation(let instructions):
             var outcome = CaseOutcome(caseID: caseID)

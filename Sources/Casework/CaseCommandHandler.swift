@@ -60,6 +60,9 @@ public final class CaseCommandHandler {
         }
         let platform = context.platform
         return try commit(caseID: caseID, actor: actor, base: base) { snapshot in
+            if let problem = snapshot.factsProblem {
+                return .refused(Refusal(.gate, "The identity platform cannot report on \(snapshot.state.subject) (\(problem)): nothing can be decided on case \(caseID)"))
+            }
             if case .submit(let stepID, let values) = command, let step = snapshot.runbook.step(stepID),
                stepID == snapshot.state.currentStep {
                 let missing = platform.missingFacts(for: step, values: values, history: snapshot.events)
@@ -104,7 +107,7 @@ public final class CaseCommandHandler {
     /// One decision committed optimistically: decided on the case as read, appended only if the
     /// case still has exactly the events it was decided on, with the case held for the actor in
     /// the same transaction. Refusals still commit the events they carry (a refused verification
-    /// attempt is audit); a refusal with nothing to record writes nothing and takes no hold.
+    /// attempt is audit) without taking a hold; a refusal with nothing to record writes nothing.
     func commit(caseID: String, actor: Actor, base: CaseSnapshot?, _ decide: (CaseSnapshot) throws -> Decision) throws -> CaseOutcome {
         var snapshot = try base ?? reader.snapshot(caseID, actor: actor)
         var attempt = 1
@@ -113,22 +116,25 @@ public final class CaseCommandHandler {
             snapshot.context.newCaseID = context.newCaseID()
             let decision = try decide(snapshot)
             let now = snapshot.context.now
-            if decision.events.isEmpty {
+            if decision.events.isEmpty || decision.refusal != nil {
                 // Someone else's hold, not the gate, is what stops this operator: say so (exit 5).
                 if let record = try context.store.caseRecord(caseID), record.heldBySomeoneElse(than: actor.login, at: now),
                    let holder = record.holder, let until = record.leaseExpiresAt {
                     throw StoreError.caseHeld(caseID: caseID, holder: holder, until: until)
                 }
-                var outcome = CaseOutcome(caseID: caseID, refusal: decision.refusal, effects: decision.effects)
-                outcome.decidedOn = snapshot
-                return outcome
+                if decision.events.isEmpty {
+                    var outcome = CaseOutcome(caseID: caseID, refusal: decision.refusal, effects: decision.effects)
+                    outcome.decidedOn = snapshot
+                    return outcome
+                }
             }
             var state = snapshot.state
             for event in decision.events { state.apply(event, runbook: snapshot.runbook) }
             let appended = Result { () throws(StoreError) -> [StoredEvent] in
                 try context.store.append(decision.events, caseID: caseID, expectedLastCaseSeq: snapshot.lastCaseSeq,
                                          projection: CaseProjection(state: state),
-                                         lease: LeaseRequest(login: actor.login, now: now, duration: context.leaseDuration))
+                                         // A refused attempt is recorded but takes no hold: the case stays free for whoever can act.
+                                         lease: decision.refusal == nil ? LeaseRequest(login: actor.login, now: now, duration: context.leaseDuration) : nil)
             }
             switch appended {
             case .success(let stored):

@@ -22,11 +22,12 @@ public struct CasePresentation {
         let runbook = snapshot.runbook
         rail = state.railSteps(in: runbook).map { RailStep(step: $0, state: state) }
         facts = FactsSummary(snapshot)
-        if [.open, .incident, .awaitingEnrolment].contains(state.status), let step = runbook.step(state.currentStep), !step.terminal {
+        if snapshot.factsProblem == nil, [.open, .incident, .awaitingEnrolment].contains(state.status), let step = runbook.step(state.currentStep), !step.terminal {
             let values = CaseEngine.prefill(step: step, state: state, context: snapshot.context)
             evaluation = CaseEngine.evaluate(step: step, values: values, state: state, context: snapshot.context)
         }
-        actions = CaseEngine.availableCommands(state: state, context: snapshot.context).map(PresentedAction.init)
+        actions = snapshot.factsProblem != nil ? []
+            : CaseEngine.availableCommands(state: state, context: snapshot.context).map(PresentedAction.init)
         missingFacts = snapshot.missingFacts
     }
 

@@ -26,13 +26,23 @@ public final class CaseReader {
         guard let state = CaseState.replay(events, runbook: runbook) else { throw StoreError.caseNotFound(caseID) }
         let now = context.clock()
         let platform = context.platform
-        let facts = try platform.facts(subject: state.subject, history: events, now: now)
-        let missing = state.status == .closed ? [] : runbook.step(state.currentStep).map {
+        let facts: PlatformFacts
+        var problem: String?
+        do {
+            facts = try platform.facts(subject: state.subject, history: events, now: now)
+        } catch {
+            // Shown with every fact unknown, never as an internal error: auditors still read the case.
+            facts = PlatformFacts(user: UserRecord(email: state.subject, displayName: state.subject))
+            problem = "\(error)"
+        }
+        let missing = state.status == .closed || problem != nil ? [] : runbook.step(state.currentStep).map {
             platform.missingFacts(for: $0, values: [:], history: events)
         } ?? []
-        return CaseSnapshot(history: history, state: state, runbook: runbook, facts: facts, record: record,
-                            context: context.decisionContext(runbook: runbook, actor: actor, facts: facts, now: now, newCaseID: newCaseID),
-                            missingFacts: missing, knownFacts: platform.knownFacts(history: events))
+        var snapshot = CaseSnapshot(history: history, state: state, runbook: runbook, facts: facts, record: record,
+                                    context: context.decisionContext(runbook: runbook, actor: actor, facts: facts, now: now, newCaseID: newCaseID),
+                                    missingFacts: missing, knownFacts: problem == nil ? platform.knownFacts(history: events) : [])
+        snapshot.factsProblem = problem
+        return snapshot
     }
 
     /// A case's events, without replaying them or asking the platform.

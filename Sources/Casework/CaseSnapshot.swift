@@ -17,6 +17,9 @@ public struct CaseSnapshot {
     public var missingFacts: [MissingFact]
     /// Which facts are known; nil when the platform knows them all (see `IdentityPlatform.knownFacts`).
     public var knownFacts: Set<String>?
+    /// Why the platform could not report on the subject (they left the directory, say): the case
+    /// still shows, every fact unknown, and nothing can be decided on it.
+    public var factsProblem: String? = nil
 
     public var events: [CaseEvent] { history.map(\.event) }
     /// How many events the case had when read: the base an optimistic commit checks against.

@@ -20,6 +20,8 @@ public struct CaseworkContext {
     public var leaseDuration: TimeInterval = 15 * 60
     /// Training cases, on a training tenant: the only place trainees may act.
     public var training = false
+    /// The organisation's domains and default country code (its time zone is `timeZone`).
+    public var organisation: Organisation?
 
     public init(store: HandrailStore, platform: IdentityPlatform, runbooks: @escaping (String) -> Runbook?,
                 timeZone: TimeZone, clock: @escaping () -> Date, newCaseID: @escaping () -> String = CaseID.random) {
@@ -38,6 +40,7 @@ public struct CaseworkContext {
     }
 
     func decisionContext(runbook: Runbook, actor: Actor, facts: PlatformFacts, now: Date, newCaseID: String? = nil) -> DecisionContext {
-        DecisionContext(runbook: runbook, actor: actor, facts: facts, now: now, timeZone: timeZone, newCaseID: newCaseID, training: training)
+        DecisionContext(runbook: runbook, actor: actor, facts: facts, now: now, timeZone: timeZone, newCaseID: newCaseID, training: training,
+                        organisation: organisation)
     }
 }

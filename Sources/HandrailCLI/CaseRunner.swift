@@ -44,7 +44,7 @@ struct CaseRunner {
         let actor = env.role.map { Actor(login: env.login, role: $0) } ?? Actor(login: env.login, role: .auditor)
         let snapshot = try desk.snapshot(id, actor: actor)
         let view = CaseView(snapshot: snapshot, platform: env.platform)
-        out.print(json ? view.json().canonicalText : view.text())
+        out.print(json ? view.json().exportText : view.text())
         return .ok
     }
 
@@ -169,7 +169,7 @@ struct CaseRunner {
         var records = try desk.reader.cases(status: wanted, subject: subject, limit: 500)
         if status == "overdue" { records = records.filter { ($0.projection.overdueAt.map { $0 < now }) ?? false } }
         if json {
-            out.print(JSONValue.array(records.map { CaseView.json(record: $0, now: now) }).canonicalText)
+            out.print(JSONValue.array(records.map { CaseView.json(record: $0, now: now) }).exportText)
             return .ok
         }
         var rows = [["CASE", "STATUS", "STEP", "SUBJECT", "HELD BY", "UPDATED"]]
@@ -219,7 +219,7 @@ struct CaseRunner {
             // The one display of generated codes or a temporary password: without it a script
             // (or an operator using --json) would leave the user with secrets nobody ever saw.
             if !outcome.shownOnce.isEmpty { object["shownOnce"] = .array(outcome.shownOnce.map(JSONValue.string)) }
-            out.print(JSONValue.object(object).canonicalText)
+            out.print(JSONValue.object(object).exportText)
         } else {
             for stored in outcome.stored {
                 out.print("Recorded \(SafeText.visible(stored.event.type)) (#\(stored.seq))")

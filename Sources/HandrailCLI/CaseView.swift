@@ -87,7 +87,11 @@ struct CaseView {
             }
         }
         lines.append("")
-        lines.append("Facts: " + factsLine())
+        if let problem = snapshot.factsProblem {
+            lines.append("Facts: unknown. The identity platform cannot report on this user: \(s(problem))")
+        } else {
+            lines.append("Facts: " + factsLine())
+        }
         lines.append("Actions now: " + (available.isEmpty ? "none for your role" : available.joined(separator: ", ")))
         lines.append("")
         lines.append("History")
@@ -168,6 +172,7 @@ struct CaseView {
                                                                         "consoleScreen": .string($0.consoleScreen)]) }),
             "completedSteps": .array(state.completedSteps.map(JSONValue.string)),
         ]
+        if let problem = snapshot.factsProblem { object["factsProblem"] = .string(problem) }
         if let outcome = state.outcome { object["outcome"] = .string(outcome) }
         if let deadline = state.enrolmentDeadline { object["overdueAt"] = .string(EventTime.format(deadline)) }
         if let record = snapshot.record, let holder = record.holder, let until = record.leaseExpiresAt, until > now {

@@ -84,6 +84,12 @@ struct CommandContext {
         HandrailConfig.load(environment: environment).timeZone.flatMap(TimeZone.init(identifier:)) ?? .current
     }
 
+    /// The organisation's domains, default country code and time zone, from the configuration.
+    var organisation: Organisation {
+        let config = HandrailConfig.load(environment: environment)
+        return Organisation(domains: config.organisationDomains, defaultCountryCode: config.defaultCountryCode, timeZone: timeZone)
+    }
+
     func runbookLibrary() -> RunbookLibrary? {
         RunbookLibrary.locate(explicit: runbooksOption, environment: environment, executable: executable)
     }

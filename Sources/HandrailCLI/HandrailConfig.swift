@@ -1,10 +1,11 @@
 import Foundation
+import Engine
 import Runbook
 
 /// `$XDG_CONFIG_HOME/handrail/config.json5` (else `~/.config/handrail/config.json5`):
 ///
 ///     { platform: "local", directory: "/srv/handrail/directory.db", database: "/srv/handrail/handrail.db",
-///       timeZone: "Europe/Berlin" }
+///       timeZone: "Europe/Berlin", organisationDomains: ["example.com"], defaultCountryCode: "+49" }
 ///
 /// Command-line options and environment variables override it; a missing file is no configuration.
 struct HandrailConfig {
@@ -19,6 +20,10 @@ struct HandrailConfig {
     var litestream: String?
     /// `handrail status` warns once the replica has been behind for longer than this.
     var replicationWarnSeconds: Int?
+    /// The mail domains of the organisation's staff: a vouching ticket must come from one.
+    var organisationDomains: [String] = []
+    /// The country calling code of numbers typed without one ("+44").
+    var defaultCountryCode: String?
     /// Set when the file exists but cannot be read as configuration.
     var problem: String?
 
@@ -47,6 +52,14 @@ struct HandrailConfig {
                 config.replicationWarnSeconds = Int(seconds)
                 continue
             }
+            if member.key == "organisationDomains" {
+                guard let items = member.value.elements, let domains = Optional(items.compactMap(\.string)), domains.count == items.count,
+                      domains.allSatisfy({ $0.unicodeScalars.allSatisfy(\.isASCII) && FieldValidator.isEmail("x@" + $0.lowercased()) }) else {
+                    return HandrailConfig(problem: "\(file):\(member.keyLocation): \"organisationDomains\" must be a list of ASCII domain names, e.g. [\"example.com\"]")
+                }
+                config.organisationDomains = domains.map { $0.lowercased() }
+                continue
+            }
             guard let value = member.value.string else {
                 return HandrailConfig(problem: "\(file):\(member.keyLocation): \"\(member.key)\" must be a string")
             }
@@ -61,7 +74,12 @@ struct HandrailConfig {
                     return HandrailConfig(problem: "\(file):\(member.keyLocation): \"\(value)\" is not a time zone (e.g. Europe/Berlin)")
                 }
                 config.timeZone = value
-            default: return HandrailConfig(problem: "\(file):\(member.keyLocation): unknown setting \"\(member.key)\" (platform, directory, database, timeZone, replica, litestream, replicationWarnSeconds)")
+            case "defaultCountryCode":
+                guard Organisation.countryCode(value) != nil else {
+                    return HandrailConfig(problem: "\(file):\(member.keyLocation): \"\(value)\" is not a country calling code (e.g. +44)")
+                }
+                config.defaultCountryCode = value
+            default: return HandrailConfig(problem: "\(file):\(member.keyLocation): unknown setting \"\(member.key)\" (platform, directory, database, timeZone, organisationDomains, defaultCountryCode, replica, litestream, replicationWarnSeconds)")
             }
         }
         return config

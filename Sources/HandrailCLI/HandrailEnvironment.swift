@@ -51,8 +51,10 @@ struct HandrailEnvironment {
         }
         let platform = try PlatformChoice.resolve(options: options, context: context, databasePath: path)
         let timeZone = context.timeZone
-        let desk = CaseDesk(CaseworkContext(store: store, platform: platform, runbooks: { try? library.runbook(id: $0).get() },
-                                            timeZone: timeZone, clock: context.clock))
+        var casework = CaseworkContext(store: store, platform: platform, runbooks: { try? library.runbook(id: $0).get() },
+                                       timeZone: timeZone, clock: context.clock)
+        casework.organisation = context.organisation
+        let desk = CaseDesk(casework)
         return HandrailEnvironment(store: store, login: login, role: role, library: library, platform: platform,
                                    timeZone: timeZone, output: context.output, clock: context.clock, desk: desk)
     }

@@ -18,7 +18,7 @@ enum PlatformChoice {
         let name = options.platform ?? context.environment["HANDRAIL_PLATFORM"].flatMap { $0.isEmpty ? nil : $0 } ?? config.platform ?? defaultPlatform
         switch name {
         case "manual":
-            return ManualConsole()
+            return ManualConsole(timeZone: context.timeZone)
         case "local":
             let path = directoryPath(context: context, config: config, databasePath: databasePath)
             return LocalDirectory(store: try openDirectory(path, output: context.output, now: context.clock()))

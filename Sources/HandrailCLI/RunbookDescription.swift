@@ -19,6 +19,7 @@ struct RunbookDescription {
         out.append("  unusual activity: \(s.unusualActivity.failedSignInThreshold)+ failed sign-ins in \(s.unusualActivity.windowHours) h from addresses not seen in \(s.unusualActivity.lookbackDays) days")
         out.append("  admin backup codes expire after \(s.backupCodeExpiryMinutes) min; temporary passwords after \(s.temporaryPasswordExpiryHours) h")
         out.append("  reasons need at least \(s.minimumReasonLength) characters")
+        out.append("  a call-back number must have been on the account before today and for at least \(s.callbackMinimumAgeHours) h")
         if !runbook.refusalSignals.isEmpty {
             out.append("")
             out.append("Refusal signals (refuse and escalate to a senior admin)")

@@ -16,13 +16,20 @@ public enum SafeText {
                 out += "\\x" + hex(scalar.value, width: 2)
             case _ where (0x80...0x9F).contains(scalar.value):
                 out += "\\x" + hex(scalar.value, width: 2)
-            case _ where isBidiControl(scalar) || scalar == "\u{2028}" || scalar == "\u{2029}":
+            case _ where isBidiControl(scalar) || scalar == "\u{2028}" || scalar == "\u{2029}" || isInvisible(scalar):
                 out += "\\u{" + hex(scalar.value, width: 4) + "}"
             default:
                 out.unicodeScalars.append(scalar)
             }
         }
         return out
+    }
+
+    /// Format characters and default-ignorable code points (zero-width joiners and spaces,
+    /// variation selectors, Hangul fillers): they make data display as something it is not.
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .format || scalar.properties.isDefaultIgnorableCodePoint
+            || scalar.value == 0x115F || scalar.value == 0x1160 || scalar.value == 0x3164 || scalar.value == 0xFFA0
     }
 
     static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {

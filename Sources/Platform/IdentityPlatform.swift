@@ -28,6 +28,14 @@ public protocol IdentityPlatform {
     /// What became of a request whose completion was never recorded (the process died in between):
     /// `nil` if the platform cannot tell and the operator must say.
     func outcome(of request: ActionRequest) throws -> ActionOutcome?
+
+    /// Whether `perform` carries the action out itself (and `outcome(of:)` can say whether it
+    /// did), rather than waiting for the operator's attestation of what they did in a console.
+    var actsItself: Bool { get }
+}
+
+extension IdentityPlatform {
+    public var actsItself: Bool { true }
 }
 
 /// An action the Engine asked for, with the key that makes retrying it safe.

@@ -9,7 +9,12 @@ public struct ManualConsole: IdentityPlatform {
     public let name = "manual"
     public let summary = "ManualConsole: facts typed from the admin console, actions attested"
 
-    public init() {}
+    /// The organisation's time zone: a typed date without a time is a day there, not in UTC.
+    public var timeZone: TimeZone
+
+    public init(timeZone: TimeZone = TimeZone(identifier: "UTC")!) {
+        self.timeZone = timeZone
+    }
 
     /// Every fact the operator can type, where to read it, and an example: one per `PlatformFact`.
     public static let factKeys: [MissingFact] = [
@@ -34,19 +39,25 @@ public struct ManualConsole: IdentityPlatform {
                                                    suspended: typed["suspended"]?.first == "yes"))
         facts.backupCodesRemaining = typed["codes"]?.first.flatMap { Int($0) } ?? 0
         facts.phoneNumbers = (typed["phone"] ?? []).compactMap { entry in
-            Self.split(entry).flatMap { number, date in Self.date(date).map { PhoneNumberOnFile(number: number, addedAt: $0) } }
+            // A number typed with only the day it was added counts as added at the end of that day:
+            // "today" must never read as midnight UTC, which passes "before today" west of Greenwich.
+            Self.split(entry).flatMap { number, date in
+                Self.date(date, in: timeZone, dayMeans: .end).map { PhoneNumberOnFile(number: number, addedAt: $0) }
+            }
         }
         facts.federatedLinks = (typed["federated"] ?? []).compactMap { entry in
-            Self.split(entry).flatMap { provider, date in Self.date(date).map { FederatedLink(provider: provider, linkedAt: $0) } }
+            Self.split(entry).flatMap { provider, date in
+                Self.date(date, in: timeZone, dayMeans: .end).map { FederatedLink(provider: provider, linkedAt: $0) }
+            }
         }
         facts.signIns = (typed["signins"] ?? []).compactMap { entry in
-            guard let (head, date) = Self.split(entry), let at = Self.date(date) else { return nil }
+            guard let (head, date) = Self.split(entry), let at = Self.date(date, in: timeZone, dayMeans: .start) else { return nil }
             let parts = head.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { return nil }
             return SignInAttempt(at: at, address: parts[1], succeeded: parts[0] == "ok", method: "typed")
         }
         facts.factors = (typed["factor"] ?? []).compactMap { entry in
-            guard let (head, date) = Self.split(entry), let at = Self.date(date) else { return nil }
+            guard let (head, date) = Self.split(entry), let at = Self.date(date, in: timeZone, dayMeans: .start) else { return nil }
             let parts = head.split(separator: ":", maxSplits: 1).map(String.init)
             return EnrolledFactor(kind: parts[0], label: parts.count > 1 ? parts[1] : parts[0], enrolledAt: at)
         }
@@ -73,6 +84,9 @@ public struct ManualConsole: IdentityPlatform {
         }
         return .completed(details: ["platform": .string("manual"), "attestation": .string(attestation)], shownOnce: [])
     }
+
+    /// The operator acts in the console and attests it.
+    public var actsItself: Bool { false }
 
     public func outcome(of request: ActionRequest) throws -> ActionOutcome? {
         nil // Only the operator knows whether they pressed the button; they attest.
@@ -163,10 +177,26 @@ public struct ManualConsole: IdentityPlatform {
         return head.isEmpty || tail.isEmpty ? nil : (head, tail)
     }
 
-    /// A typed date: YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM[:SS] in UTC.
+    /// A typed date: YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] in UTC.
     static func date(_ text: String) -> Date? {
-        if CalendarDay(parsing: text) != nil { return EventTime.parseLenient(text + "T00:00:00") }
-        return EventTime.parseLenient(text)
+        date(text, in: TimeZone(identifier: "UTC")!, dayMeans: .start)
+    }
+
+    enum DayMeans { case start, end }
+
+    /// A typed date with a time is UTC; a day alone is that day in `timeZone`, read as its first
+    /// moment or (where later is the cautious reading, as for when a number was added) its last.
+    static func date(_ text: String, in timeZone: TimeZone, dayMeans: DayMeans) -> Date? {
+        guard let day = CalendarDay(parsing: text) else { return EventTime.parseLenient(text) }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        guard let start = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day)) else { return nil }
+        switch dayMeans {
+        case .start: return start
+        case .end:
+            let next = calendar.date(byAdding: .day, value: 1, to: start) ?? start.addingTimeInterval(86400)
+            return next.addingTimeInterval(-0.001)
+        }
     }
 }
 

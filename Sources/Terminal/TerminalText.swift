@@ -15,6 +15,10 @@ public enum TerminalText {
             case 0..<0x20, 0x7F, 0x80...0x9F: out += "\\x" + hex(scalar.value, 2)
             case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C, 0x2028, 0x2029:
                 out += "\\u{" + hex(scalar.value, 4) + "}"
+            // Invisible characters (format, default-ignorable, Hangul fillers) are shown, not hidden.
+            case _ where scalar.properties.generalCategory == .format || scalar.properties.isDefaultIgnorableCodePoint
+                || [0x115F, 0x1160, 0x3164, 0xFFA0].contains(scalar.value):
+                out += "\\u{" + hex(scalar.value, 4) + "}"
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -44,7 +44,7 @@ final class CaseworkHarness {
     static let agent = Actor(login: "alice", role: .agent)
     static let senior = Actor(login: "bob", role: .senior)
     static let ordinaryFacts: [String: JSONValue] = ["name": .string("Sam Example"), "signins": .array([]), "suspended": .string("no"),
-                                                     "codes": .string("0"), "privileged": .string("no"),
+                                                     "codes": .string("0"), "privileged": .string("no"), "federated": .array([]),
                                                      "phone": .array([.string("+15550100@2024-03-01")])]
     static let callback = ["method": "callback", "callback_number": "+15550100", "callback_confirmed": "yes", "reference": "SUP-1234"]
 }

@@ -54,7 +54,7 @@ final class OptimisticCommitTests: XCTestCase {
         XCTAssertFalse(try desk.reader.events(id).contains { $0.type == "verification.recorded" })
     }
 
-    /// A refusal that records nothing takes no hold: the case stays free for whoever can act.
+    /// A refusal takes no hold (it records its `gate.refused`): the case stays free for whoever can act.
     func testARefusalThatRecordsNothingDoesNotHoldTheCase() throws {
         let h = try CaseworkHarness()
         let desk = try h.desk()

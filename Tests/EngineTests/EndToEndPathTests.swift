@@ -96,7 +96,7 @@ final class EndToEndPathTests: XCTestCase {
         h.advance(hours: 2)
         assertAccepted(h.decide(.review(.uphold, reason: "Refusal stands: no out-of-band verification was possible"), as: Operators.bob))
 
-        XCTAssertEqual(h.eventTypes, ["case.opened", "verification.rejected", "signal.raised", "note.added", "case.escalated",
+        XCTAssertEqual(h.eventTypes, ["case.opened", "verification.rejected", "gate.refused", "signal.raised", "note.added", "case.escalated",
                                       "refusal.upheld", "case.closed"])
         XCTAssertEqual(h.currentState.status, .closed)
         XCTAssertEqual(h.currentState.outcome, "refused")
@@ -122,7 +122,7 @@ final class EndToEndPathTests: XCTestCase {
         h.observeNewFactor()
         h.sendFollowUp()
 
-        XCTAssertEqual(h.eventTypes, ["case.opened", "note.added", "case.escalated", "case.reopened",
+        XCTAssertEqual(h.eventTypes, ["case.opened", "gate.refused", "note.added", "case.escalated", "case.reopened",
                                       "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                       "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
                                       "mfa.factor_enrolled", "followup.sent", "case.closed"])
@@ -140,7 +140,8 @@ final class EndToEndPathTests: XCTestCase {
         h.sendFollowUp()
         h.advance(hours: 20)
         // The real user calls: start the incident path.
-        assertAccepted(h.decide(.declareIncident(reason: "Real Sam called from the office: they never asked for a reset")))
+        // The case is closed: declaring an incident on it is a senior admin's call.
+        assertAccepted(h.decide(.declareIncident(reason: "Real Sam called from the office: they never asked for a reset"), as: Operators.bob))
         h.performAction("incident_suspend", ["reason": "Reset went to an attacker; cutting them off"])
         assertAccepted(h.submit("incident_notify", ["channel": "in_person", "notified": "yes"]))
         assertAccepted(h.submit("incident_record", ["what_happened": "MFA reset granted to an impostor on a forged manager ticket",

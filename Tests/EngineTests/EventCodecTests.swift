@@ -49,7 +49,7 @@ final class EventCodecTests: XCTestCase {
             kinds.insert(Self.kind(of: EventCodec.decode(type: golden.type, payload: golden.payload)))
         }
         let all: Set<String> = ["opened", "stepCompleted", "actionRequested", "actionCompleted", "actionFailed", "factorEnrolled",
-                                "attemptRefused", "factsRecorded", "closed", "escalated", "reopened", "refusalUpheld", "paused",
+                                "attemptRefused", "gateRefused", "factsRecorded", "closed", "escalated", "reopened", "refusalUpheld", "paused",
                                 "resumed", "noteAdded", "signalRaised", "verificationRestarted", "approvalRequested",
                                 "approvalGranted", "approvalDenied", "incidentDeclared", "unrecognised"]
         XCTAssertEqual(kinds, all, "missing from the golden log: \(all.subtracting(kinds).sorted())")

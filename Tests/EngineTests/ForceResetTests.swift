@@ -56,7 +56,7 @@ final class ForceResetTests: XCTestCase {
         let refusal = assertRefused(h.submit("force_reset", h.actionValues("force_reset", ["reason": "lost phone"])), .gate,
                                     failing: ["reasonNamesVerification"])
         XCTAssertEqual(failureMessage(refusal, check: "reasonNamesVerification"),
-                       "The reason must name the method (video call), the date (2026-05-17), the reference (SUP-1234), at least 15 characters")
+                       "The reason must name the method (video call), the date (2026-05-17), the reference (SUP-1234), at least 15 characters in a sentence a reviewer can check")
     }
 
     func testReasonWithoutTheReferenceIsRefused() throws {

@@ -50,9 +50,20 @@ final class IncidentTests: XCTestCase {
         h.observeNewFactor()
         h.sendFollowUp()
         XCTAssertEqual(h.currentState.outcome, "resolved")
-        assertAccepted(h.decide(.declareIncident(reason: incidentReason)))
+        assertAccepted(h.decide(.declareIncident(reason: incidentReason), as: Operators.bob))
         XCTAssertEqual(h.currentState.status, .incident)
         XCTAssertNil(h.currentState.outcome)
+    }
+
+    /// One agent must not reopen a closed case as an incident, suspend, and relink on their own.
+    func testAnAgentCannotDeclareAnIncidentOnAClosedCase() throws {
+        let h = try resetCase()
+        h.observeNewFactor()
+        h.sendFollowUp()
+        assertRefused(h.decide(.declareIncident(reason: incidentReason)), .notPermitted, messageContains: ["senior"])
+        XCTAssertEqual(h.currentState.status, .closed)
+        XCTAssertFalse(CaseEngine.isAvailable(.declareIncident, state: h.currentState, context: h.context()))
+        XCTAssertTrue(CaseEngine.isAvailable(.declareIncident, state: h.currentState, context: h.context(as: Operators.bob)))
     }
 
     func testDeclaringAnIncidentTwiceIsRefused() throws {
@@ -87,7 +98,7 @@ final class IncidentTests: XCTestCase {
         var values = suspendValues()
         values["reason"] = "attacker"
         let refusal = assertRefused(h.submit("incident_suspend", values), .gate, failing: ["reasonGiven"])
-        XCTAssertEqual(failureMessage(refusal, check: "reasonGiven"), "Give a reason of at least 15 characters")
+        XCTAssertEqual(failureMessage(refusal, check: "reasonGiven"), "The reason is too short to review (8 characters; at least 15)")
     }
 
     func testFailedSuspendStaysOnTheIncidentPath() throws {

@@ -57,7 +57,7 @@ final class PrivilegedApprovalTests: XCTestCase {
         XCTAssertEqual(approved.events.map(\.type), ["approval.granted"])
         XCTAssertEqual(h.currentState.status, .open)
         let evaluation = h.evaluate("force_reset", h.actionValues("force_reset"))
-        XCTAssertEqual(evaluation.checklist.first { $0.name == "privilegedResetApproved" }?.message, "Approved by bob")
+        XCTAssertEqual(evaluation.checklist.first { $0.name == "privilegedResetApproved" }?.message, "Approved by bob after the verification of 2026-05-17")
         assertAccepted(h.submit("force_reset", h.actionValues("force_reset")))
     }
 
@@ -69,7 +69,7 @@ final class PrivilegedApprovalTests: XCTestCase {
         let refusal = assertRefused(h.submit("force_reset", h.actionValues("force_reset"), as: Operators.bob), .gate,
                                     failing: ["privilegedResetApproved"])
         XCTAssertEqual(failureMessage(refusal, check: "privilegedResetApproved"),
-                       "You approved this reset yourself: a second person must act or approve")
+                       "bob approved this and is the operator performing the action: a senior admin who did not work the case must approve")
     }
 
     func testDeniedApprovalKeepsTheResetRefused() throws {

@@ -163,7 +163,8 @@ final class RefusalSignalTests: XCTestCase {
     func testRefuseWithoutAReasonAReviewerCanActOnIsRefused() throws {
         let h = try CaseHarness()
         h.openCase()
-        assertRefused(h.decide(.refuse(signal: "gut_says_no", reason: "no")), .invalid, messageContains: ["too short"])
+        assertRefused(h.decide(.refuse(signal: "gut_says_no", reason: "no")), .invalid, messageContains: ["placeholder"])
+        assertRefused(h.decide(.refuse(signal: "gut_says_no", reason: "Odd call")), .invalid, messageContains: ["too short"])
         XCTAssertEqual(h.currentState.status, .open)
     }
 

@@ -58,10 +58,23 @@ final class RolesAndStalenessTests: XCTestCase {
 
     // MARK: - Stale and invalid commands
 
-    func testSubmittingAStepTheCaseIsNotAtIsRefusedAsStale() throws {
+    /// A step the case never reached is the operator's mistake, not a concurrent change: a
+    /// refusal (exit 3) that names the current step and what can be done there.
+    func testSubmittingAStepTheCaseHasNotReachedIsARefusalNamingTheCurrentStep() throws {
         let h = try CaseHarness()
         h.openCase()
-        assertRefused(h.submit("force_reset", h.actionValues("force_reset")), .stale, messageContains: ["verify_identity"])
+        let refusal = assertRefused(h.submit("follow_up", ["message": "x", "sent": "yes"]), .gate,
+                                    messageContains: ["verify_identity", "Verify identity out-of-band", "what you can do now"])
+        XCTAssertFalse(refusal?.message.contains("reload") ?? true)
+        XCTAssertEqual(h.eventTypes, ["case.opened"], "nothing is recorded for a step the case is not at")
+    }
+
+    /// A step the case has passed was current when the operator looked: someone moved it on (exit 5).
+    func testSubmittingAStepTheCaseHasPassedIsStale() throws {
+        let h = try CaseHarness()
+        h.openCase()
+        h.verify()
+        assertRefused(h.submit("verify_identity", Evidence.video()), .stale, messageContains: ["check_backup_codes", "reload"])
     }
 
     func testSubmittingAStepAlreadyCompletedIsRefusedAsStale() throws {
@@ -94,7 +107,7 @@ final class RolesAndStalenessTests: XCTestCase {
     func testAPausedCaseCannotContinueUntilResumed() throws {
         let h = try CaseHarness()
         h.openCase()
-        assertAccepted(h.decide(.pause(reason: "Call dropped")))
+        assertAccepted(h.decide(.pause(reason: "Call dropped; the caller will ring back")))
         XCTAssertEqual(h.currentState.status, .paused)
         assertRefused(h.submit("verify_identity", Evidence.video()), .invalid, messageContains: ["paused"])
         assertAccepted(h.decide(.resume))

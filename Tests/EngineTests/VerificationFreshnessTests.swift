@@ -23,7 +23,7 @@ final class VerificationFreshnessTests: XCTestCase {
         h.advance(minutes: 16)
         let refusal = assertRefused(h.submit("force_reset", h.actionValues("force_reset")), .gate, failing: ["verificationFresh"])
         XCTAssertEqual(failureMessage(refusal, check: "verificationFresh"),
-                       "Verified by video call 16 min ago; it is valid for 15 min: verify again")
+                       "Verified by video call 16 min ago; it is valid for 15 min: verify again (restart-verification)")
         XCTAssertNil(h.currentState.pendingAction)
         XCTAssertFalse(h.eventTypes.contains { $0.hasPrefix("mfa.factor_admin_reset") })
     }

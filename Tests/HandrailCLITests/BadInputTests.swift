@@ -233,9 +233,10 @@ final class BadInputTests: XCTestCase {
         for c in cases {
             try assertRejected(c.args, exit: c.exit, says: [c.says])
         }
-        // A real step that is not the current one: the case is elsewhere (5), and the message says where.
-        try assertRejected(["case", "do", v, "force_reset", "--confirm", subject], exit: 5,
-                           says: ["The case is at \"verify_identity\" now, not \"force_reset\""])
+        // A real step the case has not reached: a refusal (3), not "someone moved it on" (5), and
+        // the message says where the case is and what can be done there.
+        try assertRejected(["case", "do", v, "force_reset", "--confirm", subject], exit: 3,
+                           says: ["The case is at \"verify_identity\" (Verify identity out-of-band), not \"force_reset\"", "verify_identity"])
     }
 
     // MARK: - Databases that cannot be written, or are not Handrail's

@@ -189,7 +189,7 @@ final class LocalDirectoryPathTests: XCTestCase {
         XCTAssertTrue(again.err.contains("already used"), "\(again)")
 
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
-                                            "mfa.backup_codes_generated_by_admin.requested", "mfa.backup_codes_generated_by_admin",
+                                            "gate.refused", "mfa.backup_codes_generated_by_admin.requested", "mfa.backup_codes_generated_by_admin",
                                             "mfa.factor_enrolled", "followup.sent", "case.closed"])
         let csv = try demo.run(["audit", "--format", "csv"]).out
         for code in codes { XCTAssertFalse(csv.contains(code)) }
@@ -221,7 +221,7 @@ final class LocalDirectoryPathTests: XCTestCase {
 
         try c.assertEnded(step: "closed_recovered", outcome: "resolved")
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
-                                            "approval.requested", "approval.granted", "mfa.factor_admin_reset.requested",
+                                            "gate.refused", "approval.requested", "approval.granted", "mfa.factor_admin_reset.requested",
                                             "mfa.factor_admin_reset", "mfa.factor_enrolled", "followup.sent", "case.closed"])
         let approval = try demo.audit(["--event", "approval.granted"])
         XCTAssertEqual(approval.first?["actor"] as? String, "bob")
@@ -241,7 +241,7 @@ final class LocalDirectoryPathTests: XCTestCase {
         let refused = try c.act(["verify_identity"] + callback(to: numbers[0]) + ["reference=INC-6006"], expect: 3)
         XCTAssertTrue(refused.err.contains("Call-back number on file before today"), "the message names the gate: \(refused)")
         XCTAssertTrue(refused.err.contains("was added to the account today"), "\(refused)")
-        XCTAssertEqual(try c.eventTypes(), ["case.opened"], "a refused call-back records nothing")
+        XCTAssertEqual(try c.eventTypes(), ["case.opened", "gate.refused"], "a refused call-back is on the record")
         let show = try c.show()
         XCTAssertEqual(show["status"] as? String, "open")
         XCTAssertEqual(show["step"] as? String, "verify_identity")
@@ -266,7 +266,7 @@ final class LocalDirectoryPathTests: XCTestCase {
         try c.act(["uphold", "--reason", "Refusal stands; security team informed"], as: "bob")
 
         try c.assertEnded(step: "verify_identity", outcome: "refused")
-        XCTAssertEqual(try c.eventTypes(), ["case.opened", "note.added", "case.escalated", "refusal.upheld", "case.closed"])
+        XCTAssertEqual(try c.eventTypes(), ["case.opened", "gate.refused", "note.added", "case.escalated", "refusal.upheld", "case.closed"])
         try demo.assertSaysLocalDemo(c.id)
         try demo.assertChainVerifies()
     }
@@ -284,7 +284,7 @@ final class LocalDirectoryPathTests: XCTestCase {
         try ivan.release()
         try ivan.act(["uphold", "--reason", "Suspended account; handled by security"], as: "bob")
         try ivan.assertEnded(step: "verify_identity", outcome: "refused")
-        XCTAssertEqual(try ivan.eventTypes(), ["case.opened", "note.added", "case.escalated", "refusal.upheld", "case.closed"])
+        XCTAssertEqual(try ivan.eventTypes(), ["case.opened", "gate.refused", "note.added", "case.escalated", "refusal.upheld", "case.closed"])
 
         // Ben's reset, closed...
         let number = try XCTUnwrap(try demo.phoneNumbers("ben@demo.example").first)

@@ -61,7 +61,7 @@ final class ManualConsolePathTests: XCTestCase {
                                "reference=INC-1001"], expect: 3)
         XCTAssertTrue(today.err.contains("Call-back number on file before today"), "the message names the gate: \(today)")
         XCTAssertTrue(today.err.contains("was added to the account today"), "\(today)")
-        XCTAssertEqual(try c.eventTypes(), ["case.opened", "facts.recorded"], "a refused call-back records nothing")
+        XCTAssertEqual(try c.eventTypes(), ["case.opened", "facts.recorded", "gate.refused"], "a refused call-back is on the record")
 
         try c.act(["verify_identity", "method=callback", "caller_number=+15550100", "callback_number=+1-555-0199",
                    "callback_confirmed=yes", "reference=INC-1001"])
@@ -80,7 +80,7 @@ final class ManualConsolePathTests: XCTestCase {
         try c.finishAfterReset()
 
         try c.assertEnded(step: "closed_recovered", outcome: "resolved")
-        XCTAssertEqual(try c.eventTypes(), ["case.opened", "facts.recorded", "verification.recorded", "backup_codes.checked",
+        XCTAssertEqual(try c.eventTypes(), ["case.opened", "facts.recorded", "gate.refused", "verification.recorded", "backup_codes.checked",
                                             "recovery.chosen", "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
                                             "facts.recorded", "facts.recorded", "mfa.factor_enrolled", "followup.sent", "case.closed"])
         let resets = try handrail.audit(["--event", "mfa.factor_admin_reset"])
@@ -107,13 +107,14 @@ final class ManualConsolePathTests: XCTestCase {
 
         try c.assertEnded(step: "closed_recovered", outcome: "resolved")
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "facts.recorded", "verification.recorded", "backup_codes.checked",
-                                            "recovery.chosen", "mfa.backup_codes_generated_by_admin.requested",
+                                            "recovery.chosen", "gate.refused", "mfa.backup_codes_generated_by_admin.requested",
                                             "mfa.backup_codes_generated_by_admin", "facts.recorded", "mfa.factor_enrolled",
                                             "followup.sent", "case.closed"])
         try assertChainVerifies()
     }
 
     func testLostEmailTooGetsAResetAndATemporaryPassword() throws {
+        try handrail.configure(#"{ organisationDomains: ["example.com"] }"#)
         let c = try ManualCase.open(handrail, subject: subject)
         try c.typeOrdinaryFacts(codes: 0)
         try c.act(["verify_identity", "method=ticket", "vouching_ticket=HR-55", "ticket_opened_by=manager@example.com",
@@ -211,7 +212,7 @@ final class ManualConsolePathTests: XCTestCase {
 
         try c.assertEnded(step: "closed_recovered", outcome: "resolved")
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "facts.recorded", "verification.recorded", "backup_codes.checked",
-                                            "recovery.chosen", "approval.requested", "approval.granted",
+                                            "recovery.chosen", "gate.refused", "approval.requested", "approval.granted",
                                             "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset", "facts.recorded",
                                             "mfa.factor_enrolled", "followup.sent", "case.closed"])
         let approvals = try handrail.audit(["--event", "approval.granted"])
@@ -258,7 +259,7 @@ final class ManualConsolePathTests: XCTestCase {
         XCTAssertEqual(opened["status"] as? String, "open")
         XCTAssertEqual(opened["subject"] as? String, subject)
         // The account is suspended now; the linked case is the way back for the real user.
-        try linked.facts(["signins=none", "suspended=yes", "codes=0", "privileged=no"])
+        try linked.facts(["signins=none", "suspended=yes", "codes=0", "privileged=no", "federated=none"])
         try linked.verifyByVideo(reference: "SEC-77")
         try linked.act(["check_backup_codes"])
         try linked.act(["choose_recovery", "situation=device"])

@@ -9,7 +9,8 @@ final class ReliabilityTests: XCTestCase {
     static let attestation = "Force MFA reset confirmed in the modal"
     static let verifyArguments = ["verify_identity", "method=callback", "callback_number=+15550100", "callback_confirmed=yes",
                                   "reference=SD-1234"]
-    static let factsForTheWholeCase = ["phone=+15550100@2024-03-01", "suspended=no", "signins=none", "codes=0", "privileged=no"]
+    static let factsForTheWholeCase = ["phone=+15550100@2024-03-01", "suspended=no", "signins=none", "codes=0", "privileged=no",
+                                       "federated=none"]
 
     // MARK: - 1. SIGKILL at any moment of a whole case
 
@@ -376,7 +377,7 @@ final class CrashWalk {
                     done: has("backup_codes.checked"), additions: [["backup_codes.checked"]]),
         WalkCommand(name: "choose recovery", kind: .decision, arguments: { ["case", "do", $0, "choose_recovery", "situation=device"] },
                     done: has("recovery.chosen"), additions: [["recovery.chosen"]]),
-        WalkCommand(name: "facts: privileged", kind: .facts, arguments: facts(["privileged=no"]),
+        WalkCommand(name: "facts: privileged", kind: .facts, arguments: facts(["privileged=no", "federated=none"]),
                     done: hasFacts("privileged"), additions: [["facts.recorded"]]),
         // Two commits in one command: the request, then (with the attestation) its completion.
         WalkCommand(name: "force reset", kind: .decision,

@@ -22,6 +22,14 @@ final class SafeTextTests: XCTestCase {
         XCTAssertEqual(SafeText.visible("a\u{2028}b\u{2029}c"), #"a\u{2028}b\u{2029}c"#)
     }
 
+    /// Invisible characters (zero-width joiner, Hangul filler, soft hyphen, variation selector)
+    /// are shown, so a look-alike address never prints as the real one.
+    func testInvisibleCharactersAreShown() {
+        XCTAssertEqual(SafeText.visible("sam\u{200D}@example.com"), #"sam\u{200D}@example.com"#)
+        XCTAssertEqual(SafeText.visible("sam\u{3164}\u{00AD}\u{FE0F}"), #"sam\u{3164}\u{00AD}\u{FE0F}"#)
+        XCTAssertEqual(SafeText.visible("Zoë Ångström"), "Zoë Ångström", "visible letters stay as they are")
+    }
+
     func testNewlinesAndTabs() {
         XCTAssertEqual(SafeText.visible("one\ntwo"), #"one\x0Atwo"#, "a single-line field cannot start a fake new line")
         XCTAssertEqual(SafeText.visible("one\ntwo", multiline: true), "one\ntwo")

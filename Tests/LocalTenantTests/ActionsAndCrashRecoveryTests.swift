@@ -197,6 +197,60 @@ final class ActionsAndCrashRecoveryTests: XCTestCase {
     func testSetTemporaryPasswordCrashAfterPerformIsResumedOnce() throws { try crashAndResume(password, .afterPerform) }
     func testSuspendUserCrashAfterPerformIsResumedOnce() throws { try crashAndResume(suspend, .afterPerform) }
 
+    // MARK: - Expired verifications and the platform's word
+
+    /// A reset interrupted before the directory heard of it is not carried out two hours later:
+    /// the verification expired, so it is failed and the case returns to verification.
+    func testAnActionNotYetDoneIsNotCarriedOutAfterItsVerificationExpired() throws {
+        let id = try caseAtStep(reset)
+        let before = try effect(reset.subject)
+        let crashing = CrashingPlatform(h.directory, crashing: reset.action, .beforePerform)
+        XCTAssertThrowsError(try h.submit(id, reset.step, reset.values, via: h.service(platform: crashing)))
+        h.clock.advance(2 * 3600)
+        let fresh = try h.freshProcess()
+        let resumed = try fresh.service.resumePendingAction(id, actor: h.alice)
+        XCTAssertEqual(resumed.stored.map(\.event.type), ["\(reset.event).failed", "verification.restarted"])
+        XCTAssertEqual(try effect(reset.subject, store: fresh.directory), before, "nothing was reset")
+        XCTAssertEqual(try h.state(id).currentStep, "verify_identity")
+        XCTAssertEqual(try h.actionRows(key: try pendingKeyOfLastRequest(id)), 0)
+    }
+
+    /// The honest counterpart: resumed within the verification's validity, it is carried out once.
+    func testAnActionNotYetDoneIsCarriedOutWhileItsVerificationIsValid() throws {
+        try crashAndResume(reset, .beforePerform)
+    }
+
+    /// After a crash in which the directory did reset, "it failed" is not the operator's to say.
+    func testReportingAnActionFailedIsRefusedWhenThePlatformReportsItDone() throws {
+        let id = try caseAtStep(reset)
+        let crashing = CrashingPlatform(h.directory, crashing: reset.action, .afterPerform)
+        XCTAssertThrowsError(try h.submit(id, reset.step, reset.values, via: h.service(platform: crashing)))
+        let fresh = try h.freshProcess()
+        let refused = try fresh.service.attest(id, actor: h.alice, attestation: nil, failure: "The console showed an error")
+        XCTAssertEqual(refused.refusal?.kind, .gate)
+        XCTAssertTrue(refused.refusal?.message.contains("reports resetFactors done") ?? false, refused.refusal?.message ?? "")
+        XCTAssertEqual(try h.state(id).status, .actionPending)
+        // The platform's answer decides: attested, its completion is recorded once.
+        let attested = try fresh.service.attest(id, actor: h.alice, attestation: "Checked the directory")
+        XCTAssertEqual(attested.stored.map(\.event.type), [reset.event])
+    }
+
+    /// The honest counterpart: an action the directory never carried out can be reported failed.
+    func testReportingAnActionFailedIsAcceptedWhenThePlatformNeverDidIt() throws {
+        let id = try caseAtStep(reset)
+        let crashing = CrashingPlatform(h.directory, crashing: reset.action, .beforePerform)
+        XCTAssertThrowsError(try h.submit(id, reset.step, reset.values, via: h.service(platform: crashing)))
+        let fresh = try h.freshProcess()
+        let failed = try fresh.service.attest(id, actor: h.alice, attestation: nil, failure: "Cancelled before the reset ran")
+        XCTAssertNil(failed.refusal)
+        XCTAssertEqual(failed.stored.map(\.event.type), ["\(reset.event).failed"])
+    }
+
+    private func pendingKeyOfLastRequest(_ caseID: String) throws -> String {
+        let requested = try h.caseStore.events(caseID: caseID).last { $0.event.type.hasSuffix(".requested") }
+        return try XCTUnwrap(requested?.event.payload["idempotencyKey"]?.stringValue)
+    }
+
     private func crashAndResume(_ a: ActionStep, _ moment: CrashingPlatform.Moment,
                                 file: StaticString = #filePath, line: UInt = #line) throws {
         let id = try caseAtStep(a)

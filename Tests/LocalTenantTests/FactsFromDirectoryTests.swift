@@ -162,10 +162,12 @@ final class FactsFromDirectoryTests: XCTestCase {
         XCTAssertTrue(today?.message.contains("added to the account today") ?? false, today?.message ?? "")
         let unknown = try h.refused(id, "verify_identity", callback("+15550999"), check: "callbackNumberOnFileBeforeToday")
         XCTAssertTrue(unknown?.message.contains("not on the account") ?? false, unknown?.message ?? "")
-        XCTAssertEqual(try h.eventTypes(id), ["case.opened"], "refused call-backs record nothing")
-
-        // One second before midnight is "before today"; typed with other punctuation, it is the same number.
-        try h.pass(id, "verify_identity", callback("+1 555-0111"))
+        XCTAssertEqual(try h.eventTypes(id), ["case.opened", "gate.refused", "gate.refused"], "refused call-backs are on the record")
+        // One second before midnight is "before today", but not yet the runbook's 24 hours old.
+        let recent = try h.refused(id, "verify_identity", callback("+1 555-0111"), check: "callbackNumberOnFileBeforeToday")
+        XCTAssertTrue(recent?.message.contains("at least 24 h") ?? false, recent?.message ?? "")
+        // Typed with other punctuation, the old number is the same number.
+        try h.pass(id, "verify_identity", callback("+1 555-0100"))
         let other = try h.open("max@example.com")
         try h.pass(other, "verify_identity", callback("+15550100"))
 
@@ -238,7 +240,7 @@ final class FactsFromDirectoryTests: XCTestCase {
         try h.refused(id, "force_reset", check: "noUnusualSignInActivity")
         XCTAssertEqual(try h.directoryEvents("yul@example.com", type: "mfa.factor_admin_reset"), 0, "nothing was reset")
         XCTAssertEqual(try facts("yul@example.com").factors.count, 1)
-        XCTAssertEqual(try h.eventTypes(id).last, "recovery.chosen")
+        XCTAssertEqual(try h.eventTypes(id).filter { $0 != "gate.refused" }.last, "recovery.chosen")
     }
 
     // MARK: - Privileged and suspended

@@ -5,6 +5,15 @@ import XCTest
 /// `JSONValue.canonicalText`: one value, one spelling. The audit hash chain hashes these bytes,
 /// so two spellings of one event payload would be two different hashes.
 final class JSONValueCanonicalTextTests: XCTestCase {
+    /// Exports escape invisible characters as `\u` (they parse back to the same value); the
+    /// canonical text the chain hashes is unchanged by it.
+    func testExportTextEscapesInvisibleCharactersAndParsesToTheSameValue() throws {
+        let value = JSONValue.object(["name": .string("Sam\u{202E}moc\u{200D}\u{3164}"), "ok": .string("Zoë")])
+        XCTAssertEqual(value.exportText, #"{"name":"Sam\u202emoc\u200d\u3164","ok":"Zoë"}"#)
+        XCTAssertEqual(value.canonicalText, "{\"name\":\"Sam\u{202E}moc\u{200D}\u{3164}\",\"ok\":\"Zoë\"}")
+        XCTAssertEqual(try JSON5Parser.parse(value.exportText).plain, value)
+    }
+
     func testScalars() {
         XCTAssertEqual(JSONValue.null.canonicalText, "null")
         XCTAssertEqual(JSONValue.bool(true).canonicalText, "true")

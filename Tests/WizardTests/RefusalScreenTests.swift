@@ -42,7 +42,7 @@ final class RefusalScreenTests: XCTestCase {
         guard case .message(let title, let lines)? = w.model.modal?.kind else { return XCTFail("no refusal shown:\n\(w.text)") }
         XCTAssertEqual(title, "Refused")
         XCTAssertTrue(lines.joined().contains("phishing-trivial"), "\(lines)")
-        XCTAssertEqual(try h.eventTypes("HR-00000001"), ["case.opened", "verification.rejected"])
+        XCTAssertEqual(try h.eventTypes("HR-00000001"), ["case.opened", "verification.rejected", "gate.refused"])
         Golden.assertScreen(w.text, "refused-unacceptable-method")
         w.press(.enter)
         XCTAssertEqual(w.model.caseScreen?.inputs["method"]?.text, "email_match", "the form is kept after a recorded refusal")

@@ -63,6 +63,8 @@ extension CaseState {
             status = .open
         case .attemptRefused:
             rejectedVerificationAttempts += 1
+        case .gateRefused:
+            refusedAttempts += 1
         case .approvalRequested:
             approval = Approval(state: .requested, requestedBy: event.actor, requestedAt: event.time, reason: event.reason)
             status = .awaitingApproval

@@ -23,6 +23,8 @@ public struct CaseState: Sendable, Equatable {
     public var refusedSteps: Set<String> = []
     public var verification: Verification?
     public var rejectedVerificationAttempts = 0
+    /// Attempts to continue or act that the gates refused (`gate.refused`).
+    public var refusedAttempts = 0
     public var signals: [RaisedSignal] = []
     /// Unusual activity up to this time was reviewed by a senior admin who reopened the case.
     public var activityAcknowledgedThrough: Date?

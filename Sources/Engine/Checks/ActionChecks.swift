@@ -4,7 +4,7 @@ import Runbook
 /// Gates in front of admin actions: force reset, admin-generated codes, temporary password, suspend.
 enum ActionChecks {
     static let all: [Check] = [confirmationMatchesSubject, reasonNamesVerification, reasonGiven,
-                               privilegedResetApproved, deliveryOverVerificationChannel, enrolledAfterReset]
+                               privilegedResetApproved, federatedUserApproved, deliveryOverVerificationChannel, enrolledAfterReset]
 
     /// Typing the email, not picking it, makes the operator read whose account they are about to change.
     static let confirmationMatchesSubject = Check(name: "confirmationMatchesSubject", label: "Email typed to confirm",
@@ -32,27 +32,43 @@ enum ActionChecks {
         let day = CalendarDay(v.at, in: c.timeZone).description
         if !reason.contains(day) { missing.append("the date (\(day))") }
         if let reference = v.reference, !reason.contains(reference.lowercased()) { missing.append("the reference (\(reference))") }
-        if reason.count < c.settings.minimumReasonLength { missing.append("at least \(c.settings.minimumReasonLength) characters") }
+        if ReasonRule.problem(c.reason ?? "", minimum: c.settings.minimumReasonLength) != nil {
+            missing.append("at least \(c.settings.minimumReasonLength) characters in a sentence a reviewer can check")
+        }
         return missing.isEmpty ? .pass("Names \(v.term), \(day)\(v.reference.map { ", \($0)" } ?? "")")
             : .fail("The reason must name " + missing.joined(separator: ", "))
     }
 
     static let reasonGiven = Check(name: "reasonGiven", label: "Reason given", inputs: CheckInputs(reasonField: true)) { c in
         let minimum = c.settings.minimumReasonLength
-        guard let reason = c.reason, reason.count >= minimum else {
-            return .fail("Give a reason of at least \(minimum) characters")
-        }
+        guard let reason = c.reason else { return .fail("Give a reason of at least \(minimum) characters") }
+        if let problem = ReasonRule.problem(reason, minimum: minimum) { return .fail("The reason \(problem)") }
         return .pass("\(reason.count) characters")
     }
 
-    /// A tenant admin's account is the prize: resetting it takes a second person, a senior admin
-    /// who is neither the operator nor whoever asked for the approval.
+    /// A tenant admin's account is the prize: every admin action on it (reset, generated codes,
+    /// temporary password) takes a second person, a senior admin who approved after the current
+    /// verification was recorded, and who is none of: the verifier, the case's opener, whoever
+    /// asked for the approval, the operator who performs the action.
     static let privilegedResetApproved = Check(name: "privilegedResetApproved", label: "Second approval for a privileged account",
                                                inputs: CheckInputs(facts: [FactInput(PlatformFact.privileged.rawValue)])) { c in
         guard c.facts.user.privileged else { return .notApplicable }
-        guard let approval = c.state.approval else {
-            return .fail("Privileged account (tenant admin): a senior admin other than you must approve; request approval")
-        }
+        return approvalVerdict(c, missing: "Privileged account (tenant admin): a senior admin other than you must approve; request approval")
+    }
+
+    /// A user with a federated identity on file recovers through it (self-service): an admin
+    /// reset instead needs a senior admin's approval, whose reason says why self-service cannot work.
+    static let federatedUserApproved = Check(name: "federatedUserApproved", label: "Approval to reset a federated user",
+                                             inputs: CheckInputs(facts: [FactInput(PlatformFact.federatedLinks.rawValue)])) { c in
+        guard let link = c.facts.federatedLinks.first else { return .notApplicable }
+        return approvalVerdict(c, missing: "A federated identity (\(link.provider)) is linked: the user can re-enrol through it themself. "
+                               + "A reset needs a senior admin's approval saying why self-service cannot work; request approval")
+    }
+
+    /// An approval granted by a senior admin after the current verification, who is not the
+    /// verifier, the opener, the requester or the operator performing the action.
+    static func approvalVerdict(_ c: CheckContext, missing: String) -> CheckResult {
+        guard let approval = c.state.approval else { return .fail(missing) }
         switch approval.state {
         case .requested:
             return .fail("Approval requested by \(approval.requestedBy); waiting for a senior admin")
@@ -60,8 +76,13 @@ enum ActionChecks {
             return .fail("Approval denied by \(approval.decidedBy ?? "?"): \(approval.reason ?? "")")
         case .granted:
             let approver = approval.decidedBy ?? ""
-            if approver == c.actor.login { return .fail("You approved this reset yourself: a second person must act or approve") }
-            return .pass("Approved by \(approver)")
+            guard let v = c.state.verification, let decidedAt = approval.decidedAt, decidedAt >= v.at else {
+                return .fail("The approval by \(approver) was given before the current verification: request approval again")
+            }
+            if let role = ApprovalRules.conflict(approver: approver, state: c.state, performer: c.actor.login) {
+                return .fail("\(approver) approved this and is \(role): a senior admin who did not work the case must approve")
+            }
+            return .pass("Approved by \(approver) after the verification of \(CalendarDay(v.at, in: c.timeZone))")
         }
     }
 

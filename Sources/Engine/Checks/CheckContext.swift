@@ -13,6 +13,7 @@ public struct CheckContext: Sendable {
     public var actor: Actor
     public var now: Date
     public var timeZone: TimeZone
+    public var organisation: Organisation
 
     public var settings: RunbookSettings { runbook.settings }
 

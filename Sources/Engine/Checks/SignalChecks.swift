@@ -3,7 +3,14 @@ import Runbook
 
 /// Gates that stop a case on a refusal signal (procedure, "When to refuse").
 enum SignalChecks {
-    static let all: [Check] = [noRefusalSignals, noUnusualActivity, subjectNotSuspended]
+    static let all: [Check] = [noRefusalSignals, noUnusualActivity, subjectNotSuspended, actorIsSenior]
+
+    /// A step only a senior admin may complete (opening the incident's linked case, which can
+    /// lift the suspension).
+    static let actorIsSenior = Check(name: "actorIsSenior", label: "Done by a senior admin") { c in
+        c.actor.role == .senior ? .pass("\(c.actor.login) is a senior admin")
+            : .fail("Only a senior admin may do this step; \(c.actor.login) is \(c.actor.role.rawValue): ask a senior admin")
+    }
 
     /// A signal the operator raised (pressure, cannot verify, gut says no) blocks every step
     /// until a senior admin reopens the case.

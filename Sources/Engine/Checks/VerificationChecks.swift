@@ -18,7 +18,10 @@ enum VerificationChecks {
     }
 
     /// The call-back number must have been on the account before today: a number added today
-    /// may have been added by the attacker who is on the line.
+    /// may have been added by the attacker who is on the line. What counts is the number's most
+    /// recent (re)addition, not its first: removed and re-added this morning is added this
+    /// morning. It must be before the start of today in the organisation's time zone and at
+    /// least `callbackMinimumAgeHours` old, so that "yesterday, 23:50" does not pass at 00:10.
     static let callbackOnFileBeforeToday = Check(
         name: "callbackNumberOnFileBeforeToday", label: "Call-back number on file before today",
         inputs: CheckInputs(fields: [FieldInput(VerificationField.method, [.choice], options: [VerificationMethod.callback.rawValue]),
@@ -28,16 +31,23 @@ enum VerificationChecks {
     ) { c in
         guard c.chosenMethod == .callback else { return .notApplicable }
         guard let called = c.values[VerificationField.callbackNumber] else { return .notApplicable } // the field's own line says it is missing
-        let startOfToday = CalendarDay.startOfDay(c.now, in: c.timeZone)
-        let matches = c.facts.phoneNumbers.filter { PhoneNumber.same($0.number, called) }
-        guard let earliest = matches.min(by: { $0.addedAt < $1.addedAt }) else {
-            return .fail("\(called) is not on the account: call back only a number that was on file before today")
+        let zone = c.timeZone
+        let startOfToday = CalendarDay.startOfDay(c.now, in: zone)
+        let minimumHours = c.settings.callbackMinimumAgeHours
+        let code = c.organisation.defaultCountryCode
+        let matches = c.facts.phoneNumbers.filter { PhoneNumber.same($0.number, called, defaultCountryCode: code) }
+        guard let latest = matches.max(by: { $0.addedAt < $1.addedAt }) else {
+            return .fail("\(called) is not on the account: call back only a number that was on file before today and for at least \(minimumHours) h")
         }
-        let added = CalendarDay(earliest.addedAt, in: c.timeZone)
-        guard earliest.addedAt < startOfToday else {
-            return .fail("\(called) was added to the account today (\(added)): it could be the attacker's; call a number on file before today")
+        let added = CalendarDay(latest.addedAt, in: zone)
+        guard latest.addedAt < startOfToday else {
+            return .fail("\(called) was added to the account today (\(added)): it could be the attacker's; call a number on file before today and for at least \(minimumHours) h")
         }
-        return .pass("\(called) on file since \(added)")
+        let ageHours = c.now.timeIntervalSince(latest.addedAt) / 3600
+        guard ageHours >= Double(minimumHours) else {
+            return .fail("\(called) was added to the account \(Int(ageHours)) h ago (\(added)): call a number on file for at least \(minimumHours) h")
+        }
+        return .pass("\(called) on file since \(added) (at least \(minimumHours) h)")
     }
 
     /// Never call back the number the caller just supplied, even if it happens to be on file.
@@ -49,12 +59,15 @@ enum VerificationChecks {
     ) { c in
         guard c.chosenMethod == .callback, let called = c.values[VerificationField.callbackNumber] else { return .notApplicable }
         guard let given = c.values[VerificationField.callerNumber] else { return .pass("The caller gave no number") }
-        return PhoneNumber.same(given, called)
+        // Compared as E.164 with the organisation's country code, and, where either lacks a
+        // country code, by their trailing digits: "555-0199" must not pass for "+15550199".
+        return PhoneNumber.mightBeSame(given, called, defaultCountryCode: c.organisation.defaultCountryCode)
             ? .fail("You called the number the caller just gave you; call a number that was on the account before today")
             : .pass("Called a different number from the one the caller gave")
     }
 
-    /// A vouching ticket opened by the subject is the subject vouching for themself.
+    /// A vouching ticket opened by the subject is the subject vouching for themself; one opened
+    /// from outside the organisation's domains is anyone at all.
     static let ticketNotOpenedBySubject = Check(
         name: "ticketNotOpenedBySubject", label: "Ticket opened by someone else",
         inputs: CheckInputs(fields: [FieldInput(VerificationField.method, [.choice], options: [VerificationMethod.ticket.rawValue]),
@@ -67,6 +80,14 @@ enum VerificationChecks {
         }
         if opener.lowercased() == c.actor.login.lowercased() || opener.lowercased().hasPrefix(c.actor.login.lowercased() + "@") {
             return .fail("The ticket was opened by you: a manager or HR must vouch")
+        }
+        // Anyone can open a ticket from a free mail address and call themself the manager.
+        let domains = c.organisation.domains
+        guard !domains.isEmpty else {
+            return .fail("The organisation's mail domains are not configured (organisationDomains), so who opened the ticket cannot be checked: verify another way")
+        }
+        guard c.organisation.owns(email: opener) else {
+            return .fail("\(opener) is not an address of the organisation (\(domains.joined(separator: ", "))): a manager or HR vouches from their work address")
         }
         return .pass("Opened by \(opener)")
     }
@@ -94,7 +115,7 @@ enum VerificationChecks {
         let age = c.now.timeIntervalSince(v.at)
         let minutes = Int(age / 60)
         guard age <= Double(limit) * 60 else {
-            return .fail("Verified by \(v.term) \(minutes) min ago; it is valid for \(limit) min: verify again")
+            return .fail("Verified by \(v.term) \(minutes) min ago; it is valid for \(limit) min: verify again (restart-verification)")
         }
         return .pass("Verified by \(v.term) \(minutes) min ago (valid \(limit) min)")
     }

@@ -58,10 +58,11 @@ extension CaseEngine {
             return nil
         case .requestApproval:
             if let refusal = requireStatus(kind, state: state) { return refusal }
-            guard context.facts.user.privileged else {
-                return Refusal(.invalid, "\(state.subject) is not a privileged account; no approval is needed")
+            guard context.facts.user.privileged || !context.facts.federatedLinks.isEmpty else {
+                return Refusal(.invalid, "\(state.subject) is not a privileged account and has no federated identity; no approval is needed")
             }
-            guard runbook.step(state.currentStep)?.checks.contains(where: { $0.name == ActionChecks.privilegedResetApproved.name }) == true else {
+            let approvalGates = [ActionChecks.privilegedResetApproved.name, ActionChecks.federatedUserApproved.name]
+            guard runbook.step(state.currentStep)?.checks.contains(where: { approvalGates.contains($0.name) }) == true else {
                 return Refusal(.invalid, "The current step needs no approval; request it at the reset step")
             }
             if state.approval?.state == .granted {
@@ -72,6 +73,9 @@ extension CaseEngine {
             if let refusal = requireStatus(kind, state: state) { return refusal }
             if state.approval?.requestedBy == me || state.openedBy == me {
                 return Refusal(.notPermitted, "An operator cannot approve their own case: another senior admin must")
+            }
+            if let role = ApprovalRules.conflict(approver: me, state: state, performer: nil) {
+                return Refusal(.notPermitted, "You are \(role): a senior admin who did not work the case must approve")
             }
             return nil
         case .uphold, .reopen:
@@ -104,7 +108,12 @@ extension CaseEngine {
                 return Refusal(.invalid, "No admin action was carried out in this case, so nothing can have gone to an attacker; refuse or note instead")
             }
             guard !state.incidentDeclared else { return Refusal(.invalid, "An incident is already declared on this case") }
-            return requireStatus(kind, state: state)
+            if let refusal = requireStatus(kind, state: state) { return refusal }
+            // Reopening a closed case as an incident (and suspending the account) is a senior's call.
+            if state.status == .closed, context.actor.role != .senior {
+                return Refusal(.notPermitted, "The case is closed: only a senior admin may declare an incident on it; \(me) is \(context.actor.role.rawValue)")
+            }
+            return nil
         case .raiseSignal, .refuse, .note, .pause, .resume:
             return requireStatus(kind, state: state)
         }

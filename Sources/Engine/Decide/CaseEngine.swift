@@ -30,7 +30,7 @@ public enum CaseEngine {
         var normalised: [String: String] = [:]
         var problems: [String: FieldProblem] = [:]
         for field in step.fields {
-            switch FieldValidator.normalise(raw[field.id] ?? "", for: field) {
+            switch FieldValidator.normalise(raw[field.id] ?? "", for: field, defaultCountryCode: context.organisation.defaultCountryCode) {
             case .success(let value): normalised[field.id] = value
             case .failure(let problem): problems[field.id] = problem
             }
@@ -60,7 +60,8 @@ public enum CaseEngine {
             }
         }
         let checkContext = CheckContext(runbook: runbook, step: step, state: state, values: values, facts: context.facts,
-                                        actor: context.actor, now: context.now, timeZone: context.timeZone)
+                                        actor: context.actor, now: context.now, timeZone: context.timeZone,
+                                        organisation: context.organisation)
         for reference in step.checks {
             guard let check = CheckCatalog.check(named: reference.name) else {
                 // The loader rejects unknown names; refusing here keeps a hand-built runbook safe too.
@@ -136,7 +137,18 @@ public enum CaseEngine {
         // terminal, or a re-run after a crash) is told the case moved on (exit 5), whatever status
         // the case has reached since, never that the command does not fit (exit 2).
         guard stepID == state.currentStep else {
-            return .refused(Refusal(.stale, "The case is at \"\(state.currentStep)\" now, not \"\(stepID)\": someone moved it on; reload it"))
+            // A step the case has passed (or whose action is pending) was current when the
+            // operator looked: someone moved it on (exit 5). A step the case never reached is the
+            // operator's mistake, refused (exit 3) with where the case is and what can be done there.
+            let passed = state.completedSteps.contains(stepID) || state.pendingAction?.step == stepID
+            if passed {
+                return .refused(Refusal(.stale, "The case is at \"\(state.currentStep)\" now, not \"\(stepID)\": someone moved it on; reload it"))
+            }
+            let current = runbook.step(state.currentStep)
+            let options = availableCommands(state: state, context: context).map(\.cliName)
+            let doing = options.isEmpty ? "nothing can be done on it by you now" : "what you can do now: " + options.joined(separator: ", ")
+            return .refused(Refusal(.gate, "The case is at \"\(state.currentStep)\" (\(current?.title ?? state.currentStep)), not \"\(stepID)\": "
+                                    + "that step comes later or not at all on this path; \(doing)"))
         }
         if state.status == .actionPending, let pending = state.pendingAction, pending.step == stepID {
             return .refused(Refusal(.stale, "\"\(step.title)\" was already decided: its action \(pending.idempotencyKey) is pending; "
@@ -152,9 +164,28 @@ public enum CaseEngine {
                 let attempt = RefusedAttempt(name: eventType, step: step.id, check: reference.name, method: evaluation.values[VerificationField.method])
                 return event(.attemptRefused(attempt), state: state, context: context, reason: failure.message)
             }
+            // Every attempt a gate refused is on the record, with what was tried, so a reviewer sees
+            // an agent who retried with other facts. Malformed input (a value its field cannot
+            // read) is bad input: answered, and nothing recorded.
+            let malformed = step.fields.contains { field in
+                guard let value = raw[field.id], !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return false }
+                if case .failure = FieldValidator.normalise(value, for: field, defaultCountryCode: context.organisation.defaultCountryCode) { return true }
+                return false
+            }
+            guard !malformed, evaluation.failures.contains(where: { !$0.name.hasPrefix("field.") }) else {
+                let summary = evaluation.failures.map { "\($0.label): \($0.message)" }.joined(separator: "; ")
+                return .refused(Refusal(.gate, "Cannot continue from \"\(step.title)\": \(summary)", failedChecks: evaluation.failures),
+                                recording: recorded)
+            }
+            var tried: [String: String] = [:]
+            for field in step.fields {
+                if let value = raw[field.id], !value.isEmpty { tried[field.id] = GateRefusal.recorded(value) }
+            }
+            let refusal = GateRefusal(step: step.id, failed: evaluation.failures.map { GateRefusal.Failure(check: $0.name, message: $0.message) },
+                                      values: tried)
             let summary = evaluation.failures.map { "\($0.label): \($0.message)" }.joined(separator: "; ")
             return .refused(Refusal(.gate, "Cannot continue from \"\(step.title)\": \(summary)", failedChecks: evaluation.failures),
-                            recording: recorded)
+                            recording: recorded + [event(.gateRefused(refusal), state: state, context: context)])
         }
         guard var next = evaluation.next else {
             return .refused(Refusal(.invalid, "No transition of \"\(step.id)\" applies"))
@@ -234,7 +265,34 @@ public enum CaseEngine {
             return .refused(Refusal(.stale, "No such action is pending on this case"))
         }
         let failure = ActionFailure(completion: pending.event, action: pending.action, idempotencyKey: key, step: pending.step)
-        return .accepted([event(.actionFailed(failure), state: state, context: context, reason: error)])
+        var events = [event(.actionFailed(failure), state: state, context: context, reason: error)]
+        // Failed after its verification expired: the action can only be tried again on a fresh
+        // verification, so the case returns to verifying the caller.
+        if verificationExpiry(state: state, context: context) != nil, let start = context.runbook.step(context.runbook.start) {
+            let from = state.resumeAfterVerification ?? pending.step
+            events.append(event(.verificationRestarted(step: start.id, from: from == start.id ? nil : from), state: state, context: context,
+                                reason: "The verification expired before the action was carried out; verify the caller again"))
+        }
+        return .accepted(events)
+    }
+
+    /// Why the pending action may not be carried out now: its verification expired (or was
+    /// never recorded). An action that has not happened is never carried out on a stale
+    /// verification; nil when the verification is still valid.
+    /// Only an action whose step requires a valid verification (`verificationFresh`) is held to
+    /// it: suspending an account on the incident path is not.
+    public static func verificationExpiry(state: CaseState, context: DecisionContext) -> Refusal? {
+        guard let pending = state.pendingAction, let step = context.runbook.step(pending.step),
+              step.checks.contains(where: { $0.name == VerificationChecks.verificationFresh.name }) else { return nil }
+        let limit = context.runbook.settings.verificationValidityMinutes
+        guard let v = state.verification else {
+            return Refusal(.gate, "Identity has not been verified in this case: the action cannot be carried out")
+        }
+        let minutes = Int(context.now.timeIntervalSince(v.at) / 60)
+        guard context.now.timeIntervalSince(v.at) > Double(limit) * 60 else { return nil }
+        return Refusal(.gate, "The verification by \(v.term) is \(minutes) min old and was valid for \(limit) min: the action must not be carried out now. "
+                       + "If it was not done, record it failed (attest --failed) and verify again (restart-verification); "
+                       + "if it was already done in the console, a senior admin records it")
     }
 
     /// A `case.closed` event when `next` is a terminal step.
@@ -297,9 +355,8 @@ public enum CaseEngine {
 
     private static func addNote(_ text: String, state: CaseState, context: DecisionContext) -> Decision {
         if let refusal = requirements(of: .note, state: state, context: context) { return .refused(refusal) }
-        switch FieldValidator.normalise(text, for: Field(id: "note", label: "Note", kind: .text, maxLength: 4000)) {
-        case .failure(.missing): return .refused(Refusal(.invalid, "A note needs some text"))
-        case .failure(.invalid(let message)): return .refused(Refusal(.invalid, "The note \(message)"))
+        switch reasonText(text, context: context, what: "note", maxLength: 4000) {
+        case .failure(let refusal): return .refused(refusal)
         case .success(let clean):
             return .accepted([event(.noteAdded(kind: .note, signal: nil, step: state.currentStep), state: state, context: context, reason: clean)])
         }
@@ -307,7 +364,7 @@ public enum CaseEngine {
 
     private static func pause(reason: String, state: CaseState, context: DecisionContext) -> Decision {
         if let refusal = requirements(of: .pause, state: state, context: context) { return .refused(refusal) }
-        switch reasonText(reason, context: context, minimum: 3) {
+        switch reasonText(reason, context: context) {
         case .failure(let refusal): return .refused(refusal)
         case .success(let text):
             return .accepted([event(.paused(from: state.status.rawValue, step: state.currentStep), state: state, context: context, reason: text)])
@@ -321,7 +378,7 @@ public enum CaseEngine {
 
     private static func restartVerification(reason: String, state: CaseState, context: DecisionContext) -> Decision {
         if let refusal = requirements(of: .restartVerification, state: state, context: context) { return .refused(refusal) }
-        switch reasonText(reason, context: context, minimum: 3) {
+        switch reasonText(reason, context: context) {
         case .failure(let refusal): return .refused(refusal)
         case .success(let text):
             // Restarting from the start step itself has nowhere to return to.
@@ -335,7 +392,7 @@ public enum CaseEngine {
 
     private static func requestApproval(reason: String, state: CaseState, context: DecisionContext) -> Decision {
         if let refusal = requirements(of: .requestApproval, state: state, context: context) { return .refused(refusal) }
-        switch reasonText(reason, context: context, minimum: 3) {
+        switch reasonText(reason, context: context) {
         case .failure(let refusal): return .refused(refusal)
         case .success(let text):
             return .accepted([event(.approvalRequested(step: state.currentStep), state: state, context: context, reason: text)])
@@ -344,7 +401,7 @@ public enum CaseEngine {
 
     private static func decideApproval(granted: Bool, reason: String, state: CaseState, context: DecisionContext) -> Decision {
         if let refusal = requirements(of: granted ? .approve : .deny, state: state, context: context) { return .refused(refusal) }
-        switch reasonText(reason, context: context, minimum: 3) {
+        switch reasonText(reason, context: context) {
         case .failure(let refusal): return .refused(refusal)
         case .success(let text):
             let body: CaseEventBody = granted ? .approvalGranted(step: state.currentStep) : .approvalDenied(step: state.currentStep)
@@ -387,16 +444,12 @@ public enum CaseEngine {
         return nil
     }
 
-    private static func reasonText(_ reason: String, context: DecisionContext, minimum: Int? = nil) -> Result<String, Refusal> {
-        let minimum = minimum ?? context.runbook.settings.minimumReasonLength
-        switch FieldValidator.normalise(reason, for: Field(id: "reason", label: "Reason", kind: .text, maxLength: 2000)) {
-        case .failure(.missing): return .failure(Refusal(.invalid, "Give a reason"))
-        case .failure(.invalid(let message)): return .failure(Refusal(.invalid, "The reason \(message)"))
-        case .success(let text):
-            guard text.count >= minimum else {
-                return .failure(Refusal(.invalid, "The reason is too short to review (\(text.count) characters; at least \(minimum))"))
-            }
-            return .success(text)
+    /// Every reason and note goes through `ReasonRule`, the one rule for them.
+    private static func reasonText(_ reason: String, context: DecisionContext, what: String = "reason", maxLength: Int = 2000) -> Result<String, Refusal> {
+        switch ReasonRule.check(reason, settings: context.runbook.settings, maxLength: maxLength) {
+        case .failure(.missing): return .failure(Refusal(.invalid, what == "note" ? "A note needs some text" : "Give a reason"))
+        case .failure(.invalid(let message)): return .failure(Refusal(.invalid, "The \(what) \(message)"))
+        case .success(let text): return .success(text)
         }
     }
 

@@ -10,13 +10,15 @@ public struct DecisionContext: Sendable {
     public var facts: PlatformFacts
     public var now: Date
     public var timeZone: TimeZone
+    /// The organisation's domains, default country code and time zone (configuration).
+    public var organisation: Organisation
     /// An unused case id, for a step that opens a linked case.
     public var newCaseID: String?
     /// Training attempts run on a training tenant; only there may trainees act.
     public var training: Bool
 
     public init(runbook: Runbook, actor: Actor, facts: PlatformFacts, now: Date, timeZone: TimeZone,
-                newCaseID: String? = nil, training: Bool = false) {
+                newCaseID: String? = nil, training: Bool = false, organisation: Organisation? = nil) {
         self.runbook = runbook
         self.actor = actor
         self.facts = facts
@@ -24,5 +26,8 @@ public struct DecisionContext: Sendable {
         self.timeZone = timeZone
         self.newCaseID = newCaseID
         self.training = training
+        self.organisation = organisation ?? Organisation(timeZone: timeZone)
+        // One time zone for every gate: the context's.
+        self.organisation.timeZone = timeZone
     }
 }

@@ -20,6 +20,9 @@ public enum CaseEventBody: Sendable, Equatable {
     case factorEnrolled(FactorEnrolment)
     /// A gate refused and the runbook records the attempt (`verification.rejected`).
     case attemptRefused(RefusedAttempt)
+    /// `gate.refused`: an attempt to continue or act that the gates refused, with the failed
+    /// checks and the values tried, so a reviewer sees an agent who retried with other facts.
+    case gateRefused(GateRefusal)
     /// `facts.recorded`: facts the operator typed from the admin console.
     case factsRecorded(TypedFacts)
     /// `case.closed`, with the terminal step's outcome.

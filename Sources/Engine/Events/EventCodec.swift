@@ -25,6 +25,7 @@ public enum EventCodec {
         public static let incidentDeclared = "incident.declared"
         public static let factorEnrolled = "mfa.factor_enrolled"
         public static let factsRecorded = "facts.recorded"
+        public static let gateRefused = "gate.refused"
         /// The suffixes of the two events around a platform action's completion event.
         public static let requestedSuffix = ".requested"
         public static let failedSuffix = ".failed"
@@ -45,6 +46,7 @@ public enum EventCodec {
         case .factorEnrolled: return Name.factorEnrolled
         case .attemptRefused(let a): return a.name
         case .factsRecorded: return Name.factsRecorded
+        case .gateRefused: return Name.gateRefused
         case .closed: return Name.caseClosed
         case .escalated: return Name.caseEscalated
         case .reopened: return Name.caseReopened
@@ -96,6 +98,10 @@ public enum EventCodec {
             var p = move(e.move)
             p["factor"] = .object(["kind": .string(e.kind), "label": .string(e.label), "enrolledAt": .number(e.enrolledAtSeconds)])
             return p
+        case .gateRefused(let g):
+            return ["step": .string(g.step),
+                    "failed": .array(g.failed.map { .object(["check": .string($0.check), "message": .string($0.message)]) }),
+                    "values": .object(g.values.mapValues(JSONValue.string))]
         case .attemptRefused(let a):
             var p: [String: JSONValue] = ["step": .string(a.step), "check": .string(a.check)]
             if let method = a.method { p["method"] = .string(method) }
@@ -176,6 +182,17 @@ public enum EventCodec {
         case Name.factsRecorded:
             guard let source = r.string("source"), let facts = r.object("facts"), let step = r.string("step") else { return nil }
             return .factsRecorded(TypedFacts(source: source, facts: facts, step: step))
+        case Name.gateRefused:
+            guard let step = r.string("step"), let failed = r.array("failed"), let object = r.object("values") else { return nil }
+            let values = object.compactMapValues(\.stringValue)
+            var failures: [GateRefusal.Failure] = []
+            for item in failed {
+                guard let o = item.objectValue, o.count == 2, let check = o["check"]?.stringValue, let message = o["message"]?.stringValue
+                else { return nil }
+                failures.append(GateRefusal.Failure(check: check, message: message))
+            }
+            guard values.count == object.count else { return nil }
+            return .gateRefused(GateRefusal(step: step, failed: failures, values: values))
         case Name.factorEnrolled:
             guard let move = r.move(), let factor = r.object("factor"),
                   let kind = factor["kind"]?.stringValue, let label = factor["label"]?.stringValue,
@@ -254,6 +271,11 @@ struct PayloadReader {
     mutating func bool(_ key: String) -> Bool? {
         read.insert(key)
         return payload[key]?.boolValue
+    }
+
+    mutating func array(_ key: String) -> [JSONValue]? {
+        read.insert(key)
+        return payload[key]?.arrayValue
     }
 
     mutating func object(_ key: String) -> [String: JSONValue]? {

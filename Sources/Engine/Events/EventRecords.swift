@@ -145,6 +145,47 @@ public struct RefusedAttempt: Sendable, Equatable {
     }
 }
 
+/// A refused attempt at a step: each failed check (its name and the message the operator saw)
+/// and the values as they were submitted, made visible (control and invisible characters written
+/// as `\u{…}`) and cut to 500 characters each.
+public struct GateRefusal: Sendable, Equatable {
+    public struct Failure: Sendable, Equatable {
+        public var check: String
+        public var message: String
+
+        public init(check: String, message: String) {
+            self.check = check
+            self.message = message
+        }
+    }
+
+    public var step: String
+    public var failed: [Failure]
+    public var values: [String: String]
+
+    public init(step: String, failed: [Failure], values: [String: String]) {
+        self.step = step
+        self.failed = failed
+        self.values = values
+    }
+
+    /// The longest a tried value is kept.
+    public static let valueLimit = 500
+
+    /// `raw` as it is recorded: every control or invisible scalar written as `\u{XXXX}`, cut to the limit.
+    public static func recorded(_ raw: String) -> String {
+        var out = ""
+        for scalar in raw.unicodeScalars.prefix(valueLimit) {
+            if FieldValidator.isForbiddenControl(scalar, allowNewlines: true) {
+                out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
 /// Facts typed from the admin console (ManualConsole), by key, as typed.
 public struct TypedFacts: Sendable, Equatable {
     /// The platform's name ("manual").

@@ -8,12 +8,14 @@ public enum FieldValidator {
     /// The longest a free-text value may be unless the runbook says otherwise.
     public static let defaultMaximumLength = 2000
 
-    public static func normalise(_ raw: String, for field: Field) -> Result<String, FieldProblem> {
+    /// `defaultCountryCode` is the organisation's, for phone numbers typed without one.
+    public static func normalise(_ raw: String, for field: Field, defaultCountryCode: String? = nil) -> Result<String, FieldProblem> {
         // Text pasted from Windows carries CR LF; it is one line break, stored as LF.
         let value = raw.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         if value.isEmpty { return .failure(.missing) }
         if let bad = value.unicodeScalars.first(where: { isForbiddenControl($0, allowNewlines: field.kind == .text) }) {
-            return .failure(.invalid("contains the control character U+\(String(format: "%04X", bad.value)); type plain text"))
+            let what = isInvisible(bad) ? "the invisible character" : "the control character"
+            return .failure(.invalid("contains \(what) U+\(String(format: "%04X", bad.value)); type plain text"))
         }
         let limit = field.maxLength ?? defaultMaximumLength
         // Counted in Unicode scalars, not Characters: one Character can carry any number of
@@ -39,12 +41,18 @@ public enum FieldValidator {
             return CalendarDay(parsing: value).map { .success($0.description) }
                 ?? .failure(.invalid("must be a date written YYYY-MM-DD, e.g. 2026-05-17"))
         case .phone:
-            return PhoneNumber.normalise(value).map { .success($0) }
-                ?? .failure(.invalid("must be a phone number of 7 to 15 digits, optionally starting with +"))
+            return PhoneNumber.normalise(value, defaultCountryCode: defaultCountryCode).map { .success($0) }
+                ?? .failure(.invalid("must be a phone number of 7 to 15 digits (0-9), optionally starting with + or 00"))
         case .ticket:
             return isTicketReference(value) ? .success(value)
                 : .failure(.invalid("must be a ticket reference such as #1234 or SUP-1234"))
         case .email:
+            // ASCII only: a look-alike letter (Cyrillic а for Latin a), a combining mark or a
+            // Hangul filler makes an address that displays as another and hides from searches.
+            // International domains are written as their IDNA A-labels (RFC 5890: "xn--…").
+            guard value.unicodeScalars.allSatisfy({ $0.isASCII }) else {
+                return .failure(.invalid("must be an ASCII email address (write an international domain as its xn-- A-label)"))
+            }
             let lowered = value.lowercased()
             return isEmail(lowered) ? .success(lowered) : .failure(.invalid("must be an email address"))
         }
@@ -53,10 +61,20 @@ public enum FieldValidator {
     /// C0 and C1 controls (and DEL) never belong in a field: they are how escape sequences
     /// reach a terminal. Nor do format characters such as bidirectional overrides (U+202E), which
     /// make text display other than it reads. Newlines and tabs are allowed in free text only.
+    /// Nor do invisible characters: Unicode's default-ignorable code points (zero-width joiners
+    /// and spaces, variation selectors, Hangul fillers, soft hyphens…), which hide inside text
+    /// that then displays as something it is not.
     public static func isForbiddenControl(_ scalar: Unicode.Scalar, allowNewlines: Bool) -> Bool {
         if allowNewlines && (scalar == "\n" || scalar == "\t") { return false }
         return scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
-            || scalar.properties.generalCategory == .format && scalar.value != 0x200D
+            || isInvisible(scalar)
+    }
+
+    /// Format characters (bidirectional overrides, zero-width characters) and every
+    /// default-ignorable code point (Unicode Standard, section 5.21; DerivedCoreProperties.txt).
+    public static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .format || scalar.properties.isDefaultIgnorableCodePoint
+            || scalar.value == 0x115F || scalar.value == 0x1160 || scalar.value == 0x3164 || scalar.value == 0xFFA0
     }
 
     static func isTicketReference(_ s: String) -> Bool {
@@ -72,7 +90,7 @@ public enum FieldValidator {
             && number.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
-    static func isEmail(_ s: String) -> Bool {
+    public static func isEmail(_ s: String) -> Bool {
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64, parts[1].count <= 253 else { return false }
         let domain = parts[1].split(separator: ".", omittingEmptySubsequences: false)

@@ -40,13 +40,15 @@ final class RunbookDecoder {
     private func decodeSettings(_ node: JSONNode, at path: JSONPath) -> RunbookSettings {
         var settings = RunbookSettings()
         guard let m = object(node, at: path, optional: ["verificationValidityMinutes", "enrolmentDeadlineHours", "unusualActivity",
-                                                        "backupCodeExpiryMinutes", "temporaryPasswordExpiryHours", "minimumReasonLength"])
+                                                        "backupCodeExpiryMinutes", "temporaryPasswordExpiryHours", "minimumReasonLength",
+                                                        "callbackMinimumAgeHours"])
         else { return settings }
         if let v = integer(m, "verificationValidityMinutes", at: path, required: false, minimum: 1) { settings.verificationValidityMinutes = v }
         if let v = integer(m, "enrolmentDeadlineHours", at: path, required: false, minimum: 1) { settings.enrolmentDeadlineHours = v }
         if let v = integer(m, "backupCodeExpiryMinutes", at: path, required: false, minimum: 1) { settings.backupCodeExpiryMinutes = v }
         if let v = integer(m, "temporaryPasswordExpiryHours", at: path, required: false, minimum: 1) { settings.temporaryPasswordExpiryHours = v }
         if let v = integer(m, "minimumReasonLength", at: path, required: false, minimum: 1) { settings.minimumReasonLength = v }
+        if let v = integer(m, "callbackMinimumAgeHours", at: path, required: false, minimum: 1) { settings.callbackMinimumAgeHours = v }
         if let node = m["unusualActivity"] {
             let p = path.appending("unusualActivity")
             if let u = object(node, at: p, optional: ["failedSignInThreshold", "windowHours", "lookbackDays"]) {

@@ -50,26 +50,36 @@ public enum JSONValue: Sendable, Hashable {
         return out
     }
 
-    private func write(into out: inout String) {
+    /// The canonical text with every invisible character (format characters such as U+202E,
+    /// default-ignorable code points, Hangul fillers) written as a `\u` escape: what exports and
+    /// `--json` print, so data never displays as something it is not. Parses to the same value.
+    /// Hashes are taken over `canonicalText`, never this.
+    public var exportText: String {
+        var out = ""
+        write(into: &out, escapingInvisible: true)
+        return out
+    }
+
+    private func write(into out: inout String, escapingInvisible: Bool = false) {
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .number(let n): out += JSONValue.format(n)
-        case .string(let s): JSONValue.writeString(s, into: &out)
+        case .string(let s): JSONValue.writeString(s, into: &out, escapingInvisible: escapingInvisible)
         case .array(let items):
             out += "["
             for (i, item) in items.enumerated() {
                 if i > 0 { out += "," }
-                item.write(into: &out)
+                item.write(into: &out, escapingInvisible: escapingInvisible)
             }
             out += "]"
         case .object(let members):
             out += "{"
             for (i, key) in members.keys.sorted(by: { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }).enumerated() {
                 if i > 0 { out += "," }
-                JSONValue.writeString(key, into: &out)
+                JSONValue.writeString(key, into: &out, escapingInvisible: escapingInvisible)
                 out += ":"
-                members[key]!.write(into: &out)
+                members[key]!.write(into: &out, escapingInvisible: escapingInvisible)
             }
             out += "}"
         }
@@ -89,7 +99,7 @@ public enum JSONValue: Sendable, Hashable {
         return out
     }
 
-    static func writeString(_ s: String, into out: inout String) {
+    static func writeString(_ s: String, into out: inout String, escapingInvisible: Bool = false) {
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -99,7 +109,9 @@ public enum JSONValue: Sendable, Hashable {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
-                || scalar.value == 0x2028 || scalar.value == 0x2029:
+                || scalar.value == 0x2028 || scalar.value == 0x2029
+                || escapingInvisible && (scalar.properties.generalCategory == .format || scalar.properties.isDefaultIgnorableCodePoint
+                                         || [0x115F, 0x1160, 0x3164, 0xFFA0].contains(scalar.value)):
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

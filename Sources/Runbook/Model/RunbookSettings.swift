@@ -11,16 +11,20 @@ public struct RunbookSettings: Sendable, Equatable {
     public var temporaryPasswordExpiryHours: Int
     /// Refusals, notes and reasons shorter than this are refused as too thin to review.
     public var minimumReasonLength: Int
+    /// A call-back number's most recent addition to the account must be at least this many
+    /// hours old (as well as before the start of today in the organisation's time zone).
+    public var callbackMinimumAgeHours: Int
 
     public init(verificationValidityMinutes: Int = 15, enrolmentDeadlineHours: Int = 24,
                 unusualActivity: UnusualActivityRule = .init(), backupCodeExpiryMinutes: Int = 60,
-                temporaryPasswordExpiryHours: Int = 24, minimumReasonLength: Int = 15) {
+                temporaryPasswordExpiryHours: Int = 24, minimumReasonLength: Int = 15, callbackMinimumAgeHours: Int = 24) {
         self.verificationValidityMinutes = verificationValidityMinutes
         self.enrolmentDeadlineHours = enrolmentDeadlineHours
         self.unusualActivity = unusualActivity
         self.backupCodeExpiryMinutes = backupCodeExpiryMinutes
         self.temporaryPasswordExpiryHours = temporaryPasswordExpiryHours
         self.minimumReasonLength = minimumReasonLength
+        self.callbackMinimumAgeHours = callbackMinimumAgeHours
     }
 }
 

@@ -39,7 +39,7 @@ public struct AuditExporter {
                     "subject": .string(row.subject), "event": .string(row.type), "reason": row.reason.map(JSONValue.string) ?? .null,
                     "payload": (try? JSON5Parser.parse(row.payload))?.plain ?? .string(row.payload), "hash": .string(row.hash),
                 ])
-                out.append((count == 0 ? "\n" : ",\n") + object.canonicalText)
+                out.append((count == 0 ? "\n" : ",\n") + object.exportText)
                 count += 1
             }
             out.append("\n]\n")

@@ -15,7 +15,8 @@ final class CaseHarness {
     static let startTime = Date("2026-05-17T10:00:00Z")
     static let caseID = "CASE-1"
 
-    let runbook: Runbook
+    /// The shipped runbook; a test may tune its settings.
+    var runbook: Runbook
     var now: Date
     var timeZone: TimeZone
     var facts: PlatformFacts
@@ -24,6 +25,8 @@ final class CaseHarness {
     var training = false
     /// Handed to the engine as `newCaseID`, for the step that opens a linked case.
     var newCaseID: String?
+    /// The organisation's domains and default country code (its time zone is `timeZone`).
+    var organisation: Organisation? = Organisation(domains: ["example.com"], timeZone: .utc)
 
     private(set) var events: [CaseEvent] = []
     private(set) var state: CaseState?
@@ -41,7 +44,7 @@ final class CaseHarness {
 
     func context(as actor: Actor? = nil) -> DecisionContext {
         DecisionContext(runbook: runbook, actor: actor ?? defaultActor, facts: facts, now: now, timeZone: timeZone,
-                        newCaseID: newCaseID, training: training)
+                        newCaseID: newCaseID, training: training, organisation: organisation)
     }
 
     func advance(minutes: Double = 0, hours: Double = 0, seconds: Double = 0) {

@@ -55,6 +55,13 @@ final class HandrailProcess {
         self.login = login
     }
 
+    /// Writes the user's configuration file (`$HOME/.config/handrail/config.json5`) the commands read.
+    func configure(_ text: String) throws {
+        let folder = self.folder.appendingPathComponent(".config/handrail")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try text.write(to: folder.appendingPathComponent("config.json5"), atomically: true, encoding: .utf8)
+    }
+
     deinit {
         try? FileManager.default.removeItem(at: folder)
     }

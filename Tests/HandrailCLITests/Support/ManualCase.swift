@@ -64,10 +64,12 @@ struct ManualCase {
 
     // MARK: - Steps of the runbook, as an operator fills them in
 
-    /// Facts with nothing unusual: no suspicious sign-ins, not suspended, `codes` backup codes left.
+    /// Facts with nothing unusual: no suspicious sign-ins, not suspended, no federated identity,
+    /// `codes` backup codes left.
     func typeOrdinaryFacts(codes: Int = 0, privileged: Bool = false, extra: [String] = [],
                            file: StaticString = #filePath, line: UInt = #line) throws {
-        try facts(["name=Sam Example", "signins=none", "suspended=no", "codes=\(codes)", "privileged=\(privileged ? "yes" : "no")"] + extra,
+        try facts(["name=Sam Example", "signins=none", "suspended=no", "federated=none", "codes=\(codes)",
+                   "privileged=\(privileged ? "yes" : "no")"] + extra,
                   file: file, line: line)
     }
 

@@ -91,8 +91,8 @@ enum ScenarioPlans {
             .init(name: "skips the code check and goes for a reset, which the runbook does not allow, then refuses",
                   play: { a in
                       a.verify(TrainingAttempt.Evidence.video())
-                      a.refused(.submit(step: "choose_recovery", values: ["situation": "device"]), .stale)
-                      a.refused(.submit(step: "force_reset", values: a.actionValues("force_reset")), .stale)
+                      a.refused(.submit(step: "choose_recovery", values: ["situation": "device"]), .gate)
+                      a.refused(.submit(step: "force_reset", values: a.actionValues("force_reset")), .gate)
                       a.refuse("gut_says_no", "She wants a reset and the wizard will not let me give her one")
                   },
                   missed: ["self-service"], outcome: "escalated"),
@@ -108,10 +108,17 @@ enum ScenarioPlans {
             a.accept(.submit(step: "federated_self_service", values: ["walked_through": "yes"]), "federated_self_service")
         },
         wrong: [
-            .init(name: "ignores her Google sign-in and force-resets after a call-back",
-                  play: { a in a.resetAfterVerifying(TrainingAttempt.Evidence.callback(a.numberOnFile)) },
-                  missed: ["federated", "no-reset"], outcome: caveOutcome),
-        ])
+            // The reset itself is now stopped: with a federated identity on file it needs a senior's approval.
+            .init(name: "ignores her Google sign-in and tries to force-reset after a call-back",
+                  play: { a in
+                      a.verify(TrainingAttempt.Evidence.callback(a.numberOnFile))
+                      a.checkBackupCodes()
+                      a.chooseRecovery("device")
+                      a.refusedByGates(.submit(step: "force_reset", values: a.actionValues("force_reset")), ["federatedUserApproved"])
+                  },
+                  missed: ["federated"], outcome: "unfinished (open)", stops: ["federatedUserApproved"]),
+        ],
+        guardedByEngine: ["no-reset": "with a federated identity on file, federatedUserApproved refuses a reset a senior admin has not approved"])
 
     static let honestUnverifiable = ScenarioPlan(
         right: { a in a.refuse("cannot_verify", "No video today, and the number on file is her stolen phone") },
