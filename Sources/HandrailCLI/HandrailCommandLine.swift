@@ -51,6 +51,8 @@ public enum HandrailCommandLine {
             return DirectoryCommandLine.run(&args, context: context).rawValue
         case "operator":
             return OperatorCommandLine.run(&args, context: context).rawValue
+        case "anchor":
+            return AnchorCommandLine.run(&args, context: context).rawValue
         default:
             output.error("handrail: unknown command \"\(SafeText.visible(command))\". Run 'handrail --help' for the commands.")
             return ExitCode.usage.rawValue
