@@ -1,0 +1,72 @@
+import Engine
+import Foundation
+import Runbook
+import Store
+
+/// A case whose `cases` row is not what its events say.
+public struct ProjectionMismatch: Sendable, Equatable, CustomStringConvertible {
+    public var caseID: String
+    public var reason: String
+    public var description: String { "case \(caseID): \(reason)" }
+}
+
+extension CaseReader {
+    /// Replays every case's events and compares the result with its row in `cases`, which the
+    /// queue (the senior's escalations, the overdue list) reads instead of the events: a row
+    /// edited by hand (`UPDATE cases SET status = 'closed'`) hides a case from whoever should
+    /// see it while the hash chain stays intact. Holder and lease are not replayed (they are not
+    /// events). One snapshot; at most `limit` mismatches are returned.
+    public func auditProjections(limit: Int = 20) throws -> (casesChecked: Int, mismatches: [ProjectionMismatch]) {
+        var checked = 0
+        var mismatches: [ProjectionMismatch] = []
+        try context.store.forEachCaseHistory { caseID, record, history in
+            guard mismatches.count < limit else { return }
+            checked += 1
+            guard let record else {
+                mismatches.append(ProjectionMismatch(caseID: caseID, reason: "it has \(history.count) events but no row in cases: the row was deleted"))
+                return
+            }
+            guard let first = history.first else {
+                mismatches.append(ProjectionMismatch(caseID: caseID, reason: "it has a row in cases but no events: the row was added, or its events removed"))
+                return
+            }
+            let runbook: Runbook
+            do {
+                runbook = try context.runbook(for: first.event)
+            } catch {
+                mismatches.append(ProjectionMismatch(caseID: caseID, reason: "cannot be replayed: \(error)"))
+                return
+            }
+            guard let state = CaseState.replay(history.map(\.event), runbook: runbook) else {
+                mismatches.append(ProjectionMismatch(caseID: caseID, reason: "its events do not replay to a case"))
+                return
+            }
+            let expected = CaseProjection(state: state)
+            let differences = Self.differences(stored: record.projection, replayed: expected)
+            if !differences.isEmpty {
+                mismatches.append(ProjectionMismatch(caseID: caseID, reason: "its row in cases differs from the replay of its events: "
+                                                     + differences.joined(separator: "; ")))
+            }
+        }
+        return (checked, mismatches)
+    }
+
+    static func differences(stored: CaseProjection, replayed: CaseProjection) -> [String] {
+        var out: [String] = []
+        func compare<T: Equatable>(_ name: String, _ a: T, _ b: T) {
+            if a != b { out.append("\(name) is \(String(describing: a)), the events say \(String(describing: b))") }
+        }
+        compare("status", stored.status.rawValue, replayed.status.rawValue)
+        compare("step", stored.step, replayed.step)
+        compare("outcome", stored.outcome ?? "none", replayed.outcome ?? "none")
+        compare("subject", stored.subject, replayed.subject)
+        compare("runbook", "\(stored.runbook) v\(stored.runbookVersion)", "\(replayed.runbook) v\(replayed.runbookVersion)")
+        compare("opened by", stored.openedBy, replayed.openedBy)
+        compare("opened at", EventTime.format(stored.openedAt), EventTime.format(replayed.openedAt))
+        compare("updated at", EventTime.format(stored.updatedAt), EventTime.format(replayed.updatedAt))
+        compare("overdue at", stored.overdueAt.map(EventTime.format) ?? "none", replayed.overdueAt.map(EventTime.format) ?? "none")
+        compare("event count", stored.lastCaseSeq, replayed.lastCaseSeq)
+        compare("linked from", stored.linkedFrom ?? "none", replayed.linkedFrom ?? "none")
+        return out
+    }
+}
