@@ -24,6 +24,13 @@ public struct AnchorStatus: Sendable, Equatable {
     public var nextEpoch: UInt64
     public var lastSeq: Int64
     public var lastTimeMilliseconds: Int64
+
+    public init(databaseID: String, nextEpoch: UInt64, lastSeq: Int64, lastTimeMilliseconds: Int64) {
+        self.databaseID = databaseID
+        self.nextEpoch = nextEpoch
+        self.lastSeq = lastSeq
+        self.lastTimeMilliseconds = lastTimeMilliseconds
+    }
 }
 
 public enum AnchorError: Error, Equatable, CustomStringConvertible {
