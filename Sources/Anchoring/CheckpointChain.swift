@@ -27,10 +27,19 @@ public struct CheckpointChain {
     public var entries: [Entry] = []
     public var problem: Problem?
 
+    /// The file did not end in a newline: its last line was being written as it was read (a
+    /// reader may see part of another process's append) and is left out.
+    public var incompleteLastLine = false
+
     public init(text: String, k0: [UInt8]) {
         var byEpoch: [UInt64: Entry] = [:]
         var number = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if let last = lines.last, !last.isEmpty {
+            lines.removeLast()
+            incompleteLastLine = true
+        }
+        for line in lines {
             number += 1
             switch Checkpoint.find(in: line) {
             case .none: continue

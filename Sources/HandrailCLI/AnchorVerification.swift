@@ -12,6 +12,8 @@ struct VerifyOptions {
     var anchorKey: [UInt8]?
     var expectations: [(seq: Int64, hash: [UInt8])] = []
     var projections = false
+    /// `--no-projections`: a log without its `cases` table (an archive, an import) is checked without replaying cases.
+    var noProjections = false
 
     static func take(from args: inout ArgumentList) throws -> VerifyOptions {
         var options = VerifyOptions()
@@ -33,6 +35,7 @@ struct VerifyOptions {
             options.expectations.append((seq, hash))
         }
         options.projections = args.takeFlag("--projections")
+        options.noProjections = args.takeFlag("--no-projections")
         return options
     }
 
@@ -78,6 +81,7 @@ struct AnchorVerification {
 
     mutating func checkAnchors(_ chain: CheckpointChain, env: HandrailEnvironment) throws {
         if let p = chain.problem { fail("checkpoints: \(p)") }
+        if chain.incompleteLastLine { warnings.append("the checkpoints file's last line has no newline (being written as it was read?) and was left out") }
         let entries = chain.entries
         json["checkpoints"] = .number(Double(entries.count))
         let (lastSeq, logged) = try env.store.loggedEvents(at: entries.map(\.checkpoint.seq))

@@ -131,7 +131,7 @@ enum AuditCommandLine {
             problem = "the chain head is \(head), not the expected \(SafeText.visible(expectedHead)): the log was replaced or rewritten since that head was recorded"
         }
         let extra = try AnchorVerification.check(env: env, anchors: anchors, expectations: options.expectations,
-                                                 projections: anchors != nil || options.projections)
+                                                 projections: (anchors != nil || options.projections) && !options.noProjections)
         if problem == nil { problem = extra.problem }
         if json {
             var object: [String: JSONValue] = ["ok": .bool(problem == nil), "events": .number(Double(report.eventsChecked)),

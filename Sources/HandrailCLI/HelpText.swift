@@ -99,7 +99,7 @@ enum HelpText {
       handrail audit [--event TYPE]… [--actor LOGIN] [--subject EMAIL] [--case ID]
                      [--since DATE] [--until DATE] [--format table|csv|json|ocsf]
       handrail audit --follow [--after SEQ] [--format json|ocsf] [filters]
-      handrail audit verify [--anchors FILE --anchor-key K0] [--expect SEQ:HASH]… [--json]
+      handrail audit verify [--anchors FILE --anchor-key K0] [--expect SEQ:HASH]… [--no-projections] [--json]
 
     DATE is YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC; --since is inclusive, --until exclusive.
     CSV cells that a spreadsheet would read as a formula are prefixed with an apostrophe.
@@ -110,7 +110,8 @@ enum HelpText {
     'verify' exits 3 and names the first bad sequence number when the chain is broken. With
     --anchors it also checks, from K0 alone, every checkpoint's MAC and that each checkpoint's
     (seq, head) is still in the log, that times never go backwards, and that every case's row
-    equals the replay of its events. --expect SEQ:HASH (repeatable) holds while the log grows
+    equals the replay of its events (--no-projections: not that, for an archived log without its
+    cases table; --projections: that alone, without anchors). --expect SEQ:HASH (repeatable) holds while the log grows
     and fails when history up to SEQ changed. --expect-head HASH: the head must be HASH.
     """
 
