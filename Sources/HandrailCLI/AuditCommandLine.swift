@@ -25,7 +25,7 @@ enum AuditCommandLine {
             if let since = args.takeOption("--since") { filter.since = try date(since, "--since") }
             if let until = args.takeOption("--until") { filter.until = try date(until, "--until") }
             if let f = args.takeOption("--format") {
-                guard ["table", "csv", "json", "ocsf"].contains(f) else { throw UsageError("--format is table, csv, json or ocsf") }
+                guard ["table", "csv", "json", "ocsf"].contains(f) else { throw UsageError("--format is table, csv or json, or ocsf for OCSF Account Change records") }
                 format = f
             }
             expectedHead = args.takeOption("--expect-head")
