@@ -23,6 +23,9 @@ let package = Package(
         .target(name: "SQLiteCore", dependencies: ["CSQLite"]),
         // SHA-256, HMAC-SHA256 and PBKDF2 password hashes, on the project's own SHA-256. Pure.
         .target(name: "Hashing", dependencies: ["CSHA256"]),
+        // Checkpoints of the log that leave the machine: the forward-evolving anchor key, the
+        // signers (key file; locked mode's helper later), the sinks (syslog, append-only file).
+        .target(name: "Anchoring", dependencies: ["Hashing"]),
 
         // The runbook language: JSON5 with source locations, the model, the checker.
         .target(name: "Runbook"),
@@ -47,11 +50,11 @@ let package = Package(
         .target(name: "TrainingRuntime", dependencies: ["Training", "Wizard", "Casework", "LocalTenant", "SQLiteCore", "Store", "Engine", "Runbook"]),
         // Command-line surface: argument parsing, rendering, exit codes.
         .target(name: "HandrailCLI", dependencies: ["Runbook", "Engine", "Platform", "Store", "LocalTenant", "Casework", "Terminal", "Wizard", "Training",
-                                                   "TrainingRuntime", "Hashing"]),
+                                                   "TrainingRuntime", "Hashing", "Anchoring"]),
         .executableTarget(name: "handrail", dependencies: ["HandrailCLI"]),
         // Performance budgets, measured beside their peers: `swift run -c release handrail-bench`.
         .executableTarget(name: "handrail-bench", dependencies: ["Store", "SQLiteCore", "Hashing", "Engine", "Runbook", "Casework", "Platform",
-                                                                "Terminal", "Wizard"]),
+                                                                "Terminal", "Wizard", "Anchoring"]),
 
         // What the test targets share: where the package is, the built `handrail` found and run
         // as a subprocess (optionally on a clock set by faketime), a tmux driver, and the
@@ -65,6 +68,8 @@ let package = Package(
                     // Transcripts of demo runs, compared by the tests and quoted by the docs.
                     exclude: ["Transcripts"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "SQLiteCore", "Hashing", "Engine", "Runbook", "CSQLite", "HandrailCLI", "HandrailTestSupport"]),
+        .testTarget(name: "AnchoringTests", dependencies: ["Anchoring", "Hashing", "HandrailCLI", "Store", "SQLiteCore", "Engine", "Runbook",
+                                                     "HandrailTestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "HandrailTestSupport"]),
         .testTarget(name: "LocalTenantTests", dependencies: ["LocalTenant", "Casework", "Platform", "Store", "Engine", "Runbook", "HandrailCLI",
                                                        "Hashing", "SQLiteCore", "HandrailTestSupport"]),

@@ -47,7 +47,9 @@ public final class CaseCommandHandler {
         let lease = linkedFromIncident ? nil : LeaseRequest(login: actor.login, now: now, duration: context.leaseDuration)
         let stored = try context.store.append(decision.events, caseID: caseID, expectedLastCaseSeq: 0,
                                               projection: CaseProjection(state: state), lease: lease)
-        return CaseOutcome(caseID: caseID, stored: stored)
+        var outcome = CaseOutcome(caseID: caseID, stored: stored)
+        outcome.anchorWarnings = context.anchorAfterCommit(stored)
+        return outcome
     }
 
     // MARK: - Deciding
@@ -139,6 +141,8 @@ public final class CaseCommandHandler {
             switch appended {
             case .success(let stored):
                 var outcome = CaseOutcome(caseID: caseID, stored: stored, refusal: decision.refusal, effects: decision.effects)
+                // Anchored before anyone is told it succeeded.
+                outcome.anchorWarnings = context.anchorAfterCommit(stored)
                 snapshot.history += stored
                 snapshot.state = state
                 outcome.decidedOn = snapshot

@@ -14,6 +14,8 @@ public struct CaseOutcome {
     /// What the operator must now do in the admin console (ManualConsole).
     public var instructions: String?
     public var linkedCase: String?
+    /// Problems anchoring the commit (a sink that failed): shown to the operator, never dropped.
+    public var anchorWarnings: [String] = []
     /// The case as the decision saw it, its own events included: what effects are carried out against.
     var decidedOn: CaseSnapshot?
 
@@ -35,6 +37,7 @@ public struct CaseOutcome {
         shownOnceBy = other.shownOnceBy ?? shownOnceBy
         instructions = other.instructions ?? instructions
         linkedCase = other.linkedCase ?? linkedCase
+        anchorWarnings += other.anchorWarnings
     }
 }
 

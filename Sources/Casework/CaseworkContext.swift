@@ -22,6 +22,8 @@ public struct CaseworkContext {
     public var training = false
     /// The organisation's domains and default country code (its time zone is `timeZone`).
     public var organisation: Organisation?
+    /// Checkpoints of the log after commits (nil: this database is not anchored).
+    public var anchor: Anchor?
 
     public init(store: HandrailStore, platform: IdentityPlatform, runbooks: @escaping (String) -> Runbook?,
                 timeZone: TimeZone, clock: @escaping () -> Date, newCaseID: @escaping () -> String = CaseID.random) {
@@ -37,6 +39,14 @@ public struct CaseworkContext {
         guard case .opened(let o) = opening.body else { throw StoreError.caseNotFound(opening.caseID) }
         guard let runbook = runbooks(o.runbookID) else { throw CaseworkError.runbookMissing(o.runbookID) }
         return runbook
+    }
+
+    /// After a commit, before the operator is told: a checkpoint now when the events must be
+    /// anchored, else a heartbeat if one is due. Returns what to show the operator.
+    func anchorAfterCommit(_ stored: [StoredEvent]) -> [String] {
+        guard let anchor, !stored.isEmpty else { return [] }
+        let receipt = stored.contains(where: { $0.event.body.mustBeAnchored }) ? anchor.anchorNow() : anchor.heartbeat()
+        return receipt.warnings
     }
 
     func decisionContext(runbook: Runbook, actor: Actor, facts: PlatformFacts, now: Date, newCaseID: String? = nil) -> DecisionContext {

@@ -1,59 +1,72 @@
 import Engine
 import Foundation
+import Runbook
 import Store
 
-/// A case whose row in the `cases` table is not what its events say: someone edited the
-/// projection (hiding an escalated case from the senior queue, say), or a restore went wrong.
+/// A case whose `cases` row is not what its events say.
 public struct ProjectionMismatch: Sendable, Equatable, CustomStringConvertible {
     public var caseID: String
-    /// What differs, one phrase per field ("status: the row says closed, the events say escalated").
-    public var differences: [String]
-
-    public var description: String { "case \(caseID): " + differences.joined(separator: "; ") }
+    public var reason: String
+    public var description: String { "case \(caseID): \(reason)" }
 }
 
 extension CaseReader {
-    /// Every case whose projection row differs from the replay of its events, and every case with
-    /// events but no row. Reads the whole log once per case: for `audit verify` and restores, not
-    /// for the queue.
-    public func projectionMismatches() throws -> [ProjectionMismatch] {
+    /// Replays every case's events and compares the result with its row in `cases`, which the
+    /// queue (the senior's escalations, the overdue list) reads instead of the events: a row
+    /// edited by hand (`UPDATE cases SET status = 'closed'`) hides a case from whoever should
+    /// see it while the hash chain stays intact. Holder and lease are not replayed (they are not
+    /// events). One snapshot; at most `limit` mismatches are returned.
+    public func auditProjections(limit: Int = 20) throws -> (casesChecked: Int, mismatches: [ProjectionMismatch]) {
+        var checked = 0
         var mismatches: [ProjectionMismatch] = []
-        let records = try context.store.cases(statuses: nil, subject: nil, limit: Int.max)
-        var seen = Set<String>()
-        for record in records {
-            seen.insert(record.projection.id)
-            let events = try context.store.events(caseID: record.projection.id).map(\.event)
-            guard let runbook = context.runbooks(record.projection.runbook) else {
-                mismatches.append(ProjectionMismatch(caseID: record.projection.id,
-                                                     differences: ["its runbook \"\(record.projection.runbook)\" is not in the runbook folder"]))
-                continue
+        try context.store.forEachCaseHistory { caseID, record, history in
+            guard mismatches.count < limit else { return }
+            checked += 1
+            guard let record else {
+                mismatches.append(ProjectionMismatch(caseID: caseID, reason: "it has \(history.count) events but no row in cases: the row was deleted"))
+                return
             }
-            guard let state = CaseState.replay(events, runbook: runbook) else {
-                mismatches.append(ProjectionMismatch(caseID: record.projection.id, differences: ["a row without a case.opened event"]))
-                continue
+            guard let first = history.first else {
+                mismatches.append(ProjectionMismatch(caseID: caseID, reason: "it has a row in cases but no events: the row was added, or its events removed"))
+                return
             }
-            let differences = Self.differences(row: record.projection, replayed: CaseProjection(state: state))
-            if !differences.isEmpty { mismatches.append(ProjectionMismatch(caseID: record.projection.id, differences: differences)) }
+            let runbook: Runbook
+            do {
+                runbook = try context.runbook(for: first.event)
+            } catch {
+                mismatches.append(ProjectionMismatch(caseID: caseID, reason: "cannot be replayed: \(error)"))
+                return
+            }
+            guard let state = CaseState.replay(history.map(\.event), runbook: runbook) else {
+                mismatches.append(ProjectionMismatch(caseID: caseID, reason: "its events do not replay to a case"))
+                return
+            }
+            let expected = CaseProjection(state: state)
+            let differences = Self.differences(stored: record.projection, replayed: expected)
+            if !differences.isEmpty {
+                mismatches.append(ProjectionMismatch(caseID: caseID, reason: "its row in cases differs from the replay of its events: "
+                                                     + differences.joined(separator: "; ")))
+            }
         }
-        for caseID in try context.store.caseIDsInLog() where !seen.contains(caseID) {
-            mismatches.append(ProjectionMismatch(caseID: caseID, differences: ["events without a row in the cases table"]))
-        }
-        return mismatches
+        return (checked, mismatches)
     }
 
-    static func differences(row: CaseProjection, replayed: CaseProjection) -> [String] {
+    static func differences(stored: CaseProjection, replayed: CaseProjection) -> [String] {
         var out: [String] = []
         func compare<T: Equatable>(_ name: String, _ a: T, _ b: T) {
-            if a != b { out.append("\(name): the row says \(a), the events say \(b)") }
+            if a != b { out.append("\(name) is \(String(describing: a)), the events say \(String(describing: b))") }
         }
-        compare("status", row.status.rawValue, replayed.status.rawValue)
-        compare("step", row.step, replayed.step)
-        compare("outcome", row.outcome ?? "none", replayed.outcome ?? "none")
-        compare("subject", row.subject, replayed.subject)
-        compare("opened by", row.openedBy, replayed.openedBy)
-        compare("events", row.lastCaseSeq, replayed.lastCaseSeq)
-        compare("updated", EventTime.format(row.updatedAt), EventTime.format(replayed.updatedAt))
-        compare("overdue at", row.overdueAt.map(EventTime.format) ?? "none", replayed.overdueAt.map(EventTime.format) ?? "none")
+        compare("status", stored.status.rawValue, replayed.status.rawValue)
+        compare("step", stored.step, replayed.step)
+        compare("outcome", stored.outcome ?? "none", replayed.outcome ?? "none")
+        compare("subject", stored.subject, replayed.subject)
+        compare("runbook", "\(stored.runbook) v\(stored.runbookVersion)", "\(replayed.runbook) v\(replayed.runbookVersion)")
+        compare("opened by", stored.openedBy, replayed.openedBy)
+        compare("opened at", EventTime.format(stored.openedAt), EventTime.format(replayed.openedAt))
+        compare("updated at", EventTime.format(stored.updatedAt), EventTime.format(replayed.updatedAt))
+        compare("overdue at", stored.overdueAt.map(EventTime.format) ?? "none", replayed.overdueAt.map(EventTime.format) ?? "none")
+        compare("event count", stored.lastCaseSeq, replayed.lastCaseSeq)
+        compare("linked from", stored.linkedFrom ?? "none", replayed.linkedFrom ?? "none")
         return out
     }
 }

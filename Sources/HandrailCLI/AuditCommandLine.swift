@@ -1,3 +1,4 @@
+import Anchoring
 import Engine
 import Foundation
 import Hashing
@@ -14,6 +15,8 @@ enum AuditCommandLine {
         var format = options.json ? "json" : "table"
         var expectedHead: String?
         var verify = false
+        var verifyOptions = VerifyOptions()
+        var follow = false
         do {
             while let event = args.takeOption("--event") { filter.eventTypes.append(event) }
             filter.actor = args.takeOption("--actor")
@@ -22,10 +25,24 @@ enum AuditCommandLine {
             if let since = args.takeOption("--since") { filter.since = try date(since, "--since") }
             if let until = args.takeOption("--until") { filter.until = try date(until, "--until") }
             if let f = args.takeOption("--format") {
-                guard ["table", "csv", "json"].contains(f) else { throw UsageError("--format is table, csv or json") }
+                guard ["table", "csv", "json", "ocsf"].contains(f) else { throw UsageError("--format is table, csv or json, or ocsf for OCSF Account Change records") }
                 format = f
             }
             expectedHead = args.takeOption("--expect-head")
+            if let head = expectedHead, [UInt8](hex: head.lowercased())?.count != 32 {
+                throw UsageError("--expect-head takes a chain head: 64 hexadecimal digits, not \"\(SafeText.visible(head))\"")
+            }
+            verifyOptions = try VerifyOptions.take(from: &args)
+            follow = args.takeFlag("--follow")
+            if let after = args.takeOption("--after") {
+                guard let seq = Int64(after), seq >= 0 else { throw UsageError("--after takes a sequence number, not \"\(SafeText.visible(after))\"") }
+                filter.afterSeq = seq
+            }
+            if follow {
+                // A stream is JSON lines: one object per event, as it commits.
+                if format == "csv" { throw UsageError("--follow writes JSON lines: --format json or ocsf") }
+                if format == "table" { format = "json" }
+            }
             if let word = args.next() {
                 guard word == "verify" else { throw UsageError("unexpected \"\(SafeText.visible(word))\"; did you mean handrail audit verify?") }
                 verify = true
@@ -47,8 +64,11 @@ enum AuditCommandLine {
             return .notPermitted
         }
         do {
-            return verify ? try runVerify(env: env, expectedHead: expectedHead, json: format == "json", context: context)
-                          : try export(env: env, filter: filter, format: format, context: context)
+            if verify {
+                return try runVerify(env: env, expectedHead: expectedHead, options: verifyOptions, json: format == "json", context: context)
+            }
+            if follow { return try AuditFollow.run(env: env, filter: filter, ocsf: format == "ocsf", context: context) }
+            return try export(env: env, filter: filter, format: format, context: context)
         } catch {
             return FailureReport.report(error, command: "audit", to: out)
         }
@@ -63,6 +83,10 @@ enum AuditCommandLine {
     static func export(env: HandrailEnvironment, filter: AuditFilter, format: String, context: CommandContext) throws -> ExitCode {
         let writer = StreamWriter(output: context.output)
         switch format {
+        case "ocsf":
+            try env.store.auditRows(filter) { row in
+                if let record = OCSFRecord.record(row) { writer.write(record.canonicalText + "\n") }
+            }
         case "csv", "json":
             let output = context.output
             try AuditExporter(store: env.store).export(filter, format: format == "csv" ? .csv : .json) { output.rawBytes($0) }
@@ -80,13 +104,24 @@ enum AuditCommandLine {
         return .ok
     }
 
-    static func runVerify(env: HandrailEnvironment, expectedHead: String?, json: Bool, context: CommandContext) throws -> ExitCode {
+    static func runVerify(env: HandrailEnvironment, expectedHead: String?, options: VerifyOptions, json: Bool, context: CommandContext) throws -> ExitCode {
         let out = context.output
+        // The checkpoints are read before the log's snapshot is taken: every checkpoint names an
+        // event committed before it was written, so the snapshot holds it unless the log changed.
+        let anchors: CheckpointChain?
+        switch options.readAnchors() {
+        case .failure(let error):
+            out.error("handrail audit verify: \(error.message)")
+            return .usage
+        case .success(let chain): anchors = chain
+        }
         let total = try env.store.eventCount()
         let progress = ProgressLine(total: total, enabled: !json && total >= 200_000 && isatty(STDERR_FILENO) == 1)
         // Elapsed time for the throughput line: a monotonic clock, not the log's time.
         let started = ContinuousClock.now
-        let report = try ChainVerifier(store: env.store).verify(progressInterval: 100_000) { [progress] in progress.update($0) }
+        var verifier = ChainVerifier(store: env.store)
+        if anchors != nil { verifier.timeTolerance = AnchorVerification.timeTolerance }
+        let report = try verifier.verify(progressInterval: 100_000) { [progress] in progress.update($0) }
         progress.finish()
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -95,15 +130,23 @@ enum AuditCommandLine {
         if problem == nil, let expectedHead, expectedHead.lowercased() != head {
             problem = "the chain head is \(head), not the expected \(SafeText.visible(expectedHead)): the log was replaced or rewritten since that head was recorded"
         }
+        let extra = try AnchorVerification.check(env: env, anchors: anchors, expectations: options.expectations,
+                                                 projections: (anchors != nil || options.projections) && !options.noProjections)
+        if problem == nil { problem = extra.problem }
         if json {
             var object: [String: JSONValue] = ["ok": .bool(problem == nil), "events": .number(Double(report.eventsChecked)),
                                                "headSeq": .number(Double(report.headSeq)), "bytesHashed": .number(Double(report.bytesHashed)), "headHash": .string(head)]
             if let bad = report.problem { object["firstBadSeq"] = .number(Double(bad.seq)) }
             if let problem { object["problem"] = .string(problem) }
+            extra.addJSON(to: &object)
             out.print(JSONValue.object(object).canonicalText)
+            for warning in extra.warnings { out.error("audit verify: WARNING: \(warning)") }
         } else if let problem {
+            for warning in extra.warnings { out.error("audit verify: WARNING: \(warning)") }
             out.error("audit verify: FAILED: \(problem)")
         } else {
+            for warning in extra.warnings { out.error("audit verify: WARNING: \(warning)") }
+            for line in extra.lines { out.print("audit verify: \(line)") }
             let rate = seconds > 0 ? Double(report.bytesHashed) / seconds / 1_000_000 : 0
             out.print("audit verify: ok: \(report.eventsChecked) events, chain intact; head #\(report.headSeq) \(head)")
             out.print(String(format: "(%.2f s, %.0f MB/s of event data)", seconds, rate))

@@ -26,6 +26,7 @@ struct CaseRunner {
         }
         let actor = try env.requireActor()
         let outcome = try desk.open(subject: subject, runbookID: runbookID, actor: actor)
+        reportAnchoring(outcome)
         if let refusal = outcome.refusal { return report(refusal) }
         if json {
             out.print(JSONValue.object(["id": .string(outcome.caseID), "subject": .string(outcome.stored.first?.event.subject ?? subject),
@@ -203,7 +204,14 @@ struct CaseRunner {
         }
     }
 
+    /// Problems anchoring the commit go to stderr whatever the format: the decision is recorded
+    /// (and its platform action done), so the command still succeeds, but never silently.
+    private func reportAnchoring(_ outcome: CaseOutcome) {
+        for warning in outcome.anchorWarnings { out.error(SafeText.visible(warning)) }
+    }
+
     private func report(_ outcome: CaseOutcome, caseID: String, actor: Actor) -> ExitCode {
+        reportAnchoring(outcome)
         if json {
             var object: [String: JSONValue] = [
                 "case": .string(caseID),

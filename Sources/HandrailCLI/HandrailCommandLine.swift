@@ -61,6 +61,8 @@ public enum HandrailCommandLine {
                 return ExitCode.usage.rawValue
             }
             return ReplicationCommandLine.config(&args, context: context).rawValue
+        case "anchor":
+            return AnchorCommandLine.run(&args, context: context).rawValue
         default:
             output.error("handrail: unknown command \"\(SafeText.visible(command))\". Run 'handrail --help' for the commands.")
             return ExitCode.usage.rawValue

@@ -5,7 +5,10 @@ import Runbook
 /// `$XDG_CONFIG_HOME/handrail/config.json5` (else `~/.config/handrail/config.json5`):
 ///
 ///     { platform: "local", directory: "/srv/handrail/directory.db", database: "/srv/handrail/handrail.db",
-///       timeZone: "Europe/Berlin", organisationDomains: ["example.com"], defaultCountryCode: "+49" }
+///       timeZone: "Europe/Berlin", organisationDomains: ["example.com"], defaultCountryCode: "+49",
+///       // Checkpoints of the log (after `handrail anchor init`); defaults shown:
+///       anchorKey: "DATABASE.anchor-key", checkpointFile: "DATABASE.checkpoints", syslogSocket: "/dev/log",
+///       anchorHeartbeatMinutes: "5" }
 ///
 /// Command-line options and environment variables override it; a missing file is no configuration.
 struct HandrailConfig {
@@ -24,6 +27,14 @@ struct HandrailConfig {
     var organisationDomains: [String] = []
     /// The country calling code of numbers typed without one ("+44").
     var defaultCountryCode: String?
+    /// The anchor key file (unlocked mode); default: the database's path + ".anchor-key".
+    var anchorKey: String?
+    /// The append-only checkpoint file; default: the database's path + ".checkpoints"; "off": none.
+    var checkpointFile: String?
+    /// The syslog socket checkpoints are sent to; default /dev/log; "off": none.
+    var syslogSocket: String?
+    /// Minutes between heartbeat checkpoints while the log grows; default 5.
+    var anchorHeartbeatMinutes: Int?
     /// Set when the file exists but cannot be read as configuration.
     var problem: String?
 
@@ -79,7 +90,15 @@ struct HandrailConfig {
                     return HandrailConfig(problem: "\(file):\(member.keyLocation): \"\(value)\" is not a country calling code (e.g. +44)")
                 }
                 config.defaultCountryCode = value
-            default: return HandrailConfig(problem: "\(file):\(member.keyLocation): unknown setting \"\(member.key)\" (platform, directory, database, timeZone, organisationDomains, defaultCountryCode, replica, litestream, replicationWarnSeconds)")
+            case "anchorKey": config.anchorKey = value
+            case "checkpointFile": config.checkpointFile = value
+            case "syslogSocket": config.syslogSocket = value
+            case "anchorHeartbeatMinutes":
+                guard let minutes = Int(value), minutes >= 1 else {
+                    return HandrailConfig(problem: "\(file):\(member.keyLocation): anchorHeartbeatMinutes is a whole number of minutes, at least 1")
+                }
+                config.anchorHeartbeatMinutes = minutes
+            default: return HandrailConfig(problem: "\(file):\(member.keyLocation): unknown setting \"\(member.key)\" (platform, directory, database, timeZone, organisationDomains, defaultCountryCode, replica, litestream, replicationWarnSeconds, anchorKey, checkpointFile, syslogSocket, anchorHeartbeatMinutes)")
             }
         }
         return config

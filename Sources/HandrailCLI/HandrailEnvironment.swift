@@ -17,6 +17,10 @@ struct HandrailEnvironment {
     var clock: @Sendable () -> Date
     /// The application layer over this database and platform, built once per process.
     let desk: CaseDesk
+    /// Where this database's checkpoints are signed and sent.
+    var anchorSettings: AnchorSettings
+    /// Nil when the database is not anchored (no `handrail anchor init`).
+    var anchor: CheckpointAnchor?
 
     var now: Date { clock() }
 
@@ -54,9 +58,13 @@ struct HandrailEnvironment {
         var casework = CaseworkContext(store: store, platform: platform, runbooks: { try? library.runbook(id: $0).get() },
                                        timeZone: timeZone, clock: context.clock)
         casework.organisation = context.organisation
+        let anchorSettings = AnchorSettings(databasePath: path, config: HandrailConfig.load(environment: context.environment))
+        let anchor = anchorSettings.isAnchored && !store.isReadOnly ? CheckpointAnchor(store: store, settings: anchorSettings, clock: context.clock) : nil
+        casework.anchor = anchor
         let desk = CaseDesk(casework)
         return HandrailEnvironment(store: store, login: login, role: role, library: library, platform: platform,
-                                   timeZone: timeZone, output: context.output, clock: context.clock, desk: desk)
+                                   timeZone: timeZone, output: context.output, clock: context.clock, desk: desk,
+                                   anchorSettings: anchorSettings, anchor: anchor)
     }
 
     /// `--db`, then `$HANDRAIL_DB`, then `$XDG_DATA_HOME/handrail/handrail.db`, then

@@ -17,7 +17,10 @@ enum HelpText {
       handrail case release ID                               stop holding the case
       handrail audit [--event T]… [--actor A] [--subject S] [--case ID] [--since D] [--until D]
                      [--format table|csv|json]               the audit log, filtered
-      handrail audit verify [--expect-head HASH]             check the hash chain end to end
+      handrail audit --follow [--format json|ocsf]           new events as they commit, as JSON lines
+      handrail audit verify [--anchors FILE --anchor-key K0] [--expect SEQ:HASH]…
+                                                             check the log end to end (and against its checkpoints)
+      handrail anchor init | status                          sign checkpoints of the log to syslog and a file
       handrail operator add LOGIN --role agent|senior|auditor|trainee
       handrail operator list
       handrail train                                         the training scenarios
@@ -98,12 +101,22 @@ enum HelpText {
     static let audit = """
     Usage:
       handrail audit [--event TYPE]… [--actor LOGIN] [--subject EMAIL] [--case ID]
-                     [--since DATE] [--until DATE] [--format table|csv|json]
-      handrail audit verify [--expect-head HASH] [--json]
+                     [--since DATE] [--until DATE] [--format table|csv|json|ocsf]
+      handrail audit --follow [--after SEQ] [--format json|ocsf] [filters]
+      handrail audit verify [--anchors FILE --anchor-key K0] [--expect SEQ:HASH]… [--no-projections] [--json]
 
     DATE is YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC; --since is inclusive, --until exclusive.
     CSV cells that a spreadsheet would read as a formula are prefixed with an apostrophe.
-    'verify' exits 3 and names the first bad sequence number when the chain is broken.
+    --format ocsf writes OCSF Account Change records (class_uid 3001), one JSON object a line,
+    for resets, password sets, enrolments, approvals and refusals, each with the case id and
+    the event hash. --follow prints the events after SEQ (default: all), then each new event as
+    it commits, until SIGINT or SIGTERM.
+    'verify' exits 3 and names the first bad sequence number when the chain is broken. With
+    --anchors it also checks, from K0 alone, every checkpoint's MAC and that each checkpoint's
+    (seq, head) is still in the log, that times never go backwards, and that every case's row
+    equals the replay of its events (--no-projections: not that, for an archived log without its
+    cases table; --projections: that alone, without anchors). --expect SEQ:HASH (repeatable) holds while the log grows
+    and fails when history up to SEQ changed. --expect-head HASH: the head must be HASH.
     """
 
     static let directory = """
@@ -116,6 +129,17 @@ enum HelpText {
 
     'simulate' acts as the user would: sign in with a backup code or a temporary password (which
     must be changed at that first sign-in), then enrol a new factor. Codes work once and expire.
+    """
+
+    static let anchor = """
+    Usage:
+      handrail anchor init      (senior admins) make the anchor key; prints K0 once, for the auditor
+      handrail anchor status    the last checkpoint, where checkpoints go, any not yet delivered
+
+    After every admin action, approval, incident and roster change (and every few minutes while
+    the log grows) a checkpoint of the log is signed under a key that moves forward each time,
+    and sent to syslog (authpriv) and an append-only file. A sink that fails is reported on
+    screen; its checkpoints are kept and sent again, in order, with the next one.
     """
 
     static let operators = """

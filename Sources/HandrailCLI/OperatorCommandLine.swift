@@ -43,6 +43,8 @@ enum OperatorCommandLine {
                     return .notPermitted
                 }
                 try env.store.setOperator(login, role: newRole, by: env.login, at: env.now)
+                // A roster change is anchored before it is reported done.
+                for warning in env.anchor?.anchorNow().warnings ?? [] { out.error(SafeText.visible(warning)) }
                 out.print("\(SafeText.visible(login)) is now \(newRole.rawValue).")
                 return .ok
             default:

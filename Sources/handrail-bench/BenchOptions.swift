@@ -5,7 +5,9 @@ struct BenchOptions {
     var workdir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("handrail-bench")
     var runs = 5
     var commits = 300
-    /// Run one part only: commit, tui or audit.
+    /// Events in the log `audit verify --anchors` is measured on (`--anchor-events`).
+    var anchorEvents = 1_000_000
+    /// Run one part only: commit, tui, audit or anchor.
     var only: String?
 
     static func parse(_ args: [String]) -> BenchOptions {
@@ -18,6 +20,7 @@ struct BenchOptions {
             case "--workdir": o.workdir = URL(fileURLWithPath: value); i += 1
             case "--runs": o.runs = Int(value) ?? o.runs; i += 1
             case "--commits": o.commits = Int(value) ?? o.commits; i += 1
+            case "--anchor-events": o.anchorEvents = Int(value) ?? o.anchorEvents; i += 1
             case "--only": o.only = value; i += 1
             default: FileHandle.standardError.write(Data("handrail-bench: unknown argument \(args[i])\n".utf8)); exit(2)
             }

@@ -11,4 +11,5 @@ if options.only == nil || options.only == "commit" { DecisionCommitBench(options
 if options.only == nil || options.only == "tui" { TUIBench(options: options, report: report).run() }
 if options.only == nil || options.only == "audit" { AuditBench(options: options, report: report).run() }
 if options.only == nil || options.only == "replication" { ReplicationBench(options: options, report: report).run() }
+if options.only == nil || options.only == "anchor" { AnchorBench(options: options, report: report).run() }
 report.printTable()

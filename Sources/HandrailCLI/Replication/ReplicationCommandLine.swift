@@ -1,3 +1,4 @@
+import Anchoring
 import Casework
 import Engine
 import Foundation
@@ -113,6 +114,8 @@ enum ReplicationCommandLine {
         let from = args.takeOption("--from")
         let to = args.takeOption("--to")
         let timestamp = args.takeOption("--timestamp")
+        let anchorsFile = args.takeOption("--anchors")
+        let anchorKey = args.takeOption("--anchor-key")
         if let unknown = args.unknownOption ?? args.next() {
             out.error("handrail restore: unexpected \(SafeText.visible(unknown))")
             return .usage
@@ -129,6 +132,22 @@ enum ReplicationCommandLine {
         guard let to else {
             out.error("handrail restore: say where to: --to PATH (a new file; the live database is never replaced)")
             return .usage
+        }
+        if (anchorsFile == nil) != (anchorKey == nil) {
+            out.error("handrail restore: --anchors FILE and --anchor-key K0 go together")
+            return .usage
+        }
+        var anchors: CheckpointChain?
+        if let anchorsFile, let anchorKey {
+            guard let key = [UInt8](hex: anchorKey.lowercased()), key.count == AnchorKey.byteCount else {
+                out.error("handrail restore: --anchor-key takes K0 as printed by handrail anchor init: 64 hexadecimal digits")
+                return .usage
+            }
+            guard let data = FileManager.default.contents(atPath: anchorsFile) else {
+                out.error("handrail restore: cannot read the checkpoints file \(SafeText.visible(anchorsFile))")
+                return .usage
+            }
+            anchors = CheckpointChain(text: String(decoding: data, as: UTF8.self), k0: key)
         }
         if let timestamp, ISO8601DateFormatter().date(from: timestamp) == nil {
             out.error("handrail restore: --timestamp \(SafeText.visible(timestamp)) is not a time like 2026-05-19T10:15:00Z")
@@ -161,7 +180,7 @@ enum ReplicationCommandLine {
         }
         // Litestream writes the copy with the process's umask; the audit trail is the operators' own: 0600.
         chmod(target, 0o600)
-        return RestoredLogCheck(path: target, context: context).report(to: out, replica: replica)
+        return RestoredLogCheck(path: target, context: context, anchors: anchors).report(to: out, replica: replica)
     }
 
     // MARK: - Helpers

@@ -34,12 +34,7 @@ public struct AuditExporter {
         case .json:
             out.append("[")
             try store.auditRows(filter) { row in
-                let object: JSONValue = .object([
-                    "seq": .number(Double(row.seq)), "time": .string(row.time), "actor": .string(row.actor), "case": .string(row.caseID),
-                    "subject": .string(row.subject), "event": .string(row.type), "reason": row.reason.map(JSONValue.string) ?? .null,
-                    "payload": (try? JSON5Parser.parse(row.payload))?.plain ?? .string(row.payload), "hash": .string(row.hash),
-                ])
-                out.append((count == 0 ? "\n" : ",\n") + object.exportText)
+                out.append((count == 0 ? "\n" : ",\n") + Self.jsonObject(row).exportText)
                 count += 1
             }
             out.append("\n]\n")
@@ -188,5 +183,16 @@ final class CSVEncoder {
     static func startsFormula(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: "=") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "@")
             || byte == 0x09 || byte == 0x0D
+    }
+}
+
+extension AuditExporter {
+    /// One event as the JSON export (and `audit --follow`) writes it.
+    public static func jsonObject(_ row: AuditRow) -> JSONValue {
+        .object([
+            "seq": .number(Double(row.seq)), "time": .string(row.time), "actor": .string(row.actor), "case": .string(row.caseID),
+            "subject": .string(row.subject), "event": .string(row.type), "reason": row.reason.map(JSONValue.string) ?? .null,
+            "payload": (try? JSON5Parser.parse(row.payload))?.plain ?? .string(row.payload), "hash": .string(row.hash),
+        ])
     }
 }

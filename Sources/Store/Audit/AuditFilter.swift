@@ -12,6 +12,10 @@ public struct AuditFilter: Sendable, Equatable {
     public var since: Date?
     /// Exclusive upper bound on the event time.
     public var until: Date?
+    /// Only events after this sequence number (a follower's position).
+    public var afterSeq: Int64?
+    /// At most this many events (a follower's bounded poll).
+    public var limit: Int?
 
     public init(eventTypes: [String] = [], actor: String? = nil, subject: String? = nil, caseID: String? = nil,
                 since: Date? = nil, until: Date? = nil) {
@@ -41,6 +45,7 @@ public struct AuditFilter: Sendable, Equatable {
         if let caseID { add({ "case_id = ?\($0)" }, .text(caseID)) }
         if let since { add({ "time >= ?\($0)" }, .text(EventTime.format(since))) }
         if let until { add({ "time < ?\($0)" }, .text(EventTime.format(until))) }
+        if let afterSeq { add({ "seq > ?\($0)" }, .integer(afterSeq)) }
         return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), values)
     }
 }

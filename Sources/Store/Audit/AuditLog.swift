@@ -7,7 +7,7 @@ extension HandrailStore {
     public func auditRows(_ filter: AuditFilter, _ body: (AuditRow) throws -> Void) throws {
         let (clause, values) = filter.sql()
         let statement = try db.prepare("""
-        SELECT seq, time, actor, case_id, subject, type, reason, payload, lower(hex(hash)) FROM events \(clause) ORDER BY seq
+        SELECT seq, time, actor, case_id, subject, type, reason, payload, lower(hex(hash)) FROM events \(clause) ORDER BY seq\(filter.limit.map { " LIMIT \(max(0, $0))" } ?? "")
         """)
         try statement.bind(values)
         while try statement.step() {

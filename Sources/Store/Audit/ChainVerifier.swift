@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import SQLiteCore
 
@@ -28,6 +29,10 @@ public struct ChainVerifier {
     public let store: HandrailStore
     /// Logs shorter than this are verified on one connection; splitting costs more than it saves.
     public var parallelThreshold: Int64 = 200_000
+    /// When set, event times are checked too: an event dated more than this before an earlier
+    /// event is a problem (the clock turned back, or an event inserted). Decisions are dated
+    /// before their commit, so concurrent operators' events may be out of order by moments.
+    public var timeTolerance: TimeInterval?
 
     public init(store: HandrailStore) {
         self.store = store
@@ -56,15 +61,16 @@ public struct ChainVerifier {
         }
         let results = RangeResults(count: workers, progressInterval: progressInterval, progress: progress)
         let path = store.path
+        let tolerance = timeTolerance
         if workers == 1 {
-            results.store(0, Self.verifyRange(ranges[0], last: lastSeq, database: store.db, results: results))
+            results.store(0, Self.verifyRange(ranges[0], last: lastSeq, database: store.db, results: results, timeTolerance: tolerance))
         } else {
             DispatchQueue.concurrentPerform(iterations: workers) { i in
                 do {
                     let db = try Database(path: path, mode: .readOnly)
                     // A sequential scan gains nothing from a large page cache; keep memory flat.
                     try db.execute("PRAGMA cache_size = -256")
-                    results.store(i, Self.verifyRange(ranges[i], last: lastSeq, database: db, results: results))
+                    results.store(i, Self.verifyRange(ranges[i], last: lastSeq, database: db, results: results, timeTolerance: tolerance))
                 } catch {
                     results.store(i, RangeOutcome(error: error))
                 }
@@ -82,6 +88,11 @@ public struct ChainVerifier {
                 problem = Problem(seq: ranges[i].lowerBound,
                                   reason: "its previous hash does not match the hash of event \(ranges[i].lowerBound - 1): an event before it was changed, removed or reordered")
             }
+            // Times across the boundary: this range's first event against the latest before it.
+            if problem == nil, i > 0, let tolerance, let first = outcome.firstTime, let before = results.outcomes[..<i].compactMap(\.latestTime).max(by: { $0.lexicographicallyPrecedes($1) }),
+               let why = Self.timeProblem(String(decoding: first, as: UTF8.self), after: String(decoding: before, as: UTF8.self), tolerance: tolerance) {
+                problem = Problem(seq: ranges[i].lowerBound, reason: why)
+            }
             if problem != nil { break }
         }
         let lastHash = results.outcomes.last?.lastHash ?? EventHashing.genesis
@@ -97,7 +108,13 @@ public struct ChainVerifier {
     }
 
     /// Verifies rows `range` (and that nothing past `last` is read), returning the first problem.
-    static func verifyRange(_ range: ClosedRange<Int64>, last: Int64, database db: Database, results: RangeResults) -> RangeOutcome {
+    static func timeProblem(_ time: String, after latest: String, tolerance: TimeInterval) -> String? {
+        guard time < latest, let t = EventTime.parse(time), let l = EventTime.parse(latest), l.timeIntervalSince(t) > tolerance else { return nil }
+        return "it is dated \(time), \(Int(l.timeIntervalSince(t))) s before an earlier event (\(latest)): event times went backwards"
+    }
+
+    static func verifyRange(_ range: ClosedRange<Int64>, last: Int64, database db: Database, results: RangeResults,
+                            timeTolerance: TimeInterval? = nil) -> RangeOutcome {
         var outcome = RangeOutcome()
         do {
             let statement = try db.prepare("""
@@ -150,6 +167,26 @@ public struct ChainVerifier {
                     outcome.problem = Problem(seq: seq, reason: "its content does not match its hash: the event was edited")
                     return outcome
                 }
+                if let timeTolerance {
+                    // ISO 8601 UTC in one fixed width sorts as text: parse only when out of order.
+                    let later: Bool = statement.withBytes(2) { time in
+                        guard let latest = outcome.latestTime else {
+                            outcome.latestTime = Array(time)
+                            outcome.firstTime = Array(time)
+                            return true
+                        }
+                        if !latest.lexicographicallyPrecedes(time) && !latest.elementsEqual(time) {
+                            return false
+                        }
+                        if !latest.elementsEqual(time) { outcome.latestTime = Array(time) }
+                        return true
+                    }
+                    if !later, let latest = outcome.latestTime,
+                       let why = timeProblem(statement.string(2), after: String(decoding: latest, as: UTF8.self), tolerance: timeTolerance) {
+                        outcome.problem = Problem(seq: seq, reason: why)
+                        return outcome
+                    }
+                }
                 swap(&previous, &computed)
                 outcome.checked += 1
                 expected += 1
@@ -177,6 +214,8 @@ struct RangeOutcome: @unchecked Sendable {
     var problem: ChainVerifier.Problem?
     var firstPrevious: [UInt8]?
     var lastHash: [UInt8] = EventHashing.genesis
+    var firstTime: [UInt8]?
+    var latestTime: [UInt8]?
     var error: Error?
 
     init() {}

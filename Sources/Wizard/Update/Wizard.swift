@@ -169,6 +169,11 @@ public enum Wizard {
             model.flash = "Recorded \(last.event.type) (#\(last.seq))" + (outcome.linkedCase.map { "; opened linked case \($0)" } ?? "")
             model.flashIsError = false
         }
+        // A checkpoint that did not reach a sink is shown, never dropped: the decision stands.
+        if !outcome.anchorWarnings.isEmpty {
+            model.flash = ([model.flash].compactMap { $0 } + outcome.anchorWarnings).joined(separator: " — ")
+            model.flashIsError = true
+        }
         return []
     }
 }

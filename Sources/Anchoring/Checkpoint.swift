@@ -1,0 +1,170 @@
+import Foundation
+import Hashing
+
+/// A statement, signed under the anchor key of its epoch, that the log of one database had
+/// `seq` events ending in the hash `head` at `time`. Checkpoints leave the machine (the system
+/// log, an append-only file): a log later re-chained, truncated or rolled back no longer has
+/// the (seq, head) a checkpoint recorded, and whoever changed it cannot sign a new checkpoint
+/// for an epoch that has passed, because that epoch's key no longer exists on the machine.
+///
+/// One line of text, canonical (exactly one spelling is accepted), so it survives syslog and
+/// can be found in any file a collector writes:
+///
+///     handrail-checkpoint v1 db=ID seq=N head=HEX time=YYYY-MM-DDTHH:MM:SS.sssZ epoch=E prev=HEX mac=HEX
+///
+/// `mac` is HMAC-SHA256 (RFC 2104) under K(epoch) of everything before " mac="; `prev` is the
+/// SHA-256 of the previous checkpoint's whole line (32 zero bytes before the first), so the
+/// checkpoints form a chain of their own and one removed from the middle is noticed.
+public struct Checkpoint: Sendable, Equatable {
+    public static let marker = "handrail-checkpoint v1 "
+
+    public var databaseID: String
+    public var seq: Int64
+    public var head: [UInt8]
+    /// Milliseconds since 1970, UTC (the log's own precision).
+    public var timeMilliseconds: Int64
+    public var epoch: UInt64
+    public var previous: [UInt8]
+    public var mac: [UInt8]
+
+    public static let noPrevious = [UInt8](repeating: 0, count: 32)
+
+    /// Signs a checkpoint under `key`, the anchor key of `epoch`.
+    public init(databaseID: String, seq: Int64, head: [UInt8], timeMilliseconds: Int64, epoch: UInt64, previous: [UInt8], key: [UInt8]) {
+        self.databaseID = databaseID
+        self.seq = seq
+        self.head = head
+        self.timeMilliseconds = timeMilliseconds
+        self.epoch = epoch
+        self.previous = previous
+        mac = []
+        mac = HMACSHA256.authenticate(key: key, message: Array(signedText.utf8))
+    }
+
+    /// What the MAC covers: the line up to (not including) " mac=".
+    public var signedText: String {
+        Self.marker + "db=\(databaseID) seq=\(seq) head=\(head.hexString) time=\(CheckpointTime.format(timeMilliseconds)) epoch=\(epoch) prev=\(previous.hexString)"
+    }
+
+    public var line: String { signedText + " mac=" + mac.hexString }
+
+    /// The hash the next checkpoint records as `prev`.
+    public var hash: [UInt8] { SHA256.hash(Array(line.utf8)) }
+
+    /// Whether the MAC is right under `key` (compared in constant time).
+    public func isSigned(by key: [UInt8]) -> Bool {
+        let expected = HMACSHA256.authenticate(key: key, message: Array(signedText.utf8))
+        guard expected.count == mac.count else { return false }
+        return zip(expected, mac).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// Reads the checkpoint in `text`, which may carry a prefix (a syslog header, a collector's
+    /// timestamp) before the marker. Nil when the text has no marker; `.malformed` when it has
+    /// one but what follows is not a canonical checkpoint (an edited line).
+    public static func find(in text: Substring) -> Found {
+        guard let start = text.range(of: marker) else { return .none }
+        var body = text[start.lowerBound...]
+        while let last = body.last, last == "\n" || last == "\r" || last == " " { body = body.dropLast() }
+        guard let parsed = parse(String(body)) else { return .malformed }
+        return .checkpoint(parsed)
+    }
+
+    public enum Found: Equatable {
+        case none
+        case malformed
+        case checkpoint(Checkpoint)
+    }
+
+    /// A checkpoint line, exactly as `line` writes it, or nil.
+    public static func parse(_ line: String) -> Checkpoint? {
+        guard line.hasPrefix(marker) else { return nil }
+        let words = line.dropFirst(marker.count).split(separator: " ", omittingEmptySubsequences: false)
+        guard words.count == 7 else { return nil }
+        let keys = ["db", "seq", "head", "time", "epoch", "prev", "mac"]
+        var values: [String] = []
+        for (word, key) in zip(words, keys) {
+            guard word.hasPrefix(key + "=") else { return nil }
+            values.append(String(word.dropFirst(key.count + 1)))
+        }
+        guard DatabaseID.isValid(values[0]), let seq = Int64(values[1]), seq >= 0, let head = [UInt8](hex: values[2]), head.count == 32,
+              let time = CheckpointTime.parse(values[3]), let epoch = UInt64(values[4]),
+              let previous = [UInt8](hex: values[5]), previous.count == 32, let mac = [UInt8](hex: values[6]), mac.count == 32
+        else { return nil }
+        var checkpoint = Checkpoint(databaseID: values[0], seq: seq, head: head, timeMilliseconds: time, epoch: epoch, previous: previous, key: [])
+        checkpoint.mac = mac
+        // Canonical only: any other spelling of the same numbers is an edited line.
+        return checkpoint.line == line ? checkpoint : nil
+    }
+}
+
+/// A database's identity in its checkpoints: chosen at random by `anchor init`.
+public enum DatabaseID {
+    public static func isValid(_ id: String) -> Bool {
+        !id.isEmpty && id.count <= 64 && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+}
+
+/// Checkpoint times: UTC, milliseconds, one fixed spelling.
+public enum CheckpointTime {
+    public static func format(_ ms: Int64) -> String {
+        var seconds = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
+        let millis = Int(ms - Int64(seconds) * 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+    }
+
+    public static func parse(_ text: String) -> Int64? {
+        let u = Array(text.utf8)
+        guard u.count == 24, u[4] == 0x2D, u[7] == 0x2D, u[10] == 0x54, u[13] == 0x3A, u[16] == 0x3A, u[19] == 0x2E, u[23] == 0x5A else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var n = 0
+            for i in range {
+                guard (0x30...0x39).contains(u[i]) else { return nil }
+                n = n * 10 + Int(u[i] - 0x30)
+            }
+            return n
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+              let minute = number(14..<16), let second = number(17..<19), let millis = number(20..<23) else { return nil }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        let seconds = Int64(timegm(&parts))
+        let ms = seconds * 1000 + Int64(millis)
+        return format(ms) == text ? ms : nil
+    }
+
+    public static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Lower-case hexadecimal digits only, two per byte.
+    public init?(hex: String) {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        func value(_ d: UInt8) -> UInt8? {
+            switch d {
+            case 0x30...0x39: return d - 0x30
+            case 0x61...0x66: return d - 0x61 + 10
+            default: return nil
+            }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count / 2)
+        var i = 0
+        while i < digits.count {
+            guard let hi = value(digits[i]), let lo = value(digits[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            i += 2
+        }
+        self = out
+    }
+}
