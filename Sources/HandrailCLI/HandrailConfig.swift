@@ -18,6 +18,8 @@ struct HandrailConfig {
     var organisationDomains: [String] = []
     /// The country calling code of numbers typed without one ("+44").
     var defaultCountryCode: String?
+    /// Accounts that are privileged whatever the platform or typed facts say.
+    var privilegedAccounts: [String] = []
     /// Set when the file exists but cannot be read as configuration.
     var problem: String?
 
@@ -39,6 +41,14 @@ struct HandrailConfig {
         guard let members = node.members else { return HandrailConfig(problem: "\(file): expected an object") }
         var config = HandrailConfig()
         for member in members {
+            if member.key == "privilegedAccounts" {
+                guard let items = member.value.elements, let emails = Optional(items.compactMap(\.string)), emails.count == items.count,
+                      emails.allSatisfy({ $0.unicodeScalars.allSatisfy(\.isASCII) && FieldValidator.isEmail($0.lowercased()) }) else {
+                    return HandrailConfig(problem: "\(file):\(member.keyLocation): \"privilegedAccounts\" must be a list of ASCII email addresses")
+                }
+                config.privilegedAccounts = emails.map { $0.lowercased() }
+                continue
+            }
             if member.key == "organisationDomains" {
                 guard let items = member.value.elements, let domains = Optional(items.compactMap(\.string)), domains.count == items.count,
                       domains.allSatisfy({ $0.unicodeScalars.allSatisfy(\.isASCII) && FieldValidator.isEmail("x@" + $0.lowercased()) }) else {
@@ -64,7 +74,7 @@ struct HandrailConfig {
                     return HandrailConfig(problem: "\(file):\(member.keyLocation): \"\(value)\" is not a country calling code (e.g. +44)")
                 }
                 config.defaultCountryCode = value
-            default: return HandrailConfig(problem: "\(file):\(member.keyLocation): unknown setting \"\(member.key)\" (platform, directory, database, timeZone, organisationDomains, defaultCountryCode)")
+            default: return HandrailConfig(problem: "\(file):\(member.keyLocation): unknown setting \"\(member.key)\" (platform, directory, database, timeZone, organisationDomains, defaultCountryCode, privilegedAccounts)")
             }
         }
         return config
