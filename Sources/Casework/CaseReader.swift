@@ -38,8 +38,9 @@ public final class CaseReader {
         let missing = state.status == .closed || problem != nil ? [] : runbook.step(state.currentStep).map {
             platform.missingFacts(for: $0, values: [:], history: events)
         } ?? []
-        var snapshot = CaseSnapshot(history: history, state: state, runbook: runbook, facts: facts, record: record,
-                                    context: context.decisionContext(runbook: runbook, actor: actor, facts: facts, now: now, newCaseID: newCaseID),
+        let decisionContext = context.decisionContext(runbook: runbook, actor: actor, facts: facts, now: now, newCaseID: newCaseID)
+        var snapshot = CaseSnapshot(history: history, state: state, runbook: runbook, facts: decisionContext.facts, record: record,
+                                    context: decisionContext,
                                     missingFacts: missing, knownFacts: problem == nil ? platform.knownFacts(history: events) : [])
         snapshot.factsProblem = problem
         return snapshot

@@ -89,7 +89,8 @@ struct CommandContext {
     /// The organisation's domains, default country code and time zone, from the configuration.
     var organisation: Organisation {
         let config = HandrailConfig.load(environment: environment)
-        return Organisation(domains: config.organisationDomains, defaultCountryCode: config.defaultCountryCode, timeZone: timeZone)
+        return Organisation(domains: config.organisationDomains, defaultCountryCode: config.defaultCountryCode, timeZone: timeZone,
+                            privilegedAccounts: config.privilegedAccounts)
     }
 
     func runbookLibrary() -> RunbookLibrary? {

@@ -35,6 +35,8 @@ struct HandrailConfig {
     var syslogSocket: String?
     /// Minutes between heartbeat checkpoints while the log grows; default 5.
     var anchorHeartbeatMinutes: Int?
+    /// Accounts that are privileged whatever the platform or typed facts say.
+    var privilegedAccounts: [String] = []
     /// Set when the file exists but cannot be read as configuration.
     var problem: String?
 
@@ -61,6 +63,14 @@ struct HandrailConfig {
                     return HandrailConfig(problem: "\(file):\(member.keyLocation): \"replicationWarnSeconds\" must be a whole number of seconds from 1 to 86400")
                 }
                 config.replicationWarnSeconds = Int(seconds)
+                continue
+            }
+            if member.key == "privilegedAccounts" {
+                guard let items = member.value.elements, let emails = Optional(items.compactMap(\.string)), emails.count == items.count,
+                      emails.allSatisfy({ $0.unicodeScalars.allSatisfy(\.isASCII) && FieldValidator.isEmail($0.lowercased()) }) else {
+                    return HandrailConfig(problem: "\(file):\(member.keyLocation): \"privilegedAccounts\" must be a list of ASCII email addresses")
+                }
+                config.privilegedAccounts = emails.map { $0.lowercased() }
                 continue
             }
             if member.key == "organisationDomains" {
@@ -98,7 +108,7 @@ struct HandrailConfig {
                     return HandrailConfig(problem: "\(file):\(member.keyLocation): anchorHeartbeatMinutes is a whole number of minutes, at least 1")
                 }
                 config.anchorHeartbeatMinutes = minutes
-            default: return HandrailConfig(problem: "\(file):\(member.keyLocation): unknown setting \"\(member.key)\" (platform, directory, database, timeZone, organisationDomains, defaultCountryCode, replica, litestream, replicationWarnSeconds, anchorKey, checkpointFile, syslogSocket, anchorHeartbeatMinutes)")
+            default: return HandrailConfig(problem: "\(file):\(member.keyLocation): unknown setting \"\(member.key)\" (platform, directory, database, timeZone, organisationDomains, defaultCountryCode, replica, litestream, replicationWarnSeconds, anchorKey, checkpointFile, syslogSocket, anchorHeartbeatMinutes, privilegedAccounts)")
             }
         }
         return config

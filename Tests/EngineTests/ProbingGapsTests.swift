@@ -102,6 +102,17 @@ final class ProbingGapsTests: XCTestCase {
         assertRefused(h.submit("verify_identity", Evidence.ticket()), .gate, failing: ["ticketNotOpenedBySubject"])
     }
 
+    // MARK: - 13. A configured privileged account is privileged whatever the facts say
+
+    func testAConfiguredPrivilegedAccountIsPrivilegedWhateverTheFactsSay() throws {
+        let h = try CaseHarness()
+        h.organisation = Organisation(domains: ["example.com"], timeZone: .utc, privilegedAccounts: [Subject.email.uppercased()])
+        h.walkToRecoveryAction()
+        assertRefused(h.submit("force_reset", h.actionValues("force_reset")), .gate, failing: ["privilegedResetApproved"])
+        h.organisation = Organisation(domains: ["example.com"], timeZone: .utc)
+        assertAccepted(h.submit("force_reset", h.actionValues("force_reset")))
+    }
+
     // MARK: - 5. Every admin action on a privileged account needs an approval bound to the verification
 
     func testATemporaryPasswordAfterARestartedVerificationNeedsAFreshApproval() throws {

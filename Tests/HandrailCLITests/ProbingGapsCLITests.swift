@@ -78,6 +78,26 @@ final class ProbingGapsCLITests: XCTestCase {
         XCTAssertTrue(run.err.contains("is not a country calling code"), "\(run)")
     }
 
+    // MARK: - 13. "privileged" never rests on the agent's word alone
+
+    func testAConfiguredPrivilegedAccountNeedsApprovalThoughTheAgentTypedPrivilegedNo() throws {
+        try configure(#"{ privilegedAccounts: ["sam@example.com"] }"#)
+        let c = try ManualCase.open(handrail, subject: subject)
+        try c.typeOrdinaryFacts(privileged: false)
+        try c.verifyByVideo()
+        try c.act(["check_backup_codes"])
+        try c.act(["choose_recovery", "situation=device"])
+        let refused = try c.act(["force_reset", "--confirm", subject], expect: 3)
+        XCTAssertTrue(refused.err.contains("Second approval for a privileged account"), "\(refused)")
+        // The honest path: another account, not on the list, as typed.
+        let other = try ManualCase.open(handrail, subject: "rae@example.com")
+        try other.typeOrdinaryFacts(privileged: false)
+        try other.verifyByVideo()
+        try other.act(["check_backup_codes"])
+        try other.act(["choose_recovery", "situation=device"])
+        try other.act(["force_reset", "--confirm", "rae@example.com"])
+    }
+
     // MARK: - 9. Nothing carried out on an expired verification
 
     func testAttestingAnActionAfterItsVerificationExpiredIsRefusedAndReportingItFailedReturnsToVerification() throws {

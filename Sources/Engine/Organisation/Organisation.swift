@@ -13,8 +13,12 @@ public struct Organisation: Sendable, Equatable {
     /// not configured, and such numbers cannot be compared with numbers on file.
     public var defaultCountryCode: String?
     public var timeZone: TimeZone
+    /// Accounts the organisation declares privileged (lower-cased emails), whatever the platform
+    /// or an operator typing facts says: "privileged" never rests on the agent's word alone.
+    public var privilegedAccounts: Set<String>
 
-    public init(domains: [String] = [], defaultCountryCode: String? = nil, timeZone: TimeZone) {
+    public init(domains: [String] = [], defaultCountryCode: String? = nil, timeZone: TimeZone, privilegedAccounts: [String] = []) {
+        self.privilegedAccounts = Set(privilegedAccounts.map { $0.lowercased() })
         self.domains = domains.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "@ ")) }.filter { !$0.isEmpty }
         self.defaultCountryCode = defaultCountryCode.flatMap(Self.countryCode)
         self.timeZone = timeZone
