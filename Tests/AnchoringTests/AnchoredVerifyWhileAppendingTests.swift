@@ -33,7 +33,7 @@ final class AnchoredVerifyWhileAppendingTests: XCTestCase {
           if [ "$seen" -lt "$next" ]; then sleep 0.005; continue; fi
           next=$((seen + 4))
           n=$((n+1))
-          \(shellQuoted(binary.path)) case note "$id" "note $n" >/dev/null || exit 2
+          \(shellQuoted(binary.path)) case note "$id" "Progress note number $n on this call" >/dev/null || exit 2
           if [ $((n % 10)) -eq 0 ]; then \(shellQuoted(binary.path)) operator add "op$1-$n" --role agent >/dev/null 2>&1 || exit 3; fi
         done
         """

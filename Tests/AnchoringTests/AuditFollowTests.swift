@@ -32,10 +32,10 @@ final class AuditFollowTests: XCTestCase {
         let (process, output) = try follower(handrail, [])
         defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
         try waitUntil("the existing event", timeout: 20) { lines(output).count == 1 }
-        for n in 1...3 { handrail.must(["case", "note", id, "note \(n)"]) }
+        for n in 1...3 { handrail.must(["case", "note", id, "Progress note number \(n) on this call"]) }
         try waitUntil("three more events", timeout: 20) { lines(output).count == 4 }
         XCTAssertEqual(lines(output).compactMap { $0["seq"] as? Int }, [1, 2, 3, 4])
-        XCTAssertEqual(lines(output).last?["reason"] as? String, "note 3")
+        XCTAssertEqual(lines(output).last?["reason"] as? String, "Progress note number 3 on this call")
         XCTAssertNotNil(lines(output).last?["hash"] as? String)
 
         process.terminate()

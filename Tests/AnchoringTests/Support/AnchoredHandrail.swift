@@ -102,7 +102,7 @@ final class AnchoredHandrail {
     @discardableResult
     func resetCase(_ subject: String, file: StaticString = #filePath, line: UInt = #line) -> String {
         let id = must(["case", "open", "--subject", subject], file: file, line: line).out.trimmingCharacters(in: .whitespacesAndNewlines)
-        must(["case", "facts", id, "name=Sam Example", "signins=none", "suspended=no", "codes=0", "privileged=no"], file: file, line: line)
+        must(["case", "facts", id, "name=Sam Example", "signins=none", "suspended=no", "codes=0", "privileged=no", "federated=none"], file: file, line: line)
         must(["case", "do", id, "verify_identity", "method=video", "compared_against=hr_photo", "video_match=yes", "reference=INC-1"], file: file, line: line)
         must(["case", "do", id, "check_backup_codes"], file: file, line: line)
         must(["case", "do", id, "choose_recovery", "situation=device"], file: file, line: line)
