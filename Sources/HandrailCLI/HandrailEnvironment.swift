@@ -15,6 +15,9 @@ struct HandrailEnvironment {
     var timeZone: TimeZone
     var output: CommandOutput
     var clock: @Sendable () -> Date
+    /// Who the system says the operator is: set in a locked deployment, nil when the login is
+    /// taken from the environment and nobody has verified it.
+    var identity: OperatorIdentity?
     /// The application layer over this database and platform, built once per process.
     let desk: CaseDesk
 
@@ -24,11 +27,19 @@ struct HandrailEnvironment {
         case failed(ExitCode, String)
     }
 
-    static func resolve(options: GlobalOptions, context: CommandContext) throws(SetupError) -> HandrailEnvironment {
+    static func resolve(options: GlobalOptions, context: CommandContext, readOnly: Bool = false) throws(SetupError) -> HandrailEnvironment {
+        if let locked = context.locked, let identity = context.identity {
+            return try resolveLocked(locked, identity: identity, context: context, readOnly: readOnly)
+        }
         let path = databasePath(options: options, environment: context.environment)
+        try DatabaseCreation.requireOpenable(path, isDefault: options.database == nil && (context.environment["HANDRAIL_DB"] ?? "").isEmpty)
+        if readOnly, !FileManager.default.fileExists(atPath: path) {
+            // A command that reads never creates: "audit verify" of a mistyped path is not "ok: 0 events".
+            throw .failed(.usage, "handrail: no database at \(SafeText.visible(path)); check the path (handrail init --senior LOGIN --db PATH creates one)")
+        }
         let store: HandrailStore
         do {
-            store = try HandrailStore(path: path, now: context.clock)
+            store = try HandrailStore(path: path, create: !readOnly, readOnly: readOnly, now: context.clock)
         } catch {
             // SQLite's own words ("unable to open database file") do not say which file.
             let message = error.description.contains(path) ? error.description : "cannot open the database \(path): \(error.description)"
@@ -49,10 +60,15 @@ struct HandrailEnvironment {
         } catch {
             throw .failed(StoreErrorMapping.exitCode(error), "handrail: \(SafeText.visible(error.description))")
         }
+        // Unlocked: the login is whatever the environment says; every event says so.
+        store.eventStamp = { [role, login] actor in EventStamp(mode: "unlocked", actorRole: actor == login ? role : nil) }
         let platform = try PlatformChoice.resolve(options: options, context: context, databasePath: path)
         let timeZone = context.timeZone
-        let desk = CaseDesk(CaseworkContext(store: store, platform: platform, runbooks: { try? library.runbook(id: $0).get() },
-                                            timeZone: timeZone, clock: context.clock))
+        var casework = CaseworkContext(store: store, platform: platform, runbooks: { try? library.runbook(id: $0).get() },
+                                            timeZone: timeZone, clock: context.clock)
+        casework.runbookPin = { library.pin(id: $0) }
+        casework.runbookByHash = { library.runbook(sha256: $0) }
+        let desk = CaseDesk(casework)
         return HandrailEnvironment(store: store, login: login, role: role, library: library, platform: platform,
                                    timeZone: timeZone, output: context.output, clock: context.clock, desk: desk)
     }
@@ -121,6 +137,7 @@ enum StoreErrorMapping {
         case .caseChanged, .caseHeld: return .conflict
         case .caseNotFound, .caseExists, .notAHandrailDatabase, .newerSchema: return .usage
         case .readOnly, .sqlite: return .internalError
+        case .timeWentBackwards: return .refused
         }
     }
 }

@@ -1,5 +1,13 @@
 /// The text of `--help`. Kept in one place so the README can quote it verbatim.
 enum HelpText {
+    static let initCommand = """
+    handrail init --senior LOGIN [--db PATH] [--demo-tenant]
+      Creates a new, empty database with LOGIN as its first senior admin; the one command that
+      creates a database. In a locked deployment root (or the service account) runs it, and the
+      database is the one the system configuration names. --demo-tenant also creates the
+      LocalDirectory demo tenant beside it.
+    """
+
     static let main = """
     handrail: a runbook wizard for restoring MFA access at the help desk without
     handing the account to a social engineer.
@@ -18,7 +26,10 @@ enum HelpText {
       handrail audit [--event T]… [--actor A] [--subject S] [--case ID] [--since D] [--until D]
                      [--format table|csv|json]               the audit log, filtered
       handrail audit verify [--expect-head HASH]             check the hash chain end to end
+      handrail init --senior LOGIN [--db PATH] [--demo-tenant]   create a database (the only command that does)
       handrail operator add LOGIN --role agent|senior|auditor|trainee
+      handrail operator set LOGIN --role ROLE | remove LOGIN  change the roster (audited; promotion to
+                                                             senior needs a second senior once there are two)
       handrail operator list
       handrail train                                         the training scenarios
       handrail train SCENARIO                                practise one in the wizard, then a debrief

@@ -214,9 +214,17 @@ struct LoggedEvent: Equatable {
         guard let rows = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else {
             throw ReliabilityError("audit output is not a JSON array: \(text)")
         }
-        return try rows.map { row in
-            guard let seq = row["seq"] as? Int, let type = row["event"] as? String, let caseID = row["case"] as? String,
+        // Roster and session events (pseudo-cases `~roster`, `~sessions`) share the chain; these
+        // tests are about cases, so they are left out and `seq` counts case events only.
+        var deskEvents = 0
+        return try rows.compactMap { row in
+            guard let rawSeq = row["seq"] as? Int, let type = row["event"] as? String, let caseID = row["case"] as? String,
                   let actor = row["actor"] as? String else { throw ReliabilityError("audit row lacks seq, event, case or actor: \(row)") }
+            if caseID.hasPrefix("~") {
+                deskEvents += 1
+                return nil
+            }
+            let seq = rawSeq - deskEvents
             let payload = row["payload"] as? [String: Any] ?? [:]
             let facts = payload["facts"] as? [String: Any] ?? [:]
             return LoggedEvent(seq: seq, type: type, caseID: caseID, actor: actor, factKeys: Set(facts.keys),
