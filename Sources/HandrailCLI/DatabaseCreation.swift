@@ -9,8 +9,11 @@ enum DatabaseCreation {
             if info.st_mode & S_IFMT == S_IFLNK {
                 throw .failed(.usage, "handrail: \(SafeText.visible(path)) is a symbolic link; give the database's real path")
             }
-            if info.st_mode & S_IFMT == S_IFREG, info.st_size == 0 {
-                throw .failed(.usage, "handrail: \(SafeText.visible(path)) is an empty file, not a Handrail database; nothing was created in its place (handrail init --senior LOGIN --db PATH creates a database)")
+            // Handrail creates a database as an empty 0600 file and migrates it at once (another
+            // process opening it in that moment must go on). An empty file anyone else may read was
+            // not made that way: `touch`, a truncated copy.
+            if info.st_mode & S_IFMT == S_IFREG, info.st_size == 0, info.st_mode & 0o077 != 0 {
+                throw .failed(.usage, "handrail: \(SafeText.visible(path)) is an empty file Handrail did not create (mode \(String(info.st_mode & 0o777, radix: 8))); nothing was created in its place (handrail init --senior LOGIN --db PATH creates a database)")
             }
             return
         }
