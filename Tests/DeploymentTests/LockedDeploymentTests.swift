@@ -42,6 +42,22 @@ final class LockedDeploymentTests: XCTestCase {
         return opened.out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The wizard's process (running as the service account) has no core limit and is not
+    /// dumpable: /proc/PID's files of a non-dumpable process belong to root, not to its user (proc(5)).
+    private func assertNoCoreDumps(_ d: LockedDeployment, forcedCommandOf person: String) throws {
+        // The process named handrail (sshd starts the forced command through the account's shell).
+        let pid = try d.sh("pgrep -u \(d.service) -x handrail | head -n 1").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertFalse(pid.isEmpty)
+        let limits = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
+        let core = limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") }.map(String.init) ?? ""
+        XCTAssertEqual(core.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2), ["0", "0"], core)
+        var info = stat()
+        XCTAssertEqual(stat("/proc/\(pid)/environ", &info), 0)
+        XCTAssertEqual(info.st_uid, 0, "a non-dumpable process's /proc files are root's")
+        let owner = try d.sh("ps -o uid= -p \(pid)").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(owner, try d.uid(d.service))
+    }
+
     // MARK: - Honest paths
 
     func testSeniorAndAgentWorkInTheWizardOverSSHAsTheirKeysSay() throws {
@@ -55,6 +71,7 @@ final class LockedDeploymentTests: XCTestCase {
             try tmux.newSession(width: 120, height: 40, command: ["/usr/bin/ssh", "-tt"] + d.sshOptions(person) + ["\(d.service)@127.0.0.1"])
             let screen = try tmux.waitUntilScreenShows(["\(person) (\(role))"], timeout: 30)
             XCTAssertFalse(screen.contains("identities not verified"), screen)
+            try assertNoCoreDumps(d, forcedCommandOf: person)
             try tmux.sendKeys(["q"])
         }
         let sessions = try d.query("SELECT actor || ' ' || payload FROM events WHERE type = 'session.started' AND payload LIKE '%\"entry\":\"ssh\"%'")
