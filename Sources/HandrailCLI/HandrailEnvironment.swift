@@ -55,6 +55,9 @@ struct HandrailEnvironment {
             // recorded as the actor of every event, escape sequences and all.
             if !store.isReadOnly, OperatorLogin.isValid(login), try store.enrolFirstOperator(login, at: context.clock()) {
                 context.output.error("handrail: \(SafeText.visible(login)) is the first operator of \(SafeText.visible(path)) and is now its senior admin.")
+                if (path as NSString).lastPathComponent == Self.demoDatabaseName {
+                    context.output.error("handrail: \(SafeText.visible(path)) is a DEMO database for trying Handrail; real cases go into a database made with handrail init --senior LOGIN --db PATH.")
+                }
             }
             role = try store.role(of: login)
         } catch {
@@ -73,16 +76,23 @@ struct HandrailEnvironment {
                                    timeZone: timeZone, output: context.output, clock: context.clock, desk: desk)
     }
 
-    /// `--db`, then `$HANDRAIL_DB`, then `$XDG_DATA_HOME/handrail/handrail.db`, then
-    /// `~/.local/share/handrail/handrail.db` (the XDG base directory default).
+    /// `--db`, then `$HANDRAIL_DB`, then the config file's `database`, then the personal demo
+    /// database `$XDG_DATA_HOME/handrail/demo.db`, else `~/.local/share/handrail/demo.db` (the XDG
+    /// base directory default): a first run on a personal machine never starts the database
+    /// real cases will go into; real databases come from `handrail init`.
     static func databasePath(options: GlobalOptions, environment: [String: String]) -> String {
         if let db = options.database { return db }
         if let db = environment["HANDRAIL_DB"], !db.isEmpty { return db }
         if let db = HandrailConfig.load(environment: environment).database { return db }
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
-        return dataHome + "/handrail/handrail.db"
+        return dataHome + "/handrail/" + demoDatabaseName
     }
+
+    static let demoDatabaseName = "demo.db"
+
+    /// The personal demo database: labelled DEMO wherever the database is shown.
+    var isDemoDatabase: Bool { (store.path as NSString).lastPathComponent == Self.demoDatabaseName && identity == nil }
 
     /// The acting operator, or a message saying who can add them.
     func requireActor() throws(SetupError) -> Actor {

@@ -40,8 +40,9 @@ enum HelpText {
       handrail runbook check FILE...                         validate runbook files
 
     Options (any command):
-      --db PATH         the database (default: $HANDRAIL_DB, else $XDG_DATA_HOME/handrail/handrail.db,
-                        else ~/.local/share/handrail/handrail.db; created 0600 on first use)
+      --db PATH         the database (default: $HANDRAIL_DB, else the personal DEMO database
+                        $XDG_DATA_HOME/handrail/demo.db, else ~/.local/share/handrail/demo.db;
+                        real ones are made by handrail init; refused in a locked deployment)
       --platform NAME   where facts come from and actions happen: local (the LocalDirectory tenant,
                         a demo tenant on first run) or manual (typed from your admin console)
                         (default: $HANDRAIL_PLATFORM, else the config file, else local)

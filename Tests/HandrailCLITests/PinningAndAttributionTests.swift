@@ -103,6 +103,14 @@ final class PinningAndAttributionTests: XCTestCase {
         XCTAssertEqual(try handrail.run(["init", "--senior", "mallory", "--db", path]).status, 2)
     }
 
+    func testTheFirstRunOnAPersonalMachineGoesToALabelledDemoDatabase() throws {
+        let run = try handrail.run(["case", "open", "--subject", "sam@example.com"], environment: ["HANDRAIL_DB": ""])
+        XCTAssertEqual(run.status, 0, "\(run)")
+        XCTAssertTrue(run.err.contains("is a DEMO database"), "\(run)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: handrail.path("handrail/demo.db")))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: handrail.path("handrail/handrail.db")))
+    }
+
     // MARK: - Reading needs a role
 
     func testUnknownLoginsReadNothingAndTraineesSeeNoRealQueue() throws {
