@@ -18,6 +18,8 @@ let package = Package(
 
         // SHA-256 compression on the CPU's SHA extensions, where present (Hashing falls back to Swift).
         .target(name: "CSHA256"),
+        // prctl(2) for the process's hardening at start (PR_SET_DUMPABLE): variadic in C.
+        .target(name: "CProcess"),
         // SQLite without a domain: connection, statements, errors, migrations, and the one way a
         // store's file is opened. The only target that imports CSQLite.
         .target(name: "SQLiteCore", dependencies: ["CSQLite"]),
@@ -50,7 +52,7 @@ let package = Package(
         .target(name: "TrainingRuntime", dependencies: ["Training", "Wizard", "Casework", "LocalTenant", "SQLiteCore", "Store", "Engine", "Runbook"]),
         // Command-line surface: argument parsing, rendering, exit codes.
         .target(name: "HandrailCLI", dependencies: ["Runbook", "Engine", "Platform", "Store", "LocalTenant", "Casework", "Terminal", "Wizard", "Training",
-                                                   "TrainingRuntime", "Hashing", "Anchoring"]),
+                                                   "TrainingRuntime", "Hashing", "Anchoring", "CProcess"]),
         .executableTarget(name: "handrail", dependencies: ["HandrailCLI"]),
         // Performance budgets, measured beside their peers: `swift run -c release handrail-bench`.
         .executableTarget(name: "handrail-bench", dependencies: ["Store", "SQLiteCore", "Hashing", "Engine", "Runbook", "Casework", "Platform",
@@ -79,6 +81,8 @@ let package = Package(
         // Rules of docs/ARCHITECTURE.md the compiler does not enforce, checked on the source tree.
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "CaseworkTests", dependencies: ["Casework", "Engine", "Runbook", "Platform", "Store", "HandrailTestSupport"]),
+        // A locked deployment installed for real: accounts, sshd, sudo; needs root.
+        .testTarget(name: "DeploymentTests", dependencies: ["HandrailTestSupport"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CSQLite", "CNCursesW"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Engine", "Runbook", "LocalTenant", "Store", "Casework", "Wizard", "Terminal", "Platform",
                                                     "TrainingRuntime", "HandrailTestSupport"], exclude: ["Fixtures"]),

@@ -41,11 +41,21 @@ public final class CaseCommandHandler {
         let decision = CaseEngine.open(caseID: caseID, subject: subject, context: decisionContext, linkedFrom: linkedFrom,
                                        linkedFromIncident: linkedFromIncident)
         if let refusal = decision.refusal { return .refused(refusal, caseID: caseID) }
-        guard let state = CaseState(opening: decision.events[0], runbook: runbook) else { throw CaseworkError.runbookMissing(runbookID) }
+        var events = decision.events
+        if case .opened(var opening) = events[0].body {
+            // The case remembers its platform and the exact runbook file it runs on.
+            opening.platform = context.platform.name
+            if let pin = context.runbookPin?(runbook.id) {
+                opening.runbookSHA256 = pin.sha256
+                opening.runbookFile = pin.file
+            }
+            events[0].body = .opened(opening)
+        }
+        guard let state = CaseState(opening: events[0], runbook: runbook) else { throw CaseworkError.runbookMissing(runbookID) }
         // A linked case is opened by the incident case's operator but not held by them: whoever
         // verifies the real user picks it up.
         let lease = linkedFromIncident ? nil : LeaseRequest(login: actor.login, now: now, duration: context.leaseDuration)
-        let stored = try context.store.append(decision.events, caseID: caseID, expectedLastCaseSeq: 0,
+        let stored = try context.store.append(events, caseID: caseID, expectedLastCaseSeq: 0,
                                               projection: CaseProjection(state: state), lease: lease)
         var outcome = CaseOutcome(caseID: caseID, stored: stored)
         outcome.anchorWarnings = context.anchorAfterCommit(stored)

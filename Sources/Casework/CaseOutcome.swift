@@ -43,10 +43,18 @@ public struct CaseOutcome {
 
 public enum CaseworkError: Error, Equatable, CustomStringConvertible {
     case runbookMissing(String)
+    /// The case is pinned to a runbook file whose content is no longer in the folder.
+    case runbookChanged(caseID: String, runbookID: String, file: String?, sha256: String)
+    /// The case was opened on another identity platform than this command uses.
+    case platformMismatch(caseID: String, recorded: String, current: String)
 
     public var description: String {
         switch self {
         case .runbookMissing(let id): return "the runbook \"\(id)\" is not in the runbook folder"
+        case .runbookChanged(let caseID, let id, let file, let hash):
+            return "case \(caseID) was opened on runbook \"\(id)\" \(file.map { "(\($0)) " } ?? "")sha256:\(hash), and no file in the runbook folder has that content any more: the runbook changed since the case was opened. Nothing was recorded; the case can only go on under the runbook it was opened with"
+        case .platformMismatch(let caseID, let recorded, let current):
+            return "case \(caseID) was opened on the \(recorded) platform and stays on it; this command uses \(current) (pass --platform \(recorded))"
         }
     }
 }

@@ -24,6 +24,11 @@ public struct CaseworkContext {
     public var organisation: Organisation?
     /// Checkpoints of the log after commits (nil: this database is not anchored).
     public var anchor: Anchor?
+    /// The SHA-256 (hex) and file name of the runbook with an id, as a case opened now would be
+    /// pinned to; nil pins nothing (in-process tests that hand runbooks over directly).
+    public var runbookPin: ((String) -> (sha256: String, file: String)?)?
+    /// The runbook whose file has this SHA-256, for cases pinned to one; nil when it is gone or changed.
+    public var runbookByHash: ((String) -> Runbook?)?
 
     public init(store: HandrailStore, platform: IdentityPlatform, runbooks: @escaping (String) -> Runbook?,
                 timeZone: TimeZone, clock: @escaping () -> Date, newCaseID: @escaping () -> String = CaseID.random) {
@@ -37,6 +42,15 @@ public struct CaseworkContext {
 
     func runbook(for opening: CaseEvent) throws -> Runbook {
         guard case .opened(let o) = opening.body else { throw StoreError.caseNotFound(opening.caseID) }
+        if let recorded = o.platform, recorded != platform.name {
+            throw CaseworkError.platformMismatch(caseID: opening.caseID, recorded: recorded, current: platform.name)
+        }
+        if let hash = o.runbookSHA256, let runbookByHash {
+            guard let runbook = runbookByHash(hash) else {
+                throw CaseworkError.runbookChanged(caseID: opening.caseID, runbookID: o.runbookID, file: o.runbookFile, sha256: hash)
+            }
+            return runbook
+        }
         guard let runbook = runbooks(o.runbookID) else { throw CaseworkError.runbookMissing(o.runbookID) }
         return runbook
     }

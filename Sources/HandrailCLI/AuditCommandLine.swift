@@ -95,6 +95,9 @@ enum AuditCommandLine {
             try env.store.auditRows(filter) { row in
                 var line = "#\(row.seq) \(row.time) \(SafeText.visible(row.actor)) \(SafeText.visible(row.caseID)) \(SafeText.visible(row.subject)) \(SafeText.visible(row.type))"
                 if let reason = row.reason { line += ": " + SafeText.visible(reason) }
+                if row.type == EventCodec.Name.caseOpened, let hash = (try? JSON5Parser.parse(row.payload))?.plain["runbookSHA256"]?.stringValue {
+                    line += " [runbook sha256:\(SafeText.visible(hash))]"
+                }
                 writer.write(line + "\n")
                 count += 1
             }
@@ -127,6 +130,9 @@ enum AuditCommandLine {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let head = report.headHash.hexString
         var problem = report.problem.map(\.description)
+        if problem == nil, let regression = try env.store.timeRegressions(limit: 1).first {
+            problem = "event #\(regression.seq) is dated \(regression.time), before the event before it (\(regression.previousTime)): the clock was set back, or the row was written around Handrail"
+        }
         if problem == nil, let expectedHead, expectedHead.lowercased() != head {
             problem = "the chain head is \(head), not the expected \(SafeText.visible(expectedHead)): the log was replaced or rewritten since that head was recorded"
         }

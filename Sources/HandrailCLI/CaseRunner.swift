@@ -21,8 +21,12 @@ struct CaseRunner {
         try rejectLeftovers(args)
         guard let subject else { throw UsageError("say whose case: --subject EMAIL") }
         // A mistyped --runbook is a usage error, not an internal one.
-        if case .failure(.notFound(_, let available))? = try? env.library.runbook(id: runbookID) {
+        switch try? env.library.runbook(id: runbookID) {
+        case .failure(.notFound(_, let available))?:
             throw UsageError("no runbook \"\(SafeText.visible(runbookID))\" in \(SafeText.visible(env.library.directory.path)); available: \(available.joined(separator: ", "))")
+        case .failure(.duplicateID(_, let files))?:
+            throw UsageError("runbook id \"\(SafeText.visible(runbookID))\" is declared by \(files.map { SafeText.visible($0.lastPathComponent) }.joined(separator: " and ")) in \(SafeText.visible(env.library.directory.path)); which one applies would be a guess, so neither does")
+        default: break
         }
         let actor = try env.requireActor()
         let outcome = try desk.open(subject: subject, runbookID: runbookID, actor: actor)
@@ -42,9 +46,9 @@ struct CaseRunner {
     func show(_ args: inout ArgumentList) throws -> ExitCode {
         guard let id = args.next() else { throw UsageError("which case? handrail case show ID") }
         try rejectLeftovers(args)
-        let actor = env.role.map { Actor(login: env.login, role: $0) } ?? Actor(login: env.login, role: .auditor)
+        let actor = try env.requireActor()
         let snapshot = try desk.snapshot(id, actor: actor)
-        let view = CaseView(snapshot: snapshot, platform: env.platform)
+        let view = CaseView(snapshot: snapshot, platform: env.platform, identityVerified: env.identity != nil)
         out.print(json ? view.json().exportText : view.text())
         return .ok
     }
@@ -243,7 +247,7 @@ struct CaseRunner {
         }
         if let refusal = outcome.refusal { return report(refusal) }
         if !json, let snapshot = try? desk.snapshot(caseID, actor: actor) {
-            out.print(CaseView(snapshot: snapshot, platform: env.platform).nextLine())
+            out.print(CaseView(snapshot: snapshot, platform: env.platform, identityVerified: env.identity != nil).nextLine())
         }
         return .ok
     }

@@ -13,11 +13,20 @@ struct CaseView {
     let snapshot: CaseSnapshot
     let platform: IdentityPlatform
     let presentation: CasePresentation
+    /// False on an unlocked deployment: the logins in this case were never verified.
+    var identityVerified = true
 
-    init(snapshot: CaseSnapshot, platform: IdentityPlatform) {
+    init(snapshot: CaseSnapshot, platform: IdentityPlatform, identityVerified: Bool = true) {
         self.snapshot = snapshot
         self.platform = platform
+        self.identityVerified = identityVerified
         presentation = CasePresentation(snapshot)
+    }
+
+    /// The opening's pinned runbook: its SHA-256 and file name (nil on cases opened before pinning).
+    var pinnedRunbook: (sha256: String, file: String?)? {
+        guard case .opened(let opening)? = snapshot.history.first?.event.body, let hash = opening.runbookSHA256 else { return nil }
+        return (hash, opening.runbookFile)
     }
 
     var state: CaseState { snapshot.state }
@@ -36,6 +45,12 @@ struct CaseView {
         else if let deadline = state.enrolmentDeadline, state.status == .awaitingEnrolment { status += " · overdue at \(EventTime.format(deadline))" }
         lines.append(status)
         lines.append("Platform: \(platform.summary)")
+        if let pinned = pinnedRunbook {
+            lines.append("Runbook: \(pinned.file.map { s($0) + " " } ?? "")sha256:\(s(pinned.sha256))")
+        }
+        if !identityVerified {
+            lines.append("Identities not verified: this deployment takes the operator's login from the environment")
+        }
         if let record = snapshot.record, let holder = record.holder, let until = record.leaseExpiresAt, until > now {
             lines.append("Held by \(s(holder)) until \(EventTime.format(until))")
         }
@@ -166,6 +181,7 @@ struct CaseView {
             "overdue": .bool(state.isOverdue(at: now)), "openedBy": .string(state.openedBy),
             "openedAt": .string(EventTime.format(state.openedAt)), "events": .number(Double(snapshot.history.count)),
             "actions": .array(available.map(JSONValue.string)),
+            "identitiesVerified": .bool(identityVerified),
             "facts": factsJSON(),
             "checks": .array((evaluation?.checklist ?? []).map(Self.json(check:))),
             "missingFacts": .array(snapshot.missingFacts.map { .object(["key": .string($0.key), "description": .string($0.description),

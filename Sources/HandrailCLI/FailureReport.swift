@@ -22,7 +22,11 @@ enum FailureReport {
             return .refused
         case let missing as CaseworkError:
             out.error("handrail: \(SafeText.visible(missing.description))")
-            return .internalError
+            switch missing {
+            case .platformMismatch: return .usage
+            case .runbookChanged: return .refused
+            case .runbookMissing: return .internalError
+            }
         default:
             out.error("handrail: internal error: \(SafeText.visible(String(describing: error))); nothing half-done was recorded")
             return .internalError
@@ -34,9 +38,27 @@ extension HandrailEnvironment {
     /// The environment, or the failure already reported and its exit code.
     static func resolve(options: GlobalOptions, context: CommandContext, command: String) -> Result<HandrailEnvironment, ExitCodeError> {
         do {
-            return .success(try resolve(options: options, context: context))
+            let env = try resolve(options: options, context: context, readOnly: readOnlyCommands.contains(command))
+            try env.requireReader(command: command)
+            return .success(env)
         } catch {
             return .failure(ExitCodeError(code: FailureReport.report(error, command: command, to: context.output)))
+        }
+    }
+}
+
+extension HandrailEnvironment {
+    /// Commands that only read: their database is opened read-only (SQLITE_OPEN_READONLY), so
+    /// nothing, not even a migration or a first operator, is written by them.
+    static let readOnlyCommands: Set<String> = ["case show", "case list", "audit", "operator list"]
+
+    /// Reading case or audit data needs a role on the roster: a login that is not on it reads
+    /// nothing, and a trainee's data is the training database, never the real queue.
+    func requireReader(command: String) throws(SetupError) {
+        guard command.hasPrefix("case") || command == "audit" || command == "" || command.hasPrefix("operator") else { return }
+        let role = try requireActor().role
+        if role == .trainee {
+            throw .failed(.notPermitted, "handrail: \(SafeText.visible(login)) is a trainee: trainees practise with handrail train and do not see the real queue or audit log")
         }
     }
 }

@@ -9,7 +9,32 @@ public enum HandrailCommandLine {
 
     public static func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
                            executable: URL = URL(fileURLWithPath: CommandLine.arguments.first ?? "handrail"),
-                           output: CommandOutput = .standard(), clock: @escaping @Sendable () -> Date = WallClock.now) -> Int32 {
+                           output: CommandOutput = .standard(), clock: @escaping @Sendable () -> Date = WallClock.now,
+                           systemConfiguration: String? = nil) -> Int32 {
+        // The installation's configuration, found from the running executable's real path: its
+        // presence locks the deployment, and nothing an operator sets can move it.
+        let configPath = systemConfiguration ?? SystemConfiguration.installedPath(executable: SystemConfiguration.runningExecutable())
+        let locked: SystemConfiguration?
+        do { locked = try SystemConfiguration.load(path: configPath) } catch {
+            output.error("handrail: refusing to run: \(SafeText.visible(error.description))")
+            return ExitCode.usage.rawValue
+        }
+        var arguments = arguments
+        var identity: OperatorIdentity?
+        if let locked {
+            do {
+                let admission = try LockedEntry.admit(arguments, config: locked, environment: environment)
+                arguments = admission.arguments
+                identity = admission.identity
+                try FileTrust.requireTrustedRunbooks(locked.runbooks)
+            } catch let refused as LockedEntry.Refused {
+                output.error(refused.message)
+                return refused.code.rawValue
+            } catch {
+                output.error("handrail: refusing to run: \(SafeText.visible(String(describing: error)))")
+                return ExitCode.usage.rawValue
+            }
+        }
         var args = ArgumentList(arguments)
         let runbooksOption = args.takeOption("--runbooks")
         if args.takeFlag("--help") || args.takeFlag("-h") {
@@ -21,8 +46,10 @@ public enum HandrailCommandLine {
             return ExitCode.ok.rawValue
         }
         let leading = args.takeLeading(options: ["--db", "--platform"], flags: ["--json"])
-        let context = CommandContext(runbooksOption: runbooksOption, environment: environment, executable: executable, output: output,
+        var context = CommandContext(runbooksOption: runbooksOption, environment: environment, executable: executable, output: output,
                                      clock: clock)
+        context.locked = locked
+        context.identity = identity
         guard let command = args.next() else {
             // No command: the wizard, on the queue.
             args.prepend(leading)
@@ -33,6 +60,11 @@ public enum HandrailCommandLine {
         case "help":
             output.print(HelpText.main)
             return ExitCode.ok.rawValue
+        case "init":
+            return InitCommandLine.run(&args, context: context).rawValue
+        case "ssh-entry":
+            output.error("handrail ssh-entry: the SSH forced command of a locked deployment; this installation has no \(SafeText.visible(configPath))")
+            return ExitCode.usage.rawValue
         case "runbook":
             return RunbookCommand.run(&args, context: context).rawValue
         case "open":
@@ -79,11 +111,16 @@ struct CommandContext {
     var output: CommandOutput
     /// The time, truncated to what the log stores.
     var clock: @Sendable () -> Date
+    /// The system configuration, when the deployment is locked.
+    var locked: SystemConfiguration?
+    /// Who the system says the operator is (locked deployments).
+    var identity: OperatorIdentity?
 
     /// The organisation's time zone, for gates that speak of "today": the configuration's
     /// `timeZone`, else the process's.
     var timeZone: TimeZone {
-        HandrailConfig.load(environment: environment).timeZone.flatMap(TimeZone.init(identifier:)) ?? .current
+        if let locked { return locked.timeZone }
+        return HandrailConfig.load(environment: environment).timeZone.flatMap(TimeZone.init(identifier:)) ?? .current
     }
 
     /// The organisation's domains, default country code and time zone, from the configuration.
@@ -94,7 +131,8 @@ struct CommandContext {
     }
 
     func runbookLibrary() -> RunbookLibrary? {
-        RunbookLibrary.locate(explicit: runbooksOption, environment: environment, executable: executable)
+        if let locked { return RunbookLibrary(directory: URL(fileURLWithPath: locked.runbooks)) }
+        return RunbookLibrary.locate(explicit: runbooksOption, environment: environment, executable: executable)
     }
 }
 

@@ -15,6 +15,9 @@ struct HandrailEnvironment {
     var timeZone: TimeZone
     var output: CommandOutput
     var clock: @Sendable () -> Date
+    /// Who the system says the operator is: set in a locked deployment, nil when the login is
+    /// taken from the environment and nobody has verified it.
+    var identity: OperatorIdentity?
     /// The application layer over this database and platform, built once per process.
     let desk: CaseDesk
     /// Where this database's checkpoints are signed and sent.
@@ -28,11 +31,19 @@ struct HandrailEnvironment {
         case failed(ExitCode, String)
     }
 
-    static func resolve(options: GlobalOptions, context: CommandContext) throws(SetupError) -> HandrailEnvironment {
+    static func resolve(options: GlobalOptions, context: CommandContext, readOnly: Bool = false) throws(SetupError) -> HandrailEnvironment {
+        if let locked = context.locked, let identity = context.identity {
+            return try resolveLocked(locked, identity: identity, context: context, readOnly: readOnly)
+        }
         let path = databasePath(options: options, environment: context.environment)
+        try DatabaseCreation.requireOpenable(path, isDefault: options.database == nil && (context.environment["HANDRAIL_DB"] ?? "").isEmpty)
+        if readOnly, !FileManager.default.fileExists(atPath: path) {
+            // A command that reads never creates: "audit verify" of a mistyped path is not "ok: 0 events".
+            throw .failed(.usage, "handrail: no database at \(SafeText.visible(path)); check the path (handrail init --senior LOGIN --db PATH creates one)")
+        }
         let store: HandrailStore
         do {
-            store = try HandrailStore(path: path, now: context.clock)
+            store = try HandrailStore(path: path, create: !readOnly, readOnly: readOnly, now: context.clock)
         } catch {
             // SQLite's own words ("unable to open database file") do not say which file.
             let message = error.description.contains(path) ? error.description : "cannot open the database \(path): \(error.description)"
@@ -48,11 +59,16 @@ struct HandrailEnvironment {
             // recorded as the actor of every event, escape sequences and all.
             if !store.isReadOnly, OperatorLogin.isValid(login), try store.enrolFirstOperator(login, at: context.clock()) {
                 context.output.error("handrail: \(SafeText.visible(login)) is the first operator of \(SafeText.visible(path)) and is now its senior admin.")
+                if (path as NSString).lastPathComponent == Self.demoDatabaseName {
+                    context.output.error("handrail: \(SafeText.visible(path)) is a DEMO database for trying Handrail; real cases go into a database made with handrail init --senior LOGIN --db PATH.")
+                }
             }
             role = try store.role(of: login)
         } catch {
             throw .failed(StoreErrorMapping.exitCode(error), "handrail: \(SafeText.visible(error.description))")
         }
+        // Unlocked: the login is whatever the environment says; every event says so.
+        store.eventStamp = { [role, login] actor in EventStamp(mode: "unlocked", actorRole: actor == login ? role : nil) }
         let platform = try PlatformChoice.resolve(options: options, context: context, databasePath: path)
         let timeZone = context.timeZone
         var casework = CaseworkContext(store: store, platform: platform, runbooks: { try? library.runbook(id: $0).get() },
@@ -61,22 +77,31 @@ struct HandrailEnvironment {
         let anchorSettings = AnchorSettings(databasePath: path, config: HandrailConfig.load(environment: context.environment))
         let anchor = anchorSettings.isAnchored && !store.isReadOnly ? CheckpointAnchor(store: store, settings: anchorSettings, clock: context.clock) : nil
         casework.anchor = anchor
+        casework.runbookPin = { library.pin(id: $0) }
+        casework.runbookByHash = { library.runbook(sha256: $0) }
         let desk = CaseDesk(casework)
         return HandrailEnvironment(store: store, login: login, role: role, library: library, platform: platform,
                                    timeZone: timeZone, output: context.output, clock: context.clock, desk: desk,
                                    anchorSettings: anchorSettings, anchor: anchor)
     }
 
-    /// `--db`, then `$HANDRAIL_DB`, then `$XDG_DATA_HOME/handrail/handrail.db`, then
-    /// `~/.local/share/handrail/handrail.db` (the XDG base directory default).
+    /// `--db`, then `$HANDRAIL_DB`, then the config file's `database`, then the personal demo
+    /// database `$XDG_DATA_HOME/handrail/demo.db`, else `~/.local/share/handrail/demo.db` (the XDG
+    /// base directory default): a first run on a personal machine never starts the database
+    /// real cases will go into; real databases come from `handrail init`.
     static func databasePath(options: GlobalOptions, environment: [String: String]) -> String {
         if let db = options.database { return db }
         if let db = environment["HANDRAIL_DB"], !db.isEmpty { return db }
         if let db = HandrailConfig.load(environment: environment).database { return db }
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
-        return dataHome + "/handrail/handrail.db"
+        return dataHome + "/handrail/" + demoDatabaseName
     }
+
+    static let demoDatabaseName = "demo.db"
+
+    /// The personal demo database: labelled DEMO wherever the database is shown.
+    var isDemoDatabase: Bool { (store.path as NSString).lastPathComponent == Self.demoDatabaseName && identity == nil }
 
     /// The acting operator, or a message saying who can add them.
     func requireActor() throws(SetupError) -> Actor {
@@ -131,6 +156,7 @@ enum StoreErrorMapping {
         case .caseChanged, .caseHeld: return .conflict
         case .caseNotFound, .caseExists, .notAHandrailDatabase, .newerSchema: return .usage
         case .readOnly, .sqlite: return .internalError
+        case .timeWentBackwards: return .refused
         }
     }
 }

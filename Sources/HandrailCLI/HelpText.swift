@@ -1,5 +1,13 @@
 /// The text of `--help`. Kept in one place so the README can quote it verbatim.
 enum HelpText {
+    static let initCommand = """
+    handrail init --senior LOGIN [--db PATH] [--demo-tenant]
+      Creates a new, empty database with LOGIN as its first senior admin; the one command that
+      creates a database. In a locked deployment root (or the service account) runs it, and the
+      database is the one the system configuration names. --demo-tenant also creates the
+      LocalDirectory demo tenant beside it.
+    """
+
     static let main = """
     handrail: a runbook wizard for restoring MFA access at the help desk without
     handing the account to a social engineer.
@@ -21,7 +29,10 @@ enum HelpText {
       handrail audit verify [--anchors FILE --anchor-key K0] [--expect SEQ:HASH]…
                                                              check the log end to end (and against its checkpoints)
       handrail anchor init | status                          sign checkpoints of the log to syslog and a file
+      handrail init --senior LOGIN [--db PATH] [--demo-tenant]   create a database (the only command that does)
       handrail operator add LOGIN --role agent|senior|auditor|trainee
+      handrail operator set LOGIN --role ROLE | remove LOGIN  change the roster (audited; promotion to
+                                                             senior needs a second senior once there are two)
       handrail operator list
       handrail train                                         the training scenarios
       handrail train SCENARIO                                practise one in the wizard, then a debrief
@@ -36,8 +47,9 @@ enum HelpText {
       handrail replication config                            the Litestream configuration for the replica
 
     Options (any command):
-      --db PATH         the database (default: $HANDRAIL_DB, else $XDG_DATA_HOME/handrail/handrail.db,
-                        else ~/.local/share/handrail/handrail.db; created 0600 on first use)
+      --db PATH         the database (default: $HANDRAIL_DB, else the personal DEMO database
+                        $XDG_DATA_HOME/handrail/demo.db, else ~/.local/share/handrail/demo.db;
+                        real ones are made by handrail init; refused in a locked deployment)
       --platform NAME   where facts come from and actions happen: local (the LocalDirectory tenant,
                         a demo tenant on first run) or manual (typed from your admin console)
                         (default: $HANDRAIL_PLATFORM, else the config file, else local)

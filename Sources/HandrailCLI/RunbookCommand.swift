@@ -42,6 +42,7 @@ enum RunbookCommand {
     static func check(files: [String], context: CommandContext) -> ExitCode {
         let out = context.output
         var worst = ExitCode.ok
+        var ids: [String: String] = [:]
         for file in files {
             let url = URL(fileURLWithPath: file)
             let shown = SafeText.visible(file)
@@ -52,6 +53,13 @@ enum RunbookCommand {
             }
             switch RunbookLibrary.load(file: url) {
             case .success(let runbook):
+                // Two files with one id: a case could run on either, so neither is accepted.
+                if let other = ids[runbook.id] {
+                    out.print("\(shown): duplicate runbook id \"\(SafeText.visible(runbook.id))\": \(SafeText.visible(other)) declares it too")
+                    if worst == .ok { worst = .refused }
+                    continue
+                }
+                ids[runbook.id] = file
                 out.print("\(shown): ok: \(SafeText.visible(runbook.id)) v\(runbook.version), \(runbook.steps.count) steps")
             case .failure(.invalid(_, let problems)):
                 for problem in problems { out.print(SafeText.visible(problem.formatted(file: file))) }
@@ -60,7 +68,7 @@ enum RunbookCommand {
             case .failure(.unreadable(_, let why)):
                 out.error("\(shown): \(why)")
                 if worst == .ok { worst = .refused }
-            case .failure(.notFound):
+            case .failure(.notFound), .failure(.duplicateID):
                 worst = .internalError
             }
         }
@@ -109,6 +117,9 @@ enum RunbookCommand {
             case .failure(.unreadable(let url, let why)):
                 out.error("\(SafeText.visible(url.path)): \(why)")
                 return .internalError
+            case .failure(.duplicateID(let id, let files)):
+                out.error("handrail runbook show: runbook id \"\(SafeText.visible(id))\" is declared by \(files.map { SafeText.visible($0.lastPathComponent) }.joined(separator: " and ")); remove one")
+                return .refused
             }
         } catch {
             out.error("handrail: cannot read the runbook folder: \(error.localizedDescription)")

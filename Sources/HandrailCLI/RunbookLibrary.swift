@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Hashing
 import Runbook
 
 /// Where runbooks come from: `--runbooks DIR`, then `HANDRAIL_RUNBOOKS`, then a `Runbooks`
@@ -38,6 +39,8 @@ public struct RunbookLibrary: Sendable {
         case unreadable(URL, String)
         case invalid(URL, [RunbookProblem])
         case notFound(String, available: [String])
+        /// Two files in the folder declare the same id: which one applies would be a guess.
+        case duplicateID(String, [URL])
     }
 
     public static func load(file: URL) -> Result<Runbook, LoadError> {
@@ -60,11 +63,39 @@ public struct RunbookLibrary: Sendable {
 
     public func runbook(id: String) throws -> Result<Runbook, LoadError> {
         let all = try loadAll()
+        if let duplicate = Self.duplicateIDs(all).first(where: { $0.id == id }) { return .failure(.duplicateID(id, duplicate.files)) }
         for (_, result) in all {
             if case .success(let runbook) = result, runbook.id == id { return .success(runbook) }
         }
         if let (_, result) = all.first(where: { $0.0.deletingPathExtension().lastPathComponent == id }) { return result }
         let ids = all.compactMap { try? $0.1.get().id }
         return .failure(.notFound(id, available: ids))
+    }
+
+    /// Ids declared by more than one file, with the files.
+    static func duplicateIDs(_ all: [(URL, Result<Runbook, LoadError>)]) -> [(id: String, files: [URL])] {
+        var byID: [String: [URL]] = [:]
+        for (url, result) in all { if case .success(let runbook) = result { byID[runbook.id, default: []].append(url) } }
+        return byID.filter { $0.value.count > 1 }.map { ($0.key, $0.value) }.sorted { $0.id < $1.id }
+    }
+
+    /// The SHA-256 (hex) and file name of the file that defines runbook `id`: what a case opened
+    /// now is pinned to.
+    public func pin(id: String) -> (sha256: String, file: String)? {
+        guard let all = try? loadAll(), Self.duplicateIDs(all).isEmpty,
+              let (url, _) = all.first(where: { (try? $0.1.get().id) == id }),
+              let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        return (SHA256.hash([UInt8](data)).hexString, url.lastPathComponent)
+    }
+
+    /// The runbook in the file whose content has this SHA-256, loaded from exactly those bytes.
+    public func runbook(sha256: String) -> Runbook? {
+        guard let urls = try? files() else { return nil }
+        for url in urls {
+            guard let data = FileManager.default.contents(atPath: url.path), SHA256.hash([UInt8](data)).hexString == sha256.lowercased(),
+                  let text = String(data: data, encoding: .utf8), case .valid(let runbook) = EngineVocabulary.load(text) else { continue }
+            return runbook
+        }
+        return nil
     }
 }

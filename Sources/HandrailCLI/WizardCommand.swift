@@ -36,7 +36,8 @@ enum WizardCommand {
         let library = env.library
         let signals = ((try? library.runbook(id: "mfa-recovery").get())?.refusalSignals ?? []).map { (id: $0.id, label: $0.label) }
         let demo = (env.platform as? LocalDirectory)?.demo ?? false
-        let header = HeaderInfo(login: env.login, role: actor.role, database: env.store.path, platform: env.platform.name, demo: demo)
+        let header = HeaderInfo(login: env.login, role: actor.role, database: (env.isDemoDatabase ? "DEMO " : "") + env.store.path, platform: env.platform.name, demo: demo,
+                                identityVerified: env.identity != nil)
         let runtime = WizardRuntime(terminal: terminal, desk: env.desk, actor: actor, header: header, signals: signals)
         let trainingDatabase = TrainCommandLine.trainingPaths(options: options, context: context).database
         runtime.trainingResults = {

@@ -24,7 +24,13 @@ public final class HandrailStore {
     let db: Database
     public let path: String
     public let isReadOnly: Bool
-    private let hashing = EventHashing()
+    let hashing = EventHashing()
+    /// What to record in each appended event's envelope for its actor (mode, role at the
+    /// time); nil records none, as before envelopes existed.
+    public var eventStamp: (@Sendable (String) -> EventStamp?)?
+    /// How far an append may be dated before the last event (clocks of two terminals are not
+    /// exactly equal); anything earlier is refused: time in the log only moves forward.
+    public static let clockSkewAllowance: TimeInterval = 120
 
     /// Opens (and, with `create`, creates and migrates) the database at `path`. With `readOnly`
     /// the file is opened read-only (SQLITE_OPEN_READONLY), which holds even for root, whom file
@@ -160,6 +166,7 @@ public final class HandrailStore {
         var seq = head.int64(0)
         var previous = head.bytes(1)
         head.reset()
+        try requireForwardTime(events.map(\.time))
 
         let insert = try db.cached("""
         INSERT INTO events (seq, time, actor, case_id, case_seq, subject, type, reason, payload, prev_hash, hash)
@@ -167,7 +174,8 @@ public final class HandrailStore {
         """)
         var stored: [StoredEvent] = []
         var caseSeq = expectedLastCaseSeq
-        for event in events {
+        for var event in events {
+            if event.stamp == nil { event.stamp = eventStamp?(event.actor) }
             seq += 1
             caseSeq += 1
             let time = EventTime.format(event.time)

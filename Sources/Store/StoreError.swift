@@ -15,6 +15,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case readOnly(String)
     case newerSchema(String, [String])
     case sqlite(SQLiteError)
+    /// An append dated before the log's last event (beyond the clock-skew allowance).
+    case timeWentBackwards(last: Date, attempted: Date)
 
     public var description: String {
         switch self {
@@ -29,6 +31,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .newerSchema(let path, let ids):
             return "\(path) was written by a newer Handrail (migrations \(ids.joined(separator: ", "))); upgrade Handrail"
         case .sqlite(let error): return error.description
+        case .timeWentBackwards(let last, let attempted):
+            return "refused: this event would be dated \(EventTime.format(attempted)), before the log's last event (\(EventTime.format(last))); time in the log only moves forward. Check the clock; nothing was recorded"
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
 import HandrailCLI
 
+ProcessHardening.apply()
 exit(HandrailCommandLine.run(Array(CommandLine.arguments.dropFirst())))

@@ -186,10 +186,12 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(run.status, 2, "\(run)")
         XCTAssertTrue(run.err.contains("is not a login name"), "\(run)")
         assertNoRawControls(run)
+        let first = try handrail.run(["operator", "add", "bob", "--role", "agent", "--db", fresh], as: "alice")
+        XCTAssertEqual(first.status, 0, "\(first)")
+        XCTAssertTrue(first.err.contains("alice is the first operator"), "the first valid login is: \(first)")
         let roster = try handrail.run(["operator", "list", "--db", fresh], as: "alice")
         XCTAssertEqual(roster.status, 0, "\(roster)")
         XCTAssertFalse(roster.out.contains("mal"), "\(roster)")
-        XCTAssertTrue(roster.err.contains("alice is the first operator"), "the first valid login is: \(roster)")
     }
 
     // MARK: - Unknown subcommands, options, steps and fields
@@ -245,17 +247,19 @@ final class BadInputTests: XCTestCase {
     /// inside /proc. Exit 1 (the store cannot be opened), the path named, nothing created.
     func testDatabaseThatCannotBeCreated() throws {
         let path = "/proc/handrail.db"
-        for args in [["case", "open", "--subject", subject, "--db", path], ["case", "list", "--db", path],
-                     ["audit", "verify", "--db", path], ["operator", "add", "bob", "--role", "agent", "--db", path],
-                     ["--db", path, "audit"]] {
+        for args in [["case", "open", "--subject", subject, "--db", path], ["operator", "add", "bob", "--role", "agent", "--db", path]] {
             try assertRejected(args, exit: 1, says: ["cannot create /proc/handrail.db"])
         }
+        // Commands that only read never create: a missing database is a usage error, never "ok: 0 events".
+        for args in [["case", "list", "--db", path], ["audit", "verify", "--db", path], ["--db", path, "audit"]] {
+            try assertRejected(args, exit: 2, says: ["no database at /proc/handrail.db"])
+        }
         let viaEnvironment = try handrail.run(["case", "list"], environment: ["HANDRAIL_DB": path])
-        XCTAssertEqual(viaEnvironment.status, 1, "\(viaEnvironment)")
+        XCTAssertEqual(viaEnvironment.status, 2, "\(viaEnvironment)")
         XCTAssertTrue(viaEnvironment.err.contains(path), "\(viaEnvironment)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
         // A folder where the file should be: the message names it too.
-        try assertRejected(["case", "list", "--db", handrail.folder.path], exit: 1,
+        try assertRejected(["case", "open", "--subject", subject, "--db", handrail.folder.path], exit: 1,
                            says: ["cannot open the database \(handrail.folder.path)"])
     }
 

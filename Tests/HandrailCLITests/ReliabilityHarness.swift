@@ -202,6 +202,13 @@ struct ReliabilityRandom: RandomNumberGenerator {
 
 /// One row of `handrail audit --format json`.
 struct LoggedEvent: Equatable {
+    /// The sequence numbers a gapless run of `events` has: consecutive from the first. (The
+    /// roster's events, added before a case, come first in the chain.)
+    static func consecutive(_ events: [LoggedEvent]) -> [Int] {
+        let first = events.first?.seq ?? 1
+        return Array(first..<(first + events.count))
+    }
+
     var seq: Int
     var type: String
     var caseID: String
@@ -214,9 +221,12 @@ struct LoggedEvent: Equatable {
         guard let rows = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else {
             throw ReliabilityError("audit output is not a JSON array: \(text)")
         }
-        return try rows.map { row in
+        // Roster and session events (pseudo-cases `~roster`, `~sessions`) share the chain; these
+        // tests are about cases, so they are left out (see `LoggedEvent.consecutive`).
+        return try rows.compactMap { row in
             guard let seq = row["seq"] as? Int, let type = row["event"] as? String, let caseID = row["case"] as? String,
                   let actor = row["actor"] as? String else { throw ReliabilityError("audit row lacks seq, event, case or actor: \(row)") }
+            if caseID.hasPrefix("~") { return nil }
             let payload = row["payload"] as? [String: Any] ?? [:]
             let facts = payload["facts"] as? [String: Any] ?? [:]
             return LoggedEvent(seq: seq, type: type, caseID: caseID, actor: actor, factKeys: Set(facts.keys),

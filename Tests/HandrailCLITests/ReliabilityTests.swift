@@ -187,7 +187,8 @@ final class ReliabilityTests: XCTestCase {
         let audit = try h.run(["audit", "--format", "json"], as: "lead")
         XCTAssertEqual(audit.status, 0, "\(audit)")
         let events = try LoggedEvent.parse(audit.out)
-        XCTAssertEqual(events.map(\.seq), Array(1...(logins.count * (1 + rounds))), "one gapless global sequence")
+        XCTAssertEqual(events.map(\.seq), LoggedEvent.consecutive(events), "one gapless global sequence")
+        XCTAssertEqual(events.count, logins.count * (1 + rounds), "every note landed")
         for login in logins {
             let own = events.filter { $0.caseID == cases[login] }
             XCTAssertEqual(own.map(\.type), ["case.opened"] + Array(repeating: "note.added", count: rounds), login)
@@ -204,17 +205,21 @@ final class ReliabilityTests: XCTestCase {
         for round in 1...20 {
             let h = try ReliabilityHarness()
             let logins = (1...8).map { "first\($0)" }
-            let results = try h.race(logins.map { (arguments: ["case", "list"], login: $0) })
+            // A command that writes (reads open read-only and never create): the first login becomes
+            // senior and adds the agent; the seven others are not on the roster (exit 4).
+            let results = try h.race(logins.map { (arguments: ["operator", "add", "agent1", "--role", "agent"], login: $0) })
+            XCTAssertEqual(results.filter { $0.status == 0 }.count, 1, "round \(round): \(results)")
             for result in results {
-                XCTAssertEqual(result.status, 0, "round \(round): \(result)")
+                XCTAssertTrue([0, 4].contains(result.status), "round \(round): \(result)")
                 XCTAssertFalse(result.err.contains("not a Handrail database"), "round \(round): \(result)")
                 XCTAssertFalse(result.mentionsBusyDatabase, "round \(round): \(result)")
             }
             XCTAssertEqual(results.filter { $0.err.contains("is now its senior admin") }.count, 1, "round \(round): one first operator")
-            let roster = try h.run(["operator", "list"], as: logins[0])
+            let senior = results.first { $0.status == 0 }?.login ?? logins[0]
+            let roster = try h.run(["operator", "list"], as: senior)
             let rows = roster.out.split(separator: "\n").dropFirst().map { $0.split(separator: " ").map(String.init) }
-            XCTAssertEqual(rows.count, 1, "round \(round): \(roster)")
-            XCTAssertEqual(rows.first?.dropFirst().first, "senior", "round \(round): \(roster)")
+            XCTAssertEqual(rows.count, 2, "round \(round): \(roster)")
+            XCTAssertEqual(rows.filter { $0.dropFirst().first == "senior" }.count, 1, "round \(round): \(roster)")
         }
     }
 
@@ -270,7 +275,7 @@ final class ReliabilityTests: XCTestCase {
         let audit = try h.run(["audit", "--case", caseID, "--format", "json"], as: winners.first?.login ?? results[0].login)
         XCTAssertEqual(audit.status, 0, "\(audit)", file: file, line: line)
         let events = try LoggedEvent.parse(audit.out)
-        XCTAssertEqual(events.map(\.seq), Array(1..<(events.count + 1)), "\(name): gapless",
+        XCTAssertEqual(events.map(\.seq), LoggedEvent.consecutive(events), "\(name): gapless",
                        file: file, line: line)
         for type in records {
             XCTAssertEqual(events.filter { $0.type == type }.count, 1, "\(name): one \(type), not one per racer", file: file, line: line)
@@ -577,7 +582,7 @@ final class CrashWalk {
         let audit = try h.run(["audit", "--case", id, "--format", "json"], as: "alice")
         XCTAssertEqual(audit.status, 0, "\(context): \(audit)", file: file, line: line)
         let events = try LoggedEvent.parse(audit.out)
-        XCTAssertEqual(events.map(\.seq), Array(1..<(events.count + 1)), "\(context): gapless", file: file, line: line)
+        XCTAssertEqual(events.map(\.seq), LoggedEvent.consecutive(events), "\(context): gapless", file: file, line: line)
         XCTAssertEqual(Array(events.prefix(known.count)), known, "\(context): everything committed before is still there",
                        file: file, line: line)
         Self.assertWellFormed(events, context: context, file: file, line: line)

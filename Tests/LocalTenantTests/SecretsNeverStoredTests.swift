@@ -18,7 +18,9 @@ import XCTest
 final class SecretsNeverStoredTests: XCTestCase {
     func testNoPlaintextSecretInAnyDatabaseFileExportOrOutput() throws {
         let h = try LocalTenantHarness(clock: .liveClock())
-        let cli = InProcessCLI(folder: h.folder, database: h.casePath, directory: h.directoryPath)
+        var cli = InProcessCLI(folder: h.folder, database: h.casePath, directory: h.directoryPath)
+        let harnessClock = h.clock
+        cli.clock = { harnessClock.read() }
         var secrets: [String] = []
         /// Everything the run showed that is not the one-time display.
         var outputs: [(what: String, text: String)] = []
@@ -177,6 +179,9 @@ struct InProcessCLI {
     }
 
     let environment: [String: String]
+    /// The harness's clock, when the in-process decisions before ran on it: the log only moves
+    /// forward, so the command line must not be behind them.
+    var clock: @Sendable () -> Date = WallClock.now
 
     init(folder: URL, database: String, directory: String, login: String = "alice") {
         environment = ["HOME": folder.path, "XDG_CONFIG_HOME": folder.appendingPathComponent("config").path, "TZ": "UTC",
@@ -188,7 +193,7 @@ struct InProcessCLI {
         let buffer = OutputBuffer()
         let output = CommandOutput(out: { buffer.append(out: $0) }, err: { buffer.append(err: $0) })
         let status = HandrailCommandLine.run(arguments, environment: environment,
-                                             executable: URL(fileURLWithPath: "/nonexistent/bin/handrail"), output: output)
+                                             executable: URL(fileURLWithPath: "/nonexistent/bin/handrail"), output: output, clock: clock)
         return Run(arguments: arguments, status: status, out: buffer.out, err: buffer.err)
     }
 }

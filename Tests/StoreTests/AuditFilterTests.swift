@@ -116,6 +116,8 @@ final class AuditFilterNarrowsRowsInLogOrderAndCSVIsSafeTests: StoreTestCase {
 
     /// Exports case `caseID` as CSV through the command line, in-process.
     private func exportCSV(_ caseID: String) -> (status: Int32, text: String, err: String) {
+        // Reading the log needs a role; `audit` opens read-only, so it enrols nobody itself.
+        XCTAssertNoThrow(try store.setOperator("auditor1", role: .auditor, by: "alice", at: minute(0)))
         let out = TextSink(), err = TextSink()
         let status = HandrailCommandLine.run(["audit", "--format", "csv", "--case", caseID, "--db", databasePath, "--runbooks", directory.path],
                                              environment: ["HANDRAIL_LOGIN": "auditor1"],

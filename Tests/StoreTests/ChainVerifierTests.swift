@@ -324,6 +324,8 @@ final class ChainVerifierFindsTamperingTests: StoreTestCase {
     }
 
     private func runHandrail(_ arguments: [String]) -> (status: Int32, out: String, err: String) {
+        // Reading the log needs a role; `audit` opens read-only and enrols nobody.
+        XCTAssertNoThrow(try HandrailStore(path: databasePath, now: Date.init).setOperator("auditor1", role: .auditor, by: "alice", at: Date(timeIntervalSince1970: 0)))
         let out = TextSink(), err = TextSink()
         let status = HandrailCommandLine.run(arguments + ["--db", databasePath, "--runbooks", directory.path], environment: ["HANDRAIL_LOGIN": "auditor1"],
                                              output: CommandOutput(out: { out.append($0) }, err: { err.append($0) }))

@@ -76,7 +76,9 @@ private final class AppendProgress: @unchecked Sendable {
                 n += 1
                 let caseID = "HR-A\(appender)-\(n)"
                 let subject = "user\(n)@example.com"
-                let time = start.addingTimeInterval(Double(n))
+                // A millisecond apart: appenders running at different rates stay within the
+                // clock-skew allowance of each other (the log refuses times that go back further).
+                let time = start.addingTimeInterval(Double(n) / 1000)
                 let events = [CaseEvent(type: "case.opened", caseID: caseID, subject: subject, actor: "agent\(appender)", time: time),
                               CaseEvent(type: "note.added", caseID: caseID, subject: subject, actor: "agent\(appender)", time: time,
                                         reason: "note \(n)", payload: ["n": .number(Double(n))])]

@@ -26,7 +26,7 @@ extension CaseState {
         eventCount += 1
         lastEventAt = event.time
         switch event.body {
-        case .opened, .unrecognised, .refusalUpheld, .factsRecorded:
+        case .opened, .unrecognised, .refusalUpheld, .factsRecorded, .sessionStarted, .rosterChanged, .promotionRequested:
             // A second opening cannot happen (appends check the case's sequence); an upheld
             // refusal is closed by the case.closed that follows it; typed facts are read by the
             // platform from the history, not folded here.

@@ -47,6 +47,12 @@ public enum CaseEventBody: Sendable, Equatable {
     case approvalDenied(step: String)
     /// `incident.declared`: the reset went to an attacker.
     case incidentDeclared(step: String, from: String)
+    /// `session.started`: an operator's session on a locked deployment (pseudo-case `~sessions`).
+    case sessionStarted(SessionRecord)
+    /// `operator.changed`: the roster changed (pseudo-case `~roster`).
+    case rosterChanged(RosterChange)
+    /// `operator.promotion_requested`: a senior asked that `login` become senior; a second senior approves.
+    case promotionRequested(login: String)
     /// A type or payload this build does not know (written by a newer one): kept exactly, only counted.
     case unrecognised(type: String, payload: [String: JSONValue])
 }

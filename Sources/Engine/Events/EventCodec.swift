@@ -26,6 +26,9 @@ public enum EventCodec {
         public static let factorEnrolled = "mfa.factor_enrolled"
         public static let factsRecorded = "facts.recorded"
         public static let gateRefused = "gate.refused"
+        public static let sessionStarted = "session.started"
+        public static let operatorChanged = "operator.changed"
+        public static let promotionRequested = "operator.promotion_requested"
         /// The suffixes of the two events around a platform action's completion event.
         public static let requestedSuffix = ".requested"
         public static let failedSuffix = ".failed"
@@ -60,6 +63,9 @@ public enum EventCodec {
         case .approvalGranted: return Name.approvalGranted
         case .approvalDenied: return Name.approvalDenied
         case .incidentDeclared: return Name.incidentDeclared
+        case .sessionStarted: return Name.sessionStarted
+        case .rosterChanged: return Name.operatorChanged
+        case .promotionRequested: return Name.promotionRequested
         case .unrecognised(let type, _): return type
         }
     }
@@ -70,6 +76,9 @@ public enum EventCodec {
             var p: [String: JSONValue] = ["runbook": .string(o.runbookID), "runbookVersion": .number(Double(o.runbookVersion)),
                                           "startStep": .string(o.startStep), "linkedFromIncident": .bool(o.linkedFromIncident)]
             if let linked = o.linkedFrom { p["linkedFrom"] = .string(linked) }
+            if let hash = o.runbookSHA256 { p["runbookSHA256"] = .string(hash) }
+            if let file = o.runbookFile { p["runbookFile"] = .string(file) }
+            if let platform = o.platform { p["platform"] = .string(platform) }
             return p
         case .stepCompleted(let c):
             var p = move(c.move)
@@ -127,6 +136,20 @@ public enum EventCodec {
             var p: [String: JSONValue] = ["step": .string(step)]
             if let from { p["from"] = .string(from) }
             return p
+        case .sessionStarted(let r):
+            var p: [String: JSONValue] = ["entry": .string(r.entry), "uid": .number(Double(r.uid))]
+            if let v = r.sudoUID { p["sudoUID"] = .number(Double(v)) }
+            if let v = r.loginUID { p["loginUID"] = .number(Double(v)) }
+            if let v = r.tty { p["tty"] = .string(v) }
+            if let v = r.keyFingerprint { p["keyFingerprint"] = .string(v) }
+            return p
+        case .rosterChanged(let c):
+            var p: [String: JSONValue] = ["login": .string(c.login)]
+            if let from = c.from { p["from"] = .string(from.rawValue) }
+            if let to = c.to { p["to"] = .string(to.rawValue) }
+            return p
+        case .promotionRequested(let login):
+            return ["login": .string(login)]
         case .unrecognised(_, let payload):
             return payload
         }
@@ -134,6 +157,36 @@ public enum EventCodec {
 
     private static func move(_ m: StepMove) -> [String: JSONValue] {
         ["step": .string(m.step), "next": .string(m.next), "values": .object(m.values.mapValues(JSONValue.string))]
+    }
+
+    // MARK: - The envelope's stamp
+
+    /// The payload key under which an event's `EventStamp` is stored.
+    public static let envelopeKey = "envelope"
+
+    public static func payload(of body: CaseEventBody, stamp: EventStamp?) -> [String: JSONValue] {
+        var p = payload(of: body)
+        if let stamp {
+            var e: [String: JSONValue] = ["mode": .string(stamp.mode)]
+            if let role = stamp.actorRole { e["role"] = .string(role.rawValue) }
+            if let zone = stamp.timeZone { e["timeZone"] = .string(zone) }
+            p[envelopeKey] = .object(e)
+        }
+        return p
+    }
+
+    /// Takes the stamp out of a stored payload. A malformed `envelope` is left in place, so the
+    /// body decodes as `.unrecognised` and is kept byte for byte.
+    public static func splitEnvelope(_ payload: [String: JSONValue]) -> (EventStamp?, [String: JSONValue]) {
+        guard let e = payload[envelopeKey]?.objectValue, let mode = e["mode"]?.stringValue,
+              Set(e.keys).isSubset(of: ["mode", "role", "timeZone"]) else { return (nil, payload) }
+        let role = e["role"].map { $0.stringValue.flatMap(Role.init(rawValue:)) }
+        if let role, role == nil { return (nil, payload) }
+        let zone = e["timeZone"].map(\.stringValue)
+        if let zone, zone == nil { return (nil, payload) }
+        var rest = payload
+        rest[envelopeKey] = nil
+        return (EventStamp(mode: mode, actorRole: role ?? nil, timeZone: zone ?? nil), rest)
     }
 
     // MARK: - Decoding
@@ -150,8 +203,25 @@ public enum EventCodec {
         case Name.caseOpened:
             guard let id = r.string("runbook"), let version = r.number("runbookVersion"), let start = r.string("startStep"),
                   let incident = r.bool("linkedFromIncident"), version == version.rounded() else { return nil }
+            // runbookSHA256, runbookFile and platform were added later: optional, so older
+            // openings still decode (and re-encode) exactly.
             return .opened(CaseOpening(runbookID: id, runbookVersion: Int(version), startStep: start,
-                                       linkedFrom: r.optionalString("linkedFrom"), linkedFromIncident: incident))
+                                       linkedFrom: r.optionalString("linkedFrom"), linkedFromIncident: incident,
+                                       runbookSHA256: r.optionalString("runbookSHA256"), runbookFile: r.optionalString("runbookFile"),
+                                       platform: r.optionalString("platform")))
+        case Name.sessionStarted:
+            guard let entry = r.string("entry"), let uid = r.integer("uid") else { return nil }
+            return .sessionStarted(SessionRecord(entry: entry, uid: uid, sudoUID: r.optionalInteger("sudoUID"),
+                                                 loginUID: r.optionalInteger("loginUID"), tty: r.optionalString("tty"),
+                                                 keyFingerprint: r.optionalString("keyFingerprint")))
+        case Name.operatorChanged:
+            guard let login = r.string("login") else { return nil }
+            let from = r.optionalString("from"), to = r.optionalString("to")
+            let fromRole = from.flatMap(Role.init(rawValue:)), toRole = to.flatMap(Role.init(rawValue:))
+            guard (from == nil) == (fromRole == nil), (to == nil) == (toRole == nil) else { return nil }
+            return .rosterChanged(RosterChange(login: login, from: fromRole, to: toRole))
+        case Name.promotionRequested:
+            return r.string("login").map { .promotionRequested(login: $0) }
         case Name.caseClosed:
             guard let outcome = r.string("outcome") else { return nil }
             return .closed(outcome: outcome, step: r.optionalString("step"))
@@ -259,6 +329,18 @@ struct PayloadReader {
     mutating func optionalString(_ key: String) -> String? {
         guard payload[key] != nil else { return nil }
         let value = string(key)
+        if value == nil { malformed = true }
+        return value
+    }
+
+    mutating func integer(_ key: String) -> Int? {
+        guard let n = number(key), n == n.rounded(), abs(n) < 1e15 else { return nil }
+        return Int(n)
+    }
+
+    mutating func optionalInteger(_ key: String) -> Int? {
+        guard payload[key] != nil else { return nil }
+        let value = integer(key)
         if value == nil { malformed = true }
         return value
     }

@@ -9,13 +9,24 @@ public struct CaseOpening: Sendable, Equatable {
     /// The incident case this one was opened from.
     public var linkedFrom: String?
     public var linkedFromIncident: Bool
+    /// The SHA-256 (hex) of the runbook file the case was opened on: every later decision loads
+    /// the runbook by it. Absent on cases opened before runbooks were pinned.
+    public var runbookSHA256: String?
+    /// The runbook's file name in the runbook folder, as opened.
+    public var runbookFile: String?
+    /// The identity platform the case was opened on ("local", "manual").
+    public var platform: String?
 
-    public init(runbookID: String, runbookVersion: Int, startStep: String, linkedFrom: String? = nil, linkedFromIncident: Bool = false) {
+    public init(runbookID: String, runbookVersion: Int, startStep: String, linkedFrom: String? = nil, linkedFromIncident: Bool = false,
+                runbookSHA256: String? = nil, runbookFile: String? = nil, platform: String? = nil) {
         self.runbookID = runbookID
         self.runbookVersion = runbookVersion
         self.startStep = startStep
         self.linkedFrom = linkedFrom
         self.linkedFromIncident = linkedFromIncident
+        self.runbookSHA256 = runbookSHA256
+        self.runbookFile = runbookFile
+        self.platform = platform
     }
 }
 

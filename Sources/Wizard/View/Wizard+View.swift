@@ -35,6 +35,7 @@ extension Wizard {
         let h = model.header
         screen.fill(row: 0, column: 0, height: 1, width: model.width, with: Cell(" ", Theme.header))
         var text = " Handrail  \(h.login) (\(h.role.rawValue))  platform: \(h.platform)"
+        if !h.identityVerified { text += "  [identities not verified]" }
         if h.demo { text += "  [DEMO TENANT]" }
         if let training = model.training { text += "  TRAINING: " + training.title }
         screen.put(TerminalText.safe(text), row: 0, column: 0, style: Theme.header)
