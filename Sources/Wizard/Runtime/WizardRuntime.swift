@@ -40,12 +40,30 @@ public final class WizardRuntime: @unchecked Sendable {
         draw()
     }
 
-    /// Reads keys until the operator quits.
+    /// How long the wizard waits for a key before it looks whether the open case changed elsewhere.
+    public var refreshMilliseconds = 1_000
+
+    /// Reads keys until the operator quits; between keys, re-reads an open case that another
+    /// terminal or the command line changed.
     public func run() {
         while !model.quitting {
-            guard let key = terminal.readKey(timeoutMilliseconds: 30_000) else { continue }
+            guard let key = terminal.readKey(timeoutMilliseconds: refreshMilliseconds) else {
+                refreshIfChanged()
+                continue
+            }
             handle(key)
         }
+    }
+
+    /// The case on screen as it now is, if someone else appended to it (one indexed read of its
+    /// projection when nothing changed). What is being typed stays.
+    public func refreshIfChanged() {
+        guard model.route == .caseScreen, let shown = model.caseScreen?.snapshot else { return }
+        let caseID = shown.state.caseID
+        guard let seq = try? desk.reader.lastCaseSeq(caseID), seq != shown.lastCaseSeq,
+              let snapshot = try? desk.snapshot(caseID, actor: actor) else { return }
+        dispatch(.caseChanged(snapshot))
+        draw()
     }
 
     /// One key: update, effects, redraw.
@@ -103,6 +121,13 @@ public final class WizardRuntime: @unchecked Sendable {
                 let outcome = try desk.resumePendingAction(caseID, actor: actor)
                 let coaching = coached(effect, outcome, caseID)
                 return [.commandFinished(outcome, try? desk.snapshot(caseID, actor: actor))] + coaching
+            case .recordFacts(let caseID, let values, let thenObserve):
+                let outcome = try desk.recordTypedFacts(values, on: caseID, actor: actor)
+                if outcome.refusal == nil, thenObserve {
+                    let observed = try desk.perform(.observeEnrolment, on: caseID, actor: actor)
+                    return [.commandFinished(observed, try? desk.snapshot(caseID, actor: actor))]
+                }
+                return [.commandFinished(outcome, try? desk.snapshot(caseID, actor: actor))]
             case .releaseCase(let id):
                 try? desk.release(id, actor: actor)
                 return []

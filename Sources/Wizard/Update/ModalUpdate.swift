@@ -1,3 +1,4 @@
+import Casework
 import Engine
 import Terminal
 
@@ -13,6 +14,25 @@ enum ModalUpdate {
         case .message:
             if key == .enter || key == .escape { model.modal = nil }
             return []
+        case .confirmLeave(_, _, let then):
+            if key == .escape || key == .character("n") { model.modal = modal.underneath.first; return [] }
+            guard key == .enter || key == .character("y") else { return [] }
+            model.modal = nil
+            switch then {
+            case .quit:
+                model.quitting = true
+                if model.route == .caseScreen, let id = model.caseScreen?.state.caseID { return [.releaseCase(id), .quit] }
+                return [.quit]
+            case .queue:
+                let id = model.caseScreen?.state.caseID
+                model.route = .queue
+                model.caseScreen = nil
+                return (id.map { [WizardEffect.releaseCase($0)] } ?? []) + [.loadQueue]
+            }
+        case .actions(let items):
+            return menu(key, items, &modal, &model)
+        case .facts:
+            return facts(key, &modal, &model)
         default:
             break
         }
@@ -46,7 +66,10 @@ enum ModalUpdate {
             let effects = submit(modal, &model)
             return effects
         default:
-            if modal.focusSecond { _ = modal.secondInput.handle(key) } else { _ = modal.input.handle(key) }
+            let limit = TextInput.defaultLimit
+            if modal.focusSecond { _ = modal.secondInput.handle(key, limit: limit) } else { _ = modal.input.handle(key, limit: limit) }
+            let dropped = modal.focusSecond ? modal.secondInput.dropped : modal.input.dropped
+            modal.note = dropped > 0 ? "Pasted text cut at \(limit) characters (\(dropped) left out)" : nil
             modal.error = nil
         }
         model.modal = modal
@@ -93,9 +116,68 @@ enum ModalUpdate {
             case .attestFailed: return [.attest(caseID: caseID, text: text, failed: true)]
             }
             return [.perform(caseID: caseID, command: command)]
-        case .secrets, .message:
+        case .secrets, .message, .confirmLeave, .actions, .facts:
             return []
         }
+    }
+
+    /// The actions menu: ↑/↓ and Enter, or an action's letter; Esc closes it.
+    static func menu(_ key: Key, _ items: [ActionMenuItem], _ modal: inout Modal, _ model: inout WizardModel) -> [WizardEffect] {
+        var chosen: ActionMenuItem?
+        switch key {
+        case .escape, .function(1), .character("?"):
+            model.modal = nil
+            return []
+        case .up, .backTab: modal.selected = (modal.selected + items.count - 1) % max(1, items.count)
+        case .down, .tab: modal.selected = (modal.selected + 1) % max(1, items.count)
+        case .enter: chosen = items.indices.contains(modal.selected) ? items[modal.selected] : nil
+        case .character(let c): chosen = items.first { $0.letter == c }
+        default: break
+        }
+        guard let chosen else { model.modal = modal; return [] }
+        model.modal = nil
+        guard var screen = model.caseScreen else { return [] }
+        let effects = CaseUpdate.run(chosen.action, &screen, &model)
+        if model.route == .caseScreen { model.caseScreen = screen }
+        return effects
+    }
+
+    /// The facts form: Tab/↑/↓ between facts, readline keys in each, Enter records what was typed.
+    static func facts(_ key: Key, _ modal: inout Modal, _ model: inout WizardModel) -> [WizardEffect] {
+        guard case .facts(let prompts, _, let newFactor) = modal.kind else { return [] }
+        let changed = modal.fields.indices.filter { modal.fields[$0].text != modal.original[$0] }
+        switch key {
+        case .escape:
+            if !changed.isEmpty && modal.error == nil && modal.note != "Esc again discards what you typed" {
+                modal.note = "Esc again discards what you typed"
+                model.modal = modal
+                return []
+            }
+            model.modal = nil
+            return []
+        case .tab, .down:
+            modal.fieldFocus = (modal.fieldFocus + 1) % max(1, modal.fields.count)
+        case .backTab, .up:
+            modal.fieldFocus = (modal.fieldFocus + max(1, modal.fields.count) - 1) % max(1, modal.fields.count)
+        case .enter:
+            guard !changed.isEmpty, let caseID = model.caseScreen?.state.caseID else {
+                modal.error = "Type at least one fact (the focused one's console screen and an example are shown below)"
+                model.modal = modal
+                return []
+            }
+            var values: [String: String] = [:]
+            for i in changed { values[prompts[i].key] = modal.fields[i].text.isEmpty ? "none" : modal.fields[i].text }
+            model.modal = nil
+            model.submittedModal = modal
+            return [.recordFacts(caseID: caseID, values: values, thenObserve: newFactor)]
+        default:
+            guard modal.fields.indices.contains(modal.fieldFocus) else { break }
+            _ = modal.fields[modal.fieldFocus].handle(key, limit: 500)
+            modal.note = modal.fields[modal.fieldFocus].dropped > 0 ? "Pasted text cut at 500 characters" : nil
+            modal.error = nil
+        }
+        model.modal = modal
+        return []
     }
 }
 

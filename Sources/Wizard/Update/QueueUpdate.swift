@@ -57,7 +57,11 @@ enum QueueUpdate {
         case .escape where !model.queue.search.text.isEmpty:
             model.queue.search = TextInput()
             model.queue.selected = 0
-        case .character("q"), .escape:
+        case .escape:
+            // Esc is "back", and the queue is the top screen: it never quits (q does).
+            model.flash = "This is the top screen: q quits"
+            model.flashIsError = false
+        case .character("q"):
             model.quitting = true
             return [.quit]
         default:

@@ -220,7 +220,8 @@ enum CaseScreenView {
             default:
                 let safe = TerminalText.safe(value)
                 if value.isEmpty && !focused {
-                    shown = "…"
+                    // Nothing typed: blank, not "…" (which reads as text out of sight).
+                    shown = ""
                 } else if value.contains("\n") {
                     // A drafted message: its beginning here, the whole of it under the form.
                     shown = TerminalText.truncate(safe, to: valueWidth)
@@ -284,7 +285,7 @@ enum CaseScreenView {
         let blocking = evaluation.failures.filter { !CaseUpdate.confirmedInDialog($0, step: step) }
         let passed = evaluation.checklist.filter(\.passed)
         if blocking.isEmpty {
-            add(step.dangerous ? "Gates pass — ^S to confirm and do it" : "Gates: all pass — ^S continue", Theme.passStyle)
+            add(step.dangerous ? "Gates pass — F5 to confirm and do it" : "Gates: all pass — F5 continue", Theme.passStyle)
         } else {
             add("Continue is unavailable: \(blocking.count) check\(blocking.count == 1 ? "" : "s") \(blocking.count == 1 ? "fails" : "fail")",
                 Theme.warning)
@@ -311,7 +312,10 @@ enum CaseScreenView {
             if let deadline = state.enrolmentDeadline {
                 lines.add("Overdue at \(Wizard.time(deadline)) UTC; the account has no second factor until then.", Theme.warning)
             }
-            lines.add("^W checks the platform for the new factor now.", .plain)
+            lines.add("F10 checks the platform for the new factor now.", .plain)
+            if !c.snapshot.factPrompts.isEmpty {
+                lines.add("F2: I see the new factor in the admin console (type it; the check follows).", Theme.title)
+            }
         case .escalated:
             lines.add("Escalated: waiting for a senior admin's review", Theme.warning)
             if let e = state.escalation {
@@ -319,7 +323,7 @@ enum CaseScreenView {
                 lines.add("Reason: \(e.reason)", .plain)
             }
             if presentation.offers(.uphold) {
-                lines.add("^U upholds the refusal (the case closes); ^O reopens it at the step it stopped.", Theme.title)
+                lines.add("?u upholds the refusal (the case closes); ?o reopens it at the step it stopped.", Theme.title)
             } else {
                 lines.add("A senior admin other than \(state.escalation?.by ?? "the one who refused") reviews it: uphold or reopen.", .plain)
             }
@@ -327,20 +331,20 @@ enum CaseScreenView {
             lines.add("A privileged reset waits for a second senior admin's approval", Theme.warning)
             if let a = state.approval { lines.add("Requested by \(a.requestedBy): \(a.reason ?? "")", .plain) }
             if presentation.offers(.approve) {
-                lines.add("^A approves the reset; ^D denies it.", Theme.title)
+                lines.add("F9 approves the reset; ?d denies it.", Theme.title)
             } else {
                 lines.add("A senior admin other than the requester and the case's opener approves or denies it.", .plain)
             }
         case .actionPending:
             lines.add("A platform action was requested; its outcome is not recorded", Theme.warning)
             if let p = state.pendingAction { lines.add("\(p.action) (key \(p.idempotencyKey)) at \(Wizard.time(p.requestedAt))", .plain) }
-            lines.add("^T asks the platform what happened and records it (never a second action).", .plain)
+            lines.add("?t asks the platform what happened and records it (never a second action).", .plain)
         case .paused:
-            lines.add("Paused. ^P resumes.", Theme.warning)
+            lines.add("Paused. F7 resumes.", Theme.warning)
         case .closed:
             lines.add("Closed: \(state.outcome ?? "closed")", Theme.title)
             if !state.completedActions.isEmpty, !state.incidentDeclared {
-                lines.add("If the reset went to an attacker: ^X declares an incident.", .plain)
+                lines.add("If the reset went to an attacker: ?x declares an incident.", .plain)
             }
         case .open, .incident:
             break
@@ -360,7 +364,8 @@ enum CaseScreenView {
         var hints: [String] = []
         if c.editable {
             if !c.formFields.isEmpty { hints.append("Tab fields") }
-            hints.append("^S continue")
+            hints.append("F5 continue")
+            if !c.snapshot.factPrompts.isEmpty { hints.append("F2 facts") }
         }
         // In the order an operator reaches for them: decisions first, then notes and pauses.
         let order: [CaseCommandKind] = [.refuse, .uphold, .reopen, .approve, .deny, .observeEnrolment, .attest, .requestApproval,
@@ -370,7 +375,7 @@ enum CaseScreenView {
             let hint = "\(action.key) \(action.label)"
             if !hints.contains(hint) { hints.append(hint) }
         }
-        return " " + (hints + ["F1 help", "Esc back"]).joined(separator: "  ")
+        return " " + (hints + ["F1/? actions", "Esc back"]).joined(separator: "  ")
     }
 }
 

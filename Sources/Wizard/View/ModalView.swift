@@ -51,7 +51,41 @@ enum ModalView {
             title = messageTitle
             for line in messageLines { text(line) }
             keys = "Enter close"
+        case .confirmLeave(let leaveTitle, let leaveLines, _):
+            title = leaveTitle
+            for line in leaveLines { text(line, line == leaveLines.first ? Theme.warning : .plain) }
+            keys = "Enter leave  Esc stay"
+        case .actions(let items):
+            title = "Actions — press a letter, or ↑/↓ and Enter"
+            for (i, item) in items.enumerated() {
+                let mark = i == modal.selected ? theme.focusMark : " "
+                let line = "\(mark) \(item.letter)  \(item.label)" + (item.key.map { "  (\($0))" } ?? "")
+                lines.append((TerminalText.truncate(TerminalText.safe(line), to: inner), i == modal.selected ? Theme.focus : .plain))
+            }
+            keys = "letter or Enter run  Esc close"
+        case .facts(let prompts, let needed, let newFactor):
+            title = newFactor ? "I see the new factor in the admin console" : "Facts from the admin console"
+            text(newFactor
+                 ? "Type the factor the user just enrolled, as the console shows it. It must be enrolled after the reset."
+                 : "Type each fact as the console shows it; \"needed\" ones decide the current step. Blank a fact to leave it as it is.",
+                 .plain)
+            lines.append(("", .plain))
+            let labelWidth = (prompts.map { $0.key.count + (needed.contains($0.key) ? 9 : 0) }.max() ?? 0)
+            for (i, prompt) in prompts.enumerated() {
+                var label = prompt.key + (needed.contains(prompt.key) ? " (needed)" : "")
+                label += String(repeating: " ", count: max(0, labelWidth - label.count))
+                input(label, modal.fields.indices.contains(i) ? modal.fields[i] : TextInput(), focused: i == modal.fieldFocus)
+            }
+            if prompts.indices.contains(modal.fieldFocus) {
+                let p = prompts[modal.fieldFocus]
+                lines.append(("", .plain))
+                text(p.description.prefix(1).uppercased() + p.description.dropFirst(), Theme.title)
+                text("Read it from: " + p.consoleScreen)
+                text("e.g. " + p.example + (p.multiple ? "   (several: separate with ;)" : ""), Theme.hint)
+            }
+            keys = newFactor ? "Enter record and check  Esc cancel" : "Tab next  Enter record  Esc cancel"
         }
+        if let note = modal.note { text(note, Theme.warning) }
         if let error = modal.error { lines.append(("", .plain)); text(error, Theme.failStyle) }
         let height = min(model.height - 2, lines.count + 4)
         let top = max(1, (model.height - height) / 2), left = (model.width - width) / 2
