@@ -77,6 +77,11 @@ public final class NCursesTerminal: TerminalDevice {
         Self.writeRaw("\u{1B}[?2004l")
     }
 
+    /// SIGHUP or SIGTERM arrived (see `TerminalRestore.pendingSignal`).
+    public var terminationSignal: Int32? {
+        TerminalRestore.pendingSignal == 0 ? nil : TerminalRestore.pendingSignal
+    }
+
     public var size: (width: Int, height: Int) {
         var rows: Int32 = 0, cols: Int32 = 0
         handrail_getmaxyx(handrail_stdscr(), &rows, &cols)
@@ -132,6 +137,7 @@ public final class NCursesTerminal: TerminalDevice {
         while true {
             timeout(Int32(wait))
             let ch = getch()
+            if ch == ERR && TerminalRestore.pendingSignal != 0 { break }
             if ch == ERR {
                 // Nothing more within the wait: an unfinished sequence is what it is (Escape,
                 // U+FFFD); only a paste waits for its end marker, up to a second of silence.
@@ -214,13 +220,28 @@ enum TerminalRestore {
         haveSaved = tcgetattr(STDIN_FILENO, &saved) == 0
     }
 
+    /// The first SIGHUP or SIGTERM received, for the program's loop to end on (releasing what it
+    /// holds) the next time it looks, within its key timeout. A second signal, or SIGQUIT, does
+    /// not wait: the terminal is restored and the process exits at once. Only a
+    /// `volatile sig_atomic_t`-like word is written in the handler (signal-safety(7)).
+    nonisolated(unsafe) static var pendingSignal: Int32 = 0
+
     static func install() {
-        for sig in [SIGHUP, SIGTERM, SIGQUIT] {
+        for sig in [SIGHUP, SIGTERM] {
             signal(sig) { number in
-                if TerminalRestore.haveSaved { tcsetattr(STDIN_FILENO, TCSANOW, &TerminalRestore.saved) }
-                TerminalRestore.resetBytes.withUnsafeBufferPointer { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-                _exit(128 + number)
+                if TerminalRestore.pendingSignal == 0 {
+                    TerminalRestore.pendingSignal = number
+                    return
+                }
+                TerminalRestore.restoreAndExit(number)
             }
         }
+        signal(SIGQUIT) { number in TerminalRestore.restoreAndExit(number) }
+    }
+
+    static func restoreAndExit(_ number: Int32) -> Never {
+        if TerminalRestore.haveSaved { tcsetattr(STDIN_FILENO, TCSANOW, &TerminalRestore.saved) }
+        TerminalRestore.resetBytes.withUnsafeBufferPointer { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+        _exit(128 + number)
     }
 }

@@ -46,6 +46,11 @@ final class LayoutScreenTests: XCTestCase {
 
         w.resize(width: 79, height: 24)
         Golden.assertScreen(w.text, "too-small")
+        // At 30 columns the message wraps, whole.
+        w.resize(width: 30, height: 10)
+        Golden.assertScreen(w.text, "too-small-30x10")
+        XCTAssertTrue(w.text.contains("quits.)"), w.text)
+        w.resize(width: 79, height: 24)
         XCTAssertTrue(w.text.contains("at least 80×24"), w.text)
         // Typed blind, these would continue the step; nothing happens.
         w.press(.control("s"), .enter, .character("x"))

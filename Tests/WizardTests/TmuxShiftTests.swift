@@ -151,4 +151,23 @@ final class TmuxShiftTests: XCTestCase {
         try t.send("q")
         try t.waitFor("EXITED 0")
     }
+
+    /// SIGHUP (the ssh connection dropped) and SIGTERM end the wizard within its key timeout, with
+    /// the case released (not held from the other operators for the lease's 15 minutes), the
+    /// terminal restored, and the conventional exit status.
+    func testHangUpAndTerminationReleaseTheCase() throws {
+        for (signal, status) in [(SIGHUP, 129), (SIGTERM, 143)] {
+            let t = try TmuxSession("hangup-\(signal)", width: 80, height: 24)
+            try t.launch(["open", "ben@demo.example"])
+            try t.waitFor("▸ How did you verify the")
+            let id = try caseID(t)
+            let store = try HandrailStore(path: t.database, now: Date.init)
+            XCTAssertEqual(try store.caseRecord(id)?.holder, "alice")
+            let pid = try t.tuiProcess()
+            XCTAssertEqual(kill(pid, signal), 0)
+            try t.waitUntilGone(pid, timeout: 10)
+            if signal == SIGTERM { try t.waitFor("EXITED \(status)") }
+            XCTAssertNil(try store.caseRecord(id)?.holder, "signal \(signal): the case is released")
+        }
+    }
 }

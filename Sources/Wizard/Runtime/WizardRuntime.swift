@@ -47,12 +47,29 @@ public final class WizardRuntime: @unchecked Sendable {
     /// terminal or the command line changed.
     public func run() {
         while !model.quitting {
-            guard let key = terminal.readKey(timeoutMilliseconds: refreshMilliseconds) else {
+            let key = terminal.readKey(timeoutMilliseconds: refreshMilliseconds)
+            if let signal = terminal.terminationSignal {
+                terminate(signal)
+                return
+            }
+            guard let key else {
                 refreshIfChanged()
                 continue
             }
             handle(key)
         }
+    }
+
+    /// The signal that ended the run (SIGHUP, SIGTERM), if one did: the caller exits with 128 + it.
+    public private(set) var terminatedBy: Int32?
+
+    /// The connection dropped or the process was told to stop: the case on screen is let go at
+    /// once (not held from the other operators until its lease runs out); every decision was
+    /// already committed.
+    public func terminate(_ signal: Int32) {
+        terminatedBy = signal
+        if model.route == .caseScreen, let id = model.caseScreen?.state.caseID { _ = execute(.releaseCase(id)) }
+        model.quitting = true
     }
 
     /// The case on screen as it now is, if someone else appended to it (one indexed read of its
@@ -167,6 +184,13 @@ public final class WizardRuntime: @unchecked Sendable {
     /// for enrolment is checked against the platform at once.
     func openCase(_ id: String) throws -> [WizardMessage] {
         var snapshot = try desk.snapshot(id, actor: actor)
+        // A case waiting for a senior is only looked at by anyone who cannot review or approve it:
+        // looking takes no hold, so the senior is never refused for it.
+        let presentation = CasePresentation(snapshot)
+        if [.escalated, .awaitingApproval].contains(snapshot.state.status),
+           ![.uphold, .reopen, .approve, .deny].contains(where: presentation.offers) {
+            return [.caseLoaded(snapshot)]
+        }
         if case .heldBy(let holder, let until) = try desk.hold(id, actor: actor) {
             return [.caseLoaded(snapshot), .failed("Held by \(holder) until \(EventTime.format(until)): read-only for you")]
         }
