@@ -177,8 +177,8 @@ enum CaseUpdate {
         case .command(let kind):
             switch kind {
             case .continueStep: return continueStep(&screen, &model)
-            case .refuse: return ask(.refuse, .refuse)
-            case .raiseSignal: return ask(.signal, .raiseSignal)
+            case .refuse: return require(.refuse) { model.modal = refusal(.refuse, screen, model); return [] }
+            case .raiseSignal: return require(.raiseSignal) { model.modal = refusal(.signal, screen, model); return [] }
             case .note: return ask(.note, .note)
             case .pause: return ask(.pause, .pause)
             case .resume: return require(.resume) { [.perform(caseID: caseID, command: .resume)] }
@@ -193,6 +193,33 @@ enum CaseUpdate {
             case .attest, .attestFailed: return require(.attest) { [.resumePendingAction(caseID: caseID)] }
             }
         }
+    }
+
+    /// The refusal (or signal) dialog, with the signal of the gate that is failing pre-selected and
+    /// the reason pre-filled from it: a failing gate that reads the platform's sign-ins is the
+    /// platform's signal (unusual activity); any other failing gate of the step is "cannot verify".
+    /// With nothing failing, nothing is guessed: the first signal, an empty reason, the list focused.
+    static func refusal(_ purpose: Modal.Purpose, _ screen: CaseScreenModel, _ model: WizardModel) -> Modal {
+        var modal = Modal(kind: .reason(purpose: purpose))
+        let gates = (screen.evaluation?.failures ?? []).filter { !$0.name.hasPrefix("field.") && !$0.name.hasPrefix("fact.") }
+            .filter { !$0.message.hasPrefix("not typed yet") }
+        let signals = screen.runbook.refusalSignals
+        func reads(_ outcome: CheckOutcome, _ fact: PlatformFact) -> Bool {
+            CheckCatalog.check(named: outcome.name)?.inputs.facts.contains { $0.fact == fact.rawValue } ?? false
+        }
+        var chosen: (signal: String, gate: CheckOutcome)?
+        if let gate = gates.first(where: { reads($0, .signIns) }), let signal = signals.first(where: { $0.source == .platform }) {
+            chosen = (signal.id, gate)
+        } else if let gate = gates.first, let signal = signals.first(where: { $0.id == "cannot_verify" }) ?? signals.first {
+            chosen = (signal.id, gate)
+        }
+        if let chosen, let index = model.signals.firstIndex(where: { $0.id == chosen.signal }) {
+            modal.signalIndex = index
+            modal.input = TextInput("\(chosen.gate.label): \(chosen.gate.message)")
+            modal.focusSecond = true
+            modal.note = "Chosen from the failing check \"\(chosen.gate.label)\"; change it if it is not why."
+        }
+        return modal
     }
 
     /// The facts form: the facts the step needs first, then the rest; each input starts with the

@@ -46,12 +46,21 @@ enum ModalUpdate {
             modal.focusSecond.toggle()
             model.modal = modal
             return []
-        case .left where modal.kindIsRefusal && model.signals.count > 0 && modal.input.text.isEmpty,
-             .up where modal.kindIsRefusal && model.signals.count > 0:
+        // A refusal's signal is a visible list with its own focus: Tab (or ↑/↓ between the list and
+        // the reason) moves the focus, and ↑/↓ in the list, or ←/→ as in every other choice, picks.
+        // In the reason, every key edits it: nothing typed there changes the signal.
+        case .tab where modal.kindIsRefusal, .backTab where modal.kindIsRefusal:
+            modal.focusSecond.toggle()
+        case .down where modal.kindIsRefusal && modal.focusSecond == false && model.signals.count > 0,
+             .right where modal.kindIsRefusal && modal.focusSecond == false && model.signals.count > 0:
+            if key == .down && modal.signalIndex == model.signals.count - 1 { modal.focusSecond = true } else {
+                modal.signalIndex = (modal.signalIndex + 1) % model.signals.count
+            }
+        case .up where modal.kindIsRefusal && modal.focusSecond == false && model.signals.count > 0,
+             .left where modal.kindIsRefusal && modal.focusSecond == false && model.signals.count > 0:
             modal.signalIndex = (modal.signalIndex + model.signals.count - 1) % model.signals.count
-        case .right where modal.kindIsRefusal && model.signals.count > 0 && modal.input.text.isEmpty,
-             .down where modal.kindIsRefusal && model.signals.count > 0:
-            modal.signalIndex = (modal.signalIndex + 1) % model.signals.count
+        case .up where modal.kindIsRefusal && modal.focusSecond:
+            modal.focusSecond = false
         case .tab, .backTab:
             guard case .export(let format) = modal.kind else { break }
             // One dialog for both formats: Tab switches, and the file's extension follows.
@@ -67,8 +76,10 @@ enum ModalUpdate {
             return effects
         default:
             let limit = TextInput.defaultLimit
-            if modal.focusSecond { _ = modal.secondInput.handle(key, limit: limit) } else { _ = modal.input.handle(key, limit: limit) }
-            let dropped = modal.focusSecond ? modal.secondInput.dropped : modal.input.dropped
+            if modal.kindIsRefusal && !modal.focusSecond { break } // the signal list takes no text
+            let second = modal.focusSecond && !modal.kindIsRefusal
+            if second { _ = modal.secondInput.handle(key, limit: limit) } else { _ = modal.input.handle(key, limit: limit) }
+            let dropped = second ? modal.secondInput.dropped : modal.input.dropped
             modal.note = dropped > 0 ? "Pasted text cut at \(limit) characters (\(dropped) left out)" : nil
             modal.error = nil
         }

@@ -29,10 +29,18 @@ enum ModalView {
         case .reason(let purpose):
             title = purpose.title
             if purpose.choosesSignal, !model.signals.isEmpty {
-                let signal = model.signals[modal.signalIndex % model.signals.count]
-                text("Signal: \(theme.left) \(signal.label) \(theme.right)  (↑/↓ changes it)", Theme.title)
+                let listFocused = !modal.focusSecond
+                text("Signal" + (listFocused ? " (↑/↓ to choose, Tab to the reason):" : " (Tab to change it):"), listFocused ? Theme.title : Theme.hint)
+                for (i, signal) in model.signals.enumerated() {
+                    let chosen = i == modal.signalIndex % model.signals.count
+                    let mark = chosen ? (model.unicode ? "(•)" : "(*)") : "( )"
+                    let line = "  " + (chosen && listFocused ? theme.focusMark : " ") + " " + mark + " " + TerminalText.safe(signal.label)
+                    lines.append((TerminalText.truncate(line, to: inner), chosen ? (listFocused ? Theme.focus : Theme.title) : .plain))
+                }
+                if let why = modal.note { text(why, Theme.hint) }
             }
-            input(purpose == .note ? "Note" : purpose == .attest ? "Done" : "Reason", modal.input, focused: true)
+            input(purpose == .note ? "Note" : purpose == .attest ? "Done" : "Reason", modal.input,
+                  focused: !purpose.choosesSignal || modal.focusSecond)
         case .newCase:
             title = "New case"
             text("The caller's email (the account they cannot sign in to):")
@@ -85,7 +93,7 @@ enum ModalView {
             }
             keys = newFactor ? "Enter record and check  Esc cancel" : "Tab next  Enter record  Esc cancel"
         }
-        if let note = modal.note { text(note, Theme.warning) }
+        if let note = modal.note, !modal.kindIsRefusal { text(note, Theme.warning) }
         if let error = modal.error { lines.append(("", .plain)); text(error, Theme.failStyle) }
         let height = min(model.height - 2, lines.count + 4)
         let top = max(1, (model.height - height) / 2), left = (model.width - width) / 2
