@@ -128,3 +128,29 @@ final class ManualConsoleScreenTests: XCTestCase {
         XCTAssertEqual(try h.eventTypes(id).suffix(2), ["facts.recorded", "mfa.factor_enrolled"])
     }
 }
+
+/// Choices as a visible list: Space (or a letter) opens every option, unacceptable ones marked,
+/// typing filters, Enter picks.
+final class ChoiceListScreenTests: XCTestCase {
+    func testTheMethodsAreAListWithTheUnacceptableMarkedAndTypingFilters() throws {
+        let h = try WizardHarness()
+        let w = h.wizard(as: WizardHarness.agent, start: [.loadQueue, .newCase(subject: "ben@demo.example")])
+        XCTAssertEqual(w.model.caseScreen?.focusedField?.id, "method")
+        w.press(.character(" "))
+        guard case .choose(_, _, let options)? = w.model.modal?.kind else { return XCTFail("no list:\n\(w.text)") }
+        XCTAssertGreaterThan(options.count, 5)
+        XCTAssertTrue(w.text.contains("NOT ACCEPTABLE: "), "unacceptable methods are marked:\n\(w.text)")
+        Golden.assertScreen(w.text, "modal-choose-method")
+        w.type("back")
+        Golden.assertScreen(w.text, "modal-choose-method-filtered")
+        w.press(.enter)
+        XCTAssertNil(w.model.modal)
+        XCTAssertEqual(w.model.caseScreen?.inputs["method"]?.text, "callback", w.text)
+        // A letter opens the list with its filter begun.
+        w.press(.character("v"))
+        guard case .choose? = w.model.modal?.kind else { return XCTFail("no list:\n\(w.text)") }
+        XCTAssertEqual(w.model.modal?.input.text, "v")
+        w.press(.escape)
+        XCTAssertEqual(w.model.caseScreen?.inputs["method"]?.text, "callback", "Esc leaves the choice as it was")
+    }
+}

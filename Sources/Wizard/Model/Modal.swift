@@ -23,8 +23,18 @@ public struct Modal: Sendable, Equatable {
         case facts(prompts: [FactPrompt], needed: [String], newFactor: Bool)
         /// Every action available now, run by its letter or by Enter on the selection (`selected`).
         case actions([ActionMenuItem])
+        /// A choice field's options as a list (`selected`), filtered by what is typed (`input`);
+        /// options known to be unacceptable are marked.
+        case choose(fieldID: String, title: String, options: [ChoiceItem])
         /// Leaving would lose something (typed input, secrets on screen): Enter leaves, Esc stays.
         case confirmLeave(title: String, lines: [String], then: LeaveTarget)
+    }
+
+    /// One option of a choice, as the list shows it.
+    public struct ChoiceItem: Sendable, Equatable {
+        public var value: String
+        public var label: String
+        public var acceptable: Bool
     }
 
     /// Where a confirmed leave goes.

@@ -251,7 +251,17 @@ enum CaseUpdate {
             let options = field.options.map(\.value)
             let index = options.firstIndex(of: input.text)
             switch key {
-            case .right, .character(" "):
+            case .character(" "), .character(_), .paste:
+                // The whole list, with the unacceptable marked; a letter typed starts its filter.
+                var modal = Modal(kind: .choose(fieldID: field.id, title: field.label, options: field.options.map {
+                    Modal.ChoiceItem(value: $0.value, label: $0.label, acceptable: $0.acceptable)
+                }))
+                if case .character(let c) = key, c != " " { modal.input = TextInput(String(c)) }
+                if case .paste(let text) = key { modal.input = TextInput(text) }
+                modal.selected = modal.input.text.isEmpty ? (index ?? 0) : 0
+                model.modal = modal
+                return []
+            case .right:
                 input = TextInput(options[((index ?? -1) + 1) % options.count])
             case .left:
                 input = TextInput(options[((index ?? 0) + options.count - 1) % options.count])

@@ -33,6 +33,8 @@ enum ModalUpdate {
             return menu(key, items, &modal, &model)
         case .facts:
             return facts(key, &modal, &model)
+        case .choose(let fieldID, _, let options):
+            return choose(key, fieldID, options, &modal, &model)
         default:
             break
         }
@@ -76,7 +78,14 @@ enum ModalUpdate {
             return effects
         default:
             let limit = TextInput.defaultLimit
-            if modal.kindIsRefusal && !modal.focusSecond { break } // the signal list takes no text
+            if modal.kindIsRefusal && !modal.focusSecond {
+                // Typing in the signal list goes to the reason (the list takes no text).
+                switch key {
+                case .character, .paste: modal.focusSecond = true
+                default: break
+                }
+                if !modal.focusSecond { break }
+            }
             let second = modal.focusSecond && !modal.kindIsRefusal
             if second { _ = modal.secondInput.handle(key, limit: limit) } else { _ = modal.input.handle(key, limit: limit) }
             let dropped = second ? modal.secondInput.dropped : modal.input.dropped
@@ -127,9 +136,42 @@ enum ModalUpdate {
             case .attestFailed: return [.attest(caseID: caseID, text: text, failed: true)]
             }
             return [.perform(caseID: caseID, command: command)]
-        case .secrets, .message, .confirmLeave, .actions, .facts:
+        case .secrets, .message, .confirmLeave, .actions, .facts, .choose:
             return []
         }
+    }
+
+    /// The options that match the filter typed (in label or value, any case).
+    static func filtered(_ options: [Modal.ChoiceItem], _ filter: String) -> [Modal.ChoiceItem] {
+        let needle = filter.lowercased()
+        guard !needle.isEmpty else { return options }
+        return options.filter { $0.label.lowercased().contains(needle) || $0.value.lowercased().contains(needle) }
+    }
+
+    /// The choice list: ↑/↓ move, typing filters, Enter picks, Esc leaves the choice as it was.
+    static func choose(_ key: Key, _ fieldID: String, _ options: [Modal.ChoiceItem], _ modal: inout Modal,
+                       _ model: inout WizardModel) -> [WizardEffect] {
+        let shown = filtered(options, modal.input.text)
+        switch key {
+        case .escape:
+            model.modal = nil
+            return []
+        case .up, .backTab: modal.selected = max(0, modal.selected - 1)
+        case .down, .tab: modal.selected = min(max(0, shown.count - 1), modal.selected + 1)
+        case .enter:
+            guard shown.indices.contains(modal.selected), var screen = model.caseScreen else { return [] }
+            model.modal = nil
+            screen.inputs[fieldID] = TextInput(shown[modal.selected].value)
+            screen.reevaluate()
+            screen.focus = screen.formFields.firstIndex { $0.id == fieldID } ?? screen.focus
+            model.caseScreen = screen
+            return []
+        default:
+            _ = modal.input.handle(key, limit: 100)
+            modal.selected = 0
+        }
+        model.modal = modal
+        return []
     }
 
     /// The actions menu: ↑/↓ and Enter, or an action's letter; Esc closes it.

@@ -173,7 +173,7 @@ public enum Wizard {
     static func acceptsText(_ model: WizardModel) -> Bool {
         if let modal = model.modal {
             switch modal.kind {
-            case .reason, .confirmStep, .newCase, .export, .facts: return true
+            case .reason, .confirmStep, .newCase, .export, .facts, .choose: return true
             default: return false
             }
         }

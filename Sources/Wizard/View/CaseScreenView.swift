@@ -259,6 +259,7 @@ enum CaseScreenView {
                 }
                 var about: [String] = []
                 if labelCut { about.append(safeLabel) }
+                if field.kind == .choice { about.append("Space or a letter: the whole list, type to filter") }
                 if let help = field.help { about.append(TerminalText.safe(help)) }
                 let aboutLines = about.isEmpty ? [] : TerminalText.wrap(about.joined(separator: " — "), to: width - 2)
                 // A choice's whole option comes first: it is what the operator is deciding.

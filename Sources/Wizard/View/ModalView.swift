@@ -63,6 +63,19 @@ enum ModalView {
             title = leaveTitle
             for line in leaveLines { text(line, line == leaveLines.first ? Theme.warning : .plain) }
             keys = "Enter leave  Esc stay"
+        case .choose(_, let chooseTitle, let options):
+            title = chooseTitle
+            let shown = ModalUpdate.filtered(options, modal.input.text)
+            input("Filter", modal.input, focused: true)
+            lines.append(("", .plain))
+            if shown.isEmpty { text("Nothing matches; Backspace widens the filter.", Theme.hint) }
+            for (i, option) in shown.enumerated() {
+                let mark = i == modal.selected ? theme.focusMark : " "
+                let text = (option.acceptable ? "" : "NOT ACCEPTABLE: ") + TerminalText.safe(option.label)
+                let style: Style = i == modal.selected ? Theme.focus : option.acceptable ? .plain : Theme.failStyle
+                for (j, part) in TerminalText.wrap(text, to: inner - 4).enumerated() { lines.append(((j == 0 ? "\(mark) " : "    ") + part, style)) }
+            }
+            keys = "↑/↓ move  type to filter  Enter choose  Esc back"
         case .actions(let items):
             title = "Actions — press a letter, or ↑/↓ and Enter"
             for (i, item) in items.enumerated() {
