@@ -153,4 +153,19 @@ final class ChoiceListScreenTests: XCTestCase {
         w.press(.escape)
         XCTAssertEqual(w.model.caseScreen?.inputs["method"]?.text, "callback", "Esc leaves the choice as it was")
     }
+
+    /// At 80×24 the focused field's whole option and help show, and no failing check is cut:
+    /// "before today" and "Never call this number back…" are read in full.
+    func testAt80x24RulesAreNeverCut() throws {
+        let h = try WizardHarness()
+        let w = h.wizard(as: WizardHarness.agent, start: [.loadQueue, .newCase(subject: "ben@demo.example")])
+        w.press(.right, .right)
+        let option = w.text.components(separatedBy: "\n").map { $0.dropFirst(29).trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        XCTAssertTrue(option.contains("Call-back to a number on the account before today How did you verify the caller?"), w.text)
+        w.press(.tab)
+        XCTAssertEqual(w.model.caseScreen?.focusedField?.id, "caller_number")
+        let flat = w.text.components(separatedBy: "\n").map { $0.dropFirst(29).trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        XCTAssertTrue(flat.contains("Never call this number back unless it was on the account before today."), w.text)
+        Golden.assertScreen(w.text, "step-verify-caller-number-help")
+    }
 }

@@ -137,16 +137,20 @@ enum CaseScreenView {
         // At 24 rows the console path keeps one line (^G shows it whole) so the form's detail fits.
         if rows < 20, head.count > 2 { head.truncate(to: 2, width: width) }
 
-        // Everything but the guidance, the focused field's detail and history must show; the
-        // checklist folds its passing lines away before anything is cut.
+        // The form, the focused field's whole label and help, and every failing check are shown in
+        // full (they carry the rules); the checklist folds its passing lines away, then the
+        // guidance shrinks to its first line and a pointer to ^G, before anything else is cut.
         let formBlock = form.isEmpty ? 0 : form.count + 1
         var gates: [(text: String, style: Style)] = []
-        let guidanceFloor = min(guidance.count, 2)
-        for compact in 0...2 {
+        var guidanceFloor = min(guidance.count, 2)
+        for compact in 0...3 {
+            if compact == 3 { guidanceFloor = min(guidance.count, 1); break }
             gates = gateLines(c, step, theme, width: width, compact: compact)
-            if head.count + 1 + formBlock + gates.count + guidanceFloor <= rows { break }
+            if head.count + 1 + formBlock + detail.count + gates.count + guidanceFloor <= rows { break }
         }
-        var remaining = rows - head.count - 1 - formBlock - gates.count
+        // When even that is tight, the blank line under the guidance goes too.
+        let spacer = head.count + 1 + formBlock + detail.count + gates.count + guidanceFloor > rows ? 0 : 1
+        var remaining = rows - head.count - spacer - formBlock - gates.count
         remaining -= guidanceFloor
         var detailShown = Array(detail.prefix(max(0, remaining)))
         if detailShown.count < detail.count, let last = detailShown.indices.last {
@@ -159,7 +163,7 @@ enum CaseScreenView {
         if guidance.count <= guidanceRoom {
             guidanceShown = guidance
         } else {
-            guidanceShown = Array(guidance.prefix(max(1, guidanceRoom - 1)))
+            guidanceShown = Array(guidance.prefix(max(0, guidanceRoom - 1)))
             guidanceCut = true
         }
         remaining = guidanceRoom - guidanceShown.count - (guidanceCut ? 1 : 0)
@@ -167,7 +171,7 @@ enum CaseScreenView {
         var panel = head
         for line in guidanceShown { panel.addRaw(line, .plain) }
         if guidanceCut { panel.addRaw("  … ^G shows the whole guidance", Theme.hint) }
-        panel.blank()
+        if spacer > 0 { panel.blank() }
         if !form.isEmpty {
             let formTop = panel.count
             for line in form { panel.addRaw(line.text, line.style) }
@@ -259,7 +263,6 @@ enum CaseScreenView {
                 }
                 var about: [String] = []
                 if labelCut { about.append(safeLabel) }
-                if field.kind == .choice { about.append("Space or a letter: the whole list, type to filter") }
                 if let help = field.help { about.append(TerminalText.safe(help)) }
                 let aboutLines = about.isEmpty ? [] : TerminalText.wrap(about.joined(separator: " — "), to: width - 2)
                 // A choice's whole option comes first: it is what the operator is deciding.
@@ -291,7 +294,8 @@ enum CaseScreenView {
             add("Continue is unavailable: \(blocking.count) check\(blocking.count == 1 ? "" : "s") \(blocking.count == 1 ? "fails" : "fail")",
                 Theme.warning)
         }
-        for check in blocking { add("\(theme.fail) \(check.label): \(check.message)", Theme.failStyle, maxLines: compact == 0 ? .max : 2) }
+        // A failing check says what rule stops Continue: never cut.
+        for check in blocking { add("\(theme.fail) \(check.label): \(check.message)", Theme.failStyle) }
         for check in deferred { add("\(theme.deferred) \(check.label) (in the dialog)", Theme.hint, maxLines: 1) }
         if compact == 2, passed.count > 1 {
             add("\(theme.pass) \(passed.count) more pass: " + passed.map(\.label).joined(separator: ", "), Theme.passStyle, maxLines: 1)
@@ -365,6 +369,7 @@ enum CaseScreenView {
         var hints: [String] = []
         if c.editable {
             if !c.formFields.isEmpty { hints.append("Tab fields") }
+            if c.focusedField?.kind == .choice { hints.append("Space list") }
             hints.append("F5 continue")
             if !c.snapshot.factPrompts.isEmpty { hints.append("F2 facts") }
         }
