@@ -46,9 +46,9 @@ final class CoachedAttemptTests: XCTestCase {
 
         XCTAssertEqual(a.state?.status, .closed, a.screen)
         XCTAssertEqual(a.modalTitle, "Debrief")
-        XCTAssertEqual(a.modalLines.first, "PASSED: Honest caller with no codes left")
+        XCTAssertEqual(a.modalLines.first, "PASSED: Caller with no codes left")
         XCTAssertEqual(a.coach.score?.passed, true)
-        XCTAssertTrue(a.screen.contains("PASSED: Honest caller with no codes left"), a.screen)
+        XCTAssertTrue(a.screen.contains("PASSED: Caller with no codes left"), a.screen)
         let results = try a.results()
         XCTAssertEqual(results.count, 1)
         XCTAssertEqual(results.first?.passed, true)
