@@ -27,6 +27,8 @@ public enum Wizard {
             }
             return []
         case .queueLoaded(let rows):
+            // A senior admin's first view is the review queue (refusals and approvals wait there).
+            if model.queue.rows.isEmpty, model.header.role == .senior, !(rows[.review] ?? []).isEmpty { model.queue.tab = .review }
             model.queue.rows = rows
             model.queue.selected = min(model.queue.selected, max(0, model.queue.visibleRows.count - 1))
             return []

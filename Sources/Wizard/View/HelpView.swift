@@ -5,7 +5,7 @@ enum HelpView {
     static func keys(for route: WizardModel.Route) -> [(String, String)] {
         switch route {
         case .queue:
-            return [("↑/↓, j/k", "select a case"), ("Tab, ←/→, 1-5", "switch tab"), ("Enter", "open the case"),
+            return [("↑/↓, j/k", "select a case"), ("Tab, ←/→, 1-6", "switch tab (6: all open, anyone's)"), ("Enter", "open the case"),
                     ("n", "new case for a caller"), ("/", "search by email or case id"), ("a", "audit browser"), ("t", "training results (senior admins)"),
                     ("g", "refresh"), ("q", "quit (Esc clears a search; never quits)"), ("Ctrl-C", "quit at once (nothing is lost)")]
         case .caseScreen:
