@@ -105,6 +105,12 @@ public final class WizardRuntime: @unchecked Sendable {
         coach?.after(effect, outcome: outcome, caseID: caseID) ?? []
     }
 
+    /// Tests: a dialog put up directly.
+    public func setModalForTest(_ modal: Modal) {
+        model.modal = modal
+        draw()
+    }
+
     func draw() {
         terminal.draw(Wizard.view(model))
     }

@@ -142,7 +142,7 @@ enum CaseUpdate {
         let presentation = screen.presentation
         func require(_ command: CaseCommandKind, _ then: () -> [WizardEffect]) -> [WizardEffect] {
             guard presentation.offers(command) else {
-                model.flash = "Not available now (\(screen.state.status.rawValue)); available: "
+                model.flash = "Not available now (the case is \(PeopleWords.status(screen.state.status))); available: "
                     + presentation.actions.map { "\($0.key) \($0.label)" }.joined(separator: ", ")
                 model.flashIsError = true
                 return []
@@ -299,7 +299,7 @@ enum CaseUpdate {
         guard let step = screen.step, screen.editable, let evaluation = screen.evaluation else {
             model.flash = screen.state.status == .awaitingEnrolment
                 ? "Waiting for the user to enrol: F10 checks the platform now"
-                : "Nothing to continue: the case is \(screen.state.status.rawValue)"
+                : "Nothing to continue: the case is \(PeopleWords.status(screen.state.status))"
             model.flashIsError = true
             return []
         }

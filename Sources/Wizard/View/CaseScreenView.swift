@@ -17,8 +17,8 @@ enum CaseScreenView {
         let state = c.state
         var title = "Case \(state.caseID) · \(state.subject)"
         if c.snapshot.facts.user.displayName != state.subject { title += " (\(c.snapshot.facts.user.displayName))" }
-        title += " · \(state.status.rawValue)"
-        if let outcome = state.outcome { title += " (\(outcome))" }
+        title += " · \(PeopleWords.status(state.status))"
+        if let outcome = state.outcome { title += " (\(PeopleWords.outcome(outcome)))" }
         let overdue = state.isOverdue(at: c.snapshot.context.now)
         let mark = " OVERDUE "
         screen.put(TerminalText.truncate(TerminalText.safe(title), to: model.width - 2 - (overdue ? mark.count + 1 : 0)),
@@ -342,12 +342,12 @@ enum CaseScreenView {
             }
         case .actionPending:
             lines.add("A platform action was requested; its outcome is not recorded", Theme.warning)
-            if let p = state.pendingAction { lines.add("\(p.action) (key \(p.idempotencyKey)) at \(Wizard.time(p.requestedAt))", .plain) }
+            if let p = state.pendingAction { lines.add("\(PeopleWords.action(p.action)), requested at \(Wizard.time(p.requestedAt))", .plain) }
             lines.add("?t asks the platform what happened and records it (never a second action).", .plain)
         case .paused:
             lines.add("Paused. F7 resumes.", Theme.warning)
         case .closed:
-            lines.add("Closed: \(state.outcome ?? "closed")", Theme.title)
+            lines.add("Closed: \(PeopleWords.outcome(state.outcome ?? "closed"))", Theme.title)
             if !state.completedActions.isEmpty, !state.incidentDeclared {
                 lines.add("If the reset went to an attacker: ?x declares an incident.", .plain)
             }
