@@ -6,9 +6,9 @@ enum PeopleWords {
     static func status(_ status: CaseStatus) -> String {
         switch status {
         case .open: return "open"
-        case .escalated: return "escalated to a senior"
+        case .escalated: return "escalated"
         case .paused: return "paused"
-        case .awaitingApproval: return "awaiting a senior's approval"
+        case .awaitingApproval: return "awaiting approval"
         case .actionPending: return "platform action pending"
         case .awaitingEnrolment: return "awaiting enrolment"
         case .incident: return "incident"
