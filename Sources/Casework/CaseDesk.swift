@@ -42,6 +42,12 @@ public final class CaseDesk {
         case .success(let text): attested = text
         }
         let outcome = try commands.decide(command, on: caseID, actor: actor, base: base)
+        // Handed to a senior (escalated, or waiting for an approval): the case is let go at once,
+        // so that the senior's uphold, reopen or approval is not refused for the agent's hold.
+        if outcome.refusal == nil, !outcome.stored.isEmpty,
+           let status = outcome.decidedOn?.state.status, status == .escalated || status == .awaitingApproval {
+            try? release(caseID, actor: actor)
+        }
         guard outcome.refusal == nil, !outcome.effects.isEmpty else { return outcome }
         return try actions.carryOut(outcome, actor: actor, attestation: attested)
     }

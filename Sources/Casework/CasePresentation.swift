@@ -24,7 +24,7 @@ public struct CasePresentation {
         facts = FactsSummary(snapshot)
         if snapshot.factsProblem == nil, [.open, .incident, .awaitingEnrolment].contains(state.status), let step = runbook.step(state.currentStep), !step.terminal {
             let values = CaseEngine.prefill(step: step, state: state, context: snapshot.context)
-            evaluation = CaseEngine.evaluate(step: step, values: values, state: state, context: snapshot.context)
+            evaluation = snapshot.evaluate(step: step, values: values)
         }
         actions = snapshot.factsProblem != nil ? []
             : CaseEngine.availableCommands(state: state, context: snapshot.context).map(PresentedAction.init)
@@ -64,32 +64,37 @@ public struct RailStep: Sendable, Equatable {
 /// A command available now: its kind, the command-line word and the wizard's key.
 public struct PresentedAction: Sendable, Equatable {
     public var command: AvailableCommand
-    /// The wizard's key for it ("^R").
+    /// The wizard's key for it ("F8"): a function key for the frequent ones, else "?" and the
+    /// letter in the actions menu. Never a key a text field edits with (Ctrl-A/E/U/K/W, Alt-B/F).
     public var key: String
     /// What the key hint says ("refuse").
     public var label: String
+    /// Its letter in the wizard's actions menu (F1 or "?").
+    public var menuLetter: Character
 
     public var cliName: String { command.cliName }
 
     init(_ command: AvailableCommand) {
         self.command = command
-        (key, label) = switch command.kind {
-        case .continueStep: ("^S", "continue")
-        case .refuse: ("^R", "refuse")
-        case .uphold: ("^U", "uphold")
-        case .reopen: ("^O", "reopen")
-        case .approve: ("^A", "approve")
-        case .deny: ("^D", "deny")
-        case .observeEnrolment: ("^W", "check enrolment")
-        case .attest, .attestFailed: ("^T", "resume action")
-        case .requestApproval: ("^A", "approval")
-        case .note: ("^N", "note")
-        case .pause: ("^P", "pause")
-        case .resume: ("^P", "resume")
-        case .raiseSignal: ("^E", "signal")
-        case .declareIncident: ("^X", "incident")
-        case .restartVerification: ("^V", "re-verify")
+        let fkey: Int?
+        (fkey, menuLetter, label) = switch command.kind {
+        case .continueStep: (5, "c", "continue")
+        case .refuse: (8, "r", "refuse")
+        case .uphold: (nil, "u", "uphold")
+        case .reopen: (nil, "o", "reopen")
+        case .approve: (9, "a", "approve")
+        case .deny: (nil, "d", "deny")
+        case .observeEnrolment: (10, "w", "check enrolment")
+        case .attest, .attestFailed: (nil, "t", "resume action")
+        case .requestApproval: (9, "k", "ask approval")
+        case .note: (6, "n", "note")
+        case .pause: (7, "p", "pause")
+        case .resume: (7, "p", "resume")
+        case .raiseSignal: (nil, "e", "signal")
+        case .declareIncident: (nil, "x", "incident")
+        case .restartVerification: (nil, "v", "re-verify")
         }
+        key = fkey.map { "F\($0)" } ?? "?\(menuLetter)"
     }
 }
 

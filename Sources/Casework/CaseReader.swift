@@ -79,6 +79,7 @@ public final class CaseReader {
             .review: review,
             .overdue: rows.filter(\.overdue),
             .closed: closed.map(row),
+            .allOpen: rows,
         ]
     }
 

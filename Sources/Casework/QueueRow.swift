@@ -6,6 +6,8 @@ import Store
 /// The queue's tabs.
 public enum QueueTab: Int, Sendable, CaseIterable {
     case mine, awaiting, review, overdue, closed
+    /// Every case not closed, whoever has it: paused ones and those held by a colleague (with the holder).
+    case allOpen
 
     public var title: String {
         switch self {
@@ -14,6 +16,7 @@ public enum QueueTab: Int, Sendable, CaseIterable {
         case .review: return "Senior review"
         case .overdue: return "Overdue"
         case .closed: return "Recently closed"
+        case .allOpen: return "All open cases (paused and held by others too)"
         }
     }
 }

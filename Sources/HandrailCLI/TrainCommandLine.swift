@@ -26,15 +26,17 @@ enum TrainCommandLine {
         let scenarios = ScenarioLibrary(runbooks: library)
         switch sub {
         case nil, "list":
-            var rows = [["SCENARIO", "CALLER", "TITLE"]]
-            for (url, result) in scenarios.all(runbook: runbook) {
-                switch result {
-                case .success(let s): rows.append([s.id, s.kind.rawValue, s.title].map { SafeText.visible($0) })
-                case .failure: rows.append([SafeText.visible(url.lastPathComponent), "-", "has problems: handrail train check \(SafeText.visible(url.path))"])
+            // Titles only, numbered: whether a caller is honest or an attacker is what the
+            // trainee must find out; the debrief says it (and the ids, which could, are not shown).
+            var rows = [["#", "TITLE"]]
+            for (n, entry) in Self.numbered(scenarios, runbook: runbook).enumerated() {
+                switch entry.result {
+                case .success(let s): rows.append(["\(n + 1)", SafeText.visible(s.title)])
+                case .failure: rows.append(["\(n + 1)", "has problems: handrail train check \(SafeText.visible(entry.url.path))"])
                 }
             }
             out.print(TextTable.render(rows))
-            out.print("\nStart one with: handrail train SCENARIO")
+            out.print("\nStart one with: handrail train NUMBER")
             return .ok
         case "check":
             var worst = ExitCode.ok
@@ -50,7 +52,20 @@ enum TrainCommandLine {
         case "results":
             return results(args.next(), options: options, context: context)
         case let id?:
+            // A number from the list, or a scenario's id.
+            if let n = Int(id), case let all = Self.numbered(scenarios, runbook: runbook), all.indices.contains(n - 1) {
+                let chosen = all[n - 1].url.deletingPathExtension().lastPathComponent
+                return attempt(chosen, options: options, context: context, scenarios: scenarios, runbook: runbook)
+            }
             return attempt(id, options: options, context: context, scenarios: scenarios, runbook: runbook)
+        }
+    }
+
+    /// The scenarios in the list's order (by title, so the order says nothing of the caller).
+    static func numbered(_ scenarios: ScenarioLibrary, runbook: Runbook?) -> [(url: URL, result: Result<Scenario, ScenarioProblems>)] {
+        scenarios.all(runbook: runbook).map { (url: $0.0, result: $0.1) }.sorted { a, b in
+            let ta = (try? a.result.get().title) ?? a.url.lastPathComponent, tb = (try? b.result.get().title) ?? b.url.lastPathComponent
+            return ta.lowercased() < tb.lowercased()
         }
     }
 

@@ -52,6 +52,8 @@ enum WizardCommand {
         runtime.start(subject.map { [.loadQueue, .newCase(subject: $0)] } ?? [.loadQueue])
         runtime.run()
         terminal.close()
+        // Ended by SIGHUP or SIGTERM (the case was released): the conventional status, 128 + the signal.
+        if let signal = runtime.terminatedBy { exit(128 + signal) }
         return .ok
     }
 }

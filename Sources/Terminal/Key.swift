@@ -6,5 +6,9 @@ public enum Key: Sendable, Equatable, Hashable {
     /// Ctrl plus a letter ("a"…"z").
     case control(Character)
     case function(Int)
+    /// Alt (Meta) plus a character, sent by terminals as ESC then the character ("b", "f").
+    case alt(Character)
+    /// Text pasted (bracketed paste) or arriving faster than anyone types: taken in one pass.
+    case paste(String)
     case resize
 }

@@ -55,6 +55,13 @@ public final class NCursesTerminal: TerminalDevice {
             colors = false
         }
         TerminalRestore.install()
+        // Ask for bracketed paste (xterm ctlseqs: CSI ? 2004 h); terminals without it ignore it.
+        Self.writeRaw("\u{1B}[?2004h")
+    }
+
+    private static func writeRaw(_ text: String) {
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBufferPointer { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
     }
 
     deinit {
@@ -67,6 +74,12 @@ public final class NCursesTerminal: TerminalDevice {
         open = false
         curs_set(1)
         endwin()
+        Self.writeRaw("\u{1B}[?2004l")
+    }
+
+    /// SIGHUP or SIGTERM arrived (see `TerminalRestore.pendingSignal`).
+    public var terminationSignal: Int32? {
+        TerminalRestore.pendingSignal == 0 ? nil : TerminalRestore.pendingSignal
     }
 
     public var size: (width: Int, height: Int) {
@@ -104,22 +117,73 @@ public final class NCursesTerminal: TerminalDevice {
         last = screen
     }
 
+    /// Keys decoded but not yet handed out.
+    private var queued: [Key] = []
+    private var decoder = InputDecoder()
+
+    /// Bytes are read one at a time (`wgetch`, with keypad translation for the keys terminfo
+    /// names) and decoded by `InputDecoder`, not by `get_wch`: an invalid UTF-8 byte becomes
+    /// U+FFFD instead of holding back every key after it. Printable characters that have already
+    /// arrived together (a paste in a terminal without bracketed paste) come back as one `.paste`.
     public func readKey(timeoutMilliseconds: Int) -> Key? {
-        timeout(Int32(timeoutMilliseconds))
-        var ch: wint_t = 0
-        let kind = get_wch(&ch)
-        if kind == ERR { return nil }
-        if kind == KEY_CODE_YES { return Self.functionKey(Int32(ch)) }
-        switch ch {
-        case 9: return .tab
-        case 10, 13: return .enter
-        case 27: return .escape
-        case 8, 127: return .backspace
-        case 1...26: return .control(Character(Unicode.Scalar(UInt8(ch) + 96)))
-        default:
-            guard let scalar = Unicode.Scalar(UInt32(ch)) else { return nil }
-            return .character(Character(scalar))
+        if queued.isEmpty { fill(timeoutMilliseconds: timeoutMilliseconds) }
+        return queued.isEmpty ? nil : queued.removeFirst()
+    }
+
+    private func fill(timeoutMilliseconds: Int) {
+        var keys: [Key] = []
+        var wait = timeoutMilliseconds
+        var idle = 0
+        while true {
+            timeout(Int32(wait))
+            let ch = getch()
+            if ch == ERR && TerminalRestore.pendingSignal != 0 { break }
+            if ch == ERR {
+                // Nothing more within the wait: an unfinished sequence is what it is (Escape,
+                // U+FFFD); only a paste waits for its end marker, up to a second of silence.
+                if decoder.isPasting && idle < 40 {
+                    idle += 1
+                    wait = 25
+                    continue
+                }
+                keys += decoder.flush()
+                break
+            }
+            idle = 0
+            if ch >= 256 || ch < 0 {
+                keys += decoder.flush()
+                if let key = Self.functionKey(ch) { keys.append(key) }
+            } else {
+                keys += decoder.feed(UInt8(ch))
+            }
+            // Keep reading what has already arrived (a paste, an escape sequence's tail), never waiting.
+            wait = decoder.isWaiting ? 25 : 0
+            if keys.count > 1_000_000 { break }
         }
+        queued += Self.coalesced(keys)
+    }
+
+    /// Runs of two or more printable characters that arrived together become one paste.
+    static func coalesced(_ keys: [Key]) -> [Key] {
+        var out: [Key] = []
+        var run = ""
+        var runCount = 0
+        func end() {
+            if runCount == 1, let c = run.first { out.append(.character(c)) } else if runCount > 1 { out.append(.paste(run)) }
+            run = ""
+            runCount = 0
+        }
+        for key in keys {
+            if case .character(let c) = key {
+                run.append(c)
+                runCount += 1
+            } else {
+                end()
+                out.append(key)
+            }
+        }
+        end()
+        return out
     }
 
     static func functionKey(_ code: Int32) -> Key? {
@@ -150,19 +214,34 @@ public final class NCursesTerminal: TerminalDevice {
 enum TerminalRestore {
     nonisolated(unsafe) static var saved = termios()
     nonisolated(unsafe) static var haveSaved = false
-    nonisolated(unsafe) static var resetBytes: [UInt8] = Array("\u{1B}[?1049l\u{1B}[?25h\u{1B}[0m\r\n".utf8)
+    nonisolated(unsafe) static var resetBytes: [UInt8] = Array("\u{1B}[?2004l\u{1B}[?1049l\u{1B}[?25h\u{1B}[0m\r\n".utf8)
 
     static func save() {
         haveSaved = tcgetattr(STDIN_FILENO, &saved) == 0
     }
 
+    /// The first SIGHUP or SIGTERM received, for the program's loop to end on (releasing what it
+    /// holds) the next time it looks, within its key timeout. A second signal, or SIGQUIT, does
+    /// not wait: the terminal is restored and the process exits at once. Only a
+    /// `volatile sig_atomic_t`-like word is written in the handler (signal-safety(7)).
+    nonisolated(unsafe) static var pendingSignal: Int32 = 0
+
     static func install() {
-        for sig in [SIGHUP, SIGTERM, SIGQUIT] {
+        for sig in [SIGHUP, SIGTERM] {
             signal(sig) { number in
-                if TerminalRestore.haveSaved { tcsetattr(STDIN_FILENO, TCSANOW, &TerminalRestore.saved) }
-                TerminalRestore.resetBytes.withUnsafeBufferPointer { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-                _exit(128 + number)
+                if TerminalRestore.pendingSignal == 0 {
+                    TerminalRestore.pendingSignal = number
+                    return
+                }
+                TerminalRestore.restoreAndExit(number)
             }
         }
+        signal(SIGQUIT) { number in TerminalRestore.restoreAndExit(number) }
+    }
+
+    static func restoreAndExit(_ number: Int32) -> Never {
+        if TerminalRestore.haveSaved { tcsetattr(STDIN_FILENO, TCSANOW, &TerminalRestore.saved) }
+        TerminalRestore.resetBytes.withUnsafeBufferPointer { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+        _exit(128 + number)
     }
 }

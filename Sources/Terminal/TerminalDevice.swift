@@ -10,4 +10,10 @@ public protocol TerminalDevice: AnyObject {
     func draw(_ screen: Screen)
     /// The next key, waiting at most `timeoutMilliseconds` (nil: none arrived). Negative waits for ever.
     func readKey(timeoutMilliseconds: Int) -> Key?
+    /// A signal asking the program to end (SIGHUP: the connection dropped; SIGTERM), once received.
+    var terminationSignal: Int32? { get }
+}
+
+extension TerminalDevice {
+    public var terminationSignal: Int32? { nil }
 }

@@ -7,6 +7,8 @@ public final class VirtualTerminal: TerminalDevice {
     public private(set) var screen: Screen
     public private(set) var framesDrawn = 0
     private var keys: [Key] = []
+    /// Set by a test to act out a hang-up or termination.
+    public var terminationSignal: Int32?
 
     public init(width: Int = 80, height: Int = 24, colors: Bool = true, unicode: Bool = true) {
         size = (width, height)

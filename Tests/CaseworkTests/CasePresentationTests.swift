@@ -36,7 +36,12 @@ final class CasePresentationTests: XCTestCase {
         XCTAssertEqual(presentation.rail.first?.mark, .current)
         XCTAssertEqual(presentation.actions.map(\.command.kind), CaseEngine.availableCommands(state: snapshot.state, context: snapshot.context).map(\.kind))
         XCTAssertEqual(presentation.actions.first { $0.command.kind == .continueStep }?.cliName, "verify_identity")
-        XCTAssertEqual(presentation.actions.first { $0.command.kind == .refuse }?.key, "^R")
+        XCTAssertEqual(presentation.actions.first { $0.command.kind == .refuse }?.key, "F8")
+        // No action sits on a key a text field edits with (Ctrl-A/E/U/K/W, Alt-B/F): function keys or the menu.
+        for action in presentation.actions {
+            XCTAssertTrue(action.key.hasPrefix("F") || action.key == "?\(action.menuLetter)", "\(action.command.kind): \(action.key)")
+        }
+        XCTAssertEqual(Set(presentation.actions.map(\.menuLetter)).count, presentation.actions.count, "one letter per action")
         // An auditor reads the same case and is offered nothing.
         let audit = CasePresentation(try desk.snapshot(id, actor: Actor(login: "audrey", role: .auditor)))
         XCTAssertEqual(audit.actions, [])

@@ -113,7 +113,7 @@ final class TrainingTmuxTests: XCTestCase {
         try third.waitFor("Type the user's email to confirm:")
         try third.type("victor@training.example")
         try third.press("Enter")
-        try third.waitFor("awaiting_enrolment", "New factor enrolled after the reset: No factor enrolled since")
+        try third.waitFor("awaiting enrolment", "New factor enrolled after the reset: No factor enrolled since")
         try third.press("Escape")
         try third.waitFor("My open cases")
         try third.press("q")

@@ -84,7 +84,7 @@ final class AuditBrowserScreenTests: XCTestCase {
         let h = try WizardHarness()
         try makeLog(h)
         let w = h.wizard(as: WizardHarness.senior)
-        w.press(.character("a"), .control("e"))
+        w.press(.character("a"), .function(2))
         guard case .export("csv")? = w.model.modal?.kind else { return XCTFail("no export dialog:\n\(w.text)") }
         w.press(.tab)
         guard case .export("json")? = w.model.modal?.kind else { return XCTFail("Tab does not switch to JSON:\n\(w.text)") }

@@ -63,14 +63,14 @@ final class CallbackPathScreenTests: XCTestCase {
         Golden.assertScreen(w.text, "step-await-enrolment")
 
         // ^W before the user enrolled: not yet, said in the flash; the ✗ line says why.
-        w.press(.control("w"))
+        w.press(.function(10))
         XCTAssertNil(w.model.modal, "news, not a dialog to dismiss")
         XCTAssertTrue(w.model.flash?.hasPrefix("Still waiting") ?? false, w.model.flash ?? "no flash")
         XCTAssertEqual(w.model.caseScreen?.state.status, .awaitingEnrolment)
         Golden.assertScreen(w.text, "step-await-enrolment-not-yet")
 
         try h.userEnrols("ben@demo.example")
-        w.press(.control("w"))
+        w.press(.function(10))
         XCTAssertEqual(w.model.caseScreen?.state.currentStep, "follow_up")
         Golden.assertScreen(w.text, "step-follow-up")
 

@@ -19,8 +19,10 @@ final class LayoutScreenTests: XCTestCase {
         w.press(.character("n"))
         w.type("ben@demo.example")
         w.press(.enter, .function(1))
+        Golden.assertScreen(w.text, "menu-actions")
+        w.press(.character("h"))
         Golden.assertScreen(w.text, "help-case")
-        for key in ["^S", "^R", "^N", "^P", "^A", "^U / ^O", "^W", "^T", "^V", "^X", "^G", "Esc, q"] {
+        for key in ["F5", "F8", "F6", "F7", "F9", "F10", "^A/^E", "^U/^K", "?e ?u ?o ?d", "?t ?v ?x", "^G", "Esc, q"] {
             XCTAssertTrue(w.text.contains(key), "help on the case screen lacks \(key):\n\(w.text)")
         }
         w.press(.escape)
@@ -44,6 +46,11 @@ final class LayoutScreenTests: XCTestCase {
 
         w.resize(width: 79, height: 24)
         Golden.assertScreen(w.text, "too-small")
+        // At 30 columns the message wraps, whole.
+        w.resize(width: 30, height: 10)
+        Golden.assertScreen(w.text, "too-small-30x10")
+        XCTAssertTrue(w.text.contains("quits.)"), w.text)
+        w.resize(width: 79, height: 24)
         XCTAssertTrue(w.text.contains("at least 80×24"), w.text)
         // Typed blind, these would continue the step; nothing happens.
         w.press(.control("s"), .enter, .character("x"))
@@ -92,7 +99,7 @@ final class LayoutScreenTests: XCTestCase {
         w.type("eve@demo.example")
         w.press(.enter)
         try h.userEnrols("eve@demo.example")
-        w.press(.control("w"))
+        w.press(.function(10))
         XCTAssertEqual(w.model.caseScreen?.state.currentStep, "follow_up", w.text)
         w.assertNoControlCharacters()
         w.press(.escape)

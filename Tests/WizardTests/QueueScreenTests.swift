@@ -35,7 +35,7 @@ final class QueueScreenTests: XCTestCase {
         try seedQueue(h)
         let w = h.wizard(as: WizardHarness.agent)
         let q = w.model.queue
-        XCTAssertEqual(QueueModel.Tab.allCases.map { q.count($0) }, [2, 1, 2, 1, 1], "mine, awaiting, review, overdue, closed")
+        XCTAssertEqual(QueueModel.Tab.allCases.map { q.count($0) }, [2, 1, 2, 1, 1, 4], "mine, awaiting, review, overdue, closed, all open")
         XCTAssertTrue(w.text.contains("[DEMO TENANT]"), w.text)
         Golden.assertScreen(w.text, "queue-mine")
 
@@ -50,7 +50,13 @@ final class QueueScreenTests: XCTestCase {
         w.press(.tab)
         Golden.assertScreen(w.text, "queue-closed")
         w.press(.tab)
+        XCTAssertEqual(w.model.queue.tab, .allOpen)
+        XCTAssertEqual(w.model.queue.visibleRows.count, 4, "every case not closed, anyone's")
+        Golden.assertScreen(w.text, "queue-all-open")
+        w.press(.tab)
         XCTAssertEqual(w.model.queue.tab, .mine, "Tab wraps round")
+        w.press(.left)
+        XCTAssertEqual(w.model.queue.tab, .allOpen)
         w.press(.left)
         XCTAssertEqual(w.model.queue.tab, .closed)
 
@@ -86,5 +92,15 @@ final class QueueScreenTests: XCTestCase {
         XCTAssertNil(w.model.caseScreen, "leaving a case drops it from the model")
         w.press(.character("q"))
         XCTAssertTrue(w.model.quitting)
+    }
+
+    /// A senior admin opens on the review queue, where refusals and approvals wait.
+    func testASeniorOpensOnReview() throws {
+        let h = try WizardHarness()
+        try seedQueue(h)
+        let w = h.wizard(as: WizardHarness.senior)
+        XCTAssertEqual(w.model.queue.tab, .review, w.text)
+        let agent = h.wizard(as: WizardHarness.agent)
+        XCTAssertEqual(agent.model.queue.tab, .mine)
     }
 }

@@ -52,10 +52,16 @@ final class RefusalScreenTests: XCTestCase {
         let h = try WizardHarness()
         let w = h.wizard(as: WizardHarness.agent, start: [.loadQueue, .newCase(subject: "hana@demo.example")])
         XCTAssertTrue(w.text.contains("UNUSUAL"), w.text)
-        w.press(.control("r"))
+        w.press(.function(8))
         Golden.assertScreen(w.text, "modal-refuse")
-        w.press(.right, .right)
+        // The failing gate's signal is chosen, and the reason is filled from it.
         XCTAssertEqual(w.model.signals[w.model.modal!.signalIndex].id, "unusual_activity")
+        XCTAssertTrue(w.model.modal!.input.text.hasPrefix("No unusual sign-in activity:"), w.model.modal!.input.text)
+        // ↑ leaves the reason for the list; the signal changes only by a choice made there.
+        w.press(.up)
+        XCTAssertEqual(w.model.signals[w.model.modal!.signalIndex].id, "unusual_activity", "moving the focus picks nothing")
+        w.press(.tab)
+        w.press(.control("u"))
         w.type("too short")
         w.press(.enter)
         XCTAssertNotNil(w.model.modal?.error, "a reason the Engine refuses comes back in its dialog:\n\(w.text)")

@@ -54,11 +54,13 @@ final class SeniorAndSecretsScreenTests: XCTestCase {
 
         // The agent who refused cannot review her own refusal.
         let agent = h.wizard(as: WizardHarness.agent, start: [.openCase(id)])
-        XCTAssertFalse(agent.text.contains("^U"), agent.text)
-        agent.press(.control("u"))
-        XCTAssertTrue(agent.model.flashIsError)
-        XCTAssertNil(agent.model.modal)
-        agent.press(.escape)
+        XCTAssertFalse(agent.text.contains("?u"), agent.text)
+        agent.press(.function(1))
+        guard case .actions(let items)? = agent.model.modal?.kind else { return XCTFail("no actions menu:\n\(agent.text)") }
+        XCTAssertFalse(items.contains { $0.action == .command(.uphold) }, "the menu offers her no uphold")
+        agent.press(.character("u"))
+        XCTAssertEqual(try h.eventTypes(id).suffix(1), ["case.escalated"], "a letter not in the menu does nothing")
+        agent.press(.escape, .escape)
 
         let senior = h.wizard(as: WizardHarness.senior)
         senior.press(.character("3"))
@@ -66,7 +68,7 @@ final class SeniorAndSecretsScreenTests: XCTestCase {
         senior.press(.enter)
         XCTAssertEqual(senior.model.caseScreen?.state.status, .escalated)
         Golden.assertScreen(senior.text, "senior-review")
-        senior.press(.control("u"))
+        senior.press(.function(1), .character("u"))
         senior.type("Agreed: the sign-ins are hostile; the user comes in person")
         Golden.assertScreen(senior.text, "modal-uphold")
         senior.press(.enter)
@@ -101,19 +103,19 @@ final class SeniorAndSecretsScreenTests: XCTestCase {
         let sam = h.wizard(as: WizardHarness.senior, start: [.openCase(id)])
         XCTAssertTrue(sam.text.contains("✗ "), "the approval gate fails:\n\(sam.text)")
         Golden.assertScreen(sam.text, "privileged-reset-needs-approval")
-        sam.press(.control("a"))
+        sam.press(.function(9))
         guard case .reason(.requestApproval)? = sam.model.modal?.kind else { return XCTFail("no request dialog:\n\(sam.text)") }
         sam.type("Tenant admin lost his phone; verified on video against HR photo")
         sam.press(.enter)
         XCTAssertEqual(sam.model.caseScreen?.state.status, .awaitingApproval)
-        sam.press(.control("a"))
+        sam.press(.function(9))
         XCTAssertNil(sam.model.modal, "the requester cannot approve")
         XCTAssertTrue(sam.model.flashIsError)
         sam.press(.escape)
 
         let tess = h.wizard(as: WizardHarness.otherSenior, start: [.openCase(id)])
         Golden.assertScreen(tess.text, "privileged-approval-pending")
-        tess.press(.control("a"))
+        tess.press(.function(9))
         guard case .reason(.approve)? = tess.model.modal?.kind else { return XCTFail("no approve dialog:\n\(tess.text)") }
         tess.type("Saw the video recording; it is him")
         tess.press(.enter)

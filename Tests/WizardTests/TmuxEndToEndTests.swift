@@ -28,7 +28,7 @@ final class TmuxEndToEndTests: XCTestCase {
         try t.send("Right")
         try t.waitFor("◀ lost the device, and has a new one to enrol now ▶")
         try t.send("C-s")
-        try t.waitFor("Gates pass — ^S to confirm and do it")
+        try t.waitFor("Gates pass — F5 to confirm and do it")
         try t.send("C-s")
         try t.waitFor("Type the user's email to confirm:")
         try t.sendLiteral("ben@demo.example")
@@ -36,7 +36,7 @@ final class TmuxEndToEndTests: XCTestCase {
         try t.waitFor("✗ New factor enrolled after the reset")
 
         // Not yet: ^W asks the platform and says so.
-        try t.send("C-w")
+        try t.send("F10")
         try t.waitFor("Still waiting")
 
         // The user signs in and enrols, in another process.
@@ -45,7 +45,7 @@ final class TmuxEndToEndTests: XCTestCase {
         run = try t.handrail(["directory", "simulate", "ben@demo.example", "enrol", "totp", "Pixel 9"])
         XCTAssertEqual(run.status, 0, run.output)
 
-        try t.send("C-w")
+        try t.send("F10")
         try t.waitFor("Recorded mfa.factor_enrolled")
         let followUp = try t.waitFor("Follow up with the user")
         XCTAssertTrue(followUp.contains("✗ I have sent this message to the user: required"), followUp)
@@ -84,6 +84,9 @@ final class TmuxEndToEndTests: XCTestCase {
         let screen = try t.waitFor("Cannot continue: Call-back number on file before today")
         XCTAssertTrue(screen.contains("✗ Call-back number on file before today: +15550199 was added to"), screen)
         XCTAssertTrue(screen.contains("Verify identity out-of-band"), "still at verification:\n\(screen)")
+        // Typed input on the form: Ctrl-C asks first; a second Ctrl-C quits.
+        try t.send("C-c")
+        try t.waitFor("Quit with typed input?")
         try t.send("C-c")
         try t.waitFor("EXITED 0")
 
@@ -146,7 +149,7 @@ final class TmuxEndToEndTests: XCTestCase {
         try t.resize(width: 120, height: 40)
         try t.waitUntil("a 120×40 frame") { screen in
             let lines = screen.components(separatedBy: "\n")
-            return lines.count >= 40 && lines[39].contains("F1 help") && lines[0].hasSuffix("handrail.db")
+            return lines.count >= 40 && lines[39].contains("F1/? actions") && lines[0].hasSuffix("handrail.db")
                 && screen.contains("▶ Verify identity out-of-band ")
         }
         try t.resize(width: 70, height: 20)

@@ -50,7 +50,7 @@ public struct CaseScreenModel {
 
     public mutating func reevaluate() {
         guard let step, !step.terminal else { evaluation = nil; return }
-        evaluation = CaseEngine.evaluate(step: step, values: values, state: state, context: snapshot.context)
+        evaluation = snapshot.evaluate(step: step, values: values)
     }
 
     /// The fields shown in the form: those visible for the current values, except the ones a

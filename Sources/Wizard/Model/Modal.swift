@@ -1,3 +1,4 @@
+import Casework
 import Engine
 
 /// A dialog over the current screen. Dangerous actions, reasons and secrets are shown in one;
@@ -16,6 +17,29 @@ public struct Modal: Sendable, Equatable {
         case message(title: String, lines: [String])
         /// Export the current audit view to a file.
         case export(format: String)
+        /// ManualConsole: the admin console's facts typed in a form, one input per fact (`fields`).
+        /// `newFactor`: the "I see the new factor" form at the enrolment wait, which checks the
+        /// enrolment once the factor is recorded.
+        case facts(prompts: [FactPrompt], needed: [String], newFactor: Bool)
+        /// Every action available now, run by its letter or by Enter on the selection (`selected`).
+        case actions([ActionMenuItem])
+        /// A choice field's options as a list (`selected`), filtered by what is typed (`input`);
+        /// options known to be unacceptable are marked.
+        case choose(fieldID: String, title: String, options: [ChoiceItem])
+        /// Leaving would lose something (typed input, secrets on screen): Enter leaves, Esc stays.
+        case confirmLeave(title: String, lines: [String], then: LeaveTarget)
+    }
+
+    /// One option of a choice, as the list shows it.
+    public struct ChoiceItem: Sendable, Equatable {
+        public var value: String
+        public var label: String
+        public var acceptable: Bool
+    }
+
+    /// Where a confirmed leave goes.
+    public enum LeaveTarget: Sendable, Equatable {
+        case queue, quit
     }
 
     /// What a reason modal is for.
@@ -53,6 +77,17 @@ public struct Modal: Sendable, Equatable {
     /// For refusals: the signal chosen, by index into the runbook's signals.
     public var signalIndex = 0
     public var error: String?
+    /// Inputs of a form with more than two (the facts form), and which has the focus.
+    public var fields: [TextInput] = []
+    /// The values the form's inputs started with (what counts as typed is what differs).
+    public var original: [String] = []
+    public var fieldFocus = 0
+    /// The selected line of a list (the actions menu).
+    public var selected = 0
+    /// The dialog a question was asked over (the secrets, under "quit anyway?"): back on Esc.
+    public var underneath: [Modal] = []
+    /// A note under the input (a paste cut at the field's limit).
+    public var note: String?
 
     public init(kind: Kind, input: String = "", secondInput: String = "") {
         self.kind = kind

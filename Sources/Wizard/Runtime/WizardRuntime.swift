@@ -40,12 +40,47 @@ public final class WizardRuntime: @unchecked Sendable {
         draw()
     }
 
-    /// Reads keys until the operator quits.
+    /// How long the wizard waits for a key before it looks whether the open case changed elsewhere.
+    public var refreshMilliseconds = 1_000
+
+    /// Reads keys until the operator quits; between keys, re-reads an open case that another
+    /// terminal or the command line changed.
     public func run() {
         while !model.quitting {
-            guard let key = terminal.readKey(timeoutMilliseconds: 30_000) else { continue }
+            let key = terminal.readKey(timeoutMilliseconds: refreshMilliseconds)
+            if let signal = terminal.terminationSignal {
+                terminate(signal)
+                return
+            }
+            guard let key else {
+                refreshIfChanged()
+                continue
+            }
             handle(key)
         }
+    }
+
+    /// The signal that ended the run (SIGHUP, SIGTERM), if one did: the caller exits with 128 + it.
+    public private(set) var terminatedBy: Int32?
+
+    /// The connection dropped or the process was told to stop: the case on screen is let go at
+    /// once (not held from the other operators until its lease runs out); every decision was
+    /// already committed.
+    public func terminate(_ signal: Int32) {
+        terminatedBy = signal
+        if model.route == .caseScreen, let id = model.caseScreen?.state.caseID { _ = execute(.releaseCase(id)) }
+        model.quitting = true
+    }
+
+    /// The case on screen as it now is, if someone else appended to it (one indexed read of its
+    /// projection when nothing changed). What is being typed stays.
+    public func refreshIfChanged() {
+        guard model.route == .caseScreen, let shown = model.caseScreen?.snapshot else { return }
+        let caseID = shown.state.caseID
+        guard let seq = try? desk.reader.lastCaseSeq(caseID), seq != shown.lastCaseSeq,
+              let snapshot = try? desk.snapshot(caseID, actor: actor) else { return }
+        dispatch(.caseChanged(snapshot))
+        draw()
     }
 
     /// One key: update, effects, redraw.
@@ -68,6 +103,12 @@ public final class WizardRuntime: @unchecked Sendable {
     /// Training: after a command on a case, the caller's side of the call.
     private func coached(_ effect: WizardEffect, _ outcome: CaseOutcome, _ caseID: String) -> [WizardMessage] {
         coach?.after(effect, outcome: outcome, caseID: caseID) ?? []
+    }
+
+    /// Tests: a dialog put up directly.
+    public func setModalForTest(_ modal: Modal) {
+        model.modal = modal
+        draw()
     }
 
     func draw() {
@@ -103,6 +144,13 @@ public final class WizardRuntime: @unchecked Sendable {
                 let outcome = try desk.resumePendingAction(caseID, actor: actor)
                 let coaching = coached(effect, outcome, caseID)
                 return [.commandFinished(outcome, try? desk.snapshot(caseID, actor: actor))] + coaching
+            case .recordFacts(let caseID, let values, let thenObserve):
+                let outcome = try desk.recordTypedFacts(values, on: caseID, actor: actor)
+                if outcome.refusal == nil, thenObserve {
+                    let observed = try desk.perform(.observeEnrolment, on: caseID, actor: actor)
+                    return [.commandFinished(observed, try? desk.snapshot(caseID, actor: actor))]
+                }
+                return [.commandFinished(outcome, try? desk.snapshot(caseID, actor: actor))]
             case .releaseCase(let id):
                 try? desk.release(id, actor: actor)
                 return []
@@ -142,6 +190,13 @@ public final class WizardRuntime: @unchecked Sendable {
     /// for enrolment is checked against the platform at once.
     func openCase(_ id: String) throws -> [WizardMessage] {
         var snapshot = try desk.snapshot(id, actor: actor)
+        // A case waiting for a senior is only looked at by anyone who cannot review or approve it:
+        // looking takes no hold, so the senior is never refused for it.
+        let presentation = CasePresentation(snapshot)
+        if [.escalated, .awaitingApproval].contains(snapshot.state.status),
+           ![.uphold, .reopen, .approve, .deny].contains(where: presentation.offers) {
+            return [.caseLoaded(snapshot)]
+        }
         if case .heldBy(let holder, let until) = try desk.hold(id, actor: actor) {
             return [.caseLoaded(snapshot), .failed("Held by \(holder) until \(EventTime.format(until)): read-only for you")]
         }

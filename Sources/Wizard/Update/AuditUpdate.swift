@@ -35,8 +35,9 @@ enum AuditUpdate {
         case .pageUp where audit.page > 0, .up where audit.page > 0:
             audit.page -= 1
             return [load(audit)]
-        // Not ^J: that is the same byte as Enter. The dialog switches between CSV and JSON.
-        case .control("e"), .function(2):
+        // Function keys only: the filters are text fields, where ^E is end-of-line. The dialog
+        // switches between CSV and JSON.
+        case .function(2):
             model.modal = Modal(kind: .export(format: "csv"), input: "handrail-audit.csv")
         case .function(3):
             model.modal = Modal(kind: .export(format: "json"), input: "handrail-audit.json")

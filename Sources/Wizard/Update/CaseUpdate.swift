@@ -1,3 +1,4 @@
+import Casework
 import Engine
 import Runbook
 import Terminal
@@ -16,42 +17,72 @@ enum CaseUpdate {
         return step.fields.contains { ($0.confirmsSubject || $0.id == step.reasonField) && failure.name == "field.\($0.id)" }
     }
 
+    /// Which action a key asks for on the case screen. Function keys and the actions menu never
+    /// collide with editing; the few control keys kept beside them (^S, ^R, ^G, ^N, ^P, ^O, ^D,
+    /// ^X, ^V, ^T) are none of the line-editing keys a text field takes (Ctrl-A/E/U/K/W, Alt-B/F).
+    static func action(for key: Key, _ screen: CaseScreenModel, training: Bool) -> ActionMenuItem.Action? {
+        let presentation = screen.presentation
+        switch key {
+        case .control("s"), .function(5): return .command(.continueStep)
+        case .control("r"), .function(8): return .command(.refuse)
+        case .control("n"), .function(6): return .command(.note)
+        case .control("p"), .function(7): return .command(screen.state.status == .paused ? .resume : .pause)
+        case .function(9): return .command(presentation.offers(.approve) ? .approve : .requestApproval)
+        case .control("d"): return .command(.deny)
+        case .control("o"): return .command(.reopen)
+        case .control("x"): return .command(.declareIncident)
+        case .control("v"): return .command(.restartVerification)
+        case .control("t"): return .command(.attest)
+        case .function(10): return .command(.observeEnrolment)
+        case .function(2) where !training:
+            return screen.state.status == .awaitingEnrolment ? .newFactor : .facts
+        case .control("g"): return .guidance
+        default: return nil
+        }
+    }
+
+    /// The actions menu: every action available now, in the order an operator reaches for them.
+    static func menu(_ screen: CaseScreenModel) -> [ActionMenuItem] {
+        var items: [ActionMenuItem] = []
+        let order: [CaseCommandKind] = [.continueStep, .observeEnrolment, .refuse, .uphold, .reopen, .approve, .deny, .attest,
+                                        .requestApproval, .note, .pause, .resume, .raiseSignal, .restartVerification, .declareIncident]
+        let factsItem: ActionMenuItem? = screen.snapshot.factPrompts.isEmpty || screen.state.status == .closed ? nil
+            : screen.state.status == .awaitingEnrolment
+            ? ActionMenuItem(letter: "f", label: "I see the new factor (type it from the console)", key: "F2", action: .newFactor)
+            : ActionMenuItem(letter: "f", label: "type facts from the admin console", key: "F2", action: .facts)
+        for kind in order {
+            guard let action = screen.presentation.actions.first(where: { $0.command.kind == kind }) else { continue }
+            if items.contains(where: { $0.letter == action.menuLetter }) { continue }
+            items.append(ActionMenuItem(letter: action.menuLetter, label: action.label,
+                                        key: action.key.hasPrefix("F") ? action.key : nil, action: .command(kind)))
+            if kind == .continueStep || kind == .observeEnrolment, let factsItem, !items.contains(factsItem) { items.append(factsItem) }
+        }
+        if let factsItem, !items.contains(factsItem) { items.insert(factsItem, at: 0) }
+        if screen.step != nil { items.append(ActionMenuItem(letter: "g", label: "the step's whole guidance", key: "^G", action: .guidance)) }
+        items.append(ActionMenuItem(letter: "h", label: "every key of this screen", key: nil, action: .help))
+        return items
+    }
+
     static func handle(_ key: Key, _ model: inout WizardModel) -> [WizardEffect] {
         guard var screen = model.caseScreen else { model.route = .queue; return [.loadQueue] }
         // Leaving the case drops it from the model; every other key writes the edited screen back.
         defer { if model.route == .caseScreen { model.caseScreen = screen } }
-        let caseID = screen.state.caseID
-        let presentation = screen.presentation
         let fields = screen.formFields
         let focused = screen.focusedField
+        let inText = focused.map(isText) ?? false
 
-        func require(_ command: CaseCommandKind, _ then: () -> [WizardEffect]) -> [WizardEffect] {
-            guard presentation.offers(command) else {
-                model.flash = "Not available now (\(screen.state.status.rawValue)); available: "
-                    + presentation.actions.map { "\($0.key) \($0.label)" }.joined(separator: ", ")
-                model.flashIsError = true
-                return []
-            }
-            return then()
+        // A text field with the focus takes every editing key first: nothing typed there runs an action.
+        if let field = focused, inText, TextInput.isEditing(key) {
+            return edit(field, key, &screen, &model)
         }
-        func ask(_ purpose: Modal.Purpose, _ command: CaseCommandKind) -> [WizardEffect] {
-            require(command) {
-                model.modal = Modal(kind: .reason(purpose: purpose))
-                return []
-            }
+        if let action = action(for: key, screen, training: model.training != nil) {
+            return run(action, &screen, &model)
         }
-
         switch key {
-        case .escape:
-            model.route = .queue
-            model.caseScreen = nil
-            return [.releaseCase(caseID), .loadQueue]
-        case .character("q") where focused == nil || !isText(focused!):
-            model.route = .queue
-            model.caseScreen = nil
-            return [.releaseCase(caseID), .loadQueue]
-        case .character("?") where focused == nil || !isText(focused!):
-            model.showHelp = true
+        case .escape, .character("q"):
+            return leave(&screen, &model)
+        case .function(1), .character("?"):
+            model.modal = Modal(kind: .actions(menu(screen)))
             return []
         case .tab, .down:
             screen.focus = min(max(0, fields.count - 1), screen.focus + 1)
@@ -65,54 +96,172 @@ enum CaseUpdate {
         case .pageDown:
             screen.historyOffset = max(0, screen.historyOffset - 5)
             return []
-        case .control("g"):
-            guard let step = screen.step else { return [] }
-            var lines = step.guidance.split(separator: "\n").map(String.init)
-            if let path = step.consolePath { lines += ["", "Console: " + path] }
-            model.modal = Modal(kind: .message(title: step.title, lines: lines))
-            return []
         case .enter where focused != nil && screen.focus < fields.count - 1:
             screen.focus += 1
             return []
-        case .enter, .control("s"), .function(5):
-            return continueStep(&screen, &model)
-        case .control("r"), .function(8): return ask(.refuse, .refuse)
-        case .control("e"): return ask(.signal, .raiseSignal)
-        case .control("n"), .function(6): return ask(.note, .note)
-        case .control("p"), .function(7):
-            if screen.state.status == .paused {
-                return require(.resume) { [.perform(caseID: caseID, command: .resume)] }
-            }
-            return ask(.pause, .pause)
-        case .control("a"), .function(9):
-            if presentation.offers(.approve) { return ask(.approve, .approve) }
-            return ask(.requestApproval, .requestApproval)
-        case .control("d"): return ask(.deny, .deny)
-        case .control("u"): return ask(.uphold, .uphold)
-        case .control("o"): return ask(.reopen, .reopen)
-        case .control("x"): return ask(.incident, .declareIncident)
-        case .control("v"): return ask(.restartVerification, .restartVerification)
-        case .control("w"), .function(10):
-            return require(.observeEnrolment) { [.perform(caseID: caseID, command: .observeEnrolment)] }
+        case .enter:
+            return run(.command(.continueStep), &screen, &model)
         case .function(let n) where model.training != nil && TrainingPane.keys.contains { $0.key == n }:
             if let topic = TrainingPane.keys.first(where: { $0.key == n })?.topic {
                 model.training?.reveal(topic)
                 if model.training?.script[topic] == nil { model.flash = "The caller has nothing to say about that." }
             }
             return []
-        case .control("t"):
-            return require(.attest) { [.resumePendingAction(caseID: caseID)] }
         default:
             break
         }
         guard let field = focused else { return [] }
+        return edit(field, key, &screen, &model)
+    }
+
+    /// Whether anything typed on the form differs from what it was filled with.
+    static func hasTypedInput(_ screen: CaseScreenModel) -> Bool {
+        guard screen.editable, let step = screen.step else { return false }
+        let prefill = CaseEngine.prefill(step: step, state: screen.state, context: screen.snapshot.context)
+        return screen.inputs.contains { id, input in !input.text.isEmpty && input.text != (prefill[id] ?? "") }
+    }
+
+    /// Back to the queue, asking first when that would drop what was typed.
+    static func leave(_ screen: inout CaseScreenModel, _ model: inout WizardModel) -> [WizardEffect] {
+        if hasTypedInput(screen) {
+            model.modal = Modal(kind: .confirmLeave(title: "Leave this case?", lines: [
+                "What you typed on this step is not recorded yet and will be lost.",
+                "Enter leaves the case; Esc stays.",
+            ], then: .queue))
+            return []
+        }
+        let caseID = screen.state.caseID
+        model.route = .queue
+        model.caseScreen = nil
+        return [.releaseCase(caseID), .loadQueue]
+    }
+
+    /// Carries out an action from a key or the menu.
+    static func run(_ action: ActionMenuItem.Action, _ screen: inout CaseScreenModel, _ model: inout WizardModel) -> [WizardEffect] {
+        let caseID = screen.state.caseID
+        let presentation = screen.presentation
+        func require(_ command: CaseCommandKind, _ then: () -> [WizardEffect]) -> [WizardEffect] {
+            guard presentation.offers(command) else {
+                model.flash = "Not available now (the case is \(PeopleWords.status(screen.state.status))); available: "
+                    + presentation.actions.map { "\($0.key) \($0.label)" }.joined(separator: ", ")
+                model.flashIsError = true
+                return []
+            }
+            return then()
+        }
+        func ask(_ purpose: Modal.Purpose, _ command: CaseCommandKind) -> [WizardEffect] {
+            require(command) {
+                model.modal = Modal(kind: .reason(purpose: purpose))
+                return []
+            }
+        }
+        switch action {
+        case .help:
+            model.showHelp = true
+            return []
+        case .guidance:
+            guard let step = screen.step else { return [] }
+            var lines = step.guidance.split(separator: "\n").map(String.init)
+            if let path = step.consolePath { lines += ["", "Console: " + path] }
+            model.modal = Modal(kind: .message(title: step.title, lines: lines))
+            return []
+        case .facts, .newFactor:
+            let prompts = screen.snapshot.factPrompts
+            guard !prompts.isEmpty else {
+                model.flash = "This platform reads its facts itself: there is nothing to type."
+                model.flashIsError = true
+                return []
+            }
+            model.modal = factsForm(screen, newFactor: action == .newFactor)
+            return []
+        case .command(let kind):
+            switch kind {
+            case .continueStep: return continueStep(&screen, &model)
+            case .refuse: return require(.refuse) { model.modal = refusal(.refuse, screen, model); return [] }
+            case .raiseSignal: return require(.raiseSignal) { model.modal = refusal(.signal, screen, model); return [] }
+            case .note: return ask(.note, .note)
+            case .pause: return ask(.pause, .pause)
+            case .resume: return require(.resume) { [.perform(caseID: caseID, command: .resume)] }
+            case .approve: return ask(.approve, .approve)
+            case .requestApproval: return ask(.requestApproval, .requestApproval)
+            case .deny: return ask(.deny, .deny)
+            case .uphold: return ask(.uphold, .uphold)
+            case .reopen: return ask(.reopen, .reopen)
+            case .declareIncident: return ask(.incident, .declareIncident)
+            case .restartVerification: return ask(.restartVerification, .restartVerification)
+            case .observeEnrolment: return require(.observeEnrolment) { [.perform(caseID: caseID, command: .observeEnrolment)] }
+            case .attest, .attestFailed: return require(.attest) { [.resumePendingAction(caseID: caseID)] }
+            }
+        }
+    }
+
+    /// The refusal (or signal) dialog, with the signal of the gate that is failing pre-selected and
+    /// the reason pre-filled from it: a failing gate that reads the platform's sign-ins is the
+    /// platform's signal (unusual activity); any other failing gate of the step is "cannot verify".
+    /// With nothing failing, nothing is guessed: the first signal, an empty reason, the list focused.
+    static func refusal(_ purpose: Modal.Purpose, _ screen: CaseScreenModel, _ model: WizardModel) -> Modal {
+        var modal = Modal(kind: .reason(purpose: purpose))
+        let gates = (screen.evaluation?.failures ?? []).filter { !$0.name.hasPrefix("field.") && !$0.name.hasPrefix("fact.") }
+            .filter { !$0.message.hasPrefix("not typed yet") }
+        let signals = screen.runbook.refusalSignals
+        func reads(_ outcome: CheckOutcome, _ fact: PlatformFact) -> Bool {
+            CheckCatalog.check(named: outcome.name)?.inputs.facts.contains { $0.fact == fact.rawValue } ?? false
+        }
+        var chosen: (signal: String, gate: CheckOutcome)?
+        if let gate = gates.first(where: { reads($0, .signIns) }), let signal = signals.first(where: { $0.source == .platform }) {
+            chosen = (signal.id, gate)
+        } else if let gate = gates.first, let signal = signals.first(where: { $0.id == "cannot_verify" }) ?? signals.first {
+            chosen = (signal.id, gate)
+        }
+        if let chosen, let index = model.signals.firstIndex(where: { $0.id == chosen.signal }) {
+            modal.signalIndex = index
+            modal.input = TextInput("\(chosen.gate.label): \(chosen.gate.message)")
+            modal.focusSecond = true
+            modal.note = "Chosen from the failing check \"\(chosen.gate.label)\"; change it if it is not why."
+        }
+        return modal
+    }
+
+    /// The facts form: the facts the step needs first, then the rest; each input starts with the
+    /// value typed so far. The "new factor" form asks for the enrolled factor only.
+    static func factsForm(_ screen: CaseScreenModel, newFactor: Bool) -> Modal {
+        let all = screen.snapshot.factPrompts
+        let needed = screen.snapshot.missingFactKeys
+        var prompts: [FactPrompt]
+        if newFactor {
+            prompts = all.filter { $0.key == "factor" }
+            // The example is now: a factor enrolled before the reset is not the new one.
+            let now = EventTimeText.format(screen.snapshot.context.now).prefix(16)
+            prompts = prompts.map { var p = $0; p.example = "totp:Pixel 9@\(now)"; return p }
+        } else {
+            prompts = all.filter { needed.contains($0.key) } + all.filter { !needed.contains($0.key) }
+        }
+        let typed = screen.snapshot.typedFactValues
+        var modal = Modal(kind: .facts(prompts: prompts, needed: needed, newFactor: newFactor))
+        modal.original = prompts.map { newFactor ? "" : (typed[$0.key] ?? "") }
+        modal.fields = modal.original.map { TextInput($0) }
+        return modal
+    }
+
+    /// A key for the focused field: text editing, a choice or a yes/no.
+    static func edit(_ field: Field, _ key: Key, _ screen: inout CaseScreenModel, _ model: inout WizardModel) -> [WizardEffect] {
         var input = screen.inputs[field.id] ?? TextInput()
         switch field.kind {
         case .choice:
             let options = field.options.map(\.value)
             let index = options.firstIndex(of: input.text)
             switch key {
-            case .right, .character(" "):
+            case .character(" "), .character(_), .paste:
+                // The whole list, with the unacceptable marked; a letter typed starts its filter.
+                var modal = Modal(kind: .choose(fieldID: field.id, title: field.label, options: field.options.map {
+                    Modal.ChoiceItem(value: $0.value, label: $0.label, acceptable: $0.acceptable)
+                }))
+                if case .character(let c) = key, c != " " { modal.input = TextInput(String(c)) }
+                if case .paste(let text) = key { modal.input = TextInput(text) }
+                modal.selected = modal.input.text.isEmpty ? (index ?? 0) : 0
+                model.modal = modal
+                return []
+            case .right:
                 input = TextInput(options[((index ?? -1) + 1) % options.count])
             case .left:
                 input = TextInput(options[((index ?? 0) + options.count - 1) % options.count])
@@ -127,7 +276,11 @@ enum CaseUpdate {
             default: return []
             }
         default:
-            guard input.handle(key) else { return [] }
+            guard input.handle(key, limit: field.maxLength ?? TextInput.defaultLimit) else { return [] }
+            if input.dropped > 0 {
+                model.flash = "Pasted text cut at this field's limit of \(field.maxLength ?? TextInput.defaultLimit) characters (\(input.dropped) left out)"
+                model.flashIsError = true
+            }
         }
         screen.inputs[field.id] = input
         screen.reevaluate()
@@ -145,8 +298,8 @@ enum CaseUpdate {
     static func continueStep(_ screen: inout CaseScreenModel, _ model: inout WizardModel) -> [WizardEffect] {
         guard let step = screen.step, screen.editable, let evaluation = screen.evaluation else {
             model.flash = screen.state.status == .awaitingEnrolment
-                ? "Waiting for the user to enrol: ^W checks the platform now"
-                : "Nothing to continue: the case is \(screen.state.status.rawValue)"
+                ? "Waiting for the user to enrol: F10 checks the platform now"
+                : "Nothing to continue: the case is \(PeopleWords.status(screen.state.status))"
             model.flashIsError = true
             return []
         }
@@ -159,6 +312,13 @@ enum CaseUpdate {
             let audited = Set(step.checks.filter { $0.onRefusal != nil }.map(\.name))
             if blocking.contains(where: { audited.contains($0.name) || (model.training != nil && !$0.name.hasPrefix("field.")) }) {
                 return [.perform(caseID: screen.state.caseID, command: .submit(step: step.id, values: screen.values))]
+            }
+            let untyped = blocking.filter { $0.name.hasPrefix("fact.") || $0.message.hasPrefix("not typed yet") }
+            if !untyped.isEmpty {
+                model.flash = "Type the facts from the admin console first (F2 opens the form): "
+                    + untyped.map(\.label).joined(separator: "; ")
+                model.flashIsError = true
+                return []
             }
             model.flash = "Cannot continue: " + blocking.map(\.label).joined(separator: "; ")
                 + (blocking.count == 1 ? " (" + blocking[0].message + ")" : " — see ✗ above")

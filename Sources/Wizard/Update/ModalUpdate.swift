@@ -1,3 +1,4 @@
+import Casework
 import Engine
 import Terminal
 
@@ -13,6 +14,27 @@ enum ModalUpdate {
         case .message:
             if key == .enter || key == .escape { model.modal = nil }
             return []
+        case .confirmLeave(_, _, let then):
+            if key == .escape || key == .character("n") { model.modal = modal.underneath.first; return [] }
+            guard key == .enter || key == .character("y") else { return [] }
+            model.modal = nil
+            switch then {
+            case .quit:
+                model.quitting = true
+                if model.route == .caseScreen, let id = model.caseScreen?.state.caseID { return [.releaseCase(id), .quit] }
+                return [.quit]
+            case .queue:
+                let id = model.caseScreen?.state.caseID
+                model.route = .queue
+                model.caseScreen = nil
+                return (id.map { [WizardEffect.releaseCase($0)] } ?? []) + [.loadQueue]
+            }
+        case .actions(let items):
+            return menu(key, items, &modal, &model)
+        case .facts:
+            return facts(key, &modal, &model)
+        case .choose(let fieldID, _, let options):
+            return choose(key, fieldID, options, &modal, &model)
         default:
             break
         }
@@ -26,12 +48,21 @@ enum ModalUpdate {
             modal.focusSecond.toggle()
             model.modal = modal
             return []
-        case .left where modal.kindIsRefusal && model.signals.count > 0 && modal.input.text.isEmpty,
-             .up where modal.kindIsRefusal && model.signals.count > 0:
+        // A refusal's signal is a visible list with its own focus: Tab (or ↑/↓ between the list and
+        // the reason) moves the focus, and ↑/↓ in the list, or ←/→ as in every other choice, picks.
+        // In the reason, every key edits it: nothing typed there changes the signal.
+        case .tab where modal.kindIsRefusal, .backTab where modal.kindIsRefusal:
+            modal.focusSecond.toggle()
+        case .down where modal.kindIsRefusal && modal.focusSecond == false && model.signals.count > 0,
+             .right where modal.kindIsRefusal && modal.focusSecond == false && model.signals.count > 0:
+            if key == .down && modal.signalIndex == model.signals.count - 1 { modal.focusSecond = true } else {
+                modal.signalIndex = (modal.signalIndex + 1) % model.signals.count
+            }
+        case .up where modal.kindIsRefusal && modal.focusSecond == false && model.signals.count > 0,
+             .left where modal.kindIsRefusal && modal.focusSecond == false && model.signals.count > 0:
             modal.signalIndex = (modal.signalIndex + model.signals.count - 1) % model.signals.count
-        case .right where modal.kindIsRefusal && model.signals.count > 0 && modal.input.text.isEmpty,
-             .down where modal.kindIsRefusal && model.signals.count > 0:
-            modal.signalIndex = (modal.signalIndex + 1) % model.signals.count
+        case .up where modal.kindIsRefusal && modal.focusSecond:
+            modal.focusSecond = false
         case .tab, .backTab:
             guard case .export(let format) = modal.kind else { break }
             // One dialog for both formats: Tab switches, and the file's extension follows.
@@ -46,7 +77,19 @@ enum ModalUpdate {
             let effects = submit(modal, &model)
             return effects
         default:
-            if modal.focusSecond { _ = modal.secondInput.handle(key) } else { _ = modal.input.handle(key) }
+            let limit = TextInput.defaultLimit
+            if modal.kindIsRefusal && !modal.focusSecond {
+                // Typing in the signal list goes to the reason (the list takes no text).
+                switch key {
+                case .character, .paste: modal.focusSecond = true
+                default: break
+                }
+                if !modal.focusSecond { break }
+            }
+            let second = modal.focusSecond && !modal.kindIsRefusal
+            if second { _ = modal.secondInput.handle(key, limit: limit) } else { _ = modal.input.handle(key, limit: limit) }
+            let dropped = second ? modal.secondInput.dropped : modal.input.dropped
+            modal.note = dropped > 0 ? "Pasted text cut at \(limit) characters (\(dropped) left out)" : nil
             modal.error = nil
         }
         model.modal = modal
@@ -93,9 +136,101 @@ enum ModalUpdate {
             case .attestFailed: return [.attest(caseID: caseID, text: text, failed: true)]
             }
             return [.perform(caseID: caseID, command: command)]
-        case .secrets, .message:
+        case .secrets, .message, .confirmLeave, .actions, .facts, .choose:
             return []
         }
+    }
+
+    /// The options that match the filter typed (in label or value, any case).
+    static func filtered(_ options: [Modal.ChoiceItem], _ filter: String) -> [Modal.ChoiceItem] {
+        let needle = filter.lowercased()
+        guard !needle.isEmpty else { return options }
+        return options.filter { $0.label.lowercased().contains(needle) || $0.value.lowercased().contains(needle) }
+    }
+
+    /// The choice list: ↑/↓ move, typing filters, Enter picks, Esc leaves the choice as it was.
+    static func choose(_ key: Key, _ fieldID: String, _ options: [Modal.ChoiceItem], _ modal: inout Modal,
+                       _ model: inout WizardModel) -> [WizardEffect] {
+        let shown = filtered(options, modal.input.text)
+        switch key {
+        case .escape:
+            model.modal = nil
+            return []
+        case .up, .backTab: modal.selected = max(0, modal.selected - 1)
+        case .down, .tab: modal.selected = min(max(0, shown.count - 1), modal.selected + 1)
+        case .enter:
+            guard shown.indices.contains(modal.selected), var screen = model.caseScreen else { return [] }
+            model.modal = nil
+            screen.inputs[fieldID] = TextInput(shown[modal.selected].value)
+            screen.reevaluate()
+            screen.focus = screen.formFields.firstIndex { $0.id == fieldID } ?? screen.focus
+            model.caseScreen = screen
+            return []
+        default:
+            _ = modal.input.handle(key, limit: 100)
+            modal.selected = 0
+        }
+        model.modal = modal
+        return []
+    }
+
+    /// The actions menu: ↑/↓ and Enter, or an action's letter; Esc closes it.
+    static func menu(_ key: Key, _ items: [ActionMenuItem], _ modal: inout Modal, _ model: inout WizardModel) -> [WizardEffect] {
+        var chosen: ActionMenuItem?
+        switch key {
+        case .escape, .function(1), .character("?"):
+            model.modal = nil
+            return []
+        case .up, .backTab: modal.selected = (modal.selected + items.count - 1) % max(1, items.count)
+        case .down, .tab: modal.selected = (modal.selected + 1) % max(1, items.count)
+        case .enter: chosen = items.indices.contains(modal.selected) ? items[modal.selected] : nil
+        case .character(let c): chosen = items.first { $0.letter == c }
+        default: break
+        }
+        guard let chosen else { model.modal = modal; return [] }
+        model.modal = nil
+        guard var screen = model.caseScreen else { return [] }
+        let effects = CaseUpdate.run(chosen.action, &screen, &model)
+        if model.route == .caseScreen { model.caseScreen = screen }
+        return effects
+    }
+
+    /// The facts form: Tab/↑/↓ between facts, readline keys in each, Enter records what was typed.
+    static func facts(_ key: Key, _ modal: inout Modal, _ model: inout WizardModel) -> [WizardEffect] {
+        guard case .facts(let prompts, _, let newFactor) = modal.kind else { return [] }
+        let changed = modal.fields.indices.filter { modal.fields[$0].text != modal.original[$0] }
+        switch key {
+        case .escape:
+            if !changed.isEmpty && modal.error == nil && modal.note != "Esc again discards what you typed" {
+                modal.note = "Esc again discards what you typed"
+                model.modal = modal
+                return []
+            }
+            model.modal = nil
+            return []
+        case .tab, .down:
+            modal.fieldFocus = (modal.fieldFocus + 1) % max(1, modal.fields.count)
+        case .backTab, .up:
+            modal.fieldFocus = (modal.fieldFocus + max(1, modal.fields.count) - 1) % max(1, modal.fields.count)
+        case .enter:
+            guard !changed.isEmpty, let caseID = model.caseScreen?.state.caseID else {
+                modal.error = "Type at least one fact (the focused one's console screen and an example are shown below)"
+                model.modal = modal
+                return []
+            }
+            var values: [String: String] = [:]
+            for i in changed { values[prompts[i].key] = modal.fields[i].text.isEmpty ? "none" : modal.fields[i].text }
+            model.modal = nil
+            model.submittedModal = modal
+            return [.recordFacts(caseID: caseID, values: values, thenObserve: newFactor)]
+        default:
+            guard modal.fields.indices.contains(modal.fieldFocus) else { break }
+            _ = modal.fields[modal.fieldFocus].handle(key, limit: 500)
+            modal.note = modal.fields[modal.fieldFocus].dropped > 0 ? "Pasted text cut at 500 characters" : nil
+            modal.error = nil
+        }
+        model.modal = modal
+        return []
     }
 }
 

@@ -30,7 +30,7 @@ enum QueueUpdate {
             let n = QueueModel.Tab.allCases.count
             model.queue.tab = QueueModel.Tab(rawValue: (model.queue.tab.rawValue + n - 1) % n)!
             model.queue.selected = 0
-        case .character(let c) where ("1"..."5").contains(c):
+        case .character(let c) where ("1"..."6").contains(c):
             model.queue.tab = QueueModel.Tab(rawValue: Int(String(c))! - 1)!
             model.queue.selected = 0
         case .down, .character("j"): model.queue.selected = min(rows.count - 1, model.queue.selected + 1)
@@ -57,7 +57,11 @@ enum QueueUpdate {
         case .escape where !model.queue.search.text.isEmpty:
             model.queue.search = TextInput()
             model.queue.selected = 0
-        case .character("q"), .escape:
+        case .escape:
+            // Esc is "back", and the queue is the top screen: it never quits (q does).
+            model.flash = "This is the top screen: q quits"
+            model.flashIsError = false
+        case .character("q"):
             model.quitting = true
             return [.quit]
         default:

@@ -27,6 +27,8 @@ public enum Wizard {
             }
             return []
         case .queueLoaded(let rows):
+            // A senior admin's first view is the review queue (refusals and approvals wait there).
+            if model.queue.rows.isEmpty, model.header.role == .senior, !(rows[.review] ?? []).isEmpty { model.queue.tab = .review }
             model.queue.rows = rows
             model.queue.selected = min(model.queue.selected, max(0, model.queue.visibleRows.count - 1))
             return []
@@ -34,9 +36,16 @@ public enum Wizard {
             model.caseScreen = CaseScreenModel(snapshot: snapshot)
             model.route = .caseScreen
             if snapshot.state.status == .actionPending {
-                model.flash = "A platform action was requested and its outcome is not recorded: press ^T to resume it"
+                model.flash = "A platform action was requested and its outcome is not recorded: press ?t (the actions menu, then t) to resume it"
                 model.flashIsError = true
             }
+            return []
+        case .caseChanged(let snapshot):
+            // Someone else wrote to the case: show it as it now is, keeping what is being typed.
+            guard model.route == .caseScreen, model.caseScreen?.state.caseID == snapshot.state.caseID else { return [] }
+            replaceSnapshot(&model, snapshot)
+            model.flash = "The case changed elsewhere: shown as it now is" + (snapshot.history.last.map { " (\($0.event.type) by \($0.event.actor))" } ?? "")
+            model.flashIsError = false
             return []
         case .commandFinished(let outcome, let snapshot):
             return commandFinished(&model, outcome, snapshot)
@@ -84,11 +93,32 @@ public enum Wizard {
 
     static func handle(_ key: Key, _ model: inout WizardModel) -> [WizardEffect] {
         if key == .control("c") {
-            model.quitting = true
-            // Nothing to save (every decision is already committed), but the case is let go at
-            // once rather than held from other operators until the lease runs out.
-            if model.route == .caseScreen, let id = model.caseScreen?.state.caseID { return [.releaseCase(id), .quit] }
-            return [.quit]
+            // Ctrl-C quits, but never silently over what cannot be had again: one-time secrets on
+            // screen, or a form with typed input. A second Ctrl-C in the question quits.
+            if case .confirmLeave(_, _, .quit)? = model.modal?.kind {
+                model.modal = nil
+                return quit(&model)
+            }
+            if case .secrets? = model.modal?.kind {
+                var question = Modal(kind: .confirmLeave(title: "Quit with secrets on screen?", lines: [
+                    "The one-time secrets shown are never stored and cannot be shown again.",
+                    "Enter (or Ctrl-C) quits anyway; Esc goes back to them.",
+                ], then: .quit))
+                question.underneath = [model.modal!]
+                model.modal = question
+                return []
+            }
+            let typedInForm = model.route == .caseScreen && model.caseScreen.map(CaseUpdate.hasTypedInput) == true
+            if typedInForm || model.modal.map(Self.hasTypedText) == true {
+                var question = Modal(kind: .confirmLeave(title: "Quit with typed input?", lines: [
+                    "What you typed is not recorded yet and will be lost.",
+                    "Enter (or Ctrl-C) quits; Esc stays.",
+                ], then: .quit))
+                question.underneath = model.modal.map { [$0] } ?? []
+                model.modal = question
+                return []
+            }
+            return quit(&model)
         }
         if key == .resize { return [] }
         // Nothing is drawn while the terminal is too small: keys typed blind are not acted on
@@ -98,8 +128,14 @@ public enum Wizard {
             model.showHelp = false
             return []
         }
+        if case .paste(let text) = key, !acceptsText(model) {
+            // A paste where nothing takes text: its characters, one by one, as if typed.
+            var effects: [WizardEffect] = []
+            for ch in text { effects += handle(.character(ch), &model) }
+            return effects
+        }
         if model.modal != nil { return ModalUpdate.handle(key, &model) }
-        if key == .function(1) {
+        if key == .function(1), model.route != .caseScreen {
             model.showHelp = true
             return []
         }
@@ -118,25 +154,66 @@ public enum Wizard {
         }
     }
 
+    static func quit(_ model: inout WizardModel) -> [WizardEffect] {
+        model.quitting = true
+        // Nothing to save (every decision is already committed), but the case is let go at
+        // once rather than held from other operators until the lease runs out.
+        if model.route == .caseScreen, let id = model.caseScreen?.state.caseID { return [.releaseCase(id), .quit] }
+        return [.quit]
+    }
+
+    /// Whether a dialog holds typed text that leaving would lose.
+    static func hasTypedText(_ modal: Modal) -> Bool {
+        switch modal.kind {
+        case .reason, .confirmStep, .newCase: return !modal.input.text.isEmpty || !modal.secondInput.text.isEmpty
+        case .facts: return modal.fields.map(\.text) != modal.original
+        default: return false
+        }
+    }
+
+    /// Whether the key would land in a text input (a dialog's, the search, a text field).
+    static func acceptsText(_ model: WizardModel) -> Bool {
+        if let modal = model.modal {
+            switch modal.kind {
+            case .reason, .confirmStep, .newCase, .export, .facts, .choose: return true
+            default: return false
+            }
+        }
+        switch model.route {
+        case .queue: return model.queue.searching
+        case .audit: return true
+        case .trainingResults: return false
+        case .caseScreen: return model.caseScreen?.focusedField.map(CaseUpdate.isText) ?? false
+        }
+    }
+
+    /// A new reading of the open case; a form at the same step keeps what was typed.
+    static func replaceSnapshot(_ model: inout WizardModel, _ snapshot: CaseSnapshot) {
+        let previous = model.caseScreen?.state
+        let sameStep = previous?.caseID == snapshot.state.caseID && previous?.currentStep == snapshot.state.currentStep
+            && previous?.status == snapshot.state.status
+        let keepForm = sameStep ? model.caseScreen?.inputs : nil
+        let keepFocus = model.caseScreen?.focus ?? 0
+        let keepOffset = model.caseScreen?.historyOffset ?? 0
+        var screen = CaseScreenModel(snapshot: snapshot)
+        if let keepForm {
+            // What the operator typed wins over the new prefill; prefilled values not yet touched follow the case.
+            for (id, input) in keepForm { screen.inputs[id] = input }
+            screen.reevaluate()
+            screen.focus = min(keepFocus, max(0, screen.formFields.count - 1))
+            screen.historyOffset = keepOffset
+        }
+        model.caseScreen = screen
+        model.route = .caseScreen
+    }
+
     // MARK: - Results
 
     static func commandFinished(_ model: inout WizardModel, _ outcome: CaseOutcome, _ snapshot: CaseSnapshot?) -> [WizardEffect] {
         if let snapshot {
             // Still at the same step (refused, or a note or signal recorded beside it): keep what
             // the operator typed. Half-typed text is not an event, but it must not vanish either.
-            let previous = model.caseScreen?.state
-            let sameStep = previous?.caseID == snapshot.state.caseID && previous?.currentStep == snapshot.state.currentStep
-                && previous?.status == snapshot.state.status
-            let keepForm = sameStep ? model.caseScreen?.inputs : nil
-            let keepFocus = model.caseScreen?.focus ?? 0
-            var screen = CaseScreenModel(snapshot: snapshot)
-            if let keepForm {
-                screen.inputs = keepForm
-                screen.reevaluate()
-                screen.focus = min(keepFocus, max(0, screen.formFields.count - 1))
-            }
-            model.caseScreen = screen
-            model.route = .caseScreen
+            replaceSnapshot(&model, snapshot)
         }
         let submitted = model.submittedModal
         model.submittedModal = nil

@@ -8,6 +8,8 @@ public enum WizardMessage {
     case resized(width: Int, height: Int)
     case queueLoaded([QueueModel.Tab: [QueueModel.Row]])
     case caseLoaded(CaseSnapshot)
+    /// The open case changed elsewhere (another terminal, the command line): read again.
+    case caseChanged(CaseSnapshot)
     /// A command finished: what it recorded, a refusal, secrets to show once, console instructions.
     case commandFinished(CaseOutcome, CaseSnapshot?)
     case auditLoaded(rows: [AuditRow], hasMore: Bool)
@@ -30,6 +32,8 @@ public enum WizardEffect: Equatable {
     case attest(caseID: String, text: String, failed: Bool)
     case resumePendingAction(caseID: String)
     case releaseCase(String)
+    /// ManualConsole: facts typed in the form, by key; `thenObserve` checks the enrolment after.
+    case recordFacts(caseID: String, values: [String: String], thenObserve: Bool)
     case loadAudit(AuditFilter, page: Int, pageSize: Int)
     case verifyAudit
     case exportAudit(AuditFilter, format: String, path: String)

@@ -71,7 +71,7 @@ enum AuditView {
                 screen.put(shown, row: pageRow + 2 + i, column: 1)
             }
         }
-        Wizard.drawFooter(" Tab filter  Enter search  \(theme.arrows) row  PgUp/PgDn page  ^E export  ^V verify chain  F1 help  Esc back",
+        Wizard.drawFooter(" Tab filter  Enter search  \(theme.arrows) row  PgUp/PgDn page  F2 export  F4 verify chain  F1 help  Esc back",
                           model, &screen)
     }
 

@@ -17,8 +17,8 @@ enum CaseScreenView {
         let state = c.state
         var title = "Case \(state.caseID) · \(state.subject)"
         if c.snapshot.facts.user.displayName != state.subject { title += " (\(c.snapshot.facts.user.displayName))" }
-        title += " · \(state.status.rawValue)"
-        if let outcome = state.outcome { title += " (\(outcome))" }
+        title += " · \(PeopleWords.status(state.status))"
+        if let outcome = state.outcome { title += " (\(PeopleWords.outcome(outcome)))" }
         let overdue = state.isOverdue(at: c.snapshot.context.now)
         let mark = " OVERDUE "
         screen.put(TerminalText.truncate(TerminalText.safe(title), to: model.width - 2 - (overdue ? mark.count + 1 : 0)),
@@ -137,16 +137,20 @@ enum CaseScreenView {
         // At 24 rows the console path keeps one line (^G shows it whole) so the form's detail fits.
         if rows < 20, head.count > 2 { head.truncate(to: 2, width: width) }
 
-        // Everything but the guidance, the focused field's detail and history must show; the
-        // checklist folds its passing lines away before anything is cut.
+        // The form, the focused field's whole label and help, and every failing check are shown in
+        // full (they carry the rules); the checklist folds its passing lines away, then the
+        // guidance shrinks to its first line and a pointer to ^G, before anything else is cut.
         let formBlock = form.isEmpty ? 0 : form.count + 1
         var gates: [(text: String, style: Style)] = []
-        let guidanceFloor = min(guidance.count, 2)
-        for compact in 0...2 {
+        var guidanceFloor = min(guidance.count, 2)
+        for compact in 0...3 {
+            if compact == 3 { guidanceFloor = min(guidance.count, 1); break }
             gates = gateLines(c, step, theme, width: width, compact: compact)
-            if head.count + 1 + formBlock + gates.count + guidanceFloor <= rows { break }
+            if head.count + 1 + formBlock + detail.count + gates.count + guidanceFloor <= rows { break }
         }
-        var remaining = rows - head.count - 1 - formBlock - gates.count
+        // When even that is tight, the blank line under the guidance goes too.
+        let spacer = head.count + 1 + formBlock + detail.count + gates.count + guidanceFloor > rows ? 0 : 1
+        var remaining = rows - head.count - spacer - formBlock - gates.count
         remaining -= guidanceFloor
         var detailShown = Array(detail.prefix(max(0, remaining)))
         if detailShown.count < detail.count, let last = detailShown.indices.last {
@@ -159,7 +163,7 @@ enum CaseScreenView {
         if guidance.count <= guidanceRoom {
             guidanceShown = guidance
         } else {
-            guidanceShown = Array(guidance.prefix(max(1, guidanceRoom - 1)))
+            guidanceShown = Array(guidance.prefix(max(0, guidanceRoom - 1)))
             guidanceCut = true
         }
         remaining = guidanceRoom - guidanceShown.count - (guidanceCut ? 1 : 0)
@@ -167,7 +171,7 @@ enum CaseScreenView {
         var panel = head
         for line in guidanceShown { panel.addRaw(line, .plain) }
         if guidanceCut { panel.addRaw("  … ^G shows the whole guidance", Theme.hint) }
-        panel.blank()
+        if spacer > 0 { panel.blank() }
         if !form.isEmpty {
             let formTop = panel.count
             for line in form { panel.addRaw(line.text, line.style) }
@@ -220,7 +224,8 @@ enum CaseScreenView {
             default:
                 let safe = TerminalText.safe(value)
                 if value.isEmpty && !focused {
-                    shown = "…"
+                    // Nothing typed: blank, not "…" (which reads as text out of sight).
+                    shown = ""
                 } else if value.contains("\n") {
                     // A drafted message: its beginning here, the whole of it under the form.
                     shown = TerminalText.truncate(safe, to: valueWidth)
@@ -284,12 +289,13 @@ enum CaseScreenView {
         let blocking = evaluation.failures.filter { !CaseUpdate.confirmedInDialog($0, step: step) }
         let passed = evaluation.checklist.filter(\.passed)
         if blocking.isEmpty {
-            add(step.dangerous ? "Gates pass — ^S to confirm and do it" : "Gates: all pass — ^S continue", Theme.passStyle)
+            add(step.dangerous ? "Gates pass — F5 to confirm and do it" : "Gates: all pass — F5 continue", Theme.passStyle)
         } else {
             add("Continue is unavailable: \(blocking.count) check\(blocking.count == 1 ? "" : "s") \(blocking.count == 1 ? "fails" : "fail")",
                 Theme.warning)
         }
-        for check in blocking { add("\(theme.fail) \(check.label): \(check.message)", Theme.failStyle, maxLines: compact == 0 ? .max : 2) }
+        // A failing check says what rule stops Continue: never cut.
+        for check in blocking { add("\(theme.fail) \(check.label): \(check.message)", Theme.failStyle) }
         for check in deferred { add("\(theme.deferred) \(check.label) (in the dialog)", Theme.hint, maxLines: 1) }
         if compact == 2, passed.count > 1 {
             add("\(theme.pass) \(passed.count) more pass: " + passed.map(\.label).joined(separator: ", "), Theme.passStyle, maxLines: 1)
@@ -311,7 +317,10 @@ enum CaseScreenView {
             if let deadline = state.enrolmentDeadline {
                 lines.add("Overdue at \(Wizard.time(deadline)) UTC; the account has no second factor until then.", Theme.warning)
             }
-            lines.add("^W checks the platform for the new factor now.", .plain)
+            lines.add("F10 checks the platform for the new factor now.", .plain)
+            if !c.snapshot.factPrompts.isEmpty {
+                lines.add("F2: I see the new factor in the admin console (type it; the check follows).", Theme.title)
+            }
         case .escalated:
             lines.add("Escalated: waiting for a senior admin's review", Theme.warning)
             if let e = state.escalation {
@@ -319,7 +328,7 @@ enum CaseScreenView {
                 lines.add("Reason: \(e.reason)", .plain)
             }
             if presentation.offers(.uphold) {
-                lines.add("^U upholds the refusal (the case closes); ^O reopens it at the step it stopped.", Theme.title)
+                lines.add("?u upholds the refusal (the case closes); ?o reopens it at the step it stopped.", Theme.title)
             } else {
                 lines.add("A senior admin other than \(state.escalation?.by ?? "the one who refused") reviews it: uphold or reopen.", .plain)
             }
@@ -327,20 +336,20 @@ enum CaseScreenView {
             lines.add("A privileged reset waits for a second senior admin's approval", Theme.warning)
             if let a = state.approval { lines.add("Requested by \(a.requestedBy): \(a.reason ?? "")", .plain) }
             if presentation.offers(.approve) {
-                lines.add("^A approves the reset; ^D denies it.", Theme.title)
+                lines.add("F9 approves the reset; ?d denies it.", Theme.title)
             } else {
                 lines.add("A senior admin other than the requester and the case's opener approves or denies it.", .plain)
             }
         case .actionPending:
             lines.add("A platform action was requested; its outcome is not recorded", Theme.warning)
-            if let p = state.pendingAction { lines.add("\(p.action) (key \(p.idempotencyKey)) at \(Wizard.time(p.requestedAt))", .plain) }
-            lines.add("^T asks the platform what happened and records it (never a second action).", .plain)
+            if let p = state.pendingAction { lines.add("\(PeopleWords.action(p.action)), requested at \(Wizard.time(p.requestedAt))", .plain) }
+            lines.add("?t asks the platform what happened and records it (never a second action).", .plain)
         case .paused:
-            lines.add("Paused. ^P resumes.", Theme.warning)
+            lines.add("Paused. F7 resumes.", Theme.warning)
         case .closed:
-            lines.add("Closed: \(state.outcome ?? "closed")", Theme.title)
+            lines.add("Closed: \(PeopleWords.outcome(state.outcome ?? "closed"))", Theme.title)
             if !state.completedActions.isEmpty, !state.incidentDeclared {
-                lines.add("If the reset went to an attacker: ^X declares an incident.", .plain)
+                lines.add("If the reset went to an attacker: ?x declares an incident.", .plain)
             }
         case .open, .incident:
             break
@@ -360,7 +369,9 @@ enum CaseScreenView {
         var hints: [String] = []
         if c.editable {
             if !c.formFields.isEmpty { hints.append("Tab fields") }
-            hints.append("^S continue")
+            if c.focusedField?.kind == .choice { hints.append("Space list") }
+            hints.append("F5 continue")
+            if !c.snapshot.factPrompts.isEmpty { hints.append("F2 facts") }
         }
         // In the order an operator reaches for them: decisions first, then notes and pauses.
         let order: [CaseCommandKind] = [.refuse, .uphold, .reopen, .approve, .deny, .observeEnrolment, .attest, .requestApproval,
@@ -370,7 +381,7 @@ enum CaseScreenView {
             let hint = "\(action.key) \(action.label)"
             if !hints.contains(hint) { hints.append(hint) }
         }
-        return " " + (hints + ["F1 help", "Esc back"]).joined(separator: "  ")
+        return " " + (hints + ["F1/? actions", "Esc back"]).joined(separator: "  ")
     }
 }
 

@@ -5,24 +5,27 @@ enum HelpView {
     static func keys(for route: WizardModel.Route) -> [(String, String)] {
         switch route {
         case .queue:
-            return [("↑/↓, j/k", "select a case"), ("Tab, ←/→, 1-5", "switch tab"), ("Enter", "open the case"),
+            return [("↑/↓, j/k", "select a case"), ("Tab, ←/→, 1-6", "switch tab (6: all open, anyone's)"), ("Enter", "open the case"),
                     ("n", "new case for a caller"), ("/", "search by email or case id"), ("a", "audit browser"), ("t", "training results (senior admins)"),
-                    ("g", "refresh"), ("q, Esc", "quit (Esc first clears a search)"), ("Ctrl-C", "quit at once (nothing is lost)")]
+                    ("g", "refresh"), ("q", "quit (Esc clears a search; never quits)"), ("Ctrl-C", "quit at once (nothing is lost)")]
         case .caseScreen:
-            return [("Tab/Shift-Tab, ↑/↓", "move between fields"), ("←/→, Space", "change a choice or yes/no; move in text"),
-                    ("y / n", "answer yes/no"), ("Enter", "next field; on the last, continue"),
-                    ("^S, F5", "continue (refused with what is missing)"), ("^R, F8", "refuse and escalate"),
-                    ("^E", "raise a refusal signal"), ("^N, F6", "note"), ("^P, F7", "pause / resume"),
-                    ("^A, F9", "request approval (agent) / approve (senior)"), ("^D", "deny approval"),
-                    ("^U / ^O", "uphold / reopen a refusal (senior)"), ("^W, F10", "check for the new factor"),
-                    ("^T", "resume a pending platform action"), ("^V", "verify the caller again"),
-                    ("^X", "declare an incident"), ("^G", "the step's whole guidance"), ("PgUp/PgDn", "history: older / newer"),
-                    ("Esc, q", "back to the queue")]
+            return [("Tab/Shift-Tab, ↑/↓", "move between fields"), ("←/→, Space, y/n", "change a choice or yes/no"),
+                    ("^A/^E, Alt-B/F", "text: start/end, word back/forward"), ("^U/^K, ^W", "text: delete to start/end, word"),
+                    ("Enter", "next field; on the last, continue"),
+                    ("F5, ^S", "continue (refused with what is missing)"), ("F8, ^R", "refuse and escalate"),
+                    ("F6, ^N", "note"), ("F7, ^P", "pause / resume"),
+                    ("F9", "request approval (agent) / approve (senior)"), ("F10", "check for the new factor"),
+                    ("F2", "type console facts (manual platform)"),
+                    ("F1, ?", "actions menu: every action, by letter"),
+                    ("?e ?u ?o ?d", "menu: signal, uphold, reopen, deny"),
+                    ("?t ?v ?x", "menu: resume action, re-verify, incident"),
+                    ("^G", "the step's whole guidance"), ("PgUp/PgDn", "history: older / newer"),
+                    ("Esc, q", "back to the queue (asks if you typed)")]
         case .trainingResults:
             return [("Esc, q", "back to the queue")]
         case .audit:
             return [("Tab/Shift-Tab", "next filter"), ("Enter", "search"), ("↑/↓", "select an event (shown whole below)"),
-                    ("PgUp/PgDn", "page"), ("^E, F2", "export (Tab in the dialog: CSV or JSON)"), ("F3", "export JSON"),
+                    ("PgUp/PgDn", "page"), ("F2", "export (Tab in the dialog: CSV or JSON)"), ("F3", "export JSON"),
                     ("^V, F4", "verify the hash chain"), ("Esc", "back")]
         }
     }
@@ -37,7 +40,8 @@ enum HelpView {
         let top = max(1, (model.height - height) / 2), left = (model.width - width) / 2
         screen.fill(row: top, column: left, height: height, width: width)
         screen.box(row: top, column: left, height: height, width: width, style: Theme.title, ascii: !model.unicode)
-        screen.put(" Keys — F1 or ? shows this ", row: top, column: left + 2, style: Theme.title)
+        screen.put(model.route == .caseScreen ? " Keys — the actions menu's h shows this " : " Keys — F1 or ? shows this ",
+                   row: top, column: left + 2, style: Theme.title)
         screen.put(" any key closes ", row: top + height - 1, column: left + width - 18, style: Theme.hint)
         for (i, (key, meaning)) in keys.prefix(height - 2 - 2 * gap).enumerated() {
             let shownKey = model.unicode ? key : key.replacingOccurrences(of: "↑", with: "Up").replacingOccurrences(of: "↓", with: "Down")

@@ -29,10 +29,18 @@ enum ModalView {
         case .reason(let purpose):
             title = purpose.title
             if purpose.choosesSignal, !model.signals.isEmpty {
-                let signal = model.signals[modal.signalIndex % model.signals.count]
-                text("Signal: \(theme.left) \(signal.label) \(theme.right)  (↑/↓ changes it)", Theme.title)
+                let listFocused = !modal.focusSecond
+                text("Signal" + (listFocused ? " (↑/↓ to choose, Tab to the reason):" : " (Tab to change it):"), listFocused ? Theme.title : Theme.hint)
+                for (i, signal) in model.signals.enumerated() {
+                    let chosen = i == modal.signalIndex % model.signals.count
+                    let mark = chosen ? (model.unicode ? "(•)" : "(*)") : "( )"
+                    let line = "  " + (chosen && listFocused ? theme.focusMark : " ") + " " + mark + " " + TerminalText.safe(signal.label)
+                    lines.append((TerminalText.truncate(line, to: inner), chosen ? (listFocused ? Theme.focus : Theme.title) : .plain))
+                }
+                if let why = modal.note { text(why, Theme.hint) }
             }
-            input(purpose == .note ? "Note" : purpose == .attest ? "Done" : "Reason", modal.input, focused: true)
+            input(purpose == .note ? "Note" : purpose == .attest ? "Done" : "Reason", modal.input,
+                  focused: !purpose.choosesSignal || modal.focusSecond)
         case .newCase:
             title = "New case"
             text("The caller's email (the account they cannot sign in to):")
@@ -51,7 +59,54 @@ enum ModalView {
             title = messageTitle
             for line in messageLines { text(line) }
             keys = "Enter close"
+        case .confirmLeave(let leaveTitle, let leaveLines, _):
+            title = leaveTitle
+            for line in leaveLines { text(line, line == leaveLines.first ? Theme.warning : .plain) }
+            keys = "Enter leave  Esc stay"
+        case .choose(_, let chooseTitle, let options):
+            title = chooseTitle
+            let shown = ModalUpdate.filtered(options, modal.input.text)
+            input("Filter", modal.input, focused: true)
+            lines.append(("", .plain))
+            if shown.isEmpty { text("Nothing matches; Backspace widens the filter.", Theme.hint) }
+            for (i, option) in shown.enumerated() {
+                let mark = i == modal.selected ? theme.focusMark : " "
+                let text = (option.acceptable ? "" : "NOT ACCEPTABLE: ") + TerminalText.safe(option.label)
+                let style: Style = i == modal.selected ? Theme.focus : option.acceptable ? .plain : Theme.failStyle
+                for (j, part) in TerminalText.wrap(text, to: inner - 4).enumerated() { lines.append(((j == 0 ? "\(mark) " : "    ") + part, style)) }
+            }
+            keys = "↑/↓ move  type to filter  Enter choose  Esc back"
+        case .actions(let items):
+            title = "Actions — press a letter, or ↑/↓ and Enter"
+            for (i, item) in items.enumerated() {
+                let mark = i == modal.selected ? theme.focusMark : " "
+                let line = "\(mark) \(item.letter)  \(item.label)" + (item.key.map { "  (\($0))" } ?? "")
+                lines.append((TerminalText.truncate(TerminalText.safe(line), to: inner), i == modal.selected ? Theme.focus : .plain))
+            }
+            keys = "letter or Enter run  Esc close"
+        case .facts(let prompts, let needed, let newFactor):
+            title = newFactor ? "I see the new factor in the admin console" : "Facts from the admin console"
+            text(newFactor
+                 ? "Type the factor the user just enrolled, as the console shows it. It must be enrolled after the reset."
+                 : "Type each fact as the console shows it; \"needed\" ones decide the current step. Blank a fact to leave it as it is.",
+                 .plain)
+            lines.append(("", .plain))
+            let labelWidth = (prompts.map { $0.key.count + (needed.contains($0.key) ? 9 : 0) }.max() ?? 0)
+            for (i, prompt) in prompts.enumerated() {
+                var label = prompt.key + (needed.contains(prompt.key) ? " (needed)" : "")
+                label += String(repeating: " ", count: max(0, labelWidth - label.count))
+                input(label, modal.fields.indices.contains(i) ? modal.fields[i] : TextInput(), focused: i == modal.fieldFocus)
+            }
+            if prompts.indices.contains(modal.fieldFocus) {
+                let p = prompts[modal.fieldFocus]
+                lines.append(("", .plain))
+                text(p.description.prefix(1).uppercased() + p.description.dropFirst(), Theme.title)
+                text("Read it from: " + p.consoleScreen)
+                text("e.g. " + p.example + (p.multiple ? "   (several: separate with ;)" : ""), Theme.hint)
+            }
+            keys = newFactor ? "Enter record and check  Esc cancel" : "Tab next  Enter record  Esc cancel"
         }
+        if let note = modal.note, !modal.kindIsRefusal { text(note, Theme.warning) }
         if let error = modal.error { lines.append(("", .plain)); text(error, Theme.failStyle) }
         let height = min(model.height - 2, lines.count + 4)
         let top = max(1, (model.height - height) / 2), left = (model.width - width) / 2

@@ -7,12 +7,13 @@ import Terminal
 /// the fixed ones leave, and times drop the year.
 enum QueueView {
     static func tabLabels(_ q: QueueModel, width: Int) -> [String] {
-        let short = ["Mine", "Awaiting", "Review", "Overdue", "Closed"]
-        for style in 0..<3 {
+        let short = ["Mine", "Awaiting", "Review", "Overdue", "Closed", "All open"]
+        for style in 0..<4 {
             let labels = QueueModel.Tab.allCases.map { tab -> String in
                 switch style {
                 case 0: return " \(tab.rawValue + 1) \(tab.title) (\(q.count(tab))) "
                 case 1: return " \(tab.rawValue + 1) \(short[tab.rawValue]) (\(q.count(tab))) "
+                case 2: return "\(tab.rawValue + 1) \(tab == .allOpen ? "All" : short[tab.rawValue]) (\(q.count(tab)))"
                 default: return "\(tab.rawValue + 1):\(short[tab.rawValue]) \(q.count(tab))"
                 }
             }

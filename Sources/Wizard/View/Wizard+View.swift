@@ -7,10 +7,12 @@ extension Wizard {
         var screen = Screen(width: model.width, height: model.height)
         let theme = Theme(unicode: model.unicode)
         if model.tooSmall {
-            let lines = ["Handrail needs a terminal of at least \(WizardModel.minimumWidth)×\(WizardModel.minimumHeight).",
-                         "This one is \(model.width)×\(model.height). Make the window larger;",
-                         "nothing is lost meanwhile. (Ctrl-C quits.)"]
-            for (i, line) in lines.enumerated() { screen.put(line, row: i, column: 0) }
+            // Wrapped to whatever width there is: the message is the only thing on the screen.
+            let text = "Handrail needs a terminal of at least \(WizardModel.minimumWidth)×\(WizardModel.minimumHeight). "
+                + "This one is \(model.width)×\(model.height). Make the window larger; nothing is lost meanwhile. (Ctrl-C quits.)"
+            for (i, line) in TerminalText.wrap(text, to: max(1, model.width)).prefix(model.height).enumerated() {
+                screen.put(line, row: i, column: 0)
+            }
             return model.unicode ? screen : screen.asciiOnly()
         }
         drawHeader(model, &screen)

@@ -26,6 +26,9 @@ final class WizardHarness {
     let directory: LocalDirectory
     let utc = TimeZone(identifier: "UTC")!
     private let ids = CaseIDCounter()
+    /// Cases on ManualConsole (facts typed from an admin console) instead of the demo tenant.
+    var manual = false
+    var platform: IdentityPlatform { manual ? ManualConsole() : directory }
 
     /// The agent on the call, and two senior admins (a review and an approval need someone else).
     static let agent = Actor(login: "alice", role: .agent)
@@ -56,7 +59,7 @@ final class WizardHarness {
         let runbook = runbook
         let ids = ids
         let clock = clock
-        return CaseDesk(CaseworkContext(store: store, platform: directory, runbooks: { $0 == runbook.id ? runbook : nil }, timeZone: utc,
+        return CaseDesk(CaseworkContext(store: store, platform: platform, runbooks: { $0 == runbook.id ? runbook : nil }, timeZone: utc,
                                         clock: { clock.read() }, newCaseID: { ids.next() }))
     }
 
@@ -65,7 +68,7 @@ final class WizardHarness {
                 start: [WizardEffect] = [.loadQueue]) -> WizardDriver {
         let terminal = VirtualTerminal(width: width, height: height, colors: true, unicode: unicode)
         let header = HeaderInfo(login: actor.login, role: actor.role, database: Self.shownDatabase,
-                                platform: directory.name, demo: directory.demo)
+                                platform: platform.name, demo: manual ? false : directory.demo)
         let runtime = WizardRuntime(terminal: terminal, desk: service(), actor: actor, header: header,
                                     signals: runbook.refusalSignals.map { (id: $0.id, label: $0.label) })
         runtime.start(start)
