@@ -13,7 +13,7 @@ public struct ProjectionMismatch: Sendable, Equatable, CustomStringConvertible {
 extension CaseReader {
     /// Replays every case's events and compares the result with its row in `cases`, which the
     /// queue (the senior's escalations, the overdue list) reads instead of the events: a row
-    /// edited by hand (`UPDATE cases SET status = 'closed'`) hides a case from whoever should
+    /// edited by hand (its status set to closed behind Handrail's back) hides a case from whoever should
     /// see it while the hash chain stays intact. Holder and lease are not replayed (they are not
     /// events). One snapshot; at most `limit` mismatches are returned.
     public func auditProjections(limit: Int = 20) throws -> (casesChecked: Int, mismatches: [ProjectionMismatch]) {
