@@ -45,6 +45,13 @@ public struct CaseworkContext {
         if let recorded = o.platform, recorded != platform.name {
             throw CaseworkError.platformMismatch(caseID: opening.caseID, recorded: recorded, current: platform.name)
         }
+        return try replayRunbook(for: opening)
+    }
+
+    /// The runbook a case was opened on (by its pinned hash where it has one), whatever platform
+    /// this process works on: to replay the case, not to decide on it.
+    func replayRunbook(for opening: CaseEvent) throws -> Runbook {
+        guard case .opened(let o) = opening.body else { throw StoreError.caseNotFound(opening.caseID) }
         if let hash = o.runbookSHA256, let runbookByHash {
             guard let runbook = runbookByHash(hash) else {
                 throw CaseworkError.runbookChanged(caseID: opening.caseID, runbookID: o.runbookID, file: o.runbookFile, sha256: hash)

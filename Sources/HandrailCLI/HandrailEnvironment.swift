@@ -35,6 +35,10 @@ struct HandrailEnvironment {
         if let locked = context.locked, let identity = context.identity {
             return try resolveLocked(locked, identity: identity, context: context, readOnly: readOnly)
         }
+        // A configuration that cannot be read is said first: it may be what names the database.
+        if let problem = HandrailConfig.load(environment: context.environment).problem {
+            throw .failed(.usage, "handrail: configuration: \(SafeText.visible(problem))")
+        }
         let path = databasePath(options: options, environment: context.environment)
         try DatabaseCreation.requireOpenable(path, isDefault: options.database == nil && (context.environment["HANDRAIL_DB"] ?? "").isEmpty)
         if readOnly, !FileManager.default.fileExists(atPath: path) {

@@ -43,13 +43,13 @@ final class PinningAndAttributionTests: XCTestCase {
         let original = try String(contentsOf: file, encoding: .utf8)
         try (original + "\n// gates removed\n").write(to: file, atomically: true, encoding: .utf8)
         let events = try handrail.eventTypes(id)
-        let note = try handrail.run(["case", "note", id, "edited"], environment: env)
+        let note = try handrail.run(["case", "note", id, "A note after the runbook file was edited"], environment: env)
         XCTAssertEqual(note.status, 3, "\(note)")
         XCTAssertTrue(note.err.contains("the runbook changed since the case was opened"), "\(note)")
         XCTAssertEqual(try handrail.eventTypes(id), events, "nothing recorded")
         // The file as it was: the case goes on.
         try original.write(to: file, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try handrail.run(["case", "note", id, "restored"], environment: env).status, 0)
+        XCTAssertEqual(try handrail.run(["case", "note", id, "A note after the runbook file was restored"], environment: env).status, 0)
     }
 
     func testTwoRunbookFilesWithOneIdAreRefused() throws {

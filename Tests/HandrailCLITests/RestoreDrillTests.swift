@@ -20,7 +20,7 @@ final class RestoreDrillTests: XCTestCase {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("config/handrail"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("replica"), withIntermediateDirectories: true)
         try """
-        { replica: "\(folder.appendingPathComponent("replica").path)", replicationWarnSeconds: 1 }
+        { replica: "\(folder.appendingPathComponent("replica").path)", replicationWarnSeconds: 1, syslogSocket: "off" }
         """.write(to: folder.appendingPathComponent("config/handrail/config.json5"), atomically: true, encoding: .utf8)
     }
 
@@ -114,8 +114,19 @@ final class RestoreDrillTests: XCTestCase {
         return rows
     }
 
+    /// `handrail anchor init`: K0, as the auditor keeps it offline.
+    func initialiseAnchor() throws -> String {
+        let result = try run(["anchor", "init"])
+        let k0 = result.out.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { $0.count == 64 && $0.allSatisfy(\.isHexDigit) }
+        return try XCTUnwrap(k0, "anchor init printed no K0: \(result)")
+    }
+
+    var checkpoints: String { database + ".checkpoints" }
+
     func testReplicateKillThePrimaryMidStreamRestoreAndTheCopyProvesItself() throws {
         try run(["case", "open", "--subject", "ada@demo.example"]) // creates the database and the demo tenant
+        let k0 = try initialiseAnchor()
         try startReplicating()
         let users = [("ben@demo.example", "+1555010011"), ("eli@demo.example", "+1555010014")]
         // Several operators at once, each through the real command line.
@@ -138,12 +149,19 @@ final class RestoreDrillTests: XCTestCase {
         // never reaches the replica.
         let replicatedHead = acknowledged.max() ?? 0
         var probes = 0
+        var caughtUp = ""
         try waitUntil("the replica to hold event #\(replicatedHead)", timeout: 60, interval: 0.2) {
             probes += 1
             let probe = folder.appendingPathComponent("probe-\(probes).db").path
             guard try run(["restore", "--to", probe], expect: nil).status == 0 else { return false }
+            caughtUp = probe
             return try events(probe).last?.seq ?? 0 >= replicatedHead
         }
+        // Caught up, the copy holds every anchored event (the honest path of the anchored restore).
+        let anchoredProbe = folder.appendingPathComponent("probe-anchored.db").path
+        let complete = try run(["restore", "--to", anchoredProbe, "--anchors", checkpoints, "--anchor-key", k0])
+        XCTAssertTrue(complete.out.contains("Every anchored event is in the copy"), complete.out)
+        XCTAssertFalse(caughtUp.isEmpty)
         replicating?.sigkill()
         _ = try replicating?.finish(timeout: 10)
         let lost = try operatorTerminal.workOneCase(subject: "ben@demo.example", number: "+1555010011")
@@ -156,6 +174,11 @@ final class RestoreDrillTests: XCTestCase {
         let started = ContinuousClock.now
         let result = try run(["restore", "--to", restored])
         let restoreTime = ContinuousClock.now - started
+        // Against the checkpoints that left the machine: the copy is complete up to a checkpoint,
+        // and the anchored events the replica never received are named exactly.
+        let anchored = try run(["restore", "--to", folder.appendingPathComponent("anchored.db").path,
+                                "--anchors", checkpoints, "--anchor-key", k0], expect: 3)
+        XCTAssertTrue(anchored.out.contains("Complete up to checkpoint"), anchored.out)
         XCTAssertTrue(result.out.contains("The hash chain verifies"), result.out)
         XCTAssertTrue(result.out.contains("Every case's row matches the replay of its events"), result.out)
         XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: restored)[.posixPermissions] as? NSNumber)?.intValue, 0o600)
@@ -172,6 +195,8 @@ final class RestoreDrillTests: XCTestCase {
         for seq in acknowledged where seq <= replicatedHead { XCTAssertTrue(copiedSeqs.contains(seq), "acknowledged #\(seq) missing") }
         // What was committed after the replica stopped is exactly what the copy lacks.
         let gap = primary.map(\.seq).filter { !copiedSeqs.contains($0) }
+        let copyHead = copy.last?.seq ?? 0
+        XCTAssertTrue(anchored.err.contains("MISSING from the replica: events \(copyHead + 1) to \(lost.max() ?? 0)"), anchored.err)
         XCTAssertTrue(lost.allSatisfy { gap.contains($0) }, "events committed after the replica died are not in the copy")
         XCTAssertEqual(gap.first, (copy.last?.seq ?? 0) + 1, "the copy is a prefix: the gap starts right after its head")
         print("restore drill: \(acknowledged.count) events acknowledged while replicating, \(copy.count) of \(primary.count) in the copy, "

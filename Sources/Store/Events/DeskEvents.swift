@@ -9,6 +9,9 @@ extension HandrailStore {
     public static let sessionsCaseID = "~sessions"
     public static let rosterCaseID = "~roster"
 
+    /// Whether `caseID` is one of the desk's pseudo-cases: events with no case row to project.
+    public static func isDeskCase(_ caseID: String) -> Bool { caseID.hasPrefix("~") }
+
     /// Appends one desk event at the end of its pseudo-case, chained like every other.
     @discardableResult
     public func appendDeskEvent(_ event: CaseEvent) throws(StoreError) -> StoredEvent {
