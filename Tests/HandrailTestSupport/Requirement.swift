@@ -25,7 +25,26 @@ public enum Requirement {
 
     /// faketime, which sets the wall clock the binary under test sees.
     public static func faketime() throws -> String {
-        try tool("faketime", install: "install faketime and libfaketime (Debian: apt-get install faketime)")
+        let path = try tool("faketime", install: "install faketime and libfaketime (Debian: apt-get install faketime)")
+        removeStaleFaketimeSemaphores()
+        return path
+    }
+
+    /// The `faketime` wrapper names a semaphore and a shared-memory segment after its own pid
+    /// (`/dev/shm/sem.faketime_sem_PID`, `/dev/shm/faketime_shm_PID`) and removes them when it
+    /// exits; a wrapper that was killed leaves them behind, and a later wrapper given the same pid
+    /// then refuses to start ("sem_open: File exists"). Those of processes no longer alive are
+    /// removed here, before a test starts one.
+    public static func removeStaleFaketimeSemaphores() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm") else { return }
+        for name in names {
+            let pidText: Substring
+            if name.hasPrefix("sem.faketime_sem_") { pidText = name.dropFirst("sem.faketime_sem_".count) }
+            else if name.hasPrefix("faketime_shm_") { pidText = name.dropFirst("faketime_shm_".count) }
+            else { continue }
+            guard let pid = pid_t(pidText), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: "/dev/shm/" + name)
+        }
     }
 
     static func which(_ name: String) -> String? {
