@@ -111,11 +111,25 @@ struct CaseRunner {
             for field in step.fields where field.confirmsSubject { values[field.id] = confirm ?? "" }
             command = .submit(step: step.id, values: values)
         }
+        if case .submit(let stepID, _) = command, let name = snapshot.runbook.step(stepID)?.action?.name {
+            try requireTerminal(for: PlatformAction(rawValue: name))
+        }
         let outcome = try desk.perform(command, on: id, actor: actor, attestation: attestation, base: snapshot)
         return report(outcome, caseID: id, actor: actor)
     }
 
+    /// An action whose platform generates a one-time secret (codes, a temporary password) runs only
+    /// where the secret can be shown on the operator's terminal: it is never written to stdout or
+    /// `--json`, and one carried out with nowhere to show it would leave a user locked out with a
+    /// secret nobody saw. Asked before anything is decided, so a refusal records nothing.
+    private func requireTerminal(for action: PlatformAction?) throws {
+        guard action?.producesSecret == true, env.platform.actsItself, !out.hasTerminal else { return }
+        throw UsageError("this step shows a one-time secret, which goes to your terminal only (never to stdout or --json), "
+                         + "and this command has no controlling terminal; run it from a terminal, or use the wizard")
+    }
+
     private func finishAttestation(_ id: String, actor: Actor, text: String, failed: Bool) throws -> ExitCode {
+        if !failed, let pending = try desk.snapshot(id, actor: actor).state.pendingAction { try requireTerminal(for: pending.action) }
         let outcome = try desk.attest(id, actor: actor, attestation: failed ? nil : text, failure: failed ? text : nil)
         return report(outcome, caseID: id, actor: actor)
     }
@@ -228,9 +242,8 @@ struct CaseRunner {
             }
             if let instructions = outcome.instructions { object["instructions"] = .string(instructions) }
             if let linked = outcome.linkedCase { object["linkedCase"] = .string(linked) }
-            // The one display of generated codes or a temporary password: without it a script
-            // (or an operator using --json) would leave the user with secrets nobody ever saw.
-            if !outcome.shownOnce.isEmpty { object["shownOnce"] = .array(outcome.shownOnce.map(JSONValue.string)) }
+            // One-time secrets go to the terminal only; the JSON says how many were shown there.
+            if !outcome.shownOnce.isEmpty { object["shownOnceOnTerminal"] = .number(Double(outcome.shownOnce.count)) }
             out.print(JSONValue.object(object).exportText)
         } else {
             for stored in outcome.stored {
@@ -241,8 +254,15 @@ struct CaseRunner {
                 out.print("Now: \(instructions)\nThen: handrail case attest \(caseID) \"what you did\"  (or --failed \"what went wrong\")")
             }
             if !outcome.shownOnce.isEmpty {
-                out.print("Shown once, never stored — give these to the user over the verification channel now:")
-                for secret in outcome.shownOnce { out.print("  \(secret)") }
+                out.print("Shown once on your terminal (\(outcome.shownOnce.count) secret(s)), never stored and never written here.")
+            }
+        }
+        if !outcome.shownOnce.isEmpty {
+            let display = (["Shown once, never stored — give these to the user over the verification channel now:"]
+                           + outcome.shownOnce.map { "  \($0)" }).joined(separator: "\n")
+            if !out.toTerminal(display) {
+                out.error("handrail: the one-time secret(s) could not be shown: the terminal went away. They are not stored anywhere; "
+                          + "the action is recorded, and the secret must be issued again.")
             }
         }
         if let refusal = outcome.refusal { return report(refusal) }

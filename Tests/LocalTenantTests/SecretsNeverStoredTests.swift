@@ -60,10 +60,11 @@ final class SecretsNeverStoredTests: XCTestCase {
             keep(run(["case", "do", ben] + step))
         }
         let generated = run(["case", "do", ben, "generate_backup_codes", "delivery_channel=video", "--confirm", "ben@demo.example"])
-        let display = Self.splitOneTimeDisplay(generated.out)
-        XCTAssertEqual(display.secrets.count, 10, generated.out)
+        let display = Self.splitOneTimeDisplay(generated.terminal)
+        XCTAssertEqual(display.secrets.count, 10, generated.terminal)
         secrets += display.secrets
-        outputs.append(("generate_backup_codes without its display", display.rest + generated.err))
+        // The codes went to the terminal only: stdout and stderr hold none of them (checked below).
+        outputs.append(("generate_backup_codes' stdout and stderr", generated.out + generated.err))
 
         let gus = run(["case", "open", "--subject", "gus@demo.example"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
         for step in [["verify_identity"] + video, ["check_backup_codes"], ["choose_recovery", "situation=email_too"],
@@ -71,12 +72,13 @@ final class SecretsNeverStoredTests: XCTestCase {
             keep(run(["case", "do", gus] + step))
         }
         let json = run(["case", "do", gus, "set_temporary_password", "--confirm", "gus@demo.example", "--json"])
-        var object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any], json.out)
-        let gusPassword = try XCTUnwrap(object.removeValue(forKey: "shownOnce") as? [String], "--json shows the secret once: \(json.out)")
-        XCTAssertEqual(gusPassword.count, 1)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any], json.out)
+        XCTAssertNil(object["shownOnce"], "--json never carries the secret: \(json.out)")
+        XCTAssertEqual(object["shownOnceOnTerminal"] as? Int, 1, json.out)
+        let gusPassword = Self.splitOneTimeDisplay(json.terminal).secrets
+        XCTAssertEqual(gusPassword.count, 1, json.terminal)
         secrets += gusPassword
-        outputs.append(("set_temporary_password --json without shownOnce",
-                        String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self) + json.err))
+        outputs.append(("set_temporary_password --json", json.out + json.err))
 
         let benCode = display.secrets[0]
         keep(run(["directory", "simulate", "ben@demo.example", "signin", "--password", DemoTenant.password, "--code", benCode]))
@@ -132,7 +134,8 @@ final class SecretsNeverStoredTests: XCTestCase {
         // The search is not blind: it finds what it should in these same bytes.
         XCTAssertNotNil(closed["directory.db"]?.range(of: Data("pbkdf2-sha256$".utf8)), "the directory stores hashes")
         XCTAssertNotNil(closed["handrail.db"]?.range(of: Data("user.password_set_by_admin".utf8)))
-        XCTAssertTrue(generated.out.contains(display.secrets[0]), "the display itself did show the codes")
+        XCTAssertTrue(generated.terminal.contains(display.secrets[0]), "the display itself, on the terminal, did show the codes")
+        XCTAssertFalse(generated.out.contains(display.secrets[0]), "stdout never shows them")
     }
 
     /// Splits a command's stdout into the one-time display's secret lines and everything else.
@@ -176,6 +179,8 @@ struct InProcessCLI {
         var status: Int32
         var out: String
         var err: String
+        /// What went to the operator's terminal only.
+        var terminal: String
     }
 
     let environment: [String: String]
@@ -191,10 +196,11 @@ struct InProcessCLI {
 
     func run(_ arguments: [String]) -> Run {
         let buffer = OutputBuffer()
-        let output = CommandOutput(out: { buffer.append(out: $0) }, err: { buffer.append(err: $0) })
+        let output = CommandOutput(out: { buffer.append(out: $0) }, err: { buffer.append(err: $0) },
+                                   terminal: { buffer.append(terminal: $0); return true })
         let status = HandrailCommandLine.run(arguments, environment: environment,
                                              executable: URL(fileURLWithPath: "/nonexistent/bin/handrail"), output: output, clock: clock)
-        return Run(arguments: arguments, status: status, out: buffer.out, err: buffer.err)
+        return Run(arguments: arguments, status: status, out: buffer.out, err: buffer.err, terminal: buffer.terminal)
     }
 }
 
@@ -205,6 +211,9 @@ final class OutputBuffer: @unchecked Sendable {
 
     func append(out text: String) { lock.withLock { outText += text } }
     func append(err text: String) { lock.withLock { errText += text } }
+    private var terminalText = ""
+    func append(terminal text: String) { lock.withLock { terminalText += text } }
+    var terminal: String { lock.withLock { terminalText } }
     var out: String { lock.withLock { outText } }
     var err: String { lock.withLock { errText } }
 }
