@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Hashing
 
@@ -107,37 +108,13 @@ public enum DatabaseID {
 /// Checkpoint times: UTC, milliseconds, one fixed spelling.
 public enum CheckpointTime {
     public static func format(_ ms: Int64) -> String {
-        var seconds = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
-        let millis = Int(ms - Int64(seconds) * 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+        EventTime.format(milliseconds: ms)
     }
 
+    /// The milliseconds of a time in the one spelling; nil for any other (an edited line).
     public static func parse(_ text: String) -> Int64? {
-        let u = Array(text.utf8)
-        guard u.count == 24, u[4] == 0x2D, u[7] == 0x2D, u[10] == 0x54, u[13] == 0x3A, u[16] == 0x3A, u[19] == 0x2E, u[23] == 0x5A else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var n = 0
-            for i in range {
-                guard (0x30...0x39).contains(u[i]) else { return nil }
-                n = n * 10 + Int(u[i] - 0x30)
-            }
-            return n
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
-              let minute = number(14..<16), let second = number(17..<19), let millis = number(20..<23) else { return nil }
-        var parts = tm()
-        parts.tm_year = Int32(year - 1900)
-        parts.tm_mon = Int32(month - 1)
-        parts.tm_mday = Int32(day)
-        parts.tm_hour = Int32(hour)
-        parts.tm_min = Int32(minute)
-        parts.tm_sec = Int32(second)
-        let seconds = Int64(timegm(&parts))
-        let ms = seconds * 1000 + Int64(millis)
-        return format(ms) == text ? ms : nil
+        guard let ms = EventTime.parseMilliseconds(text), format(ms) == text else { return nil }
+        return ms
     }
 
     public static func milliseconds(_ date: Date) -> Int64 {

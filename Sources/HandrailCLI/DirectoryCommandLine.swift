@@ -21,8 +21,8 @@ enum DirectoryCommandLine {
             out.error("handrail directory: unknown option \(SafeText.visible(unknown))")
             return .usage
         }
-        let config = HandrailConfig.load(environment: context.environment)
-        let databasePath = HandrailEnvironment.databasePath(options: options, environment: context.environment)
+        let config = context.config
+        let databasePath = HandrailEnvironment.databasePath(options: options, environment: context.environment, config: context.config)
         let path = PlatformChoice.directoryPath(context: context, config: config, databasePath: databasePath)
         let store: DirectoryStore
         let now = context.clock()

@@ -47,7 +47,7 @@ public enum HandrailCommandLine {
         }
         let leading = args.takeLeading(options: ["--db", "--platform"], flags: ["--json"])
         var context = CommandContext(runbooksOption: runbooksOption, environment: environment, executable: executable, output: output,
-                                     clock: clock)
+                                     clock: clock, config: HandrailConfig.load(environment: environment))
         context.locked = locked
         context.identity = identity
         guard let command = args.next() else {
@@ -111,6 +111,8 @@ struct CommandContext {
     var output: CommandOutput
     /// The time, truncated to what the log stores.
     var clock: @Sendable () -> Date
+    /// The user configuration, read once per command (every setting the command needs comes from it).
+    var config: HandrailConfig
     /// The system configuration, when the deployment is locked.
     var locked: SystemConfiguration?
     /// Who the system says the operator is (locked deployments).
@@ -120,12 +122,11 @@ struct CommandContext {
     /// `timeZone`, else the process's.
     var timeZone: TimeZone {
         if let locked { return locked.timeZone }
-        return HandrailConfig.load(environment: environment).timeZone.flatMap(TimeZone.init(identifier:)) ?? .current
+        return config.timeZone.flatMap(TimeZone.init(identifier:)) ?? .current
     }
 
     /// The organisation's domains, default country code and time zone, from the configuration.
     var organisation: Organisation {
-        let config = HandrailConfig.load(environment: environment)
         return Organisation(domains: config.organisationDomains, defaultCountryCode: config.defaultCountryCode, timeZone: timeZone,
                             privilegedAccounts: config.privilegedAccounts)
     }

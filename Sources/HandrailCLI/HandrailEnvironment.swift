@@ -36,10 +36,10 @@ struct HandrailEnvironment {
             return try resolveLocked(locked, identity: identity, context: context, readOnly: readOnly)
         }
         // A configuration that cannot be read is said first: it may be what names the database.
-        if let problem = HandrailConfig.load(environment: context.environment).problem {
+        if let problem = context.config.problem {
             throw .failed(.usage, "handrail: configuration: \(SafeText.visible(problem))")
         }
-        let path = databasePath(options: options, environment: context.environment)
+        let path = databasePath(options: options, environment: context.environment, config: context.config)
         try DatabaseCreation.requireOpenable(path, isDefault: options.database == nil && (context.environment["HANDRAIL_DB"] ?? "").isEmpty)
         if readOnly, !FileManager.default.fileExists(atPath: path) {
             // A command that reads never creates: "audit verify" of a mistyped path is not "ok: 0 events".
@@ -78,7 +78,7 @@ struct HandrailEnvironment {
         var casework = CaseworkContext(store: store, platform: platform, runbooks: { try? library.runbook(id: $0).get() },
                                        timeZone: timeZone, clock: context.clock)
         casework.organisation = context.organisation
-        let anchorSettings = AnchorSettings(databasePath: path, config: HandrailConfig.load(environment: context.environment))
+        let anchorSettings = AnchorSettings(databasePath: path, config: context.config)
         let anchor = anchorSettings.isAnchored && !store.isReadOnly ? CheckpointAnchor(store: store, settings: anchorSettings, clock: context.clock) : nil
         casework.anchor = anchor
         casework.runbookPin = { library.pin(id: $0) }
@@ -93,10 +93,10 @@ struct HandrailEnvironment {
     /// database `$XDG_DATA_HOME/handrail/demo.db`, else `~/.local/share/handrail/demo.db` (the XDG
     /// base directory default): a first run on a personal machine never starts the database
     /// real cases will go into; real databases come from `handrail init`.
-    static func databasePath(options: GlobalOptions, environment: [String: String]) -> String {
+    static func databasePath(options: GlobalOptions, environment: [String: String], config: HandrailConfig) -> String {
         if let db = options.database { return db }
         if let db = environment["HANDRAIL_DB"], !db.isEmpty { return db }
-        if let db = HandrailConfig.load(environment: environment).database { return db }
+        if let db = config.database { return db }
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
         return dataHome + "/handrail/" + demoDatabaseName

@@ -21,7 +21,7 @@ enum InitCommandLine {
             out.error("handrail init: name the first senior admin: handrail init --senior LOGIN (\(OperatorLogin.rule))")
             return .usage
         }
-        let path = context.locked?.database ?? HandrailEnvironment.databasePath(options: options, environment: context.environment)
+        let path = context.locked?.database ?? HandrailEnvironment.databasePath(options: options, environment: context.environment, config: context.config)
         var info = stat()
         if lstat(path, &info) == 0 {
             out.error("handrail init: \(SafeText.visible(path)) already exists; init never overwrites or adopts a file")

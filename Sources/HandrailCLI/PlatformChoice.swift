@@ -13,7 +13,7 @@ enum PlatformChoice {
     static let names = ["local", "manual"]
 
     static func resolve(options: GlobalOptions, context: CommandContext, databasePath: String) throws(HandrailEnvironment.SetupError) -> IdentityPlatform {
-        let config = HandrailConfig.load(environment: context.environment)
+        let config = context.config
         if let problem = config.problem { throw .failed(.usage, "handrail: configuration: \(SafeText.visible(problem))") }
         let name = options.platform ?? context.environment["HANDRAIL_PLATFORM"].flatMap { $0.isEmpty ? nil : $0 } ?? config.platform ?? defaultPlatform
         switch name {

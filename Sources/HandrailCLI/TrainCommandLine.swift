@@ -71,7 +71,7 @@ enum TrainCommandLine {
 
     /// Where training keeps its files: a `training` folder beside the real database.
     static func trainingPaths(options: GlobalOptions, context: CommandContext) -> (database: String, directory: String) {
-        let real = HandrailEnvironment.databasePath(options: options, environment: context.environment)
+        let real = HandrailEnvironment.databasePath(options: options, environment: context.environment, config: context.config)
         let folder = (real as NSString).deletingLastPathComponent + "/training"
         return (folder + "/training.db", folder + "/directory.db")
     }
@@ -79,7 +79,7 @@ enum TrainCommandLine {
     static func results(_ login: String?, options: GlobalOptions, context: CommandContext) -> ExitCode {
         let out = context.output
         let me = OperatorLogin.current(environment: context.environment)
-        let realRole = (try? HandrailStore(path: HandrailEnvironment.databasePath(options: options, environment: context.environment), now: context.clock))
+        let realRole = (try? HandrailStore(path: HandrailEnvironment.databasePath(options: options, environment: context.environment, config: context.config), now: context.clock))
             .flatMap { try? $0.role(of: me) }
         // Trainees see their own results; seniors see anyone's.
         if let login, login != me, realRole != .senior {
@@ -122,7 +122,7 @@ enum TrainCommandLine {
         let me = OperatorLogin.current(environment: context.environment)
         guard OperatorLogin.isValid(me) else { out.error("handrail: \"\(SafeText.visible(me))\" is not a login name Handrail can record"); return .usage }
         let paths = trainingPaths(options: options, context: context)
-        let realRole = (try? HandrailStore(path: HandrailEnvironment.databasePath(options: options, environment: context.environment), now: context.clock))
+        let realRole = (try? HandrailStore(path: HandrailEnvironment.databasePath(options: options, environment: context.environment, config: context.config), now: context.clock))
             .flatMap { try? $0.role(of: me) }
         guard let role = realRole else {
             out.error("handrail train: \(SafeText.visible(me)) is not on the roster; ask a senior admin: handrail operator add \(SafeText.visible(me)) --role trainee")

@@ -12,30 +12,21 @@ import Store
 /// The table comes with the case database's migrations (0002), so this store opens the file as
 /// a case database, through the same core, and any of the two may be the first to create it.
 public final class TrainingResultsStore {
-    let db: Database
-    public let path: String
+    let file: StoreFile
+    var db: Database { file.db }
+    public var path: String { file.path }
 
-    /// Opens (creating and migrating it if need be) the training database at `path`.
+    /// Opens (creating and migrating it if need be) the training database at `path`, through the same
+    /// core as the case database (`StoreFile`).
     ///
     /// - Parameter now: the caller's clock, read once to date the migrations this opening applies.
     public init(path: String, now: () -> Date) throws(StoreError) {
-        self.path = path
-        do {
-            db = try SQLiteFile.open(path: path, applicationID: Migrations.applicationID, migrations: Migrations.all,
-                                     mode: .create, now: now())
-        } catch {
-            throw StoreError(error, path: path)
-        }
+        file = try StoreFile(path: path, applicationID: Migrations.applicationID, migrations: Migrations.all, now: now)
     }
 
-    func read<T>(_ body: () throws -> T) throws(StoreError) -> T {
-        do { return try db.read(body) } catch { throw StoreError(error, path: path) }
-    }
+    func read<T>(_ body: () throws -> T) throws(StoreError) -> T { try file.read(body) }
 
-    func write<T>(_ body: () throws -> T) throws(StoreError) -> T {
-        if db.isReadOnly { throw .readOnly(path) }
-        do { return try db.transaction(.immediate, body) } catch { throw StoreError(error, path: path) }
-    }
+    func write<T>(_ body: () throws -> T) throws(StoreError) -> T { try file.write(body) }
 
     public func saveTrainingResult(_ r: TrainingResult) throws(StoreError) {
         try write {

@@ -5,7 +5,14 @@ import Foundation
 public enum EventTime {
     public static func format(_ date: Date) -> String {
         let (seconds, millis) = parts(date)
-        var t = time_t(seconds)
+        return format(milliseconds: seconds * 1000 + Int64(millis))
+    }
+
+    /// The stored spelling of a time given in whole milliseconds since 1970, exactly: for formats
+    /// that sign the text (checkpoints) and must not go through floating point.
+    public static func format(milliseconds ms: Int64) -> String {
+        var t = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
+        let millis = Int(ms - Int64(t) * 1000)
         var parts = tm()
         gmtime_r(&t, &parts)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
@@ -13,6 +20,16 @@ public enum EventTime {
     }
 
     public static func parse(_ text: String) -> Date? {
+        guard let (seconds, millis) = fields(text) else { return nil }
+        return Date(timeIntervalSince1970: Double(seconds) + Double(millis) / 1000)
+    }
+
+    /// The time in whole milliseconds since 1970, for text in the stored spelling.
+    public static func parseMilliseconds(_ text: String) -> Int64? {
+        fields(text).map { $0.seconds * 1000 + Int64($0.millis) }
+    }
+
+    private static func fields(_ text: String) -> (seconds: Int64, millis: Int)? {
         let bytes = Array(text.utf8)
         guard bytes.count == 24, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58,
               bytes[19] == 46, bytes[23] == 90 else { return nil }
@@ -33,8 +50,7 @@ public enum EventTime {
         parts.tm_hour = Int32(hour)
         parts.tm_min = Int32(minute)
         parts.tm_sec = Int32(second)
-        let seconds = timegm(&parts)
-        return Date(timeIntervalSince1970: Double(seconds) + Double(millis) / 1000)
+        return (Int64(timegm(&parts)), millis)
     }
 
     /// Dates as people type them: `YYYY-MM-DDTHH:MM`, `YYYY-MM-DDTHH:MM:SS`, optionally with

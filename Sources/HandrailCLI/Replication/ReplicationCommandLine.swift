@@ -35,7 +35,7 @@ enum ReplicationCommandLine {
         let out = context.output
         let options = GlobalOptions.take(from: &args)
         guard args.isEmpty else { out.error("handrail replication config: unexpected \(SafeText.visible(args.items.joined(separator: " ")))"); return .usage }
-        let settings = HandrailConfig.load(environment: context.environment)
+        let settings = context.config
         guard let replica = settings.replica.flatMap({ ReplicaLocation($0) }) else {
             out.error("handrail replication config: no replica is configured; set \"replica\" (a folder or an s3:// or sftp:// URL) in \(HandrailConfig.path(environment: context.environment))")
             return .usage
@@ -51,7 +51,7 @@ enum ReplicationCommandLine {
         let out = context.output
         let options = GlobalOptions.take(from: &args)
         guard args.isEmpty else { out.error("handrail status: unexpected \(SafeText.visible(args.items.joined(separator: " ")))"); return .usage }
-        let settings = HandrailConfig.load(environment: context.environment)
+        let settings = context.config
         let database = realDatabasePath(options: options, context: context)
         guard FileManager.default.fileExists(atPath: database) else {
             out.error("handrail status: no database at \(SafeText.visible(database))")
@@ -120,7 +120,7 @@ enum ReplicationCommandLine {
             out.error("handrail restore: unexpected \(SafeText.visible(unknown))")
             return .usage
         }
-        let settings = HandrailConfig.load(environment: context.environment)
+        let settings = context.config
         guard let replicaText = from ?? settings.replica else {
             out.error("handrail restore: say where from: --from FOLDER|URL (or set \"replica\" in the configuration)")
             return .usage
@@ -187,7 +187,7 @@ enum ReplicationCommandLine {
 
     /// The database's real path (symbolic links resolved), as Litestream and the restore check see it.
     static func realDatabasePath(options: GlobalOptions, context: CommandContext) -> String {
-        let path = HandrailEnvironment.databasePath(options: options, environment: context.environment)
+        let path = HandrailEnvironment.databasePath(options: options, environment: context.environment, config: context.config)
         return (URL(fileURLWithPath: path).resolvingSymlinksInPath().path as NSString).standardizingPath
     }
 

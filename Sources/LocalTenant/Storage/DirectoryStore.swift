@@ -8,30 +8,21 @@ import Store
 /// federated links, the sign-in log, the directory's own events and its record of admin
 /// actions by idempotency key. Its own SQLite file, as a real tenant is its own system.
 public final class DirectoryStore {
-    let db: Database
-    public let path: String
+    let file: StoreFile
+    var db: Database { file.db }
+    public var path: String { file.path }
 
-    /// Opens (creating and migrating it if need be) the directory file at `path`, through the
-    /// same core as the case database: same foreign-file check, WAL, durability and migrations.
+    /// Opens (creating and migrating it if need be) the directory file at `path`, through the same
+    /// core as the case database (`StoreFile`).
     ///
     /// - Parameter now: the caller's clock, read once to date the migrations this opening applies.
     public init(path: String, now: () -> Date) throws(StoreError) {
-        self.path = path
-        do {
-            db = try SQLiteFile.open(path: path, applicationID: DirectorySchema.applicationID, migrations: DirectorySchema.migrations,
-                                     mode: .create, now: now())
-        } catch {
-            throw StoreError(error, path: path)
-        }
+        file = try StoreFile(path: path, applicationID: DirectorySchema.applicationID, migrations: DirectorySchema.migrations, now: now)
     }
 
-    func read<T>(_ body: () throws -> T) throws(StoreError) -> T {
-        do { return try db.read(body) } catch { throw StoreError(error, path: path) }
-    }
+    func read<T>(_ body: () throws -> T) throws(StoreError) -> T { try file.read(body) }
 
-    func write<T>(_ body: () throws -> T) throws(StoreError) -> T {
-        do { return try db.transaction(.immediate, body) } catch { throw StoreError(error, path: path) }
-    }
+    func write<T>(_ body: () throws -> T) throws(StoreError) -> T { try file.write(body) }
 
     private static func time(_ date: Date?) -> SQLValue { date.map { .text(EventTime.format($0)) } ?? .null }
 
