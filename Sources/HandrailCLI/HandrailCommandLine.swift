@@ -45,7 +45,7 @@ public enum HandrailCommandLine {
             output.print("handrail \(version)")
             return ExitCode.ok.rawValue
         }
-        let leading = args.takeLeading(options: ["--db", "--platform"], flags: ["--json"])
+        let leading = args.takeLeading(options: ["--db", "--platform"], flags: ["--json", "--plain"])
         var context = CommandContext(runbooksOption: runbooksOption, environment: environment, executable: executable, output: output,
                                      clock: clock, config: HandrailConfig.load(environment: environment))
         context.locked = locked

@@ -101,7 +101,7 @@ enum SSHCommandGrammar {
         var message: String
     }
 
-    static let commands: Set<String> = ["case", "audit", "operator", "runbook", "open", "help", "directory", "--help", "-h", "--version", "--json"]
+    static let commands: Set<String> = ["case", "audit", "operator", "runbook", "open", "help", "directory", "--help", "-h", "--version", "--json", "--plain"]
 
     static func parse(_ text: String) throws(Invalid) -> [String] {
         guard text.count <= 8192 else { throw Invalid(message: "the SSH command is too long") }

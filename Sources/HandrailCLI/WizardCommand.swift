@@ -12,6 +12,7 @@ enum WizardCommand {
     static func run(_ args: inout ArgumentList, context: CommandContext, openFor subject: String?) -> ExitCode {
         let out = context.output
         let options = GlobalOptions.take(from: &args)
+        let plain = args.takeFlag("--plain") || PlainWizardCommand.requested(by: context.environment)
         if let unknown = args.unknownOption ?? args.next() {
             out.error("handrail: unexpected \(SafeText.visible(unknown)). Run 'handrail --help' for the commands.")
             return .usage
@@ -25,19 +26,24 @@ enum WizardCommand {
         do { actor = try env.requireActor() } catch {
             return FailureReport.report(error, command: "", to: out)
         }
-        guard let terminal = NCursesTerminal(environment: context.environment) else {
-            out.error("""
-            handrail: the wizard needs an interactive terminal (TERM=\(SafeText.visible(context.environment["TERM"] ?? "unset"))).
-            Everything it does is also a command: handrail case open --subject EMAIL, handrail case show ID,
-            handrail case do ID STEP …, handrail case list. See handrail --help.
-            """)
-            return .usage
-        }
         let library = env.library
         let signals = ((try? library.runbook(id: "mfa-recovery").get())?.refusalSignals ?? []).map { (id: $0.id, label: $0.label) }
         let demo = (env.platform as? LocalDirectory)?.demo ?? false
         let header = HeaderInfo(login: env.login, role: actor.role, database: (env.isDemoDatabase ? "DEMO " : "") + env.store.path, platform: env.platform.name, demo: demo,
                                 identityVerified: env.identity != nil)
+        let start: [WizardEffect] = subject.map { [.loadQueue, .newCase(subject: $0)] } ?? [.loadQueue]
+        if plain {
+            return PlainWizardCommand.run(desk: env.desk, actor: actor, header: header, signals: signals, output: out, start: start)
+        }
+        guard let terminal = NCursesTerminal(environment: context.environment) else {
+            out.error("""
+            handrail: the wizard needs an interactive terminal (TERM=\(SafeText.visible(context.environment["TERM"] ?? "unset"))).
+            For a screen reader, or a terminal that cannot draw: handrail --plain (or ACCESSIBLE=1), the wizard line by line.
+            Everything it does is also a command: handrail case open --subject EMAIL, handrail case show ID,
+            handrail case do ID STEP …, handrail case list. See handrail --help.
+            """)
+            return .usage
+        }
         let runtime = WizardRuntime(terminal: terminal, desk: env.desk, actor: actor, header: header, signals: signals)
         let trainingDatabase = TrainCommandLine.trainingPaths(options: options, context: context).database
         runtime.trainingResults = {
@@ -49,7 +55,7 @@ enum WizardCommand {
                                   finished: r.finishedAt)
             }
         }
-        runtime.start(subject.map { [.loadQueue, .newCase(subject: $0)] } ?? [.loadQueue])
+        runtime.start(start)
         runtime.run()
         terminal.close()
         // Ended by SIGHUP or SIGTERM (the case was released): the conventional status, 128 + the signal.
