@@ -6,7 +6,7 @@ import Terminal
 import XCTest
 
 /// The plain mode on every path of the runbook, on the demo tenant (and ManualConsole): a
-/// scripted input, the exact output, kept as Tests/WizardTests/Transcripts/plain-*.txt. The same
+/// scripted input, the exact output, kept as Tests/WizardTests/Golden/plain/*.txt. The same
 /// gates as the full screen decide (the plain mode drives the same model), and the events
 /// recorded are the ones the full screen records.
 final class PlainTranscriptTests: XCTestCase {
@@ -62,5 +62,137 @@ final class PlainTranscriptTests: XCTestCase {
             "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset", "mfa.factor_enrolled", "followup.sent", "case.closed",
         ])
         p.assertTranscript("plain-ben-force-reset")
+    }
+
+    /// Hana: an unacceptable method is refused by the Engine and the attempt recorded; the agent
+    /// refuses (the signal chosen from the failing gate) and the case escalates; a senior, in
+    /// plain mode too, upholds the refusal and the case closes.
+    func testHanaRefusedEscalatedAndUpheld() throws {
+        let h = try WizardHarness()
+        let p = PlainDriver(h, as: WizardHarness.agent)
+        p.type("n hana@demo.example")
+        p.type("5")
+        XCTAssertTrue(p.type("").contains("Refused"), p.text)
+        XCTAssertTrue(try h.eventTypes("HR-00000001").contains("verification.rejected"))
+        p.type("?")
+        p.type("r")
+        p.type("")
+        p.type("")
+        XCTAssertEqual(try h.state("HR-00000001").status, .escalated)
+        p.type("q")
+        p.type("q")
+
+        let sam = PlainDriver(h, as: WizardHarness.senior)
+        sam.type("1")
+        sam.type("u")
+        sam.type("short")
+        sam.type("Caller could not be verified and the sign-ins are from new addresses; refusal stands")
+        XCTAssertEqual(try h.state("HR-00000001").status, .closed)
+        sam.type("q")
+        sam.type("q")
+        p.assertTranscript("plain-hana-refused")
+        sam.assertTranscript("plain-hana-upheld-by-senior")
+    }
+
+    /// Dev is a tenant admin: the reset needs a second senior. The agent asks for approval and
+    /// leaves; a senior approves; the agent comes back and does the reset.
+    func testDevAdminResetNeedsApproval() throws {
+        let h = try WizardHarness()
+        let p = PlainDriver(h, as: WizardHarness.agent)
+        p.type("n dev.admin@demo.example")
+        p.type("1")
+        p.type("1")
+        p.type("y")
+        p.type("INC-9")
+        p.type("")
+        p.type("")
+        p.type("1")
+        p.type("")
+        XCTAssertTrue(p.type("").contains("failed:"), p.text)
+        p.type("k")
+        p.type("Tenant admin lost his phone; verified on video against the HR photo")
+        XCTAssertEqual(try h.state("HR-00000001").status, .awaitingApproval)
+        p.type("c")
+        p.type("q")
+
+        let sam = PlainDriver(h, as: WizardHarness.senior)
+        sam.type("1")
+        sam.type("a")
+        sam.type("Saw the video recording; it is him")
+        sam.type("q")
+        sam.type("q")
+
+        p.type("list 6")
+        p.type("1")
+        p.type("")
+        p.type("dev.admin@demo.example")
+        p.type("")
+        XCTAssertEqual(try h.state("HR-00000001").status, .awaitingEnrolment)
+        p.endOfInput()
+        XCTAssertTrue(try h.eventTypes("HR-00000001").contains("mfa.factor_admin_reset"))
+        p.assertTranscript("plain-dev-admin-approval")
+        sam.assertTranscript("plain-dev-admin-approved-by-senior")
+    }
+
+    /// Cara signs in with her federated identity and re-enrols herself: nothing is reset.
+    func testCaraFederatedSelfService() throws {
+        let h = try WizardHarness()
+        let p = PlainDriver(h, as: WizardHarness.agent)
+        p.type("n cara@demo.example")
+        p.type("4")
+        p.type("y")
+        p.type("INC-2002")
+        p.type("")
+        p.type("y")
+        p.type("")
+        p.endOfInput()
+        XCTAssertEqual(try h.eventTypes("HR-00000001"), ["case.opened", "verification.recorded", "recovery.self_service_guided", "case.closed"])
+        p.assertTranscript("plain-cara-federated")
+    }
+
+    /// ManualConsole: nothing is known until typed; the facts dialog asks them one at a time, with
+    /// each one's console screen and an example, and the checklist follows what was typed.
+    func testManualConsoleFactsAskedOneAtATime() throws {
+        let h = try WizardHarness(demo: false)
+        h.manual = true
+        let id = try h.open("ada@example.org")
+        let p = PlainDriver(h, as: WizardHarness.agent, start: [.openCase(id)])
+        XCTAssertTrue(p.text.contains("backup codes left: not typed yet"), p.text)
+        p.type("?f")
+        for answer in ["no", "none", "", "3", "+15550100@2024-03-01", "no", "", ""] { p.type(answer) }
+        XCTAssertEqual(try h.eventTypes(id).last, "facts.recorded")
+        XCTAssertTrue(p.text.contains("backup codes left: 3"), p.text)
+        for answer in ["1", "1", "y", "INC-1001", "", ""] { p.type(answer) }
+        XCTAssertEqual(try h.eventTypes(id), ["case.opened", "facts.recorded", "verification.recorded", "backup_codes.checked"])
+        p.endOfInput()
+        p.assertTranscript("plain-manual-console-facts")
+    }
+
+    /// Eli lost his email too: after the reset, a temporary password. It goes to the operator's
+    /// terminal only, never to the output; without a terminal the step is refused before it is decided.
+    func testTemporaryPasswordGoesToTheTerminalOnly() throws {
+        let h = try WizardHarness()
+        let id = try h.caseAtForceReset("eli@demo.example", number: "+1555010014", situation: "email_too")
+        try h.pass(id, "force_reset")
+        XCTAssertEqual(try h.state(id).currentStep, "set_temporary_password")
+
+        let blind = PlainDriver(h, as: WizardHarness.agent, start: [.openCase(id)], terminal: false)
+        blind.type("")
+        blind.type("eli@demo.example")
+        XCTAssertTrue(blind.type("").contains("no controlling terminal. Nothing was done"), blind.text)
+        XCTAssertFalse(try h.eventTypes(id).contains("mfa.temporary_password_set"), "refused before it is decided")
+        XCTAssertEqual(try h.state(id).currentStep, "set_temporary_password")
+        blind.type("q")
+        blind.type("q")
+
+        let p = PlainDriver(h, as: WizardHarness.agent, start: [.openCase(id)])
+        p.type("")
+        p.type("eli@demo.example")
+        XCTAssertTrue(p.type("").contains("They are on your terminal now."), p.text)
+        XCTAssertEqual(p.recorder.secrets.count, 1, "shown once, on the terminal")
+        p.type("")
+        p.endOfInput()
+        p.assertTranscript("plain-eli-temporary-password")
+        blind.assertTranscript("plain-eli-no-terminal")
     }
 }

@@ -363,6 +363,9 @@ public final class PlainSession {
     // MARK: - Saying what the model now holds
 
     private var announcedDialog: Modal?
+    private var announcedFacts: [String] = []
+    /// The prompt a dialog was opened from: asked again when the dialog closes.
+    private var beforeDialog: Stage?
 
     /// After a line: the feedback, what changed (a new case, step or status; a dialog), then the next prompt.
     private func settle(force: Bool) {
@@ -401,11 +404,22 @@ public final class PlainSession {
             if announced != key {
                 announced = key
                 say(PlainView.caseAnnouncement(screen))
+                announcedFacts = PlainView.facts(screen)
                 stage = firstStage(screen)
             } else if case .dialog = stage, model.modal == nil {
-                stage = screen.editable ? .checklist : .status
+                // Back to the prompt the dialog was opened from, if it still asks something.
+                if case .field(let id)? = beforeDialog, screen.formFields.contains(where: { $0.id == id }) {
+                    stage = .field(id)
+                } else {
+                    stage = screen.editable ? (beforeDialog == .checklist || screen.formFields.isEmpty ? .checklist : firstStage(screen)) : .status
+                }
             } else if case .field(let id) = stage, !screen.formFields.contains(where: { $0.id == id }) {
                 stage = .checklist
+            }
+            // Facts typed (ManualConsole) or read again: said when they change.
+            if PlainView.facts(screen) != announcedFacts {
+                announcedFacts = PlainView.facts(screen)
+                say(announcedFacts)
             }
         case .audit, .trainingResults:
             press(.escape)
@@ -417,6 +431,7 @@ public final class PlainSession {
         if let modal = model.modal {
             if announcedDialog.map({ !Self.sameDialog($0, modal) }) ?? true {
                 announcedDialog = modal
+                if case .dialog = stage {} else { beforeDialog = stage }
                 stage = .dialog(Self.firstPart(of: modal))
                 say(dialogIntro(modal))
                 if case .secrets(let secrets) = modal.kind { showSecrets(secrets) }
@@ -493,9 +508,9 @@ public final class PlainSession {
             let current = model.signals.indices.contains(modal.signalIndex) ? model.signals[modal.signalIndex].label : ""
             lines.append("Type a number from 1 to \(model.signals.count); Enter keeps \(modal.signalIndex + 1), \(current).")
             return lines
-        case (.reason, .reason(let purpose)):
+        case (.reason, .reason):
             let now = modal.input.text
-            return now.isEmpty ? ["\(purpose.title): type the reason, then Enter."]
+            return now.isEmpty ? ["Type the reason, then Enter."]
                 : ["Reason now: " + now, "Type a new reason, or Enter keeps this one."]
         case (.confirmEmail, _):
             return ["Type the user's email to confirm (typed, not copied):"]

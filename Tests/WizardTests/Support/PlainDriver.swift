@@ -53,7 +53,7 @@ final class PlainDriver {
     /// Types one line and Enter.
     @discardableResult
     func type(_ line: String) -> String {
-        bytes(Array(line.utf8) + [0x0A], shown: line)
+        bytes(Array(line.utf8) + [0x0A], shown: line.count > 80 ? String(line.prefix(20)) + "... (\(line.count) characters)" : line)
     }
 
     /// Bytes as they arrive on the standard input; `shown` is how the transcript writes them.
@@ -83,7 +83,7 @@ final class PlainDriver {
 
     var text: String { transcript.joined(separator: "\n") + "\n" }
 
-    /// Compares the transcript with Tests/WizardTests/Transcripts/NAME.txt; HANDRAIL_REGENERATE_TRANSCRIPTS=1 rewrites it.
+    /// Compares the transcript with Tests/WizardTests/Golden/plain/NAME.txt; HANDRAIL_REGENERATE_TRANSCRIPTS=1 rewrites it.
     /// Every transcript is also held to the plain mode's promise: no escape sequence, no control
     /// character, no box drawing, no secret.
     func assertTranscript(_ name: String, file: StaticString = #filePath, line: UInt = #line) {
@@ -91,7 +91,7 @@ final class PlainDriver {
         for secret in recorder.secrets.flatMap({ $0.dropFirst() }) {
             XCTAssertFalse(text.contains(secret.trimmingCharacters(in: .whitespaces)), "a secret reached the output", file: file, line: line)
         }
-        ReferenceText.assertMatches(text, PackagePaths.tests("WizardTests/Transcripts/\(name).txt"), regenerate: "HANDRAIL_REGENERATE_TRANSCRIPTS",
+        ReferenceText.assertMatches(text, PackagePaths.tests("WizardTests/Golden/plain/\(name).txt"), regenerate: "HANDRAIL_REGENERATE_TRANSCRIPTS",
                                     file: file, line: line)
     }
 

@@ -1,0 +1,94 @@
+import Engine
+import Foundation
+import Terminal
+@testable import Wizard
+import XCTest
+
+/// Lines that cannot be taken as typed — garbage, escape sequences, a 20,000-character line,
+/// broken UTF-8 — get a clear message and the prompt again; nothing typed before is lost and
+/// nothing is recorded. And the plain output never carries an escape sequence or box drawing.
+final class PlainInputTests: XCTestCase {
+    func testLinesAreSplitOnLFCRLFAndCRAndTheLastOneWithoutNewlineIsKept() {
+        var decoder = LineDecoder()
+        XCTAssertEqual(decoder.feed(Array("one\ntwo\r\nthree\rfour".utf8)).map(\.text), ["one", "two", "three"])
+        XCTAssertEqual(decoder.feed([]).count, 0)
+        XCTAssertEqual(decoder.finish()?.text, "four")
+        XCTAssertNil(decoder.finish())
+    }
+
+    func testALineOverTheLimitIsReportedWithItsLengthAndCutAtACharacter() {
+        var decoder = LineDecoder(limit: 10)
+        let lines = decoder.feed(Array(("aaaaaaaaaé" + String(repeating: "b", count: 19_990) + "\nok\n").utf8))
+        XCTAssertEqual(lines.count, 2)
+        XCTAssertEqual(lines[0].problem, .tooLong(bytes: 20_001))
+        XCTAssertEqual(lines[0].text, "aaaaaaaaa", "cut before the two bytes of é, not through them")
+        XCTAssertEqual(lines[1], LineDecoder.Line(text: "ok"))
+    }
+
+    func testBrokenUTF8IsShownAsReplacementAndReported() {
+        var decoder = LineDecoder()
+        let lines = decoder.feed([0x62, 0xC3, 0x28, 0x65, 0xFF, 0x0A, 0xEF, 0xBF, 0xBD, 0x0A])
+        XCTAssertEqual(lines[0].text, "b\u{FFFD}(e\u{FFFD}")
+        XCTAssertEqual(lines[0].problem, .invalidUTF8)
+        XCTAssertNil(lines[1].problem, "U+FFFD typed as such is a character like any other")
+    }
+
+    func testControlCharactersAndEscapeSequencesAreReported() {
+        var decoder = LineDecoder()
+        let lines = decoder.feed(Array("\u{1B}[31mred\n\u{1B}]52;c;aGk=\u{07}\nta\tb\n\u{9B}31m\n".utf8))
+        XCTAssertEqual(lines.map(\.problem), Array(repeating: .controlCharacters, count: 4))
+    }
+
+    /// At Ben's first prompt, after the method is chosen: every bad line is answered and the
+    /// prompt asked again, the choice already made stays, and nothing is recorded.
+    func testBadLinesAreAnsweredAndNothingIsLost() throws {
+        let h = try WizardHarness()
+        let p = PlainDriver(h, as: WizardHarness.agent)
+        p.type("n ben@demo.example")
+        p.type("2")
+        p.type("")
+        p.type("+1555010011")
+        XCTAssertTrue(p.type("banana").contains("Problem: type y for yes or n for no."), p.text)
+        XCTAssertTrue(p.bytes(Array("\u{1B}[2J\u{1B}[31my\n".utf8), shown: "ESC [2J ESC [31m y").contains("held control characters"), p.text)
+        XCTAssertTrue(p.type(String(repeating: "y", count: 20_000)).contains("20000 bytes long"), p.text)
+        XCTAssertTrue(p.bytes([0x79, 0xC3, 0x28, 0x0A], shown: "y C3 28 (broken UTF-8)").contains("not valid UTF-8"), p.text)
+        let again = p.type("y")
+        XCTAssertTrue(again.contains("Field 5 of 5: Support ticket for this call."), p.text)
+        let inputs = p.session.model.caseScreen?.values ?? [:]
+        XCTAssertEqual(inputs["method"], "callback")
+        XCTAssertEqual(inputs["callback_number"], "+1555010011")
+        XCTAssertEqual(inputs["callback_confirmed"], "yes")
+        XCTAssertEqual(try h.eventTypes("HR-00000001"), ["case.opened"], "nothing recorded by a bad line")
+        // A text field caps what it takes (the full screen's limit), and says so.
+        let long = p.type(String(repeating: "T", count: 3000))
+        XCTAssertTrue(long.contains("cut at this field's limit"), long)
+        XCTAssertTrue(p.type("9").contains("Problem: no field 9; type 1 to 5."), p.text)
+        p.endOfInput()
+        p.assertTranscript("plain-bad-lines")
+    }
+
+    /// Data from the directory with escape sequences and bidi overrides reaches the output as visible escapes.
+    func testHostileDataIsShownAsVisibleEscapes() throws {
+        let h = try WizardHarness()
+        try h.addUser("mallory@demo.example", displayName: "Mal\u{1B}]0;pwned\u{07}\u{202E}lory ┌──┐")
+        let p = PlainDriver(h, as: WizardHarness.agent)
+        p.type("n mallory@demo.example")
+        XCTAssertTrue(p.text.contains("Mal\\e]0;pwned\\x07\\u{202E}lory +--+"), p.text)
+        PlainDriver.assertPlain(p.text)
+    }
+
+    /// The actions of the plain mode are the full screen's actions menu, letter for letter.
+    func testTheActionsAreTheFullScreensMenu() throws {
+        let h = try WizardHarness()
+        let id = try h.caseAtForceReset()
+        let p = PlainDriver(h, as: WizardHarness.agent, start: [.openCase(id)])
+        let listed = p.type("?").split(separator: "\n").compactMap { line -> Character? in
+            line.count > 2 && line.dropFirst().first == " " ? line.first : nil
+        }
+        let screen = try XCTUnwrap(p.session.model.caseScreen)
+        let menu = CaseUpdate.menu(screen).filter { $0.action != .help }.map(\.letter)
+        XCTAssertEqual(Array(listed.prefix(menu.count)), menu)
+        XCTAssertEqual(PlainView.lettersForKeys("Waiting for the user to enrol: F10 checks the platform now; ^G guidance", CaseUpdate.menu(screen)),
+                       "Waiting for the user to enrol: F10 checks the platform now; ?g guidance", "F10 is not on this step's menu")
+    }
+}
