@@ -68,10 +68,13 @@ public enum HandrailCommandLine {
         case "runbook":
             return RunbookCommand.run(&args, context: context).rawValue
         case "open":
+            // `handrail --plain open EMAIL`: the flag put back in front is not the email.
+            let plain = args.takeFlag("--plain")
             guard let subject = args.next() else {
                 output.error("handrail open: whose case? handrail open EMAIL")
                 return ExitCode.usage.rawValue
             }
+            if plain { args.prepend(["--plain"]) }
             return WizardCommand.run(&args, context: context, openFor: subject).rawValue
         case "case":
             return CaseCommandLine.run(&args, context: context).rawValue

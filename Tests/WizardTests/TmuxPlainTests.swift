@@ -1,0 +1,73 @@
+import Foundation
+import HandrailTestSupport
+import LocalTenant
+import Store
+import XCTest
+
+/// The plain mode of the real binary in a real terminal (tmux): lines typed, prompts waited for
+/// on screen, the user's sign-in and enrolment acted out in another process between two lines.
+final class TmuxPlainTests: XCTestCase {
+    func testACaseFromOpenToClosedLineByLine() throws {
+        let t = try TmuxSession("plain")
+        try t.launch(["--plain"])
+        try t.waitFor("Handrail plain mode: one prompt at a time; type ? for the actions of this prompt.")
+        try t.waitFor("Queue prompt:")
+        try line(t, "n ben@demo.example", then: "Type a number from 1 to 8.")
+        try line(t, "2", then: "Field 2 of 5: Number the caller gave you")
+        try line(t, "", then: "Field 3 of 5: Number you called back")
+        try line(t, "+1555010011", then: "Field 4 of 5: The user answered")
+        try line(t, "y", then: "Field 5 of 5: Support ticket for this call.")
+        try line(t, "SD-4711", then: "passed: Call-back number on file before today")
+        try line(t, "", then: "Checklist for Check for backup codes:")
+        try line(t, "", then: "Type a number from 1 to 3.")
+        try line(t, "1", then: "Checklist for What has the user lost?:")
+        try line(t, "", then: "Checklist for Force MFA reset:")
+        try line(t, "", then: "Type the user's email to confirm (typed, not copied):")
+        try line(t, "ben@demo.example", then: "Type a new one, or Enter keeps it and does it.")
+        try line(t, "", then: "Recorded mfa.factor_admin_reset")
+        try line(t, "", then: "Still waiting: No factor enrolled since the reset")
+
+        var run = try t.handrail(["directory", "simulate", "ben@demo.example", "signin", "--password", DemoTenant.password])
+        XCTAssertEqual(run.status, 0, run.output)
+        run = try t.handrail(["directory", "simulate", "ben@demo.example", "enrol", "totp", "Pixel 9"])
+        XCTAssertEqual(run.status, 0, run.output)
+
+        try line(t, "", then: "Recorded mfa.factor_enrolled")
+        try line(t, "", then: "Field 2 of 2: I have sent this message to the user.")
+        try line(t, "y", then: "Checklist for Follow up with the user:")
+        try line(t, "", then: "Closed: resolved.")
+        try line(t, "q", then: "Queue prompt:")
+        try line(t, "q", then: "EXITED 0")
+        let screen = try t.capture()
+        XCTAssertFalse(screen.contains("│") || screen.contains("┌"), screen)
+
+        let store = try HandrailStore(path: t.database, now: Date.init)
+        let id = try XCTUnwrap(try store.cases(limit: 10).first?.projection.id)
+        XCTAssertEqual(try store.events(caseID: id).map(\.event.type), [
+            "case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
+            "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset", "mfa.factor_enrolled", "followup.sent", "case.closed",
+        ])
+    }
+
+    /// ACCESSIBLE=1 chooses the plain mode without the flag; TERM=dumb offers it.
+    func testAccessibleInTheEnvironmentAndDumbTerminalOffer() throws {
+        let t = try TmuxSession("plain-env")
+        try t.sendLiteral("ACCESSIBLE=1 " + shellQuoted(t.binary.path) + " open ada@demo.example; echo \"EXITED $?\"")
+        try t.send("Enter")
+        try t.waitFor("Handrail plain mode: one prompt at a time")
+        try t.waitFor("Case HR-")
+        try t.send("C-d")
+        try t.waitFor("EXITED 0")
+        try t.sendLiteral("clear; TERM=dumb " + shellQuoted(t.binary.path) + "; echo \"EXITED $?\"")
+        try t.send("Enter")
+        try t.waitFor("handrail --plain (or ACCESSIBLE=1)")
+        try t.waitFor("EXITED 2")
+    }
+
+    /// Types `text` and Enter, then waits for `expected` on screen.
+    private func line(_ t: TmuxSession, _ text: String, then expected: String) throws {
+        if !text.isEmpty { try t.sendLiteral(text) }
+        try t.send("Enter")
+        try t.waitFor(expected)
+    }
+}
