@@ -23,7 +23,18 @@ enum PlainWizardCommand {
         session.start(start)
         var decoder = LineDecoder()
         var buffer = [UInt8](repeating: 0, count: 4096)
+        PlainSignals.install()
         while !session.finished {
+            if PlainSignals.pending != 0 {
+                let signal = PlainSignals.pending
+                session.terminate(signal)
+                exit(128 + signal)
+            }
+            // Waits a second at most, so that a signal is acted on even while nobody types
+            // (signal(3) restarts a read the signal interrupted: it would wait for the next line).
+            var ready = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+            let polled = poll(&ready, 1, 1_000)
+            if polled == 0 || (polled < 0 && errno == EINTR) { continue }
             let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }
             if count <= 0 {
@@ -51,4 +62,23 @@ private final class StandardLines: PlainOutput {
     var canShowSecrets: Bool { output.hasTerminal }
 
     func showSecrets(_ lines: [String]) -> Bool { output.toTerminal(lines.joined(separator: "\n")) }
+}
+
+/// SIGHUP and SIGTERM in the plain mode: the first is noted for the loop (which lets the case
+/// go and exits with 128 + the signal); a second does not wait. Only a word is written in the
+/// handler (signal-safety(7)).
+private enum PlainSignals {
+    nonisolated(unsafe) static var pending: Int32 = 0
+
+    static func install() {
+        for sig in [SIGHUP, SIGTERM] {
+            signal(sig) { number in
+                if PlainSignals.pending == 0 {
+                    PlainSignals.pending = number
+                    return
+                }
+                _exit(128 + number)
+            }
+        }
+    }
 }

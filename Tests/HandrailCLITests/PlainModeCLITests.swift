@@ -1,4 +1,5 @@
 import Foundation
+@testable import HandrailCLI
 import HandrailTestSupport
 import XCTest
 
@@ -90,5 +91,20 @@ final class PlainModeCLITests: XCTestCase {
         let none = try handrail([], stdin: [], extra: ["TERM": "dumb", "ACCESSIBLE": "0"])
         XCTAssertEqual(none.status, 2)
         XCTAssertTrue(none.err.contains("handrail --plain (or ACCESSIBLE=1)"), none.err)
+    }
+
+    /// `ACCESSIBLE` chooses only how things are shown: a locked deployment lets it through (and
+    /// still refuses what chooses files or identity beside it), and `--plain` is a word its SSH
+    /// forced command takes.
+    func testALockedDeploymentLetsTheAccessibleVariableAndThePlainWordThrough() throws {
+        XCTAssertNil(LockedEntry.forbiddenVariable(in: ["PATH": "/usr/bin", "ACCESSIBLE": "1", "TERM": "dumb"]))
+        XCTAssertEqual(LockedEntry.forbiddenVariable(in: ["ACCESSIBLE": "1", "HANDRAIL_DB": "/tmp/x.db"]), "HANDRAIL_DB")
+        XCTAssertEqual(try SSHCommandGrammar.parse("--plain"), ["--plain"])
+        XCTAssertEqual(try SSHCommandGrammar.parse("--plain open ada@example.org"), ["--plain", "open", "ada@example.org"])
+        XCTAssertTrue(PlainWizardCommand.requested(by: ["ACCESSIBLE": "1"]))
+        XCTAssertTrue(PlainWizardCommand.requested(by: ["ACCESSIBLE": "yes"]))
+        XCTAssertFalse(PlainWizardCommand.requested(by: ["ACCESSIBLE": "0"]))
+        XCTAssertFalse(PlainWizardCommand.requested(by: ["ACCESSIBLE": ""]))
+        XCTAssertFalse(PlainWizardCommand.requested(by: [:]))
     }
 }

@@ -64,6 +64,20 @@ final class TmuxPlainTests: XCTestCase {
         try t.waitFor("EXITED 2")
     }
 
+    /// The connection drops (SIGHUP) while a case is open: the case is let go at once (not held
+    /// from the other operators until its lease runs out) and the exit status is 128 + 1.
+    func testHangupLetsTheCaseGo() throws {
+        let t = try TmuxSession("plain-hup")
+        try t.launch(["open", "ben@demo.example", "--plain"])
+        try t.waitFor("Type a number from 1 to 8.")
+        let store = try HandrailStore(path: t.database, now: Date.init)
+        XCTAssertEqual(try store.cases(limit: 10).first?.holder, "alice", "held while open")
+        let process = try t.tuiProcess()
+        XCTAssertEqual(kill(process, SIGHUP), 0)
+        try t.waitFor("EXITED 129")
+        XCTAssertNil(try store.cases(limit: 10).first?.holder, "let go on the hangup")
+    }
+
     /// Types `text` and Enter, then waits for `expected` on screen.
     private func line(_ t: TmuxSession, _ text: String, then expected: String) throws {
         if !text.isEmpty { try t.sendLiteral(text) }

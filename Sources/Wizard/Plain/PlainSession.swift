@@ -85,6 +85,11 @@ public final class PlainSession {
         runtime.terminate(0)
     }
 
+    /// SIGHUP (the connection dropped) or SIGTERM: the case is let go at once, as the full screen does.
+    public func terminate(_ signal: Int32) {
+        runtime.terminate(signal)
+    }
+
     // MARK: - Keys into the full screen's update
 
     private func press(_ keys: Key...) { press(keys) }
