@@ -44,10 +44,7 @@ final class PlainInputTests: XCTestCase {
     func testBadLinesAreAnsweredAndNothingIsLost() throws {
         let h = try WizardHarness()
         let p = PlainDriver(h, as: WizardHarness.agent)
-        p.type("n ben@demo.example")
-        p.type("2")
-        p.type("")
-        p.type("+1555010011")
+        p.lines("n ben@demo.example", "2", "", "+1555010011")
         XCTAssertTrue(p.type("banana").contains("Problem: type y for yes or n for no."), p.text)
         XCTAssertTrue(p.bytes(Array("\u{1B}[2J\u{1B}[31my\n".utf8), shown: "ESC [2J ESC [31m y").contains("held control characters"), p.text)
         XCTAssertTrue(p.type(String(repeating: "y", count: 20_000)).contains("20000 bytes long"), p.text)

@@ -56,6 +56,11 @@ final class PlainDriver {
         bytes(Array(line.utf8) + [0x0A], shown: line.count > 80 ? String(line.prefix(20)) + "... (\(line.count) characters)" : line)
     }
 
+    /// Types each line in turn.
+    func lines(_ lines: String...) {
+        for line in lines { type(line) }
+    }
+
     /// Bytes as they arrive on the standard input; `shown` is how the transcript writes them.
     @discardableResult
     func bytes(_ bytes: [UInt8], shown: String) -> String {
