@@ -15,6 +15,7 @@ enum HelpText {
     Usage:
       handrail                                               the wizard: the case queue
       handrail open EMAIL                                    the wizard, straight into a new case for EMAIL
+      handrail --plain [open EMAIL]                          the wizard line by line, for screen readers (or ACCESSIBLE=1)
       handrail case open --subject EMAIL [--runbook ID]     open a case; prints its id
       handrail case show ID                                  the case: steps, gates, facts, actions, history
       handrail case do ID ACTION [field=value…] [--reason T] [--confirm EMAIL] [--attest T]

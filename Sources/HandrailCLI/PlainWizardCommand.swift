@@ -64,14 +64,16 @@ private final class StandardLines: PlainOutput {
     func showSecrets(_ lines: [String]) -> Bool { output.toTerminal(lines.joined(separator: "\n")) }
 }
 
-/// SIGHUP and SIGTERM in the plain mode: the first is noted for the loop (which lets the case
-/// go and exits with 128 + the signal); a second does not wait. Only a word is written in the
-/// handler (signal-safety(7)).
+/// SIGHUP, SIGTERM and SIGINT (Ctrl-C: the terminal is in cooked mode, so it is a signal here)
+/// in the plain mode: the first is noted for the loop (which lets the case go and exits with
+/// 128 + the signal); a second does not wait. Only a word is written in the handler
+/// (signal-safety(7)). Nothing is lost: every decision was committed when it was made, and a
+/// secret shown is on the terminal, not on a screen that closes.
 private enum PlainSignals {
     nonisolated(unsafe) static var pending: Int32 = 0
 
     static func install() {
-        for sig in [SIGHUP, SIGTERM] {
+        for sig in [SIGHUP, SIGTERM, SIGINT] {
             signal(sig) { number in
                 if PlainSignals.pending == 0 {
                     PlainSignals.pending = number

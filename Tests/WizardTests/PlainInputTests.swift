@@ -89,3 +89,19 @@ final class PlainInputTests: XCTestCase {
                        "Waiting for the user to enrol: F10 checks the platform now; ?g guidance", "F10 is not on this step's menu")
     }
 }
+
+extension PlainInputTests {
+    /// Leaving a case with typed input asks first, as the full screen does; staying keeps all of it.
+    func testLeavingWithTypedInputAsksFirstAndStayingKeepsIt() throws {
+        let h = try WizardHarness()
+        let p = PlainDriver(h, as: WizardHarness.agent)
+        p.lines("n ada@demo.example", "1", "1", "y", "INC-1001")
+        XCTAssertTrue(p.type("q").contains("Type y to leave, n to stay."), p.text)
+        XCTAssertTrue(p.type("n").contains("Checklist for Verify identity out-of-band:"), p.text)
+        XCTAssertEqual(p.session.model.caseScreen?.values["reference"], "INC-1001")
+        p.type("q")
+        XCTAssertTrue(p.type("y").contains("Queue prompt:"), p.text)
+        XCTAssertEqual(try h.eventTypes("HR-00000001"), ["case.opened"])
+        PlainDriver.assertPlain(p.text)
+    }
+}

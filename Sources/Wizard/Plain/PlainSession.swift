@@ -85,7 +85,7 @@ public final class PlainSession {
         runtime.terminate(0)
     }
 
-    /// SIGHUP (the connection dropped) or SIGTERM: the case is let go at once, as the full screen does.
+    /// SIGHUP (the connection dropped), SIGTERM or Ctrl-C: the case is let go at once, as the full screen does.
     public func terminate(_ signal: Int32) {
         runtime.terminate(signal)
     }
