@@ -105,3 +105,15 @@ extension PlainInputTests {
         PlainDriver.assertPlain(p.text)
     }
 }
+
+extension PlainInputTests {
+    /// A note longer than a dialog takes is cut at its limit, and the plain mode says so.
+    func testADialogSaysWhenItCutsALongText() throws {
+        let h = try WizardHarness()
+        let p = PlainDriver(h, as: WizardHarness.agent)
+        p.lines("n ada@demo.example", "?n")
+        let long = String(repeating: "The caller rang twice from a new number. ", count: 62)
+        XCTAssertTrue(p.type(long).contains("Pasted text cut at 2000 characters (\(long.trimmingCharacters(in: .whitespaces).count - 2000) left out)"), p.text)
+        XCTAssertEqual(try h.eventTypes("HR-00000001"), ["case.opened", "note.added"])
+    }
+}

@@ -114,7 +114,10 @@ public final class PlainSession {
     /// Replaces the text of the focused input (a field's, a dialog's) with `text`, as typed.
     private func replaceText(_ text: String) {
         press(.control("e"), .control("u"))
-        if !text.isEmpty { press(.paste(text)) }
+        guard !text.isEmpty else { return }
+        press(.paste(text))
+        // A dialog's input says under itself that it cut a long text (a field says it on the bottom line).
+        if let note = model.modal?.note, note.hasPrefix("Pasted text cut") { say([note]) }
     }
 
     /// Runs an action of the case by its letter in the actions menu.
@@ -464,7 +467,9 @@ public final class PlainSession {
 
     private func dialogIntro(_ modal: Modal) -> [String] {
         switch modal.kind {
-        case .reason(let purpose): return ["Dialog: \(purpose.title)."] + (modal.note.map { [$0] } ?? [])
+        case .reason(let purpose):
+            // Why the signal and reason were chosen for the operator; not the cut-text note, said when it happened.
+            return ["Dialog: \(purpose.title)."] + (modal.note.map { $0.hasPrefix("Pasted") ? [] : [$0] } ?? [])
         case .confirmStep(_, let title, _): return ["Dialog: confirm \(title). This acts on the user's account."]
         case .secrets: return ["One-time secrets: shown on your terminal only, never in this output and never stored."]
         case .facts(let prompts, let needed, let newFactor):
@@ -513,10 +518,11 @@ public final class PlainSession {
             let current = model.signals.indices.contains(modal.signalIndex) ? model.signals[modal.signalIndex].label : ""
             lines.append("Type a number from 1 to \(model.signals.count); Enter keeps \(modal.signalIndex + 1), \(current).")
             return lines
-        case (.reason, .reason):
+        case (.reason, .reason(let purpose)):
+            let word = purpose == .note ? "note" : "reason"
             let now = modal.input.text
-            return now.isEmpty ? ["Type the reason, then Enter."]
-                : ["Reason now: " + now, "Type a new reason, or Enter keeps this one."]
+            return now.isEmpty ? ["Type the \(word), then Enter."]
+                : ["The \(word) now: " + now, "Type a new \(word), or Enter keeps this one."]
         case (.confirmEmail, _):
             return ["Type the user's email to confirm (typed, not copied):"]
         case (.confirmReason, .confirmStep(let stepID, _, _)):
