@@ -112,6 +112,31 @@ final class PlainTranscriptTests: XCTestCase {
         p.assertTranscript("plain-manual-console-facts")
     }
 
+    /// ManualConsole, from the force reset on: the reset is done in the admin console and
+    /// attested in a dialog; at the enrolment wait, "I see the new factor" records the factor the
+    /// console shows and checks the enrolment; follow-up; closed.
+    func testManualConsoleResetAttestedAndTheNewFactorTyped() throws {
+        let h = try WizardHarness(demo: false)
+        h.manual = true
+        let id = try h.open("ada@example.org")
+        _ = try h.service().recordTypedFacts(["codes": "0", "suspended": "no", "signins": "none", "privileged": "no",
+                                              "phone": "+1555010011@2024-03-01", "federated": "none", "name": "Ada Lovelace"],
+                                             on: id, actor: WizardHarness.agent)
+        try h.pass(id, "verify_identity", WizardHarness.callback)
+        try h.pass(id, "check_backup_codes")
+        try h.pass(id, "choose_recovery", ["situation": "device"])
+        let p = PlainDriver(h, as: WizardHarness.agent, start: [.openCase(id)])
+        p.lines("", "ada@example.org", "")
+        XCTAssertTrue(p.type("Force MFA reset confirmed in the modal").contains("awaiting enrolment"), p.text)
+        h.clock.advance(120)
+        p.lines("f", "totp:Pixel 9@2026-05-18T10:01")
+        XCTAssertEqual(try h.state(id).currentStep, "follow_up", p.text)
+        p.lines("", "y", "")
+        XCTAssertEqual(try h.state(id).status, .closed)
+        p.endOfInput()
+        p.assertTranscript("plain-manual-console-reset-attested")
+    }
+
     /// Eli lost his email too: after the reset, a temporary password. It goes to the operator's
     /// terminal only, never to the output; without a terminal the step is refused before it is decided.
     func testTemporaryPasswordGoesToTheTerminalOnly() throws {

@@ -469,7 +469,11 @@ public final class PlainSession {
         switch modal.kind {
         case .reason(let purpose):
             // Why the signal and reason were chosen for the operator; not the cut-text note, said when it happened.
-            return ["Dialog: \(purpose.title)."] + (modal.note.map { $0.hasPrefix("Pasted") ? [] : [$0] } ?? [])
+            var lines = ["Dialog: \(purpose.title)."] + (modal.note.map { $0.hasPrefix("Pasted") ? [] : [$0] } ?? [])
+            if purpose == .attest || purpose == .attestFailed, let path = model.caseScreen?.step?.consolePath {
+                lines.append("In the admin console: \(path).")
+            }
+            return lines
         case .confirmStep(_, let title, _): return ["Dialog: confirm \(title). This acts on the user's account."]
         case .secrets: return ["One-time secrets: shown on your terminal only, never in this output and never stored."]
         case .facts(let prompts, let needed, let newFactor):
@@ -521,6 +525,7 @@ public final class PlainSession {
         case (.reason, .reason(let purpose)):
             let word = purpose == .note ? "note" : "reason"
             let now = modal.input.text
+            if purpose == .attest, now.isEmpty { return ["Type what you did in the console, then Enter."] }
             return now.isEmpty ? ["Type the \(word), then Enter."]
                 : ["The \(word) now: " + now, "Type a new \(word), or Enter keeps this one."]
         case (.confirmEmail, _):
