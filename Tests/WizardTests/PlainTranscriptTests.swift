@@ -137,6 +137,44 @@ final class PlainTranscriptTests: XCTestCase {
         p.assertTranscript("plain-manual-console-reset-attested")
     }
 
+    /// The reset went to an attacker: an incident is declared on Ben's case waiting for the
+    /// enrolment; the user is suspended (the email typed, the reason asked), the real user
+    /// notified, the incident recorded, a linked case opened; closed as an incident.
+    func testIncidentFromSuspendToLinkedCase() throws {
+        let h = try WizardHarness()
+        let id = try h.caseAtForceReset()
+        try h.pass(id, "force_reset")
+        let p = PlainDriver(h, as: WizardHarness.agent, start: [.openCase(id)])
+        p.lines("x", "Ben called from his desk: he never asked for a reset")
+        XCTAssertEqual(try h.state(id).currentStep, "incident_suspend", p.text)
+        XCTAssertTrue(p.type("").contains("Type the user's email to confirm"), p.text)
+        p.lines("ben@demo.example", "")
+        XCTAssertEqual(try h.state(id).currentStep, "incident_suspend", "the reason is required: asked again")
+        p.lines("ben@demo.example", "The reset went to an attacker; cutting them off")
+        p.lines("1", "y", "")
+        p.lines("The caller who asked for the reset was not Ben", "Ben called the desk from his own phone", "SEC-77", "")
+        p.lines("y", "")
+        XCTAssertEqual(try h.state(id).status, .closed)
+        XCTAssertEqual(try h.state(id).outcome, "incident")
+        p.endOfInput()
+        p.assertTranscript("plain-ben-incident")
+    }
+
+    /// Fay lost the device and the authenticator: the admin generates backup codes, delivered
+    /// over the call-back; the codes go to the operator's terminal only.
+    func testFayBackupCodesOnTheTerminalOnly() throws {
+        let h = try WizardHarness()
+        let id = try h.caseAtForceReset("fay@demo.example", number: "+1555010015", situation: "device_and_app")
+        XCTAssertEqual(try h.state(id).currentStep, "generate_backup_codes")
+        let p = PlainDriver(h, as: WizardHarness.agent, start: [.openCase(id)])
+        p.lines("2", "", "fay@demo.example", "")
+        XCTAssertEqual(p.recorder.secrets.count, 1, p.text)
+        XCTAssertGreaterThan(p.recorder.secrets.first?.count ?? 0, 2, "the codes, on the terminal")
+        p.type("")
+        p.endOfInput()
+        p.assertTranscript("plain-fay-backup-codes")
+    }
+
     /// Eli lost his email too: after the reset, a temporary password. It goes to the operator's
     /// terminal only, never to the output; without a terminal the step is refused before it is decided.
     func testTemporaryPasswordGoesToTheTerminalOnly() throws {

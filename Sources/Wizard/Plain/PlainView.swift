@@ -151,6 +151,7 @@ enum PlainView {
         for check in blocking { lines.append("failed: \(check.label): \(check.message)") }
         for check in deferred { lines.append("asked when you confirm: \(check.label)") }
         for check in evaluation.checklist where check.passed { lines.append("passed: \(check.label): \(check.message)") }
+        if evaluation.checklist.isEmpty { lines.append("Nothing to check at this step.") }
         let fields = c.formFields
         let change = fields.isEmpty ? "" : fields.count == 1 ? "; 1 changes the field" : "; a number from 1 to \(fields.count) changes that field"
         if blocking.isEmpty {
