@@ -117,3 +117,21 @@ extension PlainInputTests {
         XCTAssertEqual(try h.eventTypes("HR-00000001"), ["case.opened", "note.added"])
     }
 }
+
+extension PlainInputTests {
+    /// Pause and resume by the actions menu's letter (p for both, as on the full screen), from a
+    /// field with `?p` and from the paused case with `p`. Resumed, the step is asked from its
+    /// first field again (the form starts afresh after a pause, as on the full screen).
+    func testPauseAndResumeByTheMenusLetter() throws {
+        let h = try WizardHarness()
+        let p = PlainDriver(h, as: WizardHarness.agent)
+        p.lines("n ada@demo.example", "1")
+        XCTAssertTrue(p.type("?p").contains("Dialog: Pause the case."), p.text)
+        XCTAssertTrue(p.type("The caller has to find the ticket number first").contains("Paused."), p.text)
+        XCTAssertEqual(try h.state("HR-00000001").status, .paused)
+        XCTAssertTrue(p.type("p").contains("Field 1 of 1: How did you verify the caller?"), p.text)
+        XCTAssertEqual(try h.state("HR-00000001").status, .open)
+        XCTAssertEqual(try h.eventTypes("HR-00000001"), ["case.opened", "case.paused", "case.resumed"])
+        PlainDriver.assertPlain(p.text)
+    }
+}
