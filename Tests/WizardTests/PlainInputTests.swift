@@ -135,3 +135,20 @@ extension PlainInputTests {
         PlainDriver.assertPlain(p.text)
     }
 }
+
+extension PlainInputTests {
+    /// The email typed to confirm a reset must be the subject's: another is refused in the
+    /// dialog, asked again from its start, and nothing is done to any account.
+    func testAWrongEmailAtTheResetIsRefusedAndNothingIsDone() throws {
+        let h = try WizardHarness()
+        let id = try h.caseAtForceReset()
+        let p = PlainDriver(h, as: WizardHarness.agent, start: [.openCase(id)])
+        p.lines("", "attacker@evil.example")
+        let refused = p.type("")
+        XCTAssertTrue(refused.contains("Problem: Email typed to confirm: attacker@evil.example is not the user's email"), refused)
+        XCTAssertTrue(refused.contains("Type the user's email to confirm (typed, not copied):"), refused)
+        XCTAssertFalse(try h.eventTypes(id).contains("mfa.factor_admin_reset.requested"), "nothing was asked of the platform")
+        p.lines("ben@demo.example", "")
+        XCTAssertEqual(try h.state(id).status, .awaitingEnrolment)
+    }
+}
