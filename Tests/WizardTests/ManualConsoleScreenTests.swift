@@ -103,13 +103,7 @@ final class ManualConsoleScreenTests: XCTestCase {
 
     func testISeeTheNewFactorRecordsItAndChecksTheEnrolment() throws {
         let h = try manualHarness()
-        let id = try h.open("ada@example.org")
-        _ = try h.service().recordTypedFacts(["codes": "0", "suspended": "no", "signins": "none", "privileged": "no",
-                                          "phone": "+1555010011@2024-03-01", "federated": "none", "name": "Ada Lovelace"],
-                                         on: id, actor: WizardHarness.agent)
-        try h.pass(id, "verify_identity", WizardHarness.callback)
-        try h.pass(id, "check_backup_codes")
-        try h.pass(id, "choose_recovery", ["situation": "device"])
+        let id = try h.manualCaseAtForceReset()
         try h.pass(id, "force_reset", [:])
         let attested = try h.service().attest(id, actor: WizardHarness.agent, attestation: "Force MFA reset confirmed in the modal")
         XCTAssertNil(attested.refusal, attested.refusal?.message ?? "")

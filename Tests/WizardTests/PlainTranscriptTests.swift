@@ -118,13 +118,7 @@ final class PlainTranscriptTests: XCTestCase {
     func testManualConsoleResetAttestedAndTheNewFactorTyped() throws {
         let h = try WizardHarness(demo: false)
         h.manual = true
-        let id = try h.open("ada@example.org")
-        _ = try h.service().recordTypedFacts(["codes": "0", "suspended": "no", "signins": "none", "privileged": "no",
-                                              "phone": "+1555010011@2024-03-01", "federated": "none", "name": "Ada Lovelace"],
-                                             on: id, actor: WizardHarness.agent)
-        try h.pass(id, "verify_identity", WizardHarness.callback)
-        try h.pass(id, "check_backup_codes")
-        try h.pass(id, "choose_recovery", ["situation": "device"])
+        let id = try h.manualCaseAtForceReset()
         let p = PlainDriver(h, as: WizardHarness.agent, start: [.openCase(id)])
         p.lines("", "ada@example.org", "")
         XCTAssertTrue(p.type("Force MFA reset confirmed in the modal").contains("awaiting enrolment"), p.text)
