@@ -81,6 +81,9 @@ public final class KeyFileSigner: CheckpointSigner {
         try withLockedFile(exclusive: true) { (fd, state) throws(AnchorError) -> Checkpoint? in
             if seq < state.seq { throw .rolledBack(anchored: state.seq, log: seq) }
             if seq == state.seq && !force { return nil }
+            // A checkpoint dated before the last one would break the chain of checkpoints
+            // (`CheckpointChain` reports it); none is signed instead.
+            if time < state.time { throw .datedBeforeLast(anchored: state.time, requested: time) }
             let checkpoint = Checkpoint(databaseID: state.databaseID, seq: seq, head: head, timeMilliseconds: time, epoch: state.epoch,
                                         previous: state.previous, key: state.key)
             // K(epoch) is overwritten by K(epoch + 1) before the checkpoint is handed on.

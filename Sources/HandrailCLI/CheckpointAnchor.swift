@@ -3,9 +3,9 @@ import Casework
 import Foundation
 import Store
 
-/// Where a database's anchor lives and where its checkpoints go, from the configuration (the
-/// user's for now; the root-owned system configuration of locked mode later) and the
-/// database's path.
+/// Where a database's anchor lives and where its checkpoints go. Unlocked: from the user's
+/// configuration and the database's path, the key file beside the database. Locked: the system
+/// configuration's anchor account and key, reached only through the fixed helper.
 struct AnchorSettings {
     var keyPath: String
     var checkpointFile: String?
@@ -14,6 +14,9 @@ struct AnchorSettings {
     /// Whether the configuration names a key: anchoring is then expected, and a missing key is
     /// reported on every commit rather than taken to mean "not anchored".
     var keyConfigured: Bool
+    var backlogPath: String
+    /// Locked mode: the command that runs the anchor helper as the anchor account.
+    var helperCommand: [String]?
 
     init(databasePath: String, config: HandrailConfig) {
         keyPath = config.anchorKey ?? databasePath + ".anchor-key"
@@ -23,9 +26,21 @@ struct AnchorSettings {
         let socket = config.syslogSocket ?? "/dev/log"
         syslogSocket = socket == "off" ? nil : socket
         heartbeatMinutes = config.anchorHeartbeatMinutes ?? 5
+        backlogPath = keyPath + ".backlog"
     }
 
-    var backlogPath: String { keyPath + ".backlog" }
+    /// A locked deployment: the key is the anchor account's (the service account cannot even
+    /// see whether it exists), so anchoring is expected exactly when the configuration names
+    /// the account; checkpoints, backlog and the delivery lock sit beside the database.
+    init(locked config: SystemConfiguration, executable: String) {
+        self.init(databasePath: config.database, config: HandrailConfig())
+        if let account = config.anchorAccount, let key = config.anchorKey {
+            keyPath = key
+            keyConfigured = true
+            backlogPath = config.database + ".anchor-backlog"
+            helperCommand = AnchorHelperCommand.invocation(account: account, executable: executable)
+        }
+    }
 
     var sinks: [CheckpointSink] {
         var out: [CheckpointSink] = []
@@ -34,9 +49,11 @@ struct AnchorSettings {
         return out
     }
 
-    /// The signer for this deployment. Unlocked mode: the key file. (Locked mode will return
-    /// the helper's client here, behind the same protocol.)
-    var signer: CheckpointSigner { KeyFileSigner(path: keyPath) }
+    /// The signer for this deployment: the key file (unlocked), or the helper (locked).
+    var signer: CheckpointSigner {
+        if let helperCommand { return HelperSigner(command: helperCommand, lockPath: backlogPath + ".lock") }
+        return KeyFileSigner(path: keyPath)
+    }
 
     /// Whether this database is anchored at all.
     var isAnchored: Bool { keyConfigured || FileManager.default.fileExists(atPath: keyPath) }

@@ -35,6 +35,9 @@ public enum HandrailCommandLine {
                 return ExitCode.usage.rawValue
             }
         }
+        if let locked, identity?.entry == .anchorHelper {
+            return AnchorHelperCommand.run(config: locked, output: output, clock: clock).rawValue
+        }
         var args = ArgumentList(arguments)
         let runbooksOption = args.takeOption("--runbooks")
         if args.takeFlag("--help") || args.takeFlag("-h") {
@@ -46,8 +49,10 @@ public enum HandrailCommandLine {
             return ExitCode.ok.rawValue
         }
         let leading = args.takeLeading(options: ["--db", "--platform"], flags: ["--json"])
+        // Locked, the service account's user configuration is never read: the organisation's
+        // settings come from the root-owned system configuration alone.
         var context = CommandContext(runbooksOption: runbooksOption, environment: environment, executable: executable, output: output,
-                                     clock: clock, config: HandrailConfig.load(environment: environment))
+                                     clock: clock, config: locked.map(HandrailConfig.init(system:)) ?? HandrailConfig.load(environment: environment))
         context.locked = locked
         context.identity = identity
         guard let command = args.next() else {

@@ -74,6 +74,15 @@ enum LockedEntry {
             }
             identity = OperatorIdentity(login: OperatorIdentity.accountName(uid) ?? "uid\(uid)", entry: .system, uid: uid, sudoUID: nil,
                                         loginUID: OperatorIdentity.loginUID(), tty: OperatorIdentity.controllingTTY(), keyFingerprint: nil)
+        } else if arguments.first == "anchor", arguments.dropFirst().first == "sign" {
+            identity = try anchorHelper(arguments, config: config, environment: environment)
+        } else if arguments.first == "anchor", arguments.dropFirst().first == "init", geteuid() == 0 {
+            // Root makes the anchor account's key; not through sudo, like init.
+            guard !environment.keys.contains(where: { $0.hasPrefix("SUDO_") }) || environment["SUDO_UID"] == "0" else {
+                throw Refused(code: .notPermitted, message: "handrail anchor init: root runs it, in a root login")
+            }
+            identity = OperatorIdentity(login: "root", entry: .system, uid: 0, sudoUID: nil, loginUID: OperatorIdentity.loginUID(),
+                                        tty: OperatorIdentity.controllingTTY(), keyFingerprint: nil)
         } else {
             do { identity = try OperatorIdentity.sudoEntry(config: config, environment: environment) } catch {
                 throw Refused(code: .notPermitted, message: "handrail: \(error.message)")
@@ -89,6 +98,24 @@ enum LockedEntry {
             throw Refused(code: .usage, message: "handrail: ssh-entry is only the forced command")
         }
         return Admission(arguments: arguments, identity: identity)
+    }
+
+    /// `anchor sign`, exactly: run as the anchor account, by the service account through sudo
+    /// (sudo sets SUDO_UID itself, sudo(8)). Anyone else, or any other argument, is refused.
+    static func anchorHelper(_ arguments: [String], config: SystemConfiguration, environment: [String: String]) throws(Refused) -> OperatorIdentity {
+        guard arguments == ["anchor", "sign"] else {
+            throw Refused(code: .usage, message: "handrail anchor sign: the helper takes no arguments; the request is one line on standard input")
+        }
+        guard let account = config.anchorAccount, let anchorUID = OperatorIdentity.accountUID(account) else {
+            throw Refused(code: .usage, message: "handrail anchor sign: \(config.path) names no anchor account that exists")
+        }
+        guard geteuid() == anchorUID, getuid() == anchorUID else {
+            throw Refused(code: .notPermitted, message: "handrail anchor sign runs only as the anchor account \(SafeText.visible(account))")
+        }
+        guard let service = OperatorIdentity.accountUID(config.serviceAccount), environment["SUDO_UID"] == String(service) else {
+            throw Refused(code: .notPermitted, message: "handrail anchor sign answers only the service account \(SafeText.visible(config.serviceAccount)), through sudo")
+        }
+        return OperatorIdentity(login: account, entry: .anchorHelper, uid: anchorUID, sudoUID: service, loginUID: nil, tty: nil, keyFingerprint: nil)
     }
 }
 
