@@ -49,10 +49,8 @@ public enum HandrailCommandLine {
             return ExitCode.ok.rawValue
         }
         let leading = args.takeLeading(options: ["--db", "--platform"], flags: ["--json"])
-        // Locked, the service account's user configuration is never read: the organisation's
-        // settings come from the root-owned system configuration alone.
         var context = CommandContext(runbooksOption: runbooksOption, environment: environment, executable: executable, output: output,
-                                     clock: clock, config: locked.map(HandrailConfig.init(system:)) ?? HandrailConfig.load(environment: environment))
+                                     clock: clock, config: HandrailConfig.effective(locked: locked, environment: environment))
         context.locked = locked
         context.identity = identity
         guard let command = args.next() else {

@@ -132,6 +132,15 @@ struct HandrailConfig {
 }
 
 extension HandrailConfig {
+    /// The settings a command runs with. Locked, the service account's user configuration is
+    /// never read: the organisation's domains, default country code and privileged accounts come
+    /// from the root-owned system configuration alone (whoever holds the service account could
+    /// otherwise add a staff domain or unlist a privileged account). Unlocked, the user's file.
+    static func effective(locked: SystemConfiguration?, environment: [String: String]) -> HandrailConfig {
+        if let locked { return HandrailConfig(system: locked) }
+        return load(environment: environment)
+    }
+
     /// A locked deployment's settings, from the system configuration alone.
     init(system: SystemConfiguration) {
         self.init()

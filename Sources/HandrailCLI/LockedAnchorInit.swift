@@ -13,12 +13,14 @@ enum LockedAnchorInit {
             out.error("handrail anchor init: \(config.path) names no anchorAccount and anchorKey; add both to anchor the log")
             return .usage
         }
-        guard let anchorEntry = getpwnam(account), let serviceEntry = getpwnam(config.serviceAccount) else {
+        // getpwnam(3) returns static storage that the next call overwrites: each is read at once.
+        guard let anchorIDs = getpwnam(account).map({ ($0.pointee.pw_uid, $0.pointee.pw_gid) }),
+              let serviceIDs = getpwnam(config.serviceAccount).map({ ($0.pointee.pw_uid, $0.pointee.pw_gid) }) else {
             out.error("handrail anchor init: the anchor account \(SafeText.visible(account)) or the service account \(SafeText.visible(config.serviceAccount)) does not exist")
             return .usage
         }
-        let (anchorUID, anchorGID) = (anchorEntry.pointee.pw_uid, anchorEntry.pointee.pw_gid)
-        let (serviceUID, serviceGID) = (serviceEntry.pointee.pw_uid, serviceEntry.pointee.pw_gid)
+        let (anchorUID, anchorGID) = anchorIDs
+        let (serviceUID, serviceGID) = serviceIDs
         guard anchorUID != serviceUID, anchorUID != 0 else {
             out.error("handrail anchor init: the anchor account must be an account of its own, neither root nor the service account")
             return .usage

@@ -200,4 +200,30 @@ final class PinningAndAttributionTests: XCTestCase {
         XCTAssertEqual(parsed.anchorSinks.count, 1)
         XCTAssertThrowsError(try SystemConfiguration.parse("{ database: \"relative.db\", runbooks: \"/x\", platform: \"manual\", timeZone: \"UTC\", serviceAccount: \"h\" }", path: path))
     }
+
+    /// The attack: whoever holds the service account writes its user configuration to add a
+    /// staff domain (a vouching ticket from their own mail server) or to unlist a privileged
+    /// account. Locked, that file is never read; the system configuration's settings apply.
+    func testLockedTheOrganisationsSettingsComeOnlyFromTheSystemConfiguration() throws {
+        try handrail.configure("{ organisationDomains: [\"attacker.example\"], defaultCountryCode: \"+1\", privilegedAccounts: [] }")
+        let environment = handrail.environment(login: "alice").merging(["XDG_CONFIG_HOME": handrail.path(".config")]) { $1 }
+        let system = try SystemConfiguration.parse("""
+            { database: "/x/h.db", runbooks: "/x/r", platform: "manual", timeZone: "Europe/Berlin", serviceAccount: "handrail",
+              organisationDomains: ["Example.com"], defaultCountryCode: "+49", privilegedAccounts: ["Root@example.com"] }
+            """, path: "/etc/handrail/handrail.json5")
+        let locked = HandrailConfig.effective(locked: system, environment: environment)
+        XCTAssertEqual(locked.organisationDomains, ["example.com"])
+        XCTAssertEqual(locked.defaultCountryCode, "+49")
+        XCTAssertEqual(locked.privilegedAccounts, ["root@example.com"])
+        XCTAssertNil(locked.database, "nothing else of the user's file either")
+        // The honest path unlocked: the user's own file is the configuration.
+        let unlocked = HandrailConfig.effective(locked: nil, environment: environment)
+        XCTAssertEqual(unlocked.organisationDomains, ["attacker.example"])
+        XCTAssertEqual(unlocked.defaultCountryCode, "+1")
+        // The system configuration checks them as the user's file does.
+        for bad in ["organisationDomains: [\"not a domain\"]", "defaultCountryCode: \"49x\"", "privilegedAccounts: [\"nobody\"]",
+                    "anchorAccount: \"anchor\""] {
+            XCTAssertThrowsError(try SystemConfiguration.parse("{ database: \"/x/h.db\", runbooks: \"/x/r\", platform: \"manual\", timeZone: \"UTC\", serviceAccount: \"h\", \(bad) }", path: "/e.json5"), bad)
+        }
+    }
 }
