@@ -59,8 +59,8 @@ enum HelpText {
       --help, -h        this help
       --version         the version
 
-    The acting operator is your login name (the terminal session's, then $SUDO_USER, then your
-    user id's; $HANDRAIL_LOGIN overrides it for automation). The first operator of a new
+    The acting operator is your account's name (your user id's, never $SUDO_USER;
+    $HANDRAIL_LOGIN overrides it for automation). The first operator of a new
     database becomes its senior admin.
 
     Exit codes:

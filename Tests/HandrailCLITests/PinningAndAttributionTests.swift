@@ -226,4 +226,21 @@ final class PinningAndAttributionTests: XCTestCase {
             XCTAssertThrowsError(try SystemConfiguration.parse("{ database: \"/x/h.db\", runbooks: \"/x/r\", platform: \"manual\", timeZone: \"UTC\", serviceAccount: \"h\", \(bad) }", path: "/e.json5"), bad)
         }
     }
+
+    /// The attack: `SUDO_USER=alice` in the environment made whoever set it the senior alice
+    /// (it was trusted whenever getlogin failed). Unlocked, the login is HANDRAIL_LOGIN or the
+    /// real user id's account name, never SUDO_USER.
+    func testSudoUserNeverNamesTheOperator() throws {
+        XCTAssertEqual(try handrail.run(["operator", "add", "bob", "--role", "agent"]).status, 0, "alice is the senior")
+        let account = try XCTUnwrap(getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) })
+        XCTAssertNotEqual(account, "alice")
+        let spoofed = try handrail.run(["operator", "add", "mallory", "--role", "senior"], environment: ["HANDRAIL_LOGIN": "", "SUDO_USER": "alice"])
+        XCTAssertEqual(spoofed.status, 4, "\(spoofed)")
+        XCTAssertTrue(spoofed.err.contains("\(account) is not on this database's roster"), "\(spoofed)")
+        XCTAssertFalse(try handrail.run(["operator", "list"]).out.contains("mallory"))
+        // The honest path: the account's own name, when it is on the roster.
+        XCTAssertEqual(try handrail.run(["operator", "add", account, "--role", "agent"]).status, 0)
+        let own = try handrail.run(["case", "list"], environment: ["HANDRAIL_LOGIN": "", "SUDO_USER": "alice"])
+        XCTAssertEqual(own.status, 0, "\(own)")
+    }
 }
