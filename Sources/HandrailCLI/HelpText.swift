@@ -23,6 +23,7 @@ enum HelpText {
       handrail case list [--status S] [--subject EMAIL]      the queue
       handrail case note ID TEXT                             add a note to the case and the audit log
       handrail case release ID                               stop holding the case
+      handrail case migrate-runbook ID --reason T            (senior admins) move a case onto its changed runbook
       handrail audit [--event T]… [--actor A] [--subject S] [--case ID] [--since D] [--until D]
                      [--format table|csv|json]               the audit log, filtered
       handrail audit --follow [--format json|ocsf]           new events as they commit, as JSON lines
@@ -90,6 +91,7 @@ enum HelpText {
       handrail case list [--status STATUS|overdue] [--subject EMAIL] [--json]
       handrail case note ID TEXT
       handrail case release ID
+      handrail case migrate-runbook ID --reason TEXT
 
     STEP is the current step's id (see 'case show'). --reason fills the step's reason field (a
     pre-filled draft is used when omitted); --confirm types the user's email for dangerous steps;

@@ -52,6 +52,48 @@ final class PinningAndAttributionTests: XCTestCase {
         XCTAssertEqual(try handrail.run(["case", "note", id, "A note after the runbook file was restored"], environment: env).status, 0)
     }
 
+    /// A case whose runbook file changed goes on only after a senior admin who did not open it
+    /// moves it onto the new file, with a reason, as a chained and audited `runbook.migrated`
+    /// event (old and new hash). The agent's attempt is refused and records nothing.
+    func testASeniorMigratesACaseOntoItsChangedRunbookAndAnAgentCannot() throws {
+        let folder = try runbookCopy()
+        let env = ["HANDRAIL_RUNBOOKS": folder.path]
+        XCTAssertEqual(try handrail.run(["operator", "add", "bob", "--role", "senior"], environment: env).status, 0)
+        XCTAssertEqual(try handrail.run(["operator", "add", "carol", "--role", "agent"], environment: env).status, 0)
+        let open = try handrail.run(["case", "open", "--subject", "sam@example.com"], as: "carol", environment: env)
+        XCTAssertEqual(open.status, 0, "\(open)")
+        let id = open.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        // The agent lets the case go for the senior, as for an approval.
+        XCTAssertEqual(try handrail.run(["case", "release", id], as: "carol", environment: env).status, 0)
+        let unchanged = try handrail.run(["case", "migrate-runbook", id, "--reason", "Nothing changed, just trying"], as: "bob", environment: env)
+        XCTAssertNotEqual(unchanged.status, 0, "\(unchanged)")
+        XCTAssertTrue(unchanged.err.contains("has not changed"), "\(unchanged)")
+
+        let file = folder.appendingPathComponent("mfa-recovery.json5")
+        try (try String(contentsOf: file, encoding: .utf8) + "\n// callback wording corrected\n").write(to: file, atomically: true, encoding: .utf8)
+        let refused = try handrail.run(["case", "note", id, "A note on the changed runbook"], as: "carol", environment: env)
+        XCTAssertEqual(refused.status, 3, "\(refused)")
+        XCTAssertTrue(refused.err.contains("handrail case migrate-runbook \(id)"), "the refusal says who can move it: \(refused)")
+        let events = try handrail.eventTypes(id)
+        // The attacks: an agent, and a senior without a reason.
+        let agent = try handrail.run(["case", "migrate-runbook", id, "--reason", "I want to go on with my case"], as: "carol", environment: env)
+        XCTAssertEqual(agent.status, 4, "\(agent)")
+        XCTAssertEqual(try handrail.run(["case", "migrate-runbook", id], as: "bob", environment: env).status, 2)
+        XCTAssertEqual(try handrail.eventTypes(id), events, "nothing recorded")
+
+        let moved = try handrail.run(["case", "migrate-runbook", id, "--reason", "The callback wording was corrected; gates unchanged"],
+                                     as: "bob", environment: env)
+        XCTAssertEqual(moved.status, 0, "\(moved)")
+        let migration = try XCTUnwrap(try handrail.audit(["--case", id]).last)
+        XCTAssertEqual(migration["event"] as? String, "runbook.migrated")
+        XCTAssertEqual(migration["actor"] as? String, "bob")
+        let payload = "\(migration)"
+        XCTAssertTrue(payload.contains("from") && payload.contains("to") && payload.contains("gates unchanged"), payload)
+        XCTAssertEqual(try handrail.run(["case", "note", id, "A note on the moved case"], as: "carol", environment: env).status, 0,
+                       "decisions now use the new file")
+        XCTAssertEqual(try handrail.run(["audit", "verify"], environment: env).status, 0)
+    }
+
     func testTwoRunbookFilesWithOneIdAreRefused() throws {
         let folder = try runbookCopy()
         let copy = folder.appendingPathComponent("zz-mine.json5")
