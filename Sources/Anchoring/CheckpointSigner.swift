@@ -15,7 +15,16 @@ public protocol CheckpointSigner {
     /// `.rolledBack` when `seq` is below what was already anchored: the log went backwards.
     /// `deliver` runs while the key is still held, so checkpoints reach the sinks in epoch order
     /// whichever process signs them.
-    func sign(seq: Int64, head: [UInt8], time: Int64, force: Bool, deliver: (Checkpoint) -> Void) throws(AnchorError) -> Checkpoint?
+    /// `cases`: the cases with events since the last checkpoint, recorded in it (a version 2
+    /// line); nil writes a version 1 line.
+    func sign(seq: Int64, head: [UInt8], time: Int64, cases: [String]?, force: Bool, deliver: (Checkpoint) -> Void) throws(AnchorError) -> Checkpoint?
+}
+
+extension CheckpointSigner {
+    /// A version 1 checkpoint: no cases.
+    public func sign(seq: Int64, head: [UInt8], time: Int64, force: Bool, deliver: (Checkpoint) -> Void) throws(AnchorError) -> Checkpoint? {
+        try sign(seq: seq, head: head, time: time, cases: nil, force: force, deliver: deliver)
+    }
 }
 
 /// The anchor's public state: no key.

@@ -28,7 +28,7 @@ public final class HelperSigner: CheckpointSigner {
         }
     }
 
-    public func sign(seq: Int64, head: [UInt8], time: Int64, force: Bool, deliver: (Checkpoint) -> Void) throws(AnchorError) -> Checkpoint? {
+    public func sign(seq: Int64, head: [UInt8], time: Int64, cases: [String]?, force: Bool, deliver: (Checkpoint) -> Void) throws(AnchorError) -> Checkpoint? {
         let db: String
         if let databaseID { db = databaseID } else { db = try status().databaseID }
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
@@ -37,9 +37,11 @@ public final class HelperSigner: CheckpointSigner {
         while flock(fd, LOCK_EX) != 0 {
             guard errno == EINTR else { throw .io(lockPath, "cannot lock: \(String(cString: strerror(errno)))") }
         }
-        switch try ask(.sign(databaseID: db, seq: seq, head: head, time: time, force: force)) {
+        let request = AnchorRequest.sign(databaseID: db, seq: seq, head: head, time: time, cases: cases ?? [], force: force)
+        switch try ask(request) {
         case .signed(let checkpoint):
-            guard checkpoint.databaseID == db, checkpoint.seq == seq, checkpoint.head == head, checkpoint.timeMilliseconds == time else {
+            guard checkpoint.databaseID == db, checkpoint.seq == seq, checkpoint.head == head, checkpoint.timeMilliseconds == time,
+                  checkpoint.cases == Checkpoint.bounded(cases ?? []) else {
                 throw .helper("signed a checkpoint other than the one asked for")
             }
             deliver(checkpoint)

@@ -81,24 +81,32 @@ final class CheckpointAnchor: Anchor {
     }
 
     func heartbeat() -> AnchorReceipt {
+        let lastSeq: Int64
         do {
             let status = try signer.status()
             let head = try store.chainHead()
             let due = CheckpointTime.milliseconds(clock()) - status.lastTimeMilliseconds >= Int64(settings.heartbeatMinutes) * 60_000
             guard head.seq != status.lastSeq, due else { return AnchorReceipt() }
+            lastSeq = status.lastSeq
         } catch let error as AnchorError {
             return AnchorReceipt(warnings: [Self.describe(error)])
         } catch {
             return AnchorReceipt(warnings: ["anchor: \(error)"])
         }
-        return sign(force: false)
+        return sign(force: false, lastSeq: lastSeq)
     }
 
-    func sign(force: Bool) -> AnchorReceipt {
+    /// Signs a checkpoint of the head, naming the cases with events since `lastSeq` (the last
+    /// checkpoint's, read from the signer when not given). Read before signing, it can only be
+    /// at or below the signer's by then, so the list may name more cases, never fewer.
+    func sign(force: Bool, lastSeq known: Int64? = nil) -> AnchorReceipt {
         var failures: [SinkFailure] = []
         do {
+            let lastSeq = try known ?? signer.status().lastSeq
             let head = try store.chainHead()
-            let signed = try signer.sign(seq: head.seq, head: head.hash, time: CheckpointTime.milliseconds(clock()), force: force) { checkpoint in
+            let cases = try store.caseIDs(after: lastSeq, through: head.seq)
+            let signed = try signer.sign(seq: head.seq, head: head.hash, time: CheckpointTime.milliseconds(clock()), cases: cases,
+                                         force: force) { checkpoint in
                 failures = publisher.deliver(checkpoint)
             }
             return AnchorReceipt(epoch: signed?.epoch, warnings: failures.map { "anchor: WARNING: \($0)" })

@@ -55,9 +55,12 @@ enum LockedAnchorInit {
         // Epoch 0 anchors the log as it is now; K(0) is overwritten by K(1) as it is signed.
         var failures: [SinkFailure] = []
         do {
-            let head = try HandrailStore(path: config.database, create: false, readOnly: true, now: context.clock).chainHead()
+            let store = try HandrailStore(path: config.database, create: false, readOnly: true, now: context.clock)
+            let head = try store.chainHead()
+            let cases = try store.caseIDs(after: 0, through: head.seq)
             let publisher = CheckpointPublisher(sinks: settings.sinks, backlogPath: settings.backlogPath)
-            _ = try signer.sign(seq: head.seq, head: head.hash, time: CheckpointTime.milliseconds(context.clock()), force: true) { checkpoint in
+            _ = try signer.sign(seq: head.seq, head: head.hash, time: CheckpointTime.milliseconds(context.clock()), cases: cases,
+                                force: true) { checkpoint in
                 failures = publisher.deliver(checkpoint)
             }
         } catch {

@@ -24,7 +24,7 @@ final class AnchorHelperTests: XCTestCase {
     func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
     func sign(_ seq: Int64, at time: Int64, db: String = "abc", force: Bool = true) -> String {
-        AnchorRequest.sign(databaseID: db, seq: seq, head: SHA256.hash([UInt8(seq & 0xFF)]), time: time, force: force).line
+        AnchorRequest.sign(databaseID: db, seq: seq, head: SHA256.hash([UInt8(seq & 0xFF)]), time: time, cases: ["HR-\(seq)"], force: force).line
     }
 
     func testTheHelperSignsForwardAndItsCheckpointsVerifyFromK0() throws {
@@ -71,7 +71,7 @@ final class AnchorHelperTests: XCTestCase {
     func testHelperSignerReadsTheHelpersAnswers() throws {
         let key = try KeyFileSigner.create(path: path("key"), databaseID: "abc", k0: k0)
         let status = AnchorReply.status(try key.status()).line
-        let checkpoint = try XCTUnwrap(try key.sign(seq: 4, head: SHA256.hash([4]), time: t0, force: true) { _ in })
+        let checkpoint = try XCTUnwrap(try key.sign(seq: 4, head: SHA256.hash([4]), time: t0, cases: ["HR-4"], force: true) { _ in })
         // A stand-in helper: answers status, then the checkpoint, whatever it is asked.
         let script = path("helper.sh")
         try """
@@ -83,9 +83,9 @@ final class AnchorHelperTests: XCTestCase {
         let signer = HelperSigner(command: [script], lockPath: path("lock"))
         XCTAssertEqual(try signer.status().databaseID, "abc")
         var delivered: [Checkpoint] = []
-        XCTAssertEqual(try signer.sign(seq: 4, head: SHA256.hash([4]), time: t0, force: true) { delivered.append($0) }, checkpoint)
+        XCTAssertEqual(try signer.sign(seq: 4, head: SHA256.hash([4]), time: t0, cases: ["HR-4"], force: true) { delivered.append($0) }, checkpoint)
         XCTAssertEqual(delivered, [checkpoint])
-        XCTAssertThrowsError(try signer.sign(seq: 5, head: SHA256.hash([5]), time: t0, force: true) { _ in }) {
+        XCTAssertThrowsError(try signer.sign(seq: 4, head: SHA256.hash([4]), time: t0, cases: ["HR-5"], force: true) { _ in }) {
             XCTAssertTrue("\($0)".contains("other than the one asked for"), "\($0)")
         }
 
