@@ -98,6 +98,8 @@ final class LockedDeployment {
         // The binary and the runbooks, root's; the data folder, the service account's alone.
         try sh("install -o root -g root -m 0755 \(q(try HandrailExecutable.locate().path)) \(q(binary))")
         try sh("install -o root -g root -m 0644 \(q(PackagePaths.runbooks.path))/*.json5 \(q(runbooks.path))/")
+        try sh("install -d -o root -g root -m 0755 \(q(runbooks.path))/training")
+        try sh("install -o root -g root -m 0644 \(q(PackagePaths.runbooks.path))/training/*.json5 \(q(runbooks.path))/training/")
         try sh("chown \(service):\(service) \(q(prefix.path))/var/lib/handrail && chmod 0700 \(q(prefix.path))/var/lib/handrail")
         try sh("install -d -o \(anchor) -g \(anchor) -m 0700 \(q(prefix.path))/var/lib/handrail-anchor")
         try writeRootFile(configPath, configuration())

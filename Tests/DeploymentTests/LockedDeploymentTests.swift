@@ -258,6 +258,34 @@ final class LockedDeploymentTests: XCTestCase {
         assertStatus(try d.sudo(d.secondSenior, ["operator", "set", d.agent, "--role", "agent"]), 0)
     }
 
+    // MARK: - Training
+
+    /// Trainees train on the locked host, on a training database and tenant of their own beside
+    /// the real database: the real log gains nothing from an attempt, and `train check`, which
+    /// would read any file as the service account, is refused.
+    func testTraineesTrainOnTheirOwnDatabaseAndTheRealLogIsUntouched() throws {
+        let d = try d
+        let list = try d.sudo(d.trainee, ["train"])
+        assertStatus(list, 0, "Start one with: handrail train NUMBER")
+        assertStatus(try d.ssh(d.trainee, "train"), 0, "Start one with")
+        assertStatus(try d.sudo(d.trainee, ["train", "results"]), 0)
+        assertStatus(try d.sudo(d.trainee, ["train", "check", "/etc/shadow"]), 2, "train check reads the files")
+        let before = try d.eventCount(excludingSessions: true)
+        let tmux = try Tmux(socket: "hr-e2e-\(d.id)-train", target: "train", scratch: d.scratch)
+        defer { tmux.killServer() }
+        try tmux.newSession(width: 120, height: 40, command: ["/usr/bin/ssh", "-tt"] + d.sshOptions(d.trainee) + ["\(d.service)@127.0.0.1", "train 1"])
+        let screen = try tmux.waitUntilScreenShows(["TRAINING:", "\(d.trainee) (trainee)"], timeout: 30)
+        XCTAssertTrue(screen.contains("training"), screen)
+        let training = (d.database as NSString).deletingLastPathComponent + "/training/training.db"
+        try waitUntil("the training database", timeout: 10) { FileManager.default.fileExists(atPath: training) }
+        var info = stat()
+        XCTAssertEqual(lstat(training, &info), 0)
+        XCTAssertEqual(info.st_uid, UInt32(try d.uid(d.service)) ?? 0)
+        XCTAssertEqual(try d.eventCount(excludingSessions: true), before, "the attempt wrote nothing to the real log")
+        XCTAssertEqual(try d.query("SELECT count(*) FROM events WHERE actor = 'training-senior'")
+            .trimmingCharacters(in: .whitespacesAndNewlines), "0")
+    }
+
     // MARK: - The anchor account
 
     /// One line to the helper, as the service account, through the one sudoers rule it has.
