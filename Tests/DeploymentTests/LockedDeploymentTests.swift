@@ -336,6 +336,10 @@ final class LockedDeploymentTests: XCTestCase {
         let verify = try d.sudo(d.senior, ["audit", "verify", "--anchors", d.checkpointsPath, "--anchor-key", d.k0])
         assertStatus(verify, 0)
         XCTAssertTrue(verify.out.contains("checkpoint"), "\(verify)")
+        assertStatus(try d.sudo(d.senior, ["anchor", "status"]), 0, "next epoch \(after["epoch"] ?? "?")")
+        // The key is made by root, once: not by a senior through sudo, and never a second time.
+        assertStatus(try d.sudo(d.senior, ["anchor", "init"]), 4, "root makes the anchor account's key")
+        assertStatus(try d.run([d.binary, "anchor", "init"]), 2, "never replaced")
     }
 
     /// The attacks of whoever holds the service account: read the key, run anything else as the
