@@ -148,5 +148,8 @@ extension HandrailConfig {
         defaultCountryCode = system.defaultCountryCode
         privilegedAccounts = system.privilegedAccounts
         timeZone = system.timeZone.identifier
+        replica = system.replica
+        litestream = system.litestream
+        replicationWarnSeconds = system.replicationWarnSeconds
     }
 }

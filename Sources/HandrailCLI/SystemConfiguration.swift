@@ -11,7 +11,8 @@ import Runbook
 ///       platform: "local", directory: "/var/lib/handrail/directory.db", timeZone: "Europe/Berlin",
 ///       serviceAccount: "handrail", identity: ["ssh", "sudo"], anchorSinks: [],
 ///       anchorAccount: "handrail-anchor", anchorKey: "/var/lib/handrail-anchor/anchor-key",
-///       organisationDomains: ["example.com"], defaultCountryCode: "+49", privilegedAccounts: [] }
+///       organisationDomains: ["example.com"], defaultCountryCode: "+49", privilegedAccounts: [],
+///       replica: "/srv/backup/handrail", replicationWarnSeconds: 60 }
 ///
 /// `anchorSinks` is read and kept as written (`anchorSinks`) for the audit log's checkpoints;
 /// this file only checks that it is a list. The organisation's settings are read from here
@@ -38,6 +39,10 @@ struct SystemConfiguration: Sendable, Equatable {
     var organisationDomains: [String] = []
     var defaultCountryCode: String?
     var privilegedAccounts: [String] = []
+    /// Backups (Litestream): where the replica is, the program, when `status` and a senior's queue warn.
+    var replica: String?
+    var litestream: String?
+    var replicationWarnSeconds: Int?
 
     static let relativePath = "etc/handrail/handrail.json5"
     static let identitySourceNames: Set<String> = ["ssh", "sudo"]
@@ -88,10 +93,12 @@ struct SystemConfiguration: Sendable, Equatable {
         var sinks: [JSONValue] = []
         var domains: [String] = []
         var privileged: [String] = []
+        var warnSeconds: Int?
         for member in members {
             let at = "\(path):\(member.keyLocation)"
             switch member.key {
-            case "database", "runbooks", "platform", "directory", "timeZone", "serviceAccount", "anchorAccount", "anchorKey", "defaultCountryCode":
+            case "database", "runbooks", "platform", "directory", "timeZone", "serviceAccount", "anchorAccount", "anchorKey", "defaultCountryCode",
+                 "replica", "litestream":
                 guard let value = member.value.string, !value.isEmpty else { throw Problem("\(at): \"\(member.key)\" must be a non-empty string") }
                 strings[member.key] = value
             case "identity":
@@ -106,11 +113,16 @@ struct SystemConfiguration: Sendable, Equatable {
             case "organisationDomains":
                 guard let list = HandrailConfig.organisationDomains(member.value) else { throw Problem("\(at): \(HandrailConfig.organisationDomainsRule)") }
                 domains = list
+            case "replicationWarnSeconds":
+                guard let seconds = member.value.plain.numberValue, seconds >= 1, seconds <= 86_400, seconds == seconds.rounded() else {
+                    throw Problem("\(at): \"replicationWarnSeconds\" must be a whole number of seconds from 1 to 86400")
+                }
+                warnSeconds = Int(seconds)
             case "privilegedAccounts":
                 guard let list = HandrailConfig.privilegedAccounts(member.value) else { throw Problem("\(at): \(HandrailConfig.privilegedAccountsRule)") }
                 privileged = list
             default:
-                throw Problem("\(at): unknown setting \"\(member.key)\" (database, runbooks, platform, directory, timeZone, serviceAccount, identity, anchorSinks, anchorAccount, anchorKey, organisationDomains, defaultCountryCode, privilegedAccounts)")
+                throw Problem("\(at): unknown setting \"\(member.key)\" (database, runbooks, platform, directory, timeZone, serviceAccount, identity, anchorSinks, anchorAccount, anchorKey, organisationDomains, defaultCountryCode, privilegedAccounts, replica, litestream, replicationWarnSeconds)")
             }
         }
         for required in ["database", "runbooks", "platform", "timeZone", "serviceAccount"] where strings[required] == nil {
@@ -122,7 +134,7 @@ struct SystemConfiguration: Sendable, Equatable {
         if let code = strings["defaultCountryCode"], Organisation.countryCode(code) == nil {
             throw Problem("\(path): \"\(code)\" is not a country calling code (e.g. +44)")
         }
-        for key in ["database", "runbooks", "directory", "anchorKey"] {
+        for key in ["database", "runbooks", "directory", "anchorKey", "litestream"] {
             if let value = strings[key], !value.hasPrefix("/") { throw Problem("\(path): \"\(key)\" must be an absolute path") }
         }
         guard let zone = TimeZone(identifier: strings["timeZone"]!) else {
@@ -135,7 +147,8 @@ struct SystemConfiguration: Sendable, Equatable {
                                    directory: strings["directory"], timeZone: zone, serviceAccount: strings["serviceAccount"]!,
                                    identitySources: sources ?? identitySourceNames, anchorSinks: sinks,
                                    anchorAccount: strings["anchorAccount"], anchorKey: strings["anchorKey"], organisationDomains: domains,
-                                   defaultCountryCode: strings["defaultCountryCode"], privilegedAccounts: privileged)
+                                   defaultCountryCode: strings["defaultCountryCode"], privilegedAccounts: privileged,
+                                   replica: strings["replica"], litestream: strings["litestream"], replicationWarnSeconds: warnSeconds)
     }
 
     /// The tenant file: the configured one, else `directory.db` beside the database.

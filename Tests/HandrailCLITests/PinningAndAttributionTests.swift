@@ -251,13 +251,16 @@ final class PinningAndAttributionTests: XCTestCase {
         let environment = handrail.environment(login: "alice").merging(["XDG_CONFIG_HOME": handrail.path(".config")]) { $1 }
         let system = try SystemConfiguration.parse("""
             { database: "/x/h.db", runbooks: "/x/r", platform: "manual", timeZone: "Europe/Berlin", serviceAccount: "handrail",
-              organisationDomains: ["Example.com"], defaultCountryCode: "+49", privilegedAccounts: ["Root@example.com"] }
+              organisationDomains: ["Example.com"], defaultCountryCode: "+49", privilegedAccounts: ["Root@example.com"],
+              replica: "/srv/backup/handrail", replicationWarnSeconds: 60 }
             """, path: "/etc/handrail/handrail.json5")
         let locked = HandrailConfig.effective(locked: system, environment: environment)
         XCTAssertEqual(locked.organisationDomains, ["example.com"])
         XCTAssertEqual(locked.defaultCountryCode, "+49")
         XCTAssertEqual(locked.privilegedAccounts, ["root@example.com"])
         XCTAssertNil(locked.database, "nothing else of the user's file either")
+        XCTAssertEqual(locked.replica, "/srv/backup/handrail")
+        XCTAssertEqual(locked.replicationWarnSeconds, 60)
         // The honest path unlocked: the user's own file is the configuration.
         let unlocked = HandrailConfig.effective(locked: nil, environment: environment)
         XCTAssertEqual(unlocked.organisationDomains, ["attacker.example"])
