@@ -12,12 +12,19 @@ import Hashing
 /// can be found in any file a collector writes:
 ///
 ///     handrail-checkpoint v1 db=ID seq=N head=HEX time=YYYY-MM-DDTHH:MM:SS.sssZ epoch=E prev=HEX mac=HEX
+///     handrail-checkpoint v2 db=ID seq=N head=HEX time=… epoch=E prev=HEX cases=HR-1,HR-2 mac=HEX
+///
+/// Version 2 adds, inside what the MAC covers, the cases with events after the previous
+/// checkpoint's seq up to this one's (sorted; `-` for none; at most `maximumCases`, then `+K` for
+/// the K more), so that a replica behind the last checkpoint is told which cases it lacks, not only
+/// which sequence numbers. Version 1 lines (no `cases`) are still read and verified.
 ///
 /// `mac` is HMAC-SHA256 (RFC 2104) under K(epoch) of everything before " mac="; `prev` is the
 /// SHA-256 of the previous checkpoint's whole line (32 zero bytes before the first), so the
 /// checkpoints form a chain of their own and one removed from the middle is noticed.
 public struct Checkpoint: Sendable, Equatable {
-    public static let marker = "handrail-checkpoint v1 "
+    public static let marker = "handrail-checkpoint v"
+    public static let maximumCases = 64
 
     public var databaseID: String
     public var seq: Int64
@@ -26,12 +33,17 @@ public struct Checkpoint: Sendable, Equatable {
     public var timeMilliseconds: Int64
     public var epoch: UInt64
     public var previous: [UInt8]
+    /// Version 2: the cases covered since the previous checkpoint (a last element `+K`: K more
+    /// not named). Nil: a version 1 line.
+    public var cases: [String]?
     public var mac: [UInt8]
 
     public static let noPrevious = [UInt8](repeating: 0, count: 32)
 
     /// Signs a checkpoint under `key`, the anchor key of `epoch`.
-    public init(databaseID: String, seq: Int64, head: [UInt8], timeMilliseconds: Int64, epoch: UInt64, previous: [UInt8], key: [UInt8]) {
+    public init(databaseID: String, seq: Int64, head: [UInt8], timeMilliseconds: Int64, epoch: UInt64, previous: [UInt8],
+                cases: [String]? = nil, key: [UInt8]) {
+        self.cases = cases.map(Self.bounded)
         self.databaseID = databaseID
         self.seq = seq
         self.head = head
@@ -44,7 +56,22 @@ public struct Checkpoint: Sendable, Equatable {
 
     /// What the MAC covers: the line up to (not including) " mac=".
     public var signedText: String {
-        Self.marker + "db=\(databaseID) seq=\(seq) head=\(head.hexString) time=\(CheckpointTime.format(timeMilliseconds)) epoch=\(epoch) prev=\(previous.hexString)"
+        let common = "db=\(databaseID) seq=\(seq) head=\(head.hexString) time=\(CheckpointTime.format(timeMilliseconds)) epoch=\(epoch) prev=\(previous.hexString)"
+        guard let cases else { return Self.marker + "1 " + common }
+        return Self.marker + "2 " + common + " cases=" + (cases.isEmpty ? "-" : cases.joined(separator: ","))
+    }
+
+    /// Sorted, without duplicates, at most `maximumCases` named and then `+K`.
+    static func bounded(_ cases: [String]) -> [String] {
+        if cases.last?.hasPrefix("+") == true { return cases }
+        let sorted = Array(Set(cases)).sorted()
+        guard sorted.count > maximumCases else { return sorted }
+        return Array(sorted.prefix(maximumCases)) + ["+\(sorted.count - maximumCases)"]
+    }
+
+    /// What a case id may be in a checkpoint: no space, comma or control character.
+    static func isCaseID(_ id: Substring) -> Bool {
+        !id.isEmpty && id.count <= 64 && id.unicodeScalars.allSatisfy { $0.value > 32 && $0.value < 127 && $0 != "," }
     }
 
     public var line: String { signedText + " mac=" + mac.hexString }
@@ -78,10 +105,11 @@ public struct Checkpoint: Sendable, Equatable {
 
     /// A checkpoint line, exactly as `line` writes it, or nil.
     public static func parse(_ line: String) -> Checkpoint? {
-        guard line.hasPrefix(marker) else { return nil }
-        let words = line.dropFirst(marker.count).split(separator: " ", omittingEmptySubsequences: false)
-        guard words.count == 7 else { return nil }
-        let keys = ["db", "seq", "head", "time", "epoch", "prev", "mac"]
+        let version: Int
+        if line.hasPrefix(marker + "1 ") { version = 1 } else if line.hasPrefix(marker + "2 ") { version = 2 } else { return nil }
+        let words = line.dropFirst(marker.count + 2).split(separator: " ", omittingEmptySubsequences: false)
+        let keys = version == 1 ? ["db", "seq", "head", "time", "epoch", "prev", "mac"] : ["db", "seq", "head", "time", "epoch", "prev", "cases", "mac"]
+        guard words.count == keys.count else { return nil }
         var values: [String] = []
         for (word, key) in zip(words, keys) {
             guard word.hasPrefix(key + "=") else { return nil }
@@ -89,9 +117,16 @@ public struct Checkpoint: Sendable, Equatable {
         }
         guard DatabaseID.isValid(values[0]), let seq = Int64(values[1]), seq >= 0, let head = [UInt8](hex: values[2]), head.count == 32,
               let time = CheckpointTime.parse(values[3]), let epoch = UInt64(values[4]),
-              let previous = [UInt8](hex: values[5]), previous.count == 32, let mac = [UInt8](hex: values[6]), mac.count == 32
+              let previous = [UInt8](hex: values[5]), previous.count == 32, let mac = [UInt8](hex: values[keys.count - 1]), mac.count == 32
         else { return nil }
-        var checkpoint = Checkpoint(databaseID: values[0], seq: seq, head: head, timeMilliseconds: time, epoch: epoch, previous: previous, key: [])
+        var cases: [String]?
+        if version == 2 {
+            let list = values[6] == "-" ? [] : values[6].split(separator: ",", omittingEmptySubsequences: false)
+            guard list.allSatisfy(isCaseID) else { return nil }
+            cases = list.map(String.init)
+        }
+        var checkpoint = Checkpoint(databaseID: values[0], seq: seq, head: head, timeMilliseconds: time, epoch: epoch, previous: previous,
+                                    cases: cases, key: [])
         checkpoint.mac = mac
         // Canonical only: any other spelling of the same numbers is an edited line.
         return checkpoint.line == line ? checkpoint : nil

@@ -77,12 +77,15 @@ public final class KeyFileSigner: CheckpointSigner {
         return AnchorStatus(databaseID: state.databaseID, nextEpoch: state.epoch, lastSeq: state.seq, lastTimeMilliseconds: state.time)
     }
 
-    public func sign(seq: Int64, head: [UInt8], time: Int64, force: Bool, deliver: (Checkpoint) -> Void) throws(AnchorError) -> Checkpoint? {
+    public func sign(seq: Int64, head: [UInt8], time: Int64, cases: [String]?, force: Bool, deliver: (Checkpoint) -> Void) throws(AnchorError) -> Checkpoint? {
         try withLockedFile(exclusive: true) { (fd, state) throws(AnchorError) -> Checkpoint? in
             if seq < state.seq { throw .rolledBack(anchored: state.seq, log: seq) }
             if seq == state.seq && !force { return nil }
+            // A checkpoint dated before the last one would break the chain of checkpoints
+            // (`CheckpointChain` reports it); none is signed instead.
+            if time < state.time { throw .datedBeforeLast(anchored: state.time, requested: time) }
             let checkpoint = Checkpoint(databaseID: state.databaseID, seq: seq, head: head, timeMilliseconds: time, epoch: state.epoch,
-                                        previous: state.previous, key: state.key)
+                                        previous: state.previous, cases: cases, key: state.key)
             // K(epoch) is overwritten by K(epoch + 1) before the checkpoint is handed on.
             let next = State(databaseID: state.databaseID, epoch: state.epoch + 1, key: AnchorKey.next(state.key), previous: checkpoint.hash,
                              seq: seq, time: time)

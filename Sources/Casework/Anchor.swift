@@ -31,7 +31,7 @@ extension CaseEventBody {
     /// carried out, an approval decided or asked for, an incident declared.
     var mustBeAnchored: Bool {
         switch self {
-        case .actionCompleted, .approvalRequested, .approvalGranted, .approvalDenied, .incidentDeclared: return true
+        case .actionCompleted, .approvalRequested, .approvalGranted, .approvalDenied, .incidentDeclared, .runbookMigrated: return true
         default: return false
         }
     }

@@ -84,6 +84,20 @@ public final class CaseCommandHandler {
         }
     }
 
+    /// A senior admin moves a case whose runbook file changed onto the file now in the folder:
+    /// decided on the case replayed under that file, recorded as `runbook.migrated` (old and new
+    /// hash, the reason), after which every decision loads the new file.
+    public func migrateRunbook(on caseID: String, actor: Actor, reason: String) throws -> CaseOutcome {
+        let command = CaseCommand.migrateRunbook(reason: reason)
+        if let refusal = CaseEngine.permission(actor: actor, training: context.training, command: command) {
+            return .refused(refusal, caseID: caseID)
+        }
+        let base = try reader.migrationSnapshot(caseID, actor: actor)
+        return try commit(caseID: caseID, actor: actor, base: base, reread: { try self.reader.migrationSnapshot(caseID, actor: actor) }) { snapshot in
+            CaseEngine.decide(command, state: snapshot.state, context: snapshot.context)
+        }
+    }
+
     /// Records typed platform facts (ManualConsole) as a `facts.recorded` event.
     public func recordFacts(_ facts: [String: JSONValue], on caseID: String, actor: Actor) throws -> CaseOutcome {
         if let refusal = CaseEngine.permission(actor: actor, training: context.training, command: nil) {
@@ -120,7 +134,8 @@ public final class CaseCommandHandler {
     /// case still has exactly the events it was decided on, with the case held for the actor in
     /// the same transaction. Refusals still commit the events they carry (a refused verification
     /// attempt is audit) without taking a hold; a refusal with nothing to record writes nothing.
-    func commit(caseID: String, actor: Actor, base: CaseSnapshot?, _ decide: (CaseSnapshot) throws -> Decision) throws -> CaseOutcome {
+    func commit(caseID: String, actor: Actor, base: CaseSnapshot?, reread: (() throws -> CaseSnapshot)? = nil,
+                _ decide: (CaseSnapshot) throws -> Decision) throws -> CaseOutcome {
         var snapshot = try base ?? reader.snapshot(caseID, actor: actor)
         var attempt = 1
         while true {
@@ -159,7 +174,7 @@ public final class CaseCommandHandler {
                 return outcome
             case .failure(.caseChanged) where attempt < Self.attempts:
                 attempt += 1
-                snapshot = try reader.snapshot(caseID, actor: actor)
+                snapshot = try reread?() ?? reader.snapshot(caseID, actor: actor)
             case .failure(let error):
                 throw error
             }

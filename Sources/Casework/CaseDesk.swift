@@ -60,6 +60,14 @@ public final class CaseDesk {
         try actions.resumePendingAction(caseID, actor: actor)
     }
 
+    /// A senior admin's audited move of a case onto its runbook's current file. The case is let
+    /// go at once: the senior moves it, the agent who works it goes on with it.
+    public func migrateRunbook(_ caseID: String, actor: Actor, reason: String) throws -> CaseOutcome {
+        let outcome = try commands.migrateRunbook(on: caseID, actor: actor, reason: reason)
+        if outcome.refusal == nil, !outcome.stored.isEmpty { try? release(caseID, actor: actor) }
+        return outcome
+    }
+
     public func recordFacts(_ facts: [String: JSONValue], on caseID: String, actor: Actor) throws -> CaseOutcome {
         try commands.recordFacts(facts, on: caseID, actor: actor)
     }

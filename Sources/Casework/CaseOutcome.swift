@@ -52,7 +52,7 @@ public enum CaseworkError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .runbookMissing(let id): return "the runbook \"\(id)\" is not in the runbook folder"
         case .runbookChanged(let caseID, let id, let file, let hash):
-            return "case \(caseID) was opened on runbook \"\(id)\" \(file.map { "(\($0)) " } ?? "")sha256:\(hash), and no file in the runbook folder has that content any more: the runbook changed since the case was opened. Nothing was recorded; the case can only go on under the runbook it was opened with"
+            return "case \(caseID) was opened on runbook \"\(id)\" \(file.map { "(\($0)) " } ?? "")sha256:\(hash), and no file in the runbook folder has that content any more: the runbook changed since the case was opened. Nothing was recorded; the case can only go on under the runbook it was opened with, unless a senior admin moves it: handrail case migrate-runbook \(caseID) --reason TEXT"
         case .platformMismatch(let caseID, let recorded, let current):
             return "case \(caseID) was opened on the \(recorded) platform and stays on it; this command uses \(current) (pass --platform \(recorded))"
         }

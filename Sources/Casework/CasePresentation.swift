@@ -93,6 +93,7 @@ public struct PresentedAction: Sendable, Equatable {
         case .raiseSignal: (nil, "e", "signal")
         case .declareIncident: (nil, "x", "incident")
         case .restartVerification: (nil, "v", "re-verify")
+        case .migrateRunbook: (nil, "m", "migrate runbook")
         }
         key = fkey.map { "F\($0)" } ?? "?\(menuLetter)"
     }

@@ -18,10 +18,24 @@ public final class CaseReader {
         try snapshot(of: try context.store.events(caseID: caseID), caseID: caseID, actor: actor, record: try context.store.caseRecord(caseID))
     }
 
+    /// The case replayed on its runbook's current file rather than the one it is pinned to, with
+    /// that file as the migration target: what a senior admin's `migrateRunbook` is decided on.
+    func migrationSnapshot(_ caseID: String, actor: Actor) throws -> CaseSnapshot {
+        let history = try context.store.events(caseID: caseID)
+        guard let first = history.first, case .opened(let o) = first.event.body else { throw StoreError.caseNotFound(caseID) }
+        guard let pin = context.runbookPin?(o.runbookID), let runbook = context.runbookByHash?(pin.sha256) ?? context.runbooks(o.runbookID) else {
+            throw CaseworkError.runbookMissing(o.runbookID)
+        }
+        var snapshot = try self.snapshot(of: history, caseID: caseID, actor: actor, record: try context.store.caseRecord(caseID), runbook: runbook)
+        snapshot.context.runbookMigrationTarget = RunbookPin(sha256: pin.sha256, file: pin.file)
+        return snapshot
+    }
+
     /// The snapshot of a history already read (after a commit, say), with the facts read now.
-    func snapshot(of history: [StoredEvent], caseID: String, actor: Actor, record: CaseRecord?, newCaseID: String? = nil) throws -> CaseSnapshot {
+    func snapshot(of history: [StoredEvent], caseID: String, actor: Actor, record: CaseRecord?, newCaseID: String? = nil,
+                  runbook given: Runbook? = nil) throws -> CaseSnapshot {
         guard let first = history.first else { throw StoreError.caseNotFound(caseID) }
-        let runbook = try context.runbook(for: first.event)
+        let runbook = try given ?? context.runbook(for: first.event, history: history.map(\.event))
         let events = history.map(\.event)
         guard let state = CaseState.replay(events, runbook: runbook) else { throw StoreError.caseNotFound(caseID) }
         let now = context.clock()

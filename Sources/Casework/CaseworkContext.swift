@@ -40,19 +40,24 @@ public struct CaseworkContext {
         self.newCaseID = newCaseID
     }
 
-    func runbook(for opening: CaseEvent) throws -> Runbook {
+    func runbook(for opening: CaseEvent, history: [CaseEvent]) throws -> Runbook {
         guard case .opened(let o) = opening.body else { throw StoreError.caseNotFound(opening.caseID) }
         if let recorded = o.platform, recorded != platform.name {
             throw CaseworkError.platformMismatch(caseID: opening.caseID, recorded: recorded, current: platform.name)
         }
-        return try replayRunbook(for: opening)
+        return try replayRunbook(for: opening, history: history)
     }
 
-    /// The runbook a case was opened on (by its pinned hash where it has one), whatever platform
-    /// this process works on: to replay the case, not to decide on it.
-    func replayRunbook(for opening: CaseEvent) throws -> Runbook {
+    /// The runbook a case runs on (by its pinned hash where it has one: the opening's, or the
+    /// last `runbook.migrated` event's), whatever platform this process works on: to replay the
+    /// case, not to decide on it.
+    func replayRunbook(for opening: CaseEvent, history: [CaseEvent]) throws -> Runbook {
         guard case .opened(let o) = opening.body else { throw StoreError.caseNotFound(opening.caseID) }
-        if let hash = o.runbookSHA256, let runbookByHash {
+        let migrated = history.reversed().lazy.compactMap { event -> String? in
+            if case .runbookMigrated(let m) = event.body { return m.to }
+            return nil
+        }.first
+        if let hash = migrated ?? o.runbookSHA256, let runbookByHash {
             guard let runbook = runbookByHash(hash) else {
                 throw CaseworkError.runbookChanged(caseID: opening.caseID, runbookID: o.runbookID, file: o.runbookFile, sha256: hash)
             }

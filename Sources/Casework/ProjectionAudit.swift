@@ -34,7 +34,7 @@ extension CaseReader {
             }
             let runbook: Runbook
             do {
-                runbook = try context.replayRunbook(for: first.event)
+                runbook = try context.replayRunbook(for: first.event, history: history.map(\.event))
             } catch {
                 mismatches.append(ProjectionMismatch(caseID: caseID, reason: "cannot be replayed: \(error)"))
                 return

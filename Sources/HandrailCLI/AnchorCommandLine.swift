@@ -18,6 +18,13 @@ enum AnchorCommandLine {
             out.error("handrail anchor: unexpected \(SafeText.visible(unknown))\n\n" + HelpText.anchor)
             return .usage
         }
+        if let locked = context.locked, sub == "init" {
+            guard context.identity?.entry == .system else {
+                out.error("handrail anchor init: in a locked deployment root makes the anchor account's key (handrail anchor init, as root)")
+                return .notPermitted
+            }
+            return LockedAnchorInit.run(config: locked, context: context)
+        }
         let env: HandrailEnvironment
         switch HandrailEnvironment.resolve(options: options, context: context, command: "anchor") {
         case .success(let resolved): env = resolved
@@ -36,10 +43,29 @@ enum AnchorCommandLine {
         }
     }
 
-    static func initialise(env: HandrailEnvironment, settings: AnchorSettings, out: CommandOutput) -> ExitCode {
+    /// A new K0 and database id, from the system's random source.
+    static func newKey() -> (k0: [UInt8], databaseID: String) {
         var generator = SystemRandomNumberGenerator()
         let k0 = (0..<AnchorKey.byteCount).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let databaseID = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexString
+        return (k0, (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexString)
+    }
+
+    /// What `anchor init` prints, once: K0 for the auditor.
+    static func announce(k0: [UInt8], databaseID: String, keyPath: String, settings: AnchorSettings, out: CommandOutput) {
+        out.print("""
+        Anchor key K0 for database \(databaseID) — shown once, never stored:
+
+          \(k0.hexString)
+
+        Give it to the auditor to keep offline (on paper or an offline medium). It is the only
+        way to check the checkpoints: handrail audit verify --anchors FILE --anchor-key K0.
+        The key on this machine has already moved on (\(SafeText.visible(keyPath))).
+        Checkpoints go to: \(settings.sinkSummary).
+        """)
+    }
+
+    static func initialise(env: HandrailEnvironment, settings: AnchorSettings, out: CommandOutput) -> ExitCode {
+        let (k0, databaseID) = newKey()
         do {
             _ = try KeyFileSigner.create(path: settings.keyPath, databaseID: databaseID, k0: k0)
         } catch {
@@ -50,16 +76,7 @@ enum AnchorCommandLine {
         let anchor = CheckpointAnchor(store: env.store, settings: settings, clock: env.clock)
         let receipt = anchor.anchorNow()
         for warning in receipt.warnings { out.error(SafeText.visible(warning)) }
-        out.print("""
-        Anchor key K0 for database \(databaseID) — shown once, never stored:
-
-          \(k0.hexString)
-
-        Give it to the auditor to keep offline (on paper or an offline medium). It is the only
-        way to check the checkpoints: handrail audit verify --anchors FILE --anchor-key K0.
-        The key on this machine has already moved on (\(SafeText.visible(settings.keyPath))).
-        Checkpoints go to: \(settings.sinkSummary).
-        """)
+        announce(k0: k0, databaseID: databaseID, keyPath: settings.keyPath, settings: settings, out: out)
         return .ok
     }
 

@@ -131,7 +131,7 @@ enum AuditCommandLine {
         let head = report.headHash.hexString
         var problem = report.problem.map(\.description)
         if problem == nil, let regression = try env.store.timeRegressions(limit: 1).first {
-            problem = "event #\(regression.seq) is dated \(regression.time), before the event before it (\(regression.previousTime)): the clock was set back, or the row was written around Handrail"
+            problem = "event #\(regression.seq) is dated \(regression.time), before an earlier event (\(regression.previousTime)): the clock was set back, or the row was written around Handrail"
         }
         if problem == nil, let expectedHead, expectedHead.lowercased() != head {
             problem = "the chain head is \(head), not the expected \(SafeText.visible(expectedHead)): the log was replaced or rewritten since that head was recorded"

@@ -5,7 +5,7 @@ import Platform
 import Runbook
 import Store
 
-/// `handrail case open|show|do|facts|attest|list|note|release`: every action the wizard offers,
+/// `handrail case open|show|do|facts|attest|list|note|release|migrate-runbook`: every action the wizard offers,
 /// scriptable. Each prints what happened; `--json` prints it for machines.
 enum CaseCommandLine {
     static func run(_ args: inout ArgumentList, context: CommandContext) -> ExitCode {
@@ -35,6 +35,7 @@ enum CaseCommandLine {
             case "list": return try runner.list(&args)
             case "note": return try runner.note(&args)
             case "release": return try runner.release(&args)
+            case "migrate-runbook": return try runner.migrateRunbook(&args)
             default:
                 out.error("handrail case: unknown subcommand \"\(SafeText.visible(sub))\"\n\n" + HelpText.cases)
                 return .usage

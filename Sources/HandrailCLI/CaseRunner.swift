@@ -157,6 +157,17 @@ struct CaseRunner {
         return try finishAttestation(id, actor: actor, text: text, failed: failed != nil)
     }
 
+    /// `case migrate-runbook ID --reason TEXT`: a senior admin (not on a case of their own) moves
+    /// a case whose runbook file changed onto the file now in the folder.
+    func migrateRunbook(_ args: inout ArgumentList) throws -> ExitCode {
+        let reason = args.takeOption("--reason")
+        guard let id = args.next() else { throw UsageError("which case? handrail case migrate-runbook ID --reason TEXT") }
+        guard let reason else { throw UsageError("migrate-runbook needs --reason TEXT: why the case may go on under the changed runbook") }
+        try rejectLeftovers(args)
+        let actor = try env.requireActor()
+        return report(try desk.migrateRunbook(id, actor: actor, reason: reason), caseID: id, actor: actor)
+    }
+
     func note(_ args: inout ArgumentList) throws -> ExitCode {
         guard let id = args.next() else { throw UsageError("which case? handrail case note ID TEXT") }
         var words: [String] = []

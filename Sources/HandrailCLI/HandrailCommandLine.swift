@@ -35,6 +35,9 @@ public enum HandrailCommandLine {
                 return ExitCode.usage.rawValue
             }
         }
+        if let locked, identity?.entry == .anchorHelper {
+            return AnchorHelperCommand.run(config: locked, output: output, clock: clock).rawValue
+        }
         var args = ArgumentList(arguments)
         let runbooksOption = args.takeOption("--runbooks")
         if args.takeFlag("--help") || args.takeFlag("-h") {
@@ -47,7 +50,7 @@ public enum HandrailCommandLine {
         }
         let leading = args.takeLeading(options: ["--db", "--platform"], flags: ["--json", "--plain"])
         var context = CommandContext(runbooksOption: runbooksOption, environment: environment, executable: executable, output: output,
-                                     clock: clock, config: HandrailConfig.load(environment: environment))
+                                     clock: clock, config: HandrailConfig.effective(locked: locked, environment: environment))
         context.locked = locked
         context.identity = identity
         guard let command = args.next() else {

@@ -66,19 +66,17 @@ struct HandrailConfig {
                 continue
             }
             if member.key == "privilegedAccounts" {
-                guard let items = member.value.elements, let emails = Optional(items.compactMap(\.string)), emails.count == items.count,
-                      emails.allSatisfy({ $0.unicodeScalars.allSatisfy(\.isASCII) && FieldValidator.isEmail($0.lowercased()) }) else {
-                    return HandrailConfig(problem: "\(file):\(member.keyLocation): \"privilegedAccounts\" must be a list of ASCII email addresses")
+                guard let emails = privilegedAccounts(member.value) else {
+                    return HandrailConfig(problem: "\(file):\(member.keyLocation): \(privilegedAccountsRule)")
                 }
-                config.privilegedAccounts = emails.map { $0.lowercased() }
+                config.privilegedAccounts = emails
                 continue
             }
             if member.key == "organisationDomains" {
-                guard let items = member.value.elements, let domains = Optional(items.compactMap(\.string)), domains.count == items.count,
-                      domains.allSatisfy({ $0.unicodeScalars.allSatisfy(\.isASCII) && FieldValidator.isEmail("x@" + $0.lowercased()) }) else {
-                    return HandrailConfig(problem: "\(file):\(member.keyLocation): \"organisationDomains\" must be a list of ASCII domain names, e.g. [\"example.com\"]")
+                guard let domains = organisationDomains(member.value) else {
+                    return HandrailConfig(problem: "\(file):\(member.keyLocation): \(organisationDomainsRule)")
                 }
-                config.organisationDomains = domains.map { $0.lowercased() }
+                config.organisationDomains = domains
                 continue
             }
             guard let value = member.value.string else {
@@ -112,5 +110,46 @@ struct HandrailConfig {
             }
         }
         return config
+    }
+
+    static let privilegedAccountsRule = "\"privilegedAccounts\" must be a list of ASCII email addresses"
+    static let organisationDomainsRule = "\"organisationDomains\" must be a list of ASCII domain names, e.g. [\"example.com\"]"
+
+    /// A list of ASCII email addresses, lower-cased; nil for anything else. (The system
+    /// configuration of a locked deployment reads the same setting the same way.)
+    static func privilegedAccounts(_ value: JSONNode) -> [String]? {
+        guard let items = value.elements, let emails = Optional(items.compactMap(\.string)), emails.count == items.count,
+              emails.allSatisfy({ $0.unicodeScalars.allSatisfy(\.isASCII) && FieldValidator.isEmail($0.lowercased()) }) else { return nil }
+        return emails.map { $0.lowercased() }
+    }
+
+    /// A list of ASCII domain names, lower-cased; nil for anything else.
+    static func organisationDomains(_ value: JSONNode) -> [String]? {
+        guard let items = value.elements, let domains = Optional(items.compactMap(\.string)), domains.count == items.count,
+              domains.allSatisfy({ $0.unicodeScalars.allSatisfy(\.isASCII) && FieldValidator.isEmail("x@" + $0.lowercased()) }) else { return nil }
+        return domains.map { $0.lowercased() }
+    }
+}
+
+extension HandrailConfig {
+    /// The settings a command runs with. Locked, the service account's user configuration is
+    /// never read: the organisation's domains, default country code and privileged accounts come
+    /// from the root-owned system configuration alone (whoever holds the service account could
+    /// otherwise add a staff domain or unlist a privileged account). Unlocked, the user's file.
+    static func effective(locked: SystemConfiguration?, environment: [String: String]) -> HandrailConfig {
+        if let locked { return HandrailConfig(system: locked) }
+        return load(environment: environment)
+    }
+
+    /// A locked deployment's settings, from the system configuration alone.
+    init(system: SystemConfiguration) {
+        self.init()
+        organisationDomains = system.organisationDomains
+        defaultCountryCode = system.defaultCountryCode
+        privilegedAccounts = system.privilegedAccounts
+        timeZone = system.timeZone.identifier
+        replica = system.replica
+        litestream = system.litestream
+        replicationWarnSeconds = system.replicationWarnSeconds
     }
 }

@@ -65,9 +65,8 @@ extension HandrailEnvironment {
         casework.runbookPin = { library.pin(id: $0) }
         casework.runbookByHash = { library.runbook(sha256: $0) }
         casework.organisation = context.organisation
-        // Checkpoints beside the database, as unlocked (the key file, the checkpoint file, /dev/log):
-        // the separate anchor account named by the configuration's anchorSinks is not built yet.
-        let anchorSettings = AnchorSettings(databasePath: config.database, config: HandrailConfig())
+        // Checkpoints are signed by the anchor account's helper; the checkpoint file and /dev/log as unlocked.
+        let anchorSettings = AnchorSettings(locked: config, executable: SystemConfiguration.runningExecutable().path)
         let anchor = anchorSettings.isAnchored && !store.isReadOnly ? CheckpointAnchor(store: store, settings: anchorSettings, clock: context.clock) : nil
         casework.anchor = anchor
         let desk = CaseDesk(casework)

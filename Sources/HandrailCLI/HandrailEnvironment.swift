@@ -132,14 +132,14 @@ struct GlobalOptions {
     }
 }
 
-/// The operator's login: the terminal session's login name (getlogin), so `sudo -u handrail`
-/// still records the person; then `$SUDO_USER`; then the user id's name. `HANDRAIL_LOGIN`
-/// overrides it for automation and tests.
+/// The operator's login, unlocked: `HANDRAIL_LOGIN` (automation, tests), else the name of the
+/// process's real user id in the password database. Never `SUDO_USER` nor the terminal
+/// session's login name (getlogin): an environment variable anyone may set, and a name that is
+/// not the account running the command. Who the operator is, verified, is locked mode's
+/// (`OperatorIdentity`); unlocked, every event says it was not verified.
 enum OperatorLogin {
     static func current(environment: [String: String]) -> String {
         if let forced = environment["HANDRAIL_LOGIN"], !forced.isEmpty { return forced }
-        if let name = getlogin().map({ String(cString: $0) }), !name.isEmpty { return name }
-        if let sudo = environment["SUDO_USER"], !sudo.isEmpty { return sudo }
         if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
         return "uid\(getuid())"
     }

@@ -24,6 +24,7 @@ enum HelpText {
       handrail case list [--status S] [--subject EMAIL]      the queue
       handrail case note ID TEXT                             add a note to the case and the audit log
       handrail case release ID                               stop holding the case
+      handrail case migrate-runbook ID --reason T            (senior admins) move a case onto its changed runbook
       handrail audit [--event T]… [--actor A] [--subject S] [--case ID] [--since D] [--until D]
                      [--format table|csv|json]               the audit log, filtered
       handrail audit --follow [--format json|ocsf]           new events as they commit, as JSON lines
@@ -60,8 +61,8 @@ enum HelpText {
       --help, -h        this help
       --version         the version
 
-    The acting operator is your login name (the terminal session's, then $SUDO_USER, then your
-    user id's; $HANDRAIL_LOGIN overrides it for automation). The first operator of a new
+    The acting operator is your account's name (your user id's, never $SUDO_USER;
+    $HANDRAIL_LOGIN overrides it for automation). The first operator of a new
     database becomes its senior admin.
 
     Exit codes:
@@ -91,6 +92,7 @@ enum HelpText {
       handrail case list [--status STATUS|overdue] [--subject EMAIL] [--json]
       handrail case note ID TEXT
       handrail case release ID
+      handrail case migrate-runbook ID --reason TEXT
 
     STEP is the current step's id (see 'case show'). --reason fills the step's reason field (a
     pre-filled draft is used when omitted); --confirm types the user's email for dangerous steps;

@@ -25,12 +25,14 @@ enum LockedEntry {
         return nil
     }
 
-    /// Commands a locked deployment does not offer: training and the demo tenant's tools belong
-    /// on a personal machine or the demo.
+    /// Commands a locked deployment does not offer: the demo tenant's tools, and `train check`,
+    /// which reads whatever files it is named as the service account. Training itself runs, on a
+    /// training database and tenant of its own beside the real database.
     static func refusedCommand(_ arguments: [String]) -> String? {
         let words = arguments.filter { !$0.hasPrefix("-") }
         switch words.first {
-        case "train": return "training runs on a personal machine or the demo, not on the team's deployment"
+        case "train" where words.dropFirst().first == "check":
+            return "train check reads the files it is given; check scenarios on a personal machine"
         case "directory" where ["seed", "simulate"].contains(words.dropFirst().first ?? ""):
             return "directory \(words[1]) changes the tenant behind the cases' backs; it is for the demo and training only"
         default: return nil
@@ -74,6 +76,15 @@ enum LockedEntry {
             }
             identity = OperatorIdentity(login: OperatorIdentity.accountName(uid) ?? "uid\(uid)", entry: .system, uid: uid, sudoUID: nil,
                                         loginUID: OperatorIdentity.loginUID(), tty: OperatorIdentity.controllingTTY(), keyFingerprint: nil)
+        } else if arguments.first == "anchor", arguments.dropFirst().first == "sign" {
+            identity = try anchorHelper(arguments, config: config, environment: environment)
+        } else if arguments.first == "anchor", arguments.dropFirst().first == "init", geteuid() == 0 {
+            // Root makes the anchor account's key; not through sudo, like init.
+            guard !environment.keys.contains(where: { $0.hasPrefix("SUDO_") }) || environment["SUDO_UID"] == "0" else {
+                throw Refused(code: .notPermitted, message: "handrail anchor init: root runs it, in a root login")
+            }
+            identity = OperatorIdentity(login: "root", entry: .system, uid: 0, sudoUID: nil, loginUID: OperatorIdentity.loginUID(),
+                                        tty: OperatorIdentity.controllingTTY(), keyFingerprint: nil)
         } else {
             do { identity = try OperatorIdentity.sudoEntry(config: config, environment: environment) } catch {
                 throw Refused(code: .notPermitted, message: "handrail: \(error.message)")
@@ -90,6 +101,24 @@ enum LockedEntry {
         }
         return Admission(arguments: arguments, identity: identity)
     }
+
+    /// `anchor sign`, exactly: run as the anchor account, by the service account through sudo
+    /// (sudo sets SUDO_UID itself, sudo(8)). Anyone else, or any other argument, is refused.
+    static func anchorHelper(_ arguments: [String], config: SystemConfiguration, environment: [String: String]) throws(Refused) -> OperatorIdentity {
+        guard arguments == ["anchor", "sign"] else {
+            throw Refused(code: .usage, message: "handrail anchor sign: the helper takes no arguments; the request is one line on standard input")
+        }
+        guard let account = config.anchorAccount, let anchorUID = OperatorIdentity.accountUID(account) else {
+            throw Refused(code: .usage, message: "handrail anchor sign: \(config.path) names no anchor account that exists")
+        }
+        guard geteuid() == anchorUID, getuid() == anchorUID else {
+            throw Refused(code: .notPermitted, message: "handrail anchor sign runs only as the anchor account \(SafeText.visible(account))")
+        }
+        guard let service = OperatorIdentity.accountUID(config.serviceAccount), environment["SUDO_UID"] == String(service) else {
+            throw Refused(code: .notPermitted, message: "handrail anchor sign answers only the service account \(SafeText.visible(config.serviceAccount)), through sudo")
+        }
+        return OperatorIdentity(login: account, entry: .anchorHelper, uid: anchorUID, sudoUID: service, loginUID: nil, tty: nil, keyFingerprint: nil)
+    }
 }
 
 /// The words an SSH client may send (`ssh host case show ID`), as SSH_ORIGINAL_COMMAND: split
@@ -101,7 +130,7 @@ enum SSHCommandGrammar {
         var message: String
     }
 
-    static let commands: Set<String> = ["case", "audit", "operator", "runbook", "open", "help", "directory", "--help", "-h", "--version", "--json", "--plain"]
+    static let commands: Set<String> = ["case", "audit", "operator", "runbook", "open", "help", "directory", "train", "--help", "-h", "--version", "--json", "--plain"]
 
     static func parse(_ text: String) throws(Invalid) -> [String] {
         guard text.count <= 8192 else { throw Invalid(message: "the SSH command is too long") }

@@ -10,8 +10,10 @@ struct OperatorIdentity: Sendable, Equatable {
         case ssh
         /// `sudo -u SERVICE handrail …`, SUDO_UID matching /proc/self/loginuid.
         case sudo
-        /// root or the service account itself (`handrail init`).
+        /// root or the service account itself (`handrail init`), or root (`handrail anchor init`).
         case system
+        /// The anchor account running `handrail anchor sign` for the service account.
+        case anchorHelper
         /// An unlocked deployment: HANDRAIL_LOGIN or the process's own login. Not verified.
         case unverified
     }

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Runbook
 
@@ -8,10 +9,16 @@ import Runbook
 ///
 ///     { database: "/var/lib/handrail/handrail.db", runbooks: "/opt/handrail/share/handrail/Runbooks",
 ///       platform: "local", directory: "/var/lib/handrail/directory.db", timeZone: "Europe/Berlin",
-///       serviceAccount: "handrail", identity: ["ssh", "sudo"], anchorSinks: [] }
+///       serviceAccount: "handrail", identity: ["ssh", "sudo"], anchorSinks: [],
+///       anchorAccount: "handrail-anchor", anchorKey: "/var/lib/handrail-anchor/anchor-key",
+///       organisationDomains: ["example.com"], defaultCountryCode: "+49", privilegedAccounts: [],
+///       replica: "/srv/backup/handrail", replicationWarnSeconds: 60 }
 ///
 /// `anchorSinks` is read and kept as written (`anchorSinks`) for the audit log's checkpoints;
-/// this file only checks that it is a list.
+/// this file only checks that it is a list. The organisation's settings are read from here
+/// only: the service account's own user configuration is ignored in a locked deployment, since
+/// whoever holds that account could otherwise widen the staff domains or unlist a privileged
+/// account.
 struct SystemConfiguration: Sendable, Equatable {
     var path: String
     var database: String
@@ -25,6 +32,17 @@ struct SystemConfiguration: Sendable, Equatable {
     var identitySources: Set<String>
     /// Where checkpoints of the log are sent; read by the audit log's anchoring.
     var anchorSinks: [JSONValue]
+    /// The separate account that alone reads the anchor key (`anchorKey`) and signs checkpoints
+    /// through `handrail anchor sign`; nil: the deployment is not anchored.
+    var anchorAccount: String?
+    var anchorKey: String?
+    var organisationDomains: [String] = []
+    var defaultCountryCode: String?
+    var privilegedAccounts: [String] = []
+    /// Backups (Litestream): where the replica is, the program, when `status` and a senior's queue warn.
+    var replica: String?
+    var litestream: String?
+    var replicationWarnSeconds: Int?
 
     static let relativePath = "etc/handrail/handrail.json5"
     static let identitySourceNames: Set<String> = ["ssh", "sudo"]
@@ -73,10 +91,14 @@ struct SystemConfiguration: Sendable, Equatable {
         var strings: [String: String] = [:]
         var sources: Set<String>?
         var sinks: [JSONValue] = []
+        var domains: [String] = []
+        var privileged: [String] = []
+        var warnSeconds: Int?
         for member in members {
             let at = "\(path):\(member.keyLocation)"
             switch member.key {
-            case "database", "runbooks", "platform", "directory", "timeZone", "serviceAccount":
+            case "database", "runbooks", "platform", "directory", "timeZone", "serviceAccount", "anchorAccount", "anchorKey", "defaultCountryCode",
+                 "replica", "litestream":
                 guard let value = member.value.string, !value.isEmpty else { throw Problem("\(at): \"\(member.key)\" must be a non-empty string") }
                 strings[member.key] = value
             case "identity":
@@ -88,14 +110,31 @@ struct SystemConfiguration: Sendable, Equatable {
             case "anchorSinks":
                 guard let list = member.value.plain.arrayValue else { throw Problem("\(at): \"anchorSinks\" must be a list") }
                 sinks = list
+            case "organisationDomains":
+                guard let list = HandrailConfig.organisationDomains(member.value) else { throw Problem("\(at): \(HandrailConfig.organisationDomainsRule)") }
+                domains = list
+            case "replicationWarnSeconds":
+                guard let seconds = member.value.plain.numberValue, seconds >= 1, seconds <= 86_400, seconds == seconds.rounded() else {
+                    throw Problem("\(at): \"replicationWarnSeconds\" must be a whole number of seconds from 1 to 86400")
+                }
+                warnSeconds = Int(seconds)
+            case "privilegedAccounts":
+                guard let list = HandrailConfig.privilegedAccounts(member.value) else { throw Problem("\(at): \(HandrailConfig.privilegedAccountsRule)") }
+                privileged = list
             default:
-                throw Problem("\(at): unknown setting \"\(member.key)\" (database, runbooks, platform, directory, timeZone, serviceAccount, identity, anchorSinks)")
+                throw Problem("\(at): unknown setting \"\(member.key)\" (database, runbooks, platform, directory, timeZone, serviceAccount, identity, anchorSinks, anchorAccount, anchorKey, organisationDomains, defaultCountryCode, privilegedAccounts, replica, litestream, replicationWarnSeconds)")
             }
         }
         for required in ["database", "runbooks", "platform", "timeZone", "serviceAccount"] where strings[required] == nil {
             throw Problem("\(path): \"\(required)\" is required in a locked deployment")
         }
-        for key in ["database", "runbooks", "directory"] {
+        if (strings["anchorAccount"] == nil) != (strings["anchorKey"] == nil) {
+            throw Problem("\(path): \"anchorAccount\" and \"anchorKey\" go together (the account that alone reads the key, and the key's path)")
+        }
+        if let code = strings["defaultCountryCode"], Organisation.countryCode(code) == nil {
+            throw Problem("\(path): \"\(code)\" is not a country calling code (e.g. +44)")
+        }
+        for key in ["database", "runbooks", "directory", "anchorKey", "litestream"] {
             if let value = strings[key], !value.hasPrefix("/") { throw Problem("\(path): \"\(key)\" must be an absolute path") }
         }
         guard let zone = TimeZone(identifier: strings["timeZone"]!) else {
@@ -106,7 +145,10 @@ struct SystemConfiguration: Sendable, Equatable {
         }
         return SystemConfiguration(path: path, database: strings["database"]!, runbooks: strings["runbooks"]!, platform: strings["platform"]!,
                                    directory: strings["directory"], timeZone: zone, serviceAccount: strings["serviceAccount"]!,
-                                   identitySources: sources ?? identitySourceNames, anchorSinks: sinks)
+                                   identitySources: sources ?? identitySourceNames, anchorSinks: sinks,
+                                   anchorAccount: strings["anchorAccount"], anchorKey: strings["anchorKey"], organisationDomains: domains,
+                                   defaultCountryCode: strings["defaultCountryCode"], privilegedAccounts: privileged,
+                                   replica: strings["replica"], litestream: strings["litestream"], replicationWarnSeconds: warnSeconds)
     }
 
     /// The tenant file: the configured one, else `directory.db` beside the database.

@@ -71,16 +71,37 @@ enum TrainCommandLine {
 
     /// Where training keeps its files: a `training` folder beside the real database.
     static func trainingPaths(options: GlobalOptions, context: CommandContext) -> (database: String, directory: String) {
-        let real = HandrailEnvironment.databasePath(options: options, environment: context.environment, config: context.config)
-        let folder = (real as NSString).deletingLastPathComponent + "/training"
+        let folder = (realDatabase(options: options, context: context) as NSString).deletingLastPathComponent + "/training"
         return (folder + "/training.db", folder + "/directory.db")
+    }
+
+    /// The real database: the system configuration's in a locked deployment.
+    static func realDatabase(options: GlobalOptions, context: CommandContext) -> String {
+        context.locked?.database ?? HandrailEnvironment.databasePath(options: options, environment: context.environment, config: context.config)
+    }
+
+    /// Who is training: the login the system established (locked), else the unlocked one.
+    static func trainee(_ context: CommandContext) -> String {
+        context.identity?.login ?? OperatorLogin.current(environment: context.environment)
+    }
+
+    /// The trainee's role on the real roster, read without writing to the real database (and
+    /// without creating one): training never touches real cases or the real audit log.
+    static func realRole(_ login: String, options: GlobalOptions, context: CommandContext) -> Role? {
+        (try? HandrailStore(path: realDatabase(options: options, context: context), create: false, readOnly: true, now: context.clock))
+            .flatMap { try? $0.role(of: login) }
+    }
+
+    /// The training folder, made for the account Handrail runs as (0700) when it is not there.
+    static func makeTrainingFolder(_ paths: (database: String, directory: String)) {
+        let folder = (paths.database as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
     }
 
     static func results(_ login: String?, options: GlobalOptions, context: CommandContext) -> ExitCode {
         let out = context.output
-        let me = OperatorLogin.current(environment: context.environment)
-        let realRole = (try? HandrailStore(path: HandrailEnvironment.databasePath(options: options, environment: context.environment, config: context.config), now: context.clock))
-            .flatMap { try? $0.role(of: me) }
+        let me = trainee(context)
+        let realRole = realRole(me, options: options, context: context)
         // Trainees see their own results; seniors see anyone's.
         if let login, login != me, realRole != .senior {
             out.error("handrail train results: only a senior admin may see another trainee's results")
@@ -88,7 +109,9 @@ enum TrainCommandLine {
         }
         let who = login ?? (realRole == .senior ? nil : me)
         do {
-            let store = try TrainingResultsStore(path: trainingPaths(options: options, context: context).database, now: context.clock)
+            let paths = trainingPaths(options: options, context: context)
+            makeTrainingFolder(paths)
+            let store = try TrainingResultsStore(path: paths.database, now: context.clock)
             let results = try store.trainingResults(trainee: who)
             var rows = [["TRAINEE", "SCENARIO", "RESULT", "OUTCOME (EXPECTED)", "MISSED", "FINISHED (UTC)"]]
             for r in results {
@@ -119,12 +142,11 @@ enum TrainCommandLine {
             for problem in failure.problems { out.error(SafeText.visible(problem.formatted(file: file.path))) }
             return .refused
         }
-        let me = OperatorLogin.current(environment: context.environment)
+        let me = trainee(context)
         guard OperatorLogin.isValid(me) else { out.error("handrail: \"\(SafeText.visible(me))\" is not a login name Handrail can record"); return .usage }
         let paths = trainingPaths(options: options, context: context)
-        let realRole = (try? HandrailStore(path: HandrailEnvironment.databasePath(options: options, environment: context.environment, config: context.config), now: context.clock))
-            .flatMap { try? $0.role(of: me) }
-        guard let role = realRole else {
+        makeTrainingFolder(paths)
+        guard let role = realRole(me, options: options, context: context) else {
             out.error("handrail train: \(SafeText.visible(me)) is not on the roster; ask a senior admin: handrail operator add \(SafeText.visible(me)) --role trainee")
             return .notPermitted
         }

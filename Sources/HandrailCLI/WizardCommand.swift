@@ -45,6 +45,10 @@ enum WizardCommand {
             return .usage
         }
         let runtime = WizardRuntime(terminal: terminal, desk: env.desk, actor: actor, header: header, signals: signals)
+        if context.config.replica != nil, actor.role == .senior {
+            let database = env.store.path
+            runtime.replicationStatus = { [store = env.store] in ReplicationCommandLine.warningLine(database: database, store: store, context: context) }
+        }
         let trainingDatabase = TrainCommandLine.trainingPaths(options: options, context: context).database
         runtime.trainingResults = {
             guard FileManager.default.fileExists(atPath: trainingDatabase) else { return [] }

@@ -32,7 +32,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(path) was written by a newer Handrail (migrations \(ids.joined(separator: ", "))); upgrade Handrail"
         case .sqlite(let error): return error.description
         case .timeWentBackwards(let last, let attempted):
-            return "refused: this event would be dated \(EventTime.format(attempted)), before the log's last event (\(EventTime.format(last))); time in the log only moves forward. Check the clock; nothing was recorded"
+            return "refused: this event would be dated \(EventTime.format(attempted)), before the log's latest event (\(EventTime.format(last))); time in the log only moves forward. Check the clock; nothing was recorded"
         }
     }
 }

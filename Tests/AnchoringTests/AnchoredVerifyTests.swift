@@ -1,6 +1,8 @@
 import Anchoring
+import Engine
 import Foundation
 import Hashing
+import SQLiteCore
 import XCTest
 
 /// `audit verify --anchors FILE --anchor-key K0` against the attacks of an insider who can write
@@ -40,6 +42,24 @@ final class AnchoredVerifyTests: XCTestCase {
         XCTAssertEqual(anchored.status, 3, "\(anchored)")
         XCTAssertTrue(anchored.err.contains("checkpoint epoch 1"), "names the first checkpoint the log contradicts: \(anchored)")
         XCTAssertTrue(anchored.err.contains("rewritten or re-chained"), "\(anchored)")
+    }
+
+    /// The attack: times walked back in steps each within the skew allowance of the event before
+    /// (what a clock set back a little before each command did while the guard looked at the last
+    /// event only), here written around Handrail and re-chained. `audit verify` names the event.
+    func testATimeRegressionInStepsIsReportedWithItsEventSeq() throws {
+        handrail.resetCase("sam@example.com")
+        handrail.resetCase("kim@example.com")
+        XCTAssertEqual(handrail.run(["audit", "verify"]).status, 0, "the honest log has no regression")
+        let last = try handrail.head().seq
+        let db = try Database(path: handrail.database, mode: .readOnly)
+        let base = try XCTUnwrap(db.scalarString("SELECT time FROM events WHERE seq = ?1", [.integer(last - 3)]).flatMap(EventTime.parse))
+        try handrail.rechainWithTimes([last - 2: EventTime.format(base.addingTimeInterval(-100)),
+                                       last - 1: EventTime.format(base.addingTimeInterval(-200))])
+        let verify = handrail.run(["audit", "verify"])
+        XCTAssertEqual(verify.status, 3, "\(verify)")
+        XCTAssertTrue((verify.out + verify.err).contains("event #\(last - 1) is dated \(EventTime.format(base.addingTimeInterval(-200)))"), "\(verify)")
+        XCTAssertTrue((verify.out + verify.err).contains("before an earlier event (\(EventTime.format(base)))"), "\(verify)")
     }
 
     func testRollbackToAnOlderBackupIsCaughtAndAlarmsTheNextOperator() throws {

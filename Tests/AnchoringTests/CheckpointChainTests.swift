@@ -131,4 +131,34 @@ final class CheckpointChainTests: XCTestCase {
         XCTAssertNil(CheckpointTime.parse("2026-05-17T10:00:00.123+00:00"))
         XCTAssertNil(CheckpointTime.parse("2026-02-30T10:00:00.000Z"), "a date that does not exist")
     }
+
+    /// Version 2 lines carry the cases covered since the previous checkpoint inside the MAC; a
+    /// chain may start with version 1 lines (written before) and go on in version 2; an edited
+    /// case list fails its MAC, and a list in any other spelling is malformed.
+    func testVersion2CheckpointsRecordTheirCasesUnderTheMACAndFollowVersion1Lines() throws {
+        let k0 = [UInt8](repeating: 7, count: 32)
+        let first = Checkpoint(databaseID: "db", seq: 3, head: SHA256.hash([3]), timeMilliseconds: 1_000, epoch: 0, previous: Checkpoint.noPrevious, key: k0)
+        let second = Checkpoint(databaseID: "db", seq: 9, head: SHA256.hash([9]), timeMilliseconds: 2_000, epoch: 1, previous: first.hash,
+                                cases: ["HR-B", "HR-A", "HR-B"], key: AnchorKey.next(k0))
+        XCTAssertTrue(first.line.hasPrefix("handrail-checkpoint v1 ") && !first.line.contains("cases="))
+        XCTAssertTrue(second.line.hasPrefix("handrail-checkpoint v2 ") && second.line.contains(" cases=HR-A,HR-B mac="), second.line)
+        XCTAssertEqual(Checkpoint.parse(second.line), second)
+        let chain = CheckpointChain(text: first.line + "\n" + second.line + "\n", k0: k0)
+        XCTAssertNil(chain.problem)
+        XCTAssertEqual(chain.entries.last?.checkpoint.cases, ["HR-A", "HR-B"])
+
+        let edited = second.line.replacingOccurrences(of: "cases=HR-A,HR-B", with: "cases=HR-A")
+        let forged = CheckpointChain(text: first.line + "\n" + edited + "\n", k0: k0)
+        XCTAssertTrue(forged.problem?.reason.contains("MAC does not verify") == true, "\(String(describing: forged.problem))")
+        XCTAssertNil(Checkpoint.parse(second.line.replacingOccurrences(of: "cases=HR-A,HR-B", with: "cases=HR-B,HR-A")), "one spelling only")
+        XCTAssertNil(Checkpoint.parse(second.line.replacingOccurrences(of: "cases=HR-A,HR-B", with: "cases=HR-A,,HR-B")))
+        let none = Checkpoint(databaseID: "db", seq: 9, head: SHA256.hash([9]), timeMilliseconds: 2_000, epoch: 1, previous: first.hash, cases: [], key: k0)
+        XCTAssertTrue(none.line.contains(" cases=- "), none.line)
+        XCTAssertEqual(Checkpoint.parse(none.line)?.cases, [])
+        let many = Checkpoint(databaseID: "db", seq: 9, head: SHA256.hash([9]), timeMilliseconds: 2_000, epoch: 1, previous: first.hash,
+                              cases: (0..<70).map { "HR-\(1000 + $0)" }, key: k0)
+        XCTAssertEqual(many.cases?.count, Checkpoint.maximumCases + 1)
+        XCTAssertEqual(many.cases?.last, "+6")
+        XCTAssertEqual(Checkpoint.parse(many.line), many)
+    }
 }

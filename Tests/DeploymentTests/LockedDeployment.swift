@@ -26,6 +26,12 @@ final class LockedDeployment {
     let trainee: String
     /// An account with a key and sudo rights but no place on the roster.
     let stranger: String
+    /// The account that alone reads the anchor key, reached only through `handrail anchor sign`.
+    let anchor: String
+    var anchorKeyPath: String { prefix.appendingPathComponent("var/lib/handrail-anchor/anchor-key").path }
+    var checkpointsPath: String { database + ".checkpoints" }
+    /// K0 as `anchor init` printed it at installation, for the auditor's `audit verify --anchors`.
+    private(set) var k0 = ""
     var port: Int = 0
     private var cleanups: [(String, () -> Void)] = []
 
@@ -46,6 +52,7 @@ final class LockedDeployment {
         agent = "hragt\(id)"
         trainee = "hrtrn\(id)"
         stranger = "hrstr\(id)"
+        anchor = "hranc\(id)"
         root = URL(fileURLWithPath: "/var/lib/handrail-e2e-\(id)")
         prefix = root.appendingPathComponent("prefix")
         scratch = root.appendingPathComponent("scratch")
@@ -83,6 +90,7 @@ final class LockedDeployment {
 
         // Accounts: the service account runs Handrail; the others are people.
         try addAccount(service, home: root.appendingPathComponent("home/\(service)").path, system: true)
+        try addAccount(anchor, home: root.appendingPathComponent("home/\(anchor)").path, system: true)
         for person in [senior, secondSenior, agent, trainee, stranger] {
             try addAccount(person, home: root.appendingPathComponent("home/\(person)").path, system: false)
         }
@@ -90,7 +98,10 @@ final class LockedDeployment {
         // The binary and the runbooks, root's; the data folder, the service account's alone.
         try sh("install -o root -g root -m 0755 \(q(try HandrailExecutable.locate().path)) \(q(binary))")
         try sh("install -o root -g root -m 0644 \(q(PackagePaths.runbooks.path))/*.json5 \(q(runbooks.path))/")
+        try sh("install -d -o root -g root -m 0755 \(q(runbooks.path))/training")
+        try sh("install -o root -g root -m 0644 \(q(PackagePaths.runbooks.path))/training/*.json5 \(q(runbooks.path))/training/")
         try sh("chown \(service):\(service) \(q(prefix.path))/var/lib/handrail && chmod 0700 \(q(prefix.path))/var/lib/handrail")
+        try sh("install -d -o \(anchor) -g \(anchor) -m 0700 \(q(prefix.path))/var/lib/handrail-anchor")
         try writeRootFile(configPath, configuration())
 
         // The database, created by root with init, handed to the service account.
@@ -110,6 +121,14 @@ final class LockedDeployment {
         onTearDown("sudoers") { try? FileManager.default.removeItem(atPath: sudoers) }
         try sudoersLine().write(toFile: sudoers, atomically: false, encoding: .utf8)
         try sh("chmod 0440 \(q(sudoers)) && visudo -cf \(q(sudoers))")
+
+        // The anchor key, made by root for the anchor account; K0 is printed once.
+        let anchored = try run([binary, "anchor", "init"])
+        try expect(anchored, 0, "root runs anchor init")
+        guard let key = anchored.out.split(whereSeparator: \.isWhitespace).first(where: { $0.count == 64 && $0.allSatisfy(\.isHexDigit) }) else {
+            throw ProcessFailure("anchor init printed no K0\n\(anchored)")
+        }
+        k0 = String(key)
 
         try startSSHD()
 
@@ -135,13 +154,20 @@ final class LockedDeployment {
           serviceAccount: "\(service)",
           identity: ["ssh", "sudo"],
           anchorSinks: [],
+          anchorAccount: "\(anchor)",
+          anchorKey: "\(anchorKeyPath)",
         }
 
         """
     }
 
     func sudoersLine() -> String {
-        "\(senior),\(secondSenior),\(agent),\(trainee),\(stranger) ALL=(\(service)) NOPASSWD: \(binary)\n"
+        """
+        \(senior),\(secondSenior),\(agent),\(trainee),\(stranger) ALL=(\(service)) NOPASSWD: \(binary)
+        Defaults>\(anchor) env_reset
+        \(service) ALL=(\(anchor)) NOPASSWD: \(binary) anchor sign
+
+        """
     }
 
     private func addAccount(_ name: String, home: String, system: Bool) throws {
@@ -251,6 +277,13 @@ final class LockedDeployment {
         env.merge(environment) { $1 }
         let script = "echo \(uid) > /proc/self/loginuid && exec setpriv --reuid=\(serviceUID) --regid=\(gid) --clear-groups \"$@\""
         return try run(["/bin/sh", "-c", script, "sh"] + prefixCommand + [binary] + arguments, environment: env)
+    }
+
+    /// `/bin/sh -c SCRIPT` as the service account itself (what whoever holds that account can do).
+    func asService(_ script: String) throws -> Ran {
+        let uid = try uid(service)
+        let gid = try sh("id -g \(service)").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try run(["/bin/sh", "-c", "exec setpriv --reuid=\(uid) --regid=\(gid) --clear-groups /bin/sh -c \"$1\"", "sh", script])
     }
 
     /// `ssh -i KEY SERVICE@127.0.0.1 WORDS` (no terminal): the forced command decides what runs.

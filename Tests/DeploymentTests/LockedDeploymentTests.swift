@@ -257,4 +257,119 @@ final class LockedDeploymentTests: XCTestCase {
         XCTAssertEqual(try d.query("SELECT role FROM operators WHERE login = '\(d.agent)'").trimmingCharacters(in: .whitespacesAndNewlines), "senior")
         assertStatus(try d.sudo(d.secondSenior, ["operator", "set", d.agent, "--role", "agent"]), 0)
     }
+
+    // MARK: - Training
+
+    /// Trainees train on the locked host, on a training database and tenant of their own beside
+    /// the real database: the real log gains nothing from an attempt, and `train check`, which
+    /// would read any file as the service account, is refused.
+    func testTraineesTrainOnTheirOwnDatabaseAndTheRealLogIsUntouched() throws {
+        let d = try d
+        let list = try d.sudo(d.trainee, ["train"])
+        assertStatus(list, 0, "Start one with: handrail train NUMBER")
+        assertStatus(try d.ssh(d.trainee, "train"), 0, "Start one with")
+        assertStatus(try d.sudo(d.trainee, ["train", "results"]), 0)
+        assertStatus(try d.sudo(d.trainee, ["train", "check", "/etc/shadow"]), 2, "train check reads the files")
+        let before = try d.eventCount(excludingSessions: true)
+        let tmux = try Tmux(socket: "hr-e2e-\(d.id)-train", target: "train", scratch: d.scratch)
+        defer { tmux.killServer() }
+        try tmux.newSession(width: 120, height: 40, command: ["/usr/bin/ssh", "-tt"] + d.sshOptions(d.trainee) + ["\(d.service)@127.0.0.1", "train 1"])
+        let screen = try tmux.waitUntilScreenShows(["TRAINING:", "\(d.trainee) (trainee)"], timeout: 30)
+        XCTAssertTrue(screen.contains("training"), screen)
+        let training = (d.database as NSString).deletingLastPathComponent + "/training/training.db"
+        try waitUntil("the training database", timeout: 10) { FileManager.default.fileExists(atPath: training) }
+        var info = stat()
+        XCTAssertEqual(lstat(training, &info), 0)
+        XCTAssertEqual(info.st_uid, UInt32(try d.uid(d.service)) ?? 0)
+        XCTAssertEqual(try d.eventCount(excludingSessions: true), before, "the attempt wrote nothing to the real log")
+        XCTAssertEqual(try d.query("SELECT count(*) FROM events WHERE actor = 'training-senior'")
+            .trimmingCharacters(in: .whitespacesAndNewlines), "0")
+    }
+
+    // MARK: - The anchor account
+
+    /// One line to the helper, as the service account, through the one sudoers rule it has.
+    private func askHelper(_ d: LockedDeployment, _ request: String) throws -> Ran {
+        try d.asService("printf '%s\\n' \(d.q(request)) | sudo -n -u \(d.anchor) \(d.q(d.binary)) anchor sign")
+    }
+
+    /// The helper's status line's fields (db, epoch, seq, time).
+    private func helperStatus(_ d: LockedDeployment) throws -> [String: String] {
+        let status = try askHelper(d, "status")
+        XCTAssertEqual(status.status, 0, "\(status)")
+        var fields: [String: String] = [:]
+        for word in status.out.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").dropFirst() {
+            let parts = word.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
+        }
+        return fields
+    }
+
+    private func checkpointTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
+        return formatter.string(from: date)
+    }
+
+    /// Honest path: roster changes and approvals are anchored through the helper, and the auditor
+    /// verifies the checkpoint file from K0 alone.
+    func testCheckpointsAreSignedThroughTheAnchorHelperAndVerifyFromK0() throws {
+        let d = try d
+        let before = try helperStatus(d)
+        let added = try d.sudo(d.senior, ["operator", "add", "hrnew\(d.id)", "--role", "agent"])
+        assertStatus(added, 0)
+        XCTAssertFalse(added.err.contains("no checkpoint"), "\(added)")
+        let after = try helperStatus(d)
+        XCTAssertGreaterThan(Int(after["epoch"] ?? "") ?? 0, Int(before["epoch"] ?? "") ?? Int.max, "the roster change was anchored at once")
+        XCTAssertEqual(after["seq"], try d.query("SELECT max(seq) FROM events").trimmingCharacters(in: .whitespacesAndNewlines))
+        let lines = try String(contentsOfFile: d.checkpointsPath, encoding: .utf8).split(separator: "\n")
+        XCTAssertGreaterThanOrEqual(lines.count, 2)
+        XCTAssertTrue(lines.allSatisfy { $0.hasPrefix("handrail-checkpoint v2 ") }, "\(lines)")
+        let cases = lines.last?.split(separator: " ").first { $0.hasPrefix("cases=") }?.dropFirst(6).split(separator: ",") ?? []
+        XCTAssertTrue(cases.contains("~roster"), "the roster change's checkpoint names its pseudo-case: \(lines.last ?? "")")
+        var info = stat()
+        XCTAssertEqual(lstat(d.anchorKeyPath, &info), 0)
+        XCTAssertEqual(info.st_uid, UInt32(try d.uid(d.anchor)) ?? 0, "the key is the anchor account's")
+        XCTAssertEqual(info.st_mode & 0o777, 0o600)
+        let verify = try d.sudo(d.senior, ["audit", "verify", "--anchors", d.checkpointsPath, "--anchor-key", d.k0])
+        assertStatus(verify, 0)
+        XCTAssertTrue(verify.out.contains("checkpoint"), "\(verify)")
+        assertStatus(try d.sudo(d.senior, ["anchor", "status"]), 0, "next epoch \(after["epoch"] ?? "?")")
+        // The key is made by root, once: not by a senior through sudo, and never a second time.
+        assertStatus(try d.sudo(d.senior, ["anchor", "init"]), 4, "root makes the anchor account's key")
+        assertStatus(try d.run([d.binary, "anchor", "init"]), 2, "never replaced")
+    }
+
+    /// The attacks of whoever holds the service account: read the key, run anything else as the
+    /// anchor account, or make the helper sign an older seq, a time before its last checkpoint, a
+    /// time far from its clock, or another database. Each refused; the anchor's epoch unmoved.
+    func testTheServiceAccountCannotReadTheAnchorKeyNorMakeTheHelperSignBackwards() throws {
+        let d = try d
+        _ = try d.sudo(d.senior, ["operator", "add", "hrnxt\(d.id)", "--role", "agent"])
+        assertStatus(try d.run(["/usr/bin/sudo", "-n", "-u", d.service, "/bin/cat", d.anchorKeyPath]), 1, "Permission denied")
+        XCTAssertNotEqual(try d.asService("cat \(d.q(d.anchorKeyPath))").status, 0)
+        XCTAssertNotEqual(try d.asService("sudo -n -u \(d.anchor) /bin/cat \(d.q(d.anchorKeyPath))").status, 0, "no other command as the anchor account")
+        XCTAssertNotEqual(try d.asService("echo status | sudo -n -u \(d.anchor) \(d.q(d.binary)) anchor sign --force").status, 0, "no other arguments")
+        XCTAssertNotEqual(try d.asService("echo status | sudo -n -u \(d.anchor) \(d.q(d.binary)) anchor init").status, 0)
+        let operatorTry = try d.run(["/bin/sh", "-c", "exec setpriv --reuid=\(try d.uid(d.agent)) --regid=\(try d.sh("id -g \(d.agent)").out.trimmingCharacters(in: .whitespacesAndNewlines)) --clear-groups sh -c 'echo status | sudo -n -u \(d.anchor) \(d.binary) anchor sign'"])
+        XCTAssertNotEqual(operatorTry.status, 0, "an operator cannot reach the helper: \(operatorTry)")
+
+        let status = try helperStatus(d)
+        let db = try XCTUnwrap(status["db"]), seq = try XCTUnwrap(status["seq"].flatMap(Int.init)), epoch = status["epoch"]
+        let head = String(repeating: "ab", count: 32)
+        let now = checkpointTime(Date())
+        let older = try askHelper(d, "sign db=\(db) seq=\(seq - 1) head=\(head) time=\(now) cases=HR-1 force=1")
+        assertStatus(older, 3, "refused rolled-back anchored=\(seq) log=\(seq - 1)")
+        let lastTime = try XCTUnwrap(status["time"].flatMap(Double.init))
+        let earlier = try askHelper(d, "sign db=\(db) seq=\(seq + 100) head=\(head) time=\(checkpointTime(Date(timeIntervalSince1970: lastTime / 1000 - 1))) cases=HR-1 force=1")
+        assertStatus(earlier, 3, "the clock went backwards")
+        let future = try askHelper(d, "sign db=\(db) seq=\(seq + 100) head=\(head) time=\(checkpointTime(Date().addingTimeInterval(86_400))) cases=HR-1 force=1")
+        assertStatus(future, 3, "is not the anchor's clock")
+        assertStatus(try askHelper(d, "sign db=0000 seq=\(seq + 100) head=\(head) time=\(now) cases=HR-1 force=1"), 3, "not 0000")
+        assertStatus(try askHelper(d, "sign db=\(db) seq=\(seq + 100) head=\(head) time=\(now) force=1 extra"), 3, "not a request")
+        XCTAssertEqual(try helperStatus(d)["epoch"], epoch, "nothing was signed")
+        assertStatus(try d.sudo(d.senior, ["audit", "verify", "--anchors", d.checkpointsPath, "--anchor-key", d.k0]), 0)
+    }
 }

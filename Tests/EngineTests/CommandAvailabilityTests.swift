@@ -71,6 +71,7 @@ final class CommandAvailabilityTests: XCTestCase {
         case .uphold: return .review(.uphold, reason: reason)
         case .reopen: return .review(.reopen, reason: reason)
         case .declareIncident: return .declareIncident(reason: reason)
+        case .migrateRunbook: return .migrateRunbook(reason: reason)
         }
     }
 
@@ -102,7 +103,9 @@ final class CommandAvailabilityTests: XCTestCase {
         }
         XCTAssertGreaterThan(offered, 100)
         XCTAssertGreaterThan(withheld, 500)
-        XCTAssertEqual(kindsSeenOffered, Set(CaseCommandKind.allCases),
+        // A migration is offered only when the case's runbook file changed, which no state of the
+        // walk (one runbook throughout) has: `RunbookMigrationTests` covers it.
+        XCTAssertEqual(kindsSeenOffered, Set(CaseCommandKind.allCases).subtracting([.migrateRunbook]),
                        "the walk reaches a state offering every kind; never offered: \(Set(CaseCommandKind.allCases).subtracting(kindsSeenOffered))")
     }
 

@@ -52,6 +52,48 @@ final class PinningAndAttributionTests: XCTestCase {
         XCTAssertEqual(try handrail.run(["case", "note", id, "A note after the runbook file was restored"], environment: env).status, 0)
     }
 
+    /// A case whose runbook file changed goes on only after a senior admin who did not open it
+    /// moves it onto the new file, with a reason, as a chained and audited `runbook.migrated`
+    /// event (old and new hash). The agent's attempt is refused and records nothing.
+    func testASeniorMigratesACaseOntoItsChangedRunbookAndAnAgentCannot() throws {
+        let folder = try runbookCopy()
+        let env = ["HANDRAIL_RUNBOOKS": folder.path]
+        XCTAssertEqual(try handrail.run(["operator", "add", "bob", "--role", "senior"], environment: env).status, 0)
+        XCTAssertEqual(try handrail.run(["operator", "add", "carol", "--role", "agent"], environment: env).status, 0)
+        let open = try handrail.run(["case", "open", "--subject", "sam@example.com"], as: "carol", environment: env)
+        XCTAssertEqual(open.status, 0, "\(open)")
+        let id = open.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        // The agent lets the case go for the senior, as for an approval.
+        XCTAssertEqual(try handrail.run(["case", "release", id], as: "carol", environment: env).status, 0)
+        let unchanged = try handrail.run(["case", "migrate-runbook", id, "--reason", "Nothing changed, just trying"], as: "bob", environment: env)
+        XCTAssertNotEqual(unchanged.status, 0, "\(unchanged)")
+        XCTAssertTrue(unchanged.err.contains("has not changed"), "\(unchanged)")
+
+        let file = folder.appendingPathComponent("mfa-recovery.json5")
+        try (try String(contentsOf: file, encoding: .utf8) + "\n// callback wording corrected\n").write(to: file, atomically: true, encoding: .utf8)
+        let refused = try handrail.run(["case", "note", id, "A note on the changed runbook"], as: "carol", environment: env)
+        XCTAssertEqual(refused.status, 3, "\(refused)")
+        XCTAssertTrue(refused.err.contains("handrail case migrate-runbook \(id)"), "the refusal says who can move it: \(refused)")
+        let events = try handrail.eventTypes(id)
+        // The attacks: an agent, and a senior without a reason.
+        let agent = try handrail.run(["case", "migrate-runbook", id, "--reason", "I want to go on with my case"], as: "carol", environment: env)
+        XCTAssertEqual(agent.status, 4, "\(agent)")
+        XCTAssertEqual(try handrail.run(["case", "migrate-runbook", id], as: "bob", environment: env).status, 2)
+        XCTAssertEqual(try handrail.eventTypes(id), events, "nothing recorded")
+
+        let moved = try handrail.run(["case", "migrate-runbook", id, "--reason", "The callback wording was corrected; gates unchanged"],
+                                     as: "bob", environment: env)
+        XCTAssertEqual(moved.status, 0, "\(moved)")
+        let migration = try XCTUnwrap(try handrail.audit(["--case", id]).last)
+        XCTAssertEqual(migration["event"] as? String, "runbook.migrated")
+        XCTAssertEqual(migration["actor"] as? String, "bob")
+        let payload = "\(migration)"
+        XCTAssertTrue(payload.contains("from") && payload.contains("to") && payload.contains("gates unchanged"), payload)
+        XCTAssertEqual(try handrail.run(["case", "note", id, "A note on the moved case"], as: "carol", environment: env).status, 0,
+                       "decisions now use the new file")
+        XCTAssertEqual(try handrail.run(["audit", "verify"], environment: env).status, 0)
+    }
+
     func testTwoRunbookFilesWithOneIdAreRefused() throws {
         let folder = try runbookCopy()
         let copy = folder.appendingPathComponent("zz-mine.json5")
@@ -199,5 +241,51 @@ final class PinningAndAttributionTests: XCTestCase {
         XCTAssertEqual(parsed.timeZone.identifier, "Europe/Berlin")
         XCTAssertEqual(parsed.anchorSinks.count, 1)
         XCTAssertThrowsError(try SystemConfiguration.parse("{ database: \"relative.db\", runbooks: \"/x\", platform: \"manual\", timeZone: \"UTC\", serviceAccount: \"h\" }", path: path))
+    }
+
+    /// The attack: whoever holds the service account writes its user configuration to add a
+    /// staff domain (a vouching ticket from their own mail server) or to unlist a privileged
+    /// account. Locked, that file is never read; the system configuration's settings apply.
+    func testLockedTheOrganisationsSettingsComeOnlyFromTheSystemConfiguration() throws {
+        try handrail.configure("{ organisationDomains: [\"attacker.example\"], defaultCountryCode: \"+1\", privilegedAccounts: [] }")
+        let environment = handrail.environment(login: "alice").merging(["XDG_CONFIG_HOME": handrail.path(".config")]) { $1 }
+        let system = try SystemConfiguration.parse("""
+            { database: "/x/h.db", runbooks: "/x/r", platform: "manual", timeZone: "Europe/Berlin", serviceAccount: "handrail",
+              organisationDomains: ["Example.com"], defaultCountryCode: "+49", privilegedAccounts: ["Root@example.com"],
+              replica: "/srv/backup/handrail", replicationWarnSeconds: 60 }
+            """, path: "/etc/handrail/handrail.json5")
+        let locked = HandrailConfig.effective(locked: system, environment: environment)
+        XCTAssertEqual(locked.organisationDomains, ["example.com"])
+        XCTAssertEqual(locked.defaultCountryCode, "+49")
+        XCTAssertEqual(locked.privilegedAccounts, ["root@example.com"])
+        XCTAssertNil(locked.database, "nothing else of the user's file either")
+        XCTAssertEqual(locked.replica, "/srv/backup/handrail")
+        XCTAssertEqual(locked.replicationWarnSeconds, 60)
+        // The honest path unlocked: the user's own file is the configuration.
+        let unlocked = HandrailConfig.effective(locked: nil, environment: environment)
+        XCTAssertEqual(unlocked.organisationDomains, ["attacker.example"])
+        XCTAssertEqual(unlocked.defaultCountryCode, "+1")
+        // The system configuration checks them as the user's file does.
+        for bad in ["organisationDomains: [\"not a domain\"]", "defaultCountryCode: \"49x\"", "privilegedAccounts: [\"nobody\"]",
+                    "anchorAccount: \"anchor\""] {
+            XCTAssertThrowsError(try SystemConfiguration.parse("{ database: \"/x/h.db\", runbooks: \"/x/r\", platform: \"manual\", timeZone: \"UTC\", serviceAccount: \"h\", \(bad) }", path: "/e.json5"), bad)
+        }
+    }
+
+    /// The attack: `SUDO_USER=alice` in the environment made whoever set it the senior alice
+    /// (it was trusted whenever getlogin failed). Unlocked, the login is HANDRAIL_LOGIN or the
+    /// real user id's account name, never SUDO_USER.
+    func testSudoUserNeverNamesTheOperator() throws {
+        XCTAssertEqual(try handrail.run(["operator", "add", "bob", "--role", "agent"]).status, 0, "alice is the senior")
+        let account = try XCTUnwrap(getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) })
+        XCTAssertNotEqual(account, "alice")
+        let spoofed = try handrail.run(["operator", "add", "mallory", "--role", "senior"], environment: ["HANDRAIL_LOGIN": "", "SUDO_USER": "alice"])
+        XCTAssertEqual(spoofed.status, 4, "\(spoofed)")
+        XCTAssertTrue(spoofed.err.contains("\(account) is not on this database's roster"), "\(spoofed)")
+        XCTAssertFalse(try handrail.run(["operator", "list"]).out.contains("mallory"))
+        // The honest path: the account's own name, when it is on the roster.
+        XCTAssertEqual(try handrail.run(["operator", "add", account, "--role", "agent"]).status, 0)
+        let own = try handrail.run(["case", "list"], environment: ["HANDRAIL_LOGIN": "", "SUDO_USER": "alice"])
+        XCTAssertEqual(own.status, 0, "\(own)")
     }
 }

@@ -196,7 +196,13 @@ final class RestoreDrillTests: XCTestCase {
         // What was committed after the replica stopped is exactly what the copy lacks.
         let gap = primary.map(\.seq).filter { !copiedSeqs.contains($0) }
         let copyHead = copy.last?.seq ?? 0
-        XCTAssertTrue(anchored.err.contains("MISSING from the replica: events \(copyHead + 1) to \(lost.max() ?? 0)"), anchored.err)
+        XCTAssertTrue(anchored.err.contains("MISSING from the replica: events \(copyHead + 1) to \(lost.max() ?? 0) of cases "), anchored.err)
+        // The cases the lost events belong to are named (version 2 checkpoints record them).
+        var lostCases = Set<String>()
+        let store = try HandrailStore(path: database, create: false, readOnly: true, now: Date.init)
+        try store.auditRows(AuditFilter()) { if lost.contains($0.seq) { lostCases.insert($0.caseID) } }
+        XCTAssertFalse(lostCases.isEmpty)
+        for id in lostCases { XCTAssertTrue(anchored.err.contains(id), "names case \(id): \(anchored.err)") }
         XCTAssertTrue(lost.allSatisfy { gap.contains($0) }, "events committed after the replica died are not in the copy")
         XCTAssertEqual(gap.first, (copy.last?.seq ?? 0) + 1, "the copy is a prefix: the gap starts right after its head")
         print("restore drill: \(acknowledged.count) events acknowledged while replicating, \(copy.count) of \(primary.count) in the copy, "

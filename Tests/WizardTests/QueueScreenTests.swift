@@ -67,6 +67,28 @@ final class QueueScreenTests: XCTestCase {
         Golden.assertScreen(w.text, "queue-mine-120x30")
     }
 
+    /// A senior admin's queue says, above the tabs, when the replica is behind by more than the
+    /// threshold: checked when the wizard starts and again later (here, asked at once). Agents'
+    /// queues do not carry it, and it goes once the replica catches up.
+    func testASeniorsQueueWarnsWhenTheReplicaIsBehind() throws {
+        let h = try WizardHarness()
+        try seedQueue(h)
+        final class Status: @unchecked Sendable { var line: String? }
+        let status = Status()
+        status.line = "Replication: WARNING: the replica is 3 transactions behind, the last written 2 min ago (more than 60 s)"
+        let senior = h.wizard(as: WizardHarness.senior, replication: { status.line })
+        XCTAssertEqual(senior.model.replicationWarning, status.line)
+        XCTAssertTrue(senior.text.contains("WARNING: the replica is 3 transactions behind"), senior.text)
+        Golden.assertScreen(senior.text, "queue-replica-behind")
+        let agent = h.wizard(as: WizardHarness.agent, replication: { status.line })
+        XCTAssertFalse(agent.text.contains("WARNING"), "an agent's queue does not carry it:\n\(agent.text)")
+        status.line = nil
+        senior.runtime.checkReplication()
+        senior.press(.character("1"))
+        XCTAssertNil(senior.model.replicationWarning)
+        XCTAssertFalse(senior.text.contains("WARNING"), senior.text)
+    }
+
     func testSearchSelectAndOpen() throws {
         let h = try WizardHarness()
         try seedQueue(h)

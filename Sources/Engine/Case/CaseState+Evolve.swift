@@ -16,6 +16,7 @@ extension CaseState {
                   subject: event.subject, openedBy: event.actor, openedAt: event.time,
                   linkedFrom: opening.linkedFrom, linkedFromIncident: opening.linkedFromIncident,
                   startStep: opening.startStep)
+        runbookSHA256 = opening.runbookSHA256
         eventCount = 1
     }
 
@@ -74,6 +75,8 @@ extension CaseState {
             approval?.decidedAt = event.time
             approval?.reason = event.reason
             status = .open
+        case .runbookMigrated(let migration):
+            runbookSHA256 = migration.to
         case .incidentDeclared(let step, _):
             incidentDeclared = true
             currentStep = step

@@ -39,6 +39,8 @@ public struct CaseState: Sendable, Equatable {
     /// re-verifying never sends a case back through steps (and admin actions) already done.
     public var resumeAfterVerification: String?
     public var incidentDeclared = false
+    /// The SHA-256 of the runbook file the case runs on: the opening's, or the last migration's.
+    public var runbookSHA256: String?
     public var linkedCases: [String] = []
     public var notes: [CaseNote] = []
     public var outcome: String?

@@ -27,6 +27,9 @@ public enum CaseCommand: Sendable, Equatable {
     case review(ReviewVerdict, reason: String)
     /// The reset went to an attacker: start the incident path.
     case declareIncident(reason: String)
+    /// A senior admin moves the case onto its runbook's current file (the context's
+    /// `runbookMigrationTarget`), with a reason; audited like every decision.
+    case migrateRunbook(reason: String)
 }
 
 public enum ReviewVerdict: String, Sendable, Equatable, CaseIterable {

@@ -23,6 +23,9 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
     case pause
     case declareIncident
     case note
+    /// Move the case onto its runbook's current file (command line only: a case whose runbook
+    /// changed cannot be shown on a screen until it is moved).
+    case migrateRunbook
 
     /// The word `handrail case do ID …` takes; nil for `continueStep`, which takes the step's id.
     public var cliName: String? {
@@ -43,6 +46,7 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
         case .uphold: return "uphold"
         case .reopen: return "reopen"
         case .declareIncident: return "incident"
+        case .migrateRunbook: return "migrate-runbook"
         }
     }
 
@@ -67,13 +71,14 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
         case .observeEnrolment: return [.awaitingEnrolment]
         case .uphold, .reopen: return [.escalated]
         case .declareIncident: return [.open, .awaitingEnrolment, .closed, .paused]
+        case .migrateRunbook: return Set(CaseStatus.allCases).subtracting([.closed])
         }
     }
 
     /// Approvals and reviews are a senior admin's.
     public var needsSenior: Bool {
         switch self {
-        case .approve, .deny, .uphold, .reopen: return true
+        case .approve, .deny, .uphold, .reopen, .migrateRunbook: return true
         default: return false
         }
     }
@@ -96,6 +101,7 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
         case .observeEnrolment: return "check for the enrolment"
         case .uphold, .reopen: return "review it"
         case .declareIncident: return "declare an incident"
+        case .migrateRunbook: return "move it to the current runbook"
         }
     }
 }
@@ -120,6 +126,7 @@ extension CaseCommand {
         case .review(.uphold, _): return .uphold
         case .review(.reopen, _): return .reopen
         case .declareIncident: return .declareIncident
+        case .migrateRunbook: return .migrateRunbook
         }
     }
 }

@@ -114,6 +114,19 @@ extension CaseEngine {
                 return Refusal(.notPermitted, "The case is closed: only a senior admin may declare an incident on it; \(me) is \(context.actor.role.rawValue)")
             }
             return nil
+        case .migrateRunbook:
+            if let refusal = requireStatus(kind, state: state) { return refusal }
+            guard let target = context.runbookMigrationTarget, target.sha256 != state.runbookSHA256 else {
+                return Refusal(.invalid, "The case's runbook file has not changed; there is nothing to migrate")
+            }
+            // Not on a case of one's own: moving it onto a new procedure is another senior's call.
+            if state.openedBy == me {
+                return Refusal(.notPermitted, "An operator cannot migrate their own case: another senior admin must")
+            }
+            if let role = ApprovalRules.conflict(approver: me, state: state, performer: nil) {
+                return Refusal(.notPermitted, "You are \(role): a senior admin who did not work the case must migrate it")
+            }
+            return nil
         case .raiseSignal, .refuse, .note, .pause, .resume:
             return requireStatus(kind, state: state)
         }

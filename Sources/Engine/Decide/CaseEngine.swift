@@ -123,6 +123,7 @@ public enum CaseEngine {
         case .denyApproval(let reason): return decideApproval(granted: false, reason: reason, state: state, context: context)
         case .review(let verdict, let reason): return review(verdict, reason: reason, state: state, context: context)
         case .declareIncident(let reason): return declareIncident(reason: reason, state: state, context: context)
+        case .migrateRunbook(let reason): return migrateRunbook(reason: reason, state: state, context: context)
         }
     }
 
@@ -418,6 +419,23 @@ public enum CaseEngine {
         case .failure(let refusal): return .refused(refusal)
         case .success(let text):
             return .accepted([event(.incidentDeclared(step: entry, from: state.currentStep), state: state, context: context, reason: text)])
+        }
+    }
+
+    // MARK: Runbook migration
+
+    private static func migrateRunbook(reason: String, state: CaseState, context: DecisionContext) -> Decision {
+        if let refusal = requirements(of: .migrateRunbook, state: state, context: context) { return .refused(refusal) }
+        guard let target = context.runbookMigrationTarget else { return .refused(Refusal(.invalid, "No runbook to migrate to")) }
+        guard context.runbook.step(state.currentStep) != nil else {
+            return .refused(Refusal(.invalid, "The runbook's current file has no step \"\(state.currentStep)\", where the case stands: it cannot be moved onto it"))
+        }
+        switch reasonText(reason, context: context) {
+        case .failure(let refusal): return .refused(refusal)
+        case .success(let text):
+            let migration = RunbookMigration(runbookID: state.runbookID, from: state.runbookSHA256, to: target.sha256, file: target.file,
+                                             step: state.currentStep)
+            return .accepted([event(.runbookMigrated(migration), state: state, context: context, reason: text)])
         }
     }
 

@@ -16,6 +16,9 @@ public struct DecisionContext: Sendable {
     public var newCaseID: String?
     /// Training attempts run on a training tenant; only there may trainees act.
     public var training: Bool
+    /// The runbook file in the folder now under the case's runbook id, when it differs from the
+    /// one the case is pinned to: what `migrateRunbook` moves the case to. Nil otherwise.
+    public var runbookMigrationTarget: RunbookPin?
 
     public init(runbook: Runbook, actor: Actor, facts: PlatformFacts, now: Date, timeZone: TimeZone,
                 newCaseID: String? = nil, training: Bool = false, organisation: Organisation? = nil) {

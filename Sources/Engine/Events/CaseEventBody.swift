@@ -47,6 +47,8 @@ public enum CaseEventBody: Sendable, Equatable {
     case approvalDenied(step: String)
     /// `incident.declared`: the reset went to an attacker.
     case incidentDeclared(step: String, from: String)
+    /// `runbook.migrated`: the case now runs on another file of its runbook (a senior's, audited).
+    case runbookMigrated(RunbookMigration)
     /// `session.started`: an operator's session on a locked deployment (pseudo-case `~sessions`).
     case sessionStarted(SessionRecord)
     /// `operator.changed`: the roster changed (pseudo-case `~roster`).

@@ -23,6 +23,7 @@ public enum EventCodec {
         public static let approvalGranted = "approval.granted"
         public static let approvalDenied = "approval.denied"
         public static let incidentDeclared = "incident.declared"
+        public static let runbookMigrated = "runbook.migrated"
         public static let factorEnrolled = "mfa.factor_enrolled"
         public static let factsRecorded = "facts.recorded"
         public static let gateRefused = "gate.refused"
@@ -63,6 +64,7 @@ public enum EventCodec {
         case .approvalGranted: return Name.approvalGranted
         case .approvalDenied: return Name.approvalDenied
         case .incidentDeclared: return Name.incidentDeclared
+        case .runbookMigrated: return Name.runbookMigrated
         case .sessionStarted: return Name.sessionStarted
         case .rosterChanged: return Name.operatorChanged
         case .promotionRequested: return Name.promotionRequested
@@ -128,6 +130,11 @@ public enum EventCodec {
             return ["step": .string(step)]
         case .paused(let from, let step), .incidentDeclared(let step, let from):
             return ["from": .string(from), "step": .string(step)]
+        case .runbookMigrated(let m):
+            var p: [String: JSONValue] = ["runbook": .string(m.runbookID), "to": .string(m.to), "step": .string(m.step)]
+            if let from = m.from { p["from"] = .string(from) }
+            if let file = m.file { p["file"] = .string(file) }
+            return p
         case .noteAdded(let kind, let signal, let step):
             var p: [String: JSONValue] = ["kind": .string(kind.rawValue), "step": .string(step)]
             if let signal { p["signal"] = .string(signal) }
@@ -243,6 +250,9 @@ public enum EventCodec {
         case Name.incidentDeclared:
             guard let from = r.string("from"), let step = r.string("step") else { return nil }
             return .incidentDeclared(step: step, from: from)
+        case Name.runbookMigrated:
+            guard let id = r.string("runbook"), let to = r.string("to"), let step = r.string("step") else { return nil }
+            return .runbookMigrated(RunbookMigration(runbookID: id, from: r.optionalString("from"), to: to, file: r.optionalString("file"), step: step))
         case Name.noteAdded:
             guard let kind = r.string("kind").flatMap(CaseNote.Kind.init(rawValue:)), let step = r.string("step") else { return nil }
             return .noteAdded(kind: kind, signal: r.optionalString("signal"), step: step)

@@ -1,6 +1,36 @@
 import Foundation
 import Runbook
 
+/// `runbook.migrated`: a senior admin moved a case from the runbook file it was pinned to onto
+/// the runbook file now in the folder under the same id; later decisions load the runbook by `to`.
+public struct RunbookMigration: Sendable, Equatable {
+    public var runbookID: String
+    /// The SHA-256 the case was pinned to; nil for a case opened before runbooks were pinned.
+    public var from: String?
+    public var to: String
+    public var file: String?
+    public var step: String
+
+    public init(runbookID: String, from: String?, to: String, file: String?, step: String) {
+        self.runbookID = runbookID
+        self.from = from
+        self.to = to
+        self.file = file
+        self.step = step
+    }
+}
+
+/// A runbook file as a case would be pinned to it now: its SHA-256 (hex) and file name.
+public struct RunbookPin: Sendable, Equatable {
+    public var sha256: String
+    public var file: String
+
+    public init(sha256: String, file: String) {
+        self.sha256 = sha256
+        self.file = file
+    }
+}
+
 /// `case.opened`: the runbook the case runs on and where it starts.
 public struct CaseOpening: Sendable, Equatable {
     public var runbookID: String

@@ -51,7 +51,6 @@ enum ReplicationCommandLine {
         let out = context.output
         let options = GlobalOptions.take(from: &args)
         guard args.isEmpty else { out.error("handrail status: unexpected \(SafeText.visible(args.items.joined(separator: " ")))"); return .usage }
-        let settings = context.config
         let database = realDatabasePath(options: options, context: context)
         guard FileManager.default.fileExists(atPath: database) else {
             out.error("handrail status: no database at \(SafeText.visible(database))")
@@ -72,19 +71,40 @@ enum ReplicationCommandLine {
             out.error("handrail status: \(SafeText.visible("\(error)"))")
             return .usage
         }
-        guard let replicaText = settings.replica else {
+        let measured: (replica: ReplicaLocation, lag: ReplicationLag)?
+        do { measured = try measureLag(database: database, newestEvent: newestEvent, context: context) } catch {
+            out.error("handrail status: \(error.message)")
+            return error.code
+        }
+        guard let measured else {
             lines.append("Replication: not configured. Set \"replica\" in \(HandrailConfig.path(environment: context.environment)) and run Litestream (see the README).")
             report["replication"] = .string("not configured")
             out.print(options.json ? JSONValue.object(report).canonicalText : lines.joined(separator: "\n"))
             return .ok
         }
+        report["replica"] = .string(measured.replica.url)
+        report["replication"] = measured.lag.json
+        lines.append("Replication: \(SafeText.visible(measured.replica.url))")
+        lines.append("  " + measured.lag.sentence)
+        out.print(options.json ? JSONValue.object(report).canonicalText : lines.joined(separator: "\n"))
+        return .ok
+    }
+
+    struct LagProblem: Error {
+        var code: ExitCode
+        var message: String
+    }
+
+    /// How far the configured replica is behind `database`; nil when no replica is configured.
+    /// For `handrail status` and the senior admin's queue in the wizard.
+    static func measureLag(database: String, newestEvent: Date?, context: CommandContext) throws(LagProblem) -> (replica: ReplicaLocation, lag: ReplicationLag)? {
+        let settings = context.config
+        guard let replicaText = settings.replica else { return nil }
         guard let replica = ReplicaLocation(replicaText) else {
-            out.error("handrail status: the configured replica \"\(SafeText.visible(replicaText))\" is not a folder or a URL Litestream understands")
-            return .usage
+            throw LagProblem(code: .usage, message: "the configured replica \"\(SafeText.visible(replicaText))\" is not a folder or a URL Litestream understands")
         }
         guard let litestream = Litestream.locate(configured: settings.litestream, environment: context.environment) else {
-            out.error("handrail status: \(Litestream.Failure.notInstalled)")
-            return .usage
+            throw LagProblem(code: .usage, message: "\(Litestream.Failure.notInstalled)")
         }
         let warnAfter = settings.replicationWarnSeconds ?? defaultWarnSeconds
         do {
@@ -92,18 +112,23 @@ enum ReplicationCommandLine {
             let configFile = try temporaryConfig(database: database, replica: replica)
             defer { try? FileManager.default.removeItem(atPath: configFile) }
             let local = try litestream.localTransaction(database: database, config: configFile)
-            let lag = ReplicationLag(files: files, preciseLastWrite: replica.folder.flatMap(Self.newestModification),
-                                     localTransaction: local, newestEvent: newestEvent, now: context.clock(), warnAfterSeconds: warnAfter)
-            report["replica"] = .string(replica.url)
-            report["replication"] = lag.json
-            lines.append("Replication: \(SafeText.visible(replica.url))")
-            lines.append("  " + lag.sentence)
+            return (replica, ReplicationLag(files: files, preciseLastWrite: replica.folder.flatMap(Self.newestModification),
+                                            localTransaction: local, newestEvent: newestEvent, now: context.clock(), warnAfterSeconds: warnAfter))
         } catch {
-            out.error("handrail status: \(SafeText.visible("\(error)"))")
-            return .refused
+            throw LagProblem(code: .refused, message: SafeText.visible("\(error)"))
         }
-        out.print(options.json ? JSONValue.object(report).canonicalText : lines.joined(separator: "\n"))
-        return .ok
+    }
+
+    /// The wizard's line for a senior admin: the lag's WARNING sentence when it warns, a line
+    /// saying the replica cannot be read when it cannot, nil when it keeps up or is not configured.
+    static func warningLine(database: String, store: HandrailStore, context: CommandContext) -> String? {
+        let newest = (try? store.lastEventTime()).flatMap { $0 }.flatMap(EventTime.parse)
+        do {
+            guard let lag = try measureLag(database: database, newestEvent: newest, context: context)?.lag, lag.warning else { return nil }
+            return "Replication: " + lag.sentence
+        } catch {
+            return "Replication: WARNING: cannot read how far the replica is behind: \(error.message)"
+        }
     }
 
     // MARK: - restore

@@ -54,6 +54,23 @@ struct RestoredLogCheck {
         }
     }
 
+    /// The cases the checkpoints beyond the copy recorded (version 2 lines): each had events in
+    /// what those checkpoints anchor, so each may have lost some. Version 1 lines recorded none.
+    static func cases(of checkpoints: [Checkpoint]) -> String {
+        guard checkpoints.allSatisfy({ $0.cases != nil }) else {
+            return "(their cases are not recorded: checkpoints of version 1)"
+        }
+        var named = Set<String>()
+        var more = 0
+        for c in checkpoints {
+            for id in c.cases ?? [] {
+                if id.hasPrefix("+") { more += Int(id.dropFirst()) ?? 0 } else { named.insert(id) }
+            }
+        }
+        let list = named.sorted().map { SafeText.visible($0) }.joined(separator: ", ") + (more > 0 ? " and \(more) more" : "")
+        return named.isEmpty && more == 0 ? "(no case recorded)" : "of cases \(list)"
+    }
+
     /// The copy against the checkpoints: each checkpoint at or before the copy's last event must
     /// anchor exactly that event's hash (else the replica's history differs from what was
     /// anchored: refused); checkpoints beyond it name the anchored events the replica lacks.
@@ -83,10 +100,10 @@ struct RestoredLogCheck {
             out.print("Every anchored event is in the copy (\(entries.count) checkpoints from K0 verified).")
             return nil
         }
-        out.error("handrail restore: MISSING from the replica: events \(lastSeq + 1) to \(last.seq), anchored by checkpoint(s) "
+        out.error("handrail restore: MISSING from the replica: events \(lastSeq + 1) to \(last.seq) \(Self.cases(of: beyond)), anchored by checkpoint(s) "
                   + beyond.map { "epoch \($0.epoch) (event \($0.seq), \(CheckpointTime.format($0.timeMilliseconds)))" }.joined(separator: ", ")
                   + ". They were committed and anchored but never replicated; the copy at \(SafeText.visible(path)) lacks them "
-                  + "(their cases are in the syslog stream and audit --follow output).")
+                  + "(their events are in the syslog stream and audit --follow output).")
         return .refused
     }
 }

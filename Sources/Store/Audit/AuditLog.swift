@@ -62,6 +62,18 @@ extension HandrailStore {
         }
     }
 
+    /// The cases with events after `afterSeq` up to `throughSeq`, sorted: what a checkpoint
+    /// records of the events it anchors since the one before (a range of the primary key).
+    public func caseIDs(after afterSeq: Int64, through throughSeq: Int64) throws(StoreError) -> [String] {
+        try read {
+            let statement = try db.prepare("SELECT DISTINCT case_id FROM events WHERE seq > ?1 AND seq <= ?2 ORDER BY case_id")
+            try statement.bind([.integer(afterSeq), .integer(throughSeq)])
+            var out: [String] = []
+            while try statement.step() { out.append(statement.string(0)) }
+            return out
+        }
+    }
+
     public func eventCount() throws(StoreError) -> Int64 {
         try read { try db.scalarInt("SELECT count(*) FROM events") ?? 0 }
     }

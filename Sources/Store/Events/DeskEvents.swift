@@ -41,23 +41,29 @@ extension HandrailStore {
         return StoredEvent(seq: seq, caseSeq: Int(caseSeq), event: event, payloadText: payload, previousHash: previous, hash: hash)
     }
 
-    /// Refuses times earlier than the log's last event by more than the skew allowance.
+    /// Refuses times earlier than the log's latest time by more than the skew allowance. The
+    /// latest, not the last event's: measured against the last event only, a clock set back a
+    /// little less than the allowance before each command walks the log back as far as it likes.
+    /// (`events_by_time` answers max(time) from the index.)
     func requireForwardTime(_ times: [Date]) throws {
         guard let earliest = times.min(),
-              let lastText = try db.scalarString("SELECT time FROM events WHERE seq = (SELECT seq FROM chain_head WHERE id = 1)"),
+              let lastText = try db.scalarString("SELECT max(time) FROM events"),
               let last = EventTime.parse(lastText) else { return }
         if earliest < last.addingTimeInterval(-Self.clockSkewAllowance) {
             throw StoreError.timeWentBackwards(last: last, attempted: earliest)
         }
     }
 
-    /// Events dated earlier than the event before them by more than the skew allowance: a
-    /// clock set back, or a row written around Handrail.
+    /// Events dated earlier than the latest event before them by more than the skew allowance: a
+    /// clock set back, or a row written around Handrail. Against the running maximum (a window
+    /// function, https://sqlite.org/windowfunctions.html), so a walk back in small steps is found
+    /// as surely as one jump. `previousTime` is that latest earlier time.
     public func timeRegressions(limit: Int = 20) throws(StoreError) -> [(seq: Int64, time: String, previousTime: String)] {
         try read {
             let statement = try db.prepare("""
-            SELECT b.seq, b.time, a.time FROM events a JOIN events b ON b.seq = a.seq + 1
-            WHERE (julianday(a.time) - julianday(b.time)) * 86400.0 > ?1 ORDER BY b.seq LIMIT ?2
+            SELECT seq, time, latest FROM (
+              SELECT seq, time, max(time) OVER (ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS latest FROM events)
+            WHERE latest IS NOT NULL AND (julianday(latest) - julianday(time)) * 86400.0 > ?1 ORDER BY seq LIMIT ?2
             """)
             try statement.bind([.real(Self.clockSkewAllowance), .integer(Int64(limit))])
             var out: [(Int64, String, String)] = []

@@ -35,6 +35,9 @@ public struct WizardModel {
     public var training: TrainingPane?
     /// The runbook's refusal signals (for the refuse dialog), by id and label.
     public var signals: [(id: String, label: String)] = []
+    /// The replica is behind by more than the configured threshold (or holds nothing): what a
+    /// senior admin's queue says above the tabs, from the runtime's check at start and since.
+    public var replicationWarning: String?
 
     public init(header: HeaderInfo, width: Int, height: Int, unicode: Bool = true) {
         self.header = header

@@ -37,11 +37,25 @@ public final class WizardRuntime: @unchecked Sendable {
     /// Carries out `effects` (e.g. load the queue, or open a new case for the caller) and draws the first frame.
     public func start(_ effects: [WizardEffect]) {
         for effect in effects { for message in execute(effect) { dispatch(message) } }
+        checkReplication()
         draw()
     }
 
     /// How long the wizard waits for a key before it looks whether the open case changed elsewhere.
     public var refreshMilliseconds = 1_000
+
+    /// How far the replica is behind, as a warning line (nil when it keeps up): asked at start
+    /// and every `replicationCheckTicks` idle waits, for a senior admin's queue. Nil: not checked.
+    public var replicationStatus: (() -> String?)?
+    public var replicationCheckTicks = 60
+    private var idleTicks = 0
+
+    /// Asks for the replication status now and shows it.
+    public func checkReplication() {
+        guard let replicationStatus, actor.role == .senior else { return }
+        idleTicks = 0
+        dispatch(.replicationChecked(replicationStatus()))
+    }
 
     /// Reads keys until the operator quits; between keys, re-reads an open case that another
     /// terminal or the command line changed.
@@ -54,6 +68,11 @@ public final class WizardRuntime: @unchecked Sendable {
             }
             guard let key else {
                 refreshIfChanged()
+                idleTicks += 1
+                if replicationStatus != nil, idleTicks >= replicationCheckTicks {
+                    checkReplication()
+                    draw()
+                }
                 continue
             }
             handle(key)

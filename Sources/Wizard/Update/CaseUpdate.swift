@@ -191,6 +191,11 @@ enum CaseUpdate {
             case .restartVerification: return ask(.restartVerification, .restartVerification)
             case .observeEnrolment: return require(.observeEnrolment) { [.perform(caseID: caseID, command: .observeEnrolment)] }
             case .attest, .attestFailed: return require(.attest) { [.resumePendingAction(caseID: caseID)] }
+            case .migrateRunbook:
+                // A case whose runbook changed is not shown on a screen: the command line moves it.
+                model.flash = "Moving a case to the current runbook is done on the command line: handrail case migrate-runbook \(caseID) --reason TEXT"
+                model.flashIsError = true
+                return []
             }
         }
     }

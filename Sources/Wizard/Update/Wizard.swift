@@ -68,6 +68,9 @@ public enum Wizard {
             model.flash = text
             model.flashIsError = false
             return []
+        case .replicationChecked(let warning):
+            model.replicationWarning = warning
+            return []
         case .failed(let text):
             model.submittedModal = nil
             model.flash = text

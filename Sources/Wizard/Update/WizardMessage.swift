@@ -17,6 +17,8 @@ public enum WizardMessage {
     case verifyFinished(String, ok: Bool)
     case exported(String)
     case failed(String)
+    /// The replication check's result: a warning line, or nil when the replica keeps up.
+    case replicationChecked(String?)
     /// Training: the caller says something (a topic of the script), or the attempt is over.
     case callerSays(topic: String)
     case trainingFinished(debrief: [String])

@@ -24,6 +24,10 @@ enum QueueView {
 
     static func draw(_ model: WizardModel, _ theme: Theme, _ screen: inout Screen) {
         let q = model.queue
+        // Backups are a senior admin's concern: their queue says when the replica falls behind.
+        if model.header.role == .senior, let warning = model.replicationWarning {
+            screen.put(TerminalText.safe(warning), row: 1, column: 1, style: Theme.warning, limit: model.width - 2)
+        }
         var x = 1
         for (tab, label) in zip(QueueModel.Tab.allCases, tabLabels(q, width: model.width)) {
             x = screen.put(label, row: 2, column: x, style: tab == q.tab ? Theme.focus : .plain) + 1

@@ -135,16 +135,34 @@ final class AnchoredHandrail {
     /// (gapless sequence numbers, each hash recomputed over the canonical bytes, the head moved):
     /// a log that verifies on its own.
     func rechainWithout(caseID: String) throws {
+        try rewrite { db in
+            let delete = try db.prepare("DELETE FROM events WHERE case_id = ?1")
+            try delete.run([.text(caseID)])
+            let deleteRow = try db.prepare("DELETE FROM cases WHERE id = ?1")
+            try deleteRow.run([.text(caseID)])
+        }
+    }
+
+    /// Puts `times` (seq → time) on events and re-chains: a log written around Handrail whose
+    /// chain still verifies.
+    func rechainWithTimes(_ times: [Int64: String]) throws {
+        try rewrite { db in
+            let update = try db.prepare("UPDATE events SET time = ?1 WHERE seq = ?2")
+            for (seq, time) in times {
+                try update.run([.text(time), .integer(seq)])
+            }
+        }
+    }
+
+    /// Drops the triggers, applies `edit`, and re-chains every event from the first.
+    private func rewrite(_ edit: (Database) throws -> Void) throws {
         let db = try Database(path: database, mode: .readWrite)
         try db.execute("""
         DROP TRIGGER IF EXISTS events_are_append_only_update; DROP TRIGGER IF EXISTS events_are_append_only_delete;
         DROP TRIGGER IF EXISTS events_advance_chain_head; DROP TRIGGER IF EXISTS chain_head_moves_forward;
         """)
         try db.execute("BEGIN IMMEDIATE")
-        let delete = try db.prepare("DELETE FROM events WHERE case_id = ?1")
-        try delete.run([.text(caseID)])
-        let deleteRow = try db.prepare("DELETE FROM cases WHERE id = ?1")
-        try deleteRow.run([.text(caseID)])
+        try edit(db)
         let rows = try db.prepare("SELECT seq, case_seq, time, actor, case_id, subject, type, reason, payload FROM events ORDER BY seq")
         struct Row { var seq: Int64; var caseSeq: Int64; var time, actor, caseID, subject, type: String; var reason: String?; var payload: String }
         var all: [Row] = []

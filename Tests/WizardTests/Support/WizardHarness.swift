@@ -65,12 +65,13 @@ final class WizardHarness {
 
     /// One operator's terminal, started on `start` (the queue unless told otherwise).
     func wizard(as actor: Actor, width: Int = 80, height: Int = 24, unicode: Bool = true,
-                start: [WizardEffect] = [.loadQueue]) -> WizardDriver {
+                start: [WizardEffect] = [.loadQueue], replication: (() -> String?)? = nil) -> WizardDriver {
         let terminal = VirtualTerminal(width: width, height: height, colors: true, unicode: unicode)
         let header = HeaderInfo(login: actor.login, role: actor.role, database: Self.shownDatabase,
                                 platform: platform.name, demo: manual ? false : directory.demo)
         let runtime = WizardRuntime(terminal: terminal, desk: service(), actor: actor, header: header,
                                     signals: runbook.refusalSignals.map { (id: $0.id, label: $0.label) })
+        runtime.replicationStatus = replication
         runtime.start(start)
         return WizardDriver(terminal: terminal, runtime: runtime)
     }
