@@ -93,6 +93,8 @@ public struct PresentedAction: Sendable, Equatable {
         case .raiseSignal: (nil, "e", "signal")
         case .declareIncident: (nil, "x", "incident")
         case .restartVerification: (nil, "v", "re-verify")
+        case .clearPriorCases: (nil, "g", "clear prior cases")
+        case .confirmFacts: (nil, "y", "confirm a fact")
         }
         key = fkey.map { "F\($0)" } ?? "?\(menuLetter)"
     }

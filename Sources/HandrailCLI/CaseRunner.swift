@@ -88,6 +88,12 @@ struct CaseRunner {
         case "uphold": command = .review(.uphold, reason: try need(reason, "--reason TEXT"))
         case "reopen": command = .review(.reopen, reason: try need(reason, "--reason TEXT"))
         case "incident": command = .declareIncident(reason: try need(reason, "--reason TEXT"))
+        case "clear-prior": command = .clearPriorCases(reason: try need(reason, "--reason TEXT"))
+        case "confirm-fact":
+            switch ManualConsole.parse(positional) {
+            case .failure(let error): throw UsageError("confirm-fact needs KEY=VALUE…: " + SafeText.visible(error.message))
+            case .success(let facts): command = .confirmFacts(facts, reason: try need(reason, "--reason TEXT"))
+            }
         case "observe-enrolment": command = .observeEnrolment
         case "attest", "attest-failed":
             let text = reason ?? attestation ?? positional.first

@@ -22,6 +22,8 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
     case refuse
     case pause
     case declareIncident
+    case clearPriorCases
+    case confirmFacts
     case note
 
     /// The word `handrail case do ID …` takes; nil for `continueStep`, which takes the step's id.
@@ -43,6 +45,8 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
         case .uphold: return "uphold"
         case .reopen: return "reopen"
         case .declareIncident: return "incident"
+        case .clearPriorCases: return "clear-prior"
+        case .confirmFacts: return "confirm-fact"
         }
     }
 
@@ -67,13 +71,15 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
         case .observeEnrolment: return [.awaitingEnrolment]
         case .uphold, .reopen: return [.escalated]
         case .declareIncident: return [.open, .awaitingEnrolment, .closed, .paused]
+        case .clearPriorCases: return [.open, .paused, .awaitingApproval]
+        case .confirmFacts: return [.open, .paused, .awaitingApproval, .awaitingEnrolment, .incident, .escalated]
         }
     }
 
     /// Approvals and reviews are a senior admin's.
     public var needsSenior: Bool {
         switch self {
-        case .approve, .deny, .uphold, .reopen: return true
+        case .approve, .deny, .uphold, .reopen, .clearPriorCases, .confirmFacts: return true
         default: return false
         }
     }
@@ -96,6 +102,8 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
         case .observeEnrolment: return "check for the enrolment"
         case .uphold, .reopen: return "review it"
         case .declareIncident: return "declare an incident"
+        case .clearPriorCases: return "clear the prior cases"
+        case .confirmFacts: return "confirm a typed fact"
         }
     }
 }
@@ -120,6 +128,8 @@ extension CaseCommand {
         case .review(.uphold, _): return .uphold
         case .review(.reopen, _): return .reopen
         case .declareIncident: return .declareIncident
+        case .clearPriorCases: return .clearPriorCases
+        case .confirmFacts: return .confirmFacts
         }
     }
 }

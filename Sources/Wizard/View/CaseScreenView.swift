@@ -375,7 +375,7 @@ enum CaseScreenView {
         }
         // In the order an operator reaches for them: decisions first, then notes and pauses.
         let order: [CaseCommandKind] = [.refuse, .uphold, .reopen, .approve, .deny, .observeEnrolment, .attest, .requestApproval,
-                                        .note, .pause, .resume, .raiseSignal, .declareIncident, .restartVerification]
+                                        .clearPriorCases, .note, .pause, .resume, .raiseSignal, .declareIncident, .restartVerification]
         for kind in order {
             guard let action = c.presentation.actions.first(where: { $0.command.kind == kind }) else { continue }
             let hint = "\(action.key) \(action.label)"
