@@ -10,6 +10,41 @@ final class CallerAndAgentTests: XCTestCase {
     private let refusedBefore = PriorCase(id: "CASE-0", status: "closed", outcome: "refused",
                                           found: ["case.escalated", "refusal.upheld"], by: ["aaron", "bob"])
 
+    // MARK: - 3. A ticket from someone other than the user's manager on the platform
+
+    func testATicketFromSomeoneOtherThanTheManagerOnRecordIsAWarningForAnOrdinaryAccount() throws {
+        let h = try CaseHarness()
+        h.facts.user.manager = "maria.lopez@example.com"
+        h.openCase()
+        let evaluation = h.evaluate("verify_identity", Evidence.ticket(openedBy: "tom.other@example.com"))
+        let line = try XCTUnwrap(evaluation.checklist.first { $0.name == "ticketFromSubjectsManager" })
+        XCTAssertTrue(line.passed)
+        XCTAssertTrue(line.warning, "shown as a warning, not a tick")
+        XCTAssertEqual(line.message, "Ticket opened by tom.other@example.com, not the user's manager maria.lopez@example.com "
+                       + "(the platform's record): check with maria.lopez@example.com that the request is real before you go on")
+        assertAccepted(h.submit("verify_identity", Evidence.ticket(openedBy: "tom.other@example.com")))
+    }
+
+    func testATicketFromSomeoneOtherThanTheManagerIsRefusedForAPrivilegedAccount() throws {
+        let h = try CaseHarness(facts: Subject.facts(privileged: true))
+        h.facts.user.manager = "Maria.Lopez@example.com"
+        h.openCase()
+        let refusal = assertRefused(h.submit("verify_identity", Evidence.ticket(openedBy: "tom.other@example.com")), .gate,
+                                    failing: ["ticketFromSubjectsManager"])
+        XCTAssertTrue(failureMessage(refusal, check: "ticketFromSubjectsManager")?.contains("vouched for by its manager only") ?? false)
+        // The honest path: the manager on record opened it.
+        let evaluation = h.evaluate("verify_identity", Evidence.ticket(openedBy: "maria.lopez@example.com"))
+        let line = try XCTUnwrap(evaluation.checklist.first { $0.name == "ticketFromSubjectsManager" })
+        XCTAssertTrue(line.passed && !line.warning)
+        assertAccepted(h.submit("verify_identity", Evidence.ticket(openedBy: "maria.lopez@example.com")))
+    }
+
+    func testWithoutAManagerOnThePlatformTheLineIsLeftOff() throws {
+        let h = try CaseHarness()
+        h.openCase()
+        XCTAssertNil(h.evaluate("verify_identity", Evidence.ticket()).checklist.first { $0.name == "ticketFromSubjectsManager" })
+    }
+
     // MARK: - 4. Caller shopping
 
     func testASecondCaseForAPersonWithAnOpenCaseIsRefusedNamingItAndWhoHoldsIt() throws {

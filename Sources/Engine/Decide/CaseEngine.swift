@@ -146,6 +146,8 @@ public enum CaseEngine {
             }
             switch check.evaluate(checkContext) {
             case .pass(let message): checklist.append(CheckOutcome(name: check.name, label: check.label, passed: true, message: message))
+            case .warn(let message):
+                checklist.append(CheckOutcome(name: check.name, label: check.label, passed: true, message: message, warning: true))
             case .fail(let message): checklist.append(CheckOutcome(name: check.name, label: check.label, passed: false, message: message))
             case .notApplicable: break
             }
