@@ -109,7 +109,10 @@ public final class CaseCommandHandler {
             return .refused(refusal, caseID: caseID)
         }
         let platform = context.platform
-        return try commit(caseID: caseID, actor: actor, base: base) { snapshot in
+        // A senior stepping into someone else's case (clearing prior cases, confirming a fact) does
+        // not take it from the agent who holds it.
+        let takesHold = command.kind != .clearPriorCases && command.kind != .confirmFacts
+        return try commit(caseID: caseID, actor: actor, base: base, takesHold: takesHold) { snapshot in
             if let problem = snapshot.factsProblem {
                 return .refused(Refusal(.gate, "The identity platform cannot report on \(snapshot.state.subject) (\(problem)): nothing can be decided on case \(caseID)"))
             }
@@ -155,7 +158,8 @@ public final class CaseCommandHandler {
     /// case still has exactly the events it was decided on, with the case held for the actor in
     /// the same transaction. Refusals still commit the events they carry (a refused verification
     /// attempt is audit) without taking a hold; a refusal with nothing to record writes nothing.
-    func commit(caseID: String, actor: Actor, base: CaseSnapshot?, _ decide: (CaseSnapshot) throws -> Decision) throws -> CaseOutcome {
+    func commit(caseID: String, actor: Actor, base: CaseSnapshot?, takesHold: Bool = true,
+                _ decide: (CaseSnapshot) throws -> Decision) throws -> CaseOutcome {
         var snapshot = try base ?? reader.snapshot(caseID, actor: actor)
         var attempt = 1
         while true {
@@ -181,7 +185,8 @@ public final class CaseCommandHandler {
                 try context.store.append(decision.events, caseID: caseID, expectedLastCaseSeq: snapshot.lastCaseSeq,
                                          projection: CaseProjection(state: state),
                                          // A refused attempt is recorded but takes no hold: the case stays free for whoever can act.
-                                         lease: decision.refusal == nil ? LeaseRequest(login: actor.login, now: now, duration: context.leaseDuration) : nil)
+                                         lease: decision.refusal == nil && takesHold
+                                            ? LeaseRequest(login: actor.login, now: now, duration: context.leaseDuration) : nil)
             }
             switch appended {
             case .success(let stored):

@@ -120,6 +120,13 @@ struct CaseRunner {
         if case .submit(let stepID, _) = command, let name = snapshot.runbook.step(stepID)?.action?.name {
             try requireTerminal(for: PlatformAction(rawValue: name))
         }
+        // The checklist's warnings (a ticket not from the manager on record…) are read before the
+        // outcome: the same lines the wizard shows, from the same evaluation.
+        if case .submit(let stepID, let values) = command, let step = snapshot.runbook.step(stepID) {
+            for line in snapshot.evaluate(step: step, values: values).checklist where line.warning {
+                out.error("  ! \(SafeText.visible(line.label)): \(SafeText.visible(line.message))")
+            }
+        }
         let outcome = try desk.perform(command, on: id, actor: actor, attestation: attestation, base: snapshot)
         return report(outcome, caseID: id, actor: actor)
     }
