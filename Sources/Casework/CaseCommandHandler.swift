@@ -26,6 +26,8 @@ public final class CaseCommandHandler {
     public func open(subject: String, runbookID: String, actor: Actor, linkedFrom: String? = nil,
                      linkedFromIncident: Bool = false, runbook given: Runbook? = nil, caseID chosen: String? = nil) throws -> CaseOutcome {
         guard let runbook = given ?? context.runbooks(runbookID) else { throw CaseworkError.runbookMissing(runbookID) }
+        // Nothing can be recorded: said before anything is decided (a refusal would read as a gate's).
+        if context.store.isReadOnly { throw StoreError.readOnly(context.store.path) }
         if !linkedFromIncident {
             // The platform must know the subject: a case for a user who does not exist is a typo or a probe.
             do {

@@ -272,6 +272,33 @@ final class FactsFromDirectoryTests: XCTestCase {
         try h.refused(ada, "verify_identity", LocalTenantHarness.video, check: "subjectNotSuspended")
     }
 
+    /// Which suspension an account is under: the action that suspended it (what a case an incident
+    /// opened may act through), or the directory's own, which is no incident's.
+    func testTheDirectoryReportsWhichActionSuspendedAnAccountAndManagers() throws {
+        XCTAssertEqual(try facts("ivan@demo.example").user.suspendedBy, LocalDirectory.suspendedOutsideActions, "suspended by seeding")
+        XCTAssertNil(try facts("ada@demo.example").user.suspendedBy)
+        func suspend(_ key: String, _ email: String) throws {
+            let result = try h.directory.perform(ActionRequest(action: .suspendUser, idempotencyKey: key, subject: email, actor: "alice", now: now))
+            guard case .completed = result else { return XCTFail("suspendUser: \(result)") }
+        }
+        try suspend("CASE-1:incident_suspend:11", "ada@demo.example")
+        XCTAssertEqual(try facts("ada@demo.example").user.suspendedBy, "CASE-1:incident_suspend:11")
+        // Suspending an account already suspended does not make the suspension the later action's.
+        try suspend("CASE-9:incident_suspend:4", "ada@demo.example")
+        try suspend("CASE-9:incident_suspend:4", "ivan@demo.example")
+        XCTAssertEqual(try facts("ada@demo.example").user.suspendedBy, "CASE-1:incident_suspend:11")
+        XCTAssertEqual(try facts("ivan@demo.example").user.suspendedBy, LocalDirectory.suspendedOutsideActions)
+        // A reinstatement lifts it.
+        let reinstated = try h.directory.perform(ActionRequest(action: .setTemporaryPassword, idempotencyKey: "CASE-2:set_temporary_password:9",
+                                                               subject: "ada@demo.example", actor: "alice", now: now, reinstate: true))
+        guard case .completed = reinstated else { return XCTFail("setTemporaryPassword: \(reinstated)") }
+        XCTAssertFalse(try facts("ada@demo.example").user.suspended)
+        XCTAssertNil(try facts("ada@demo.example").user.suspendedBy)
+        // Demo users have a manager on record; the tenant admin's is the CTO.
+        XCTAssertEqual(try facts("ben@demo.example").user.manager, "rosa.manager@demo.example")
+        XCTAssertEqual(try facts("dev.admin@demo.example").user.manager, "cto@demo.example")
+    }
+
     // MARK: - Federated links
 
     func testFederatedSignInNeedsALinkOnFile() throws {
