@@ -60,7 +60,9 @@ public final class CaseCommandHandler {
             // The person's history as of now; committed only if nothing was recorded for them since,
             // so two operators opening a case for the same caller at once cannot both succeed.
             let since = now.addingTimeInterval(-Double(runbook.settings.priorRefusalLookBackDays) * 86_400)
-            let (history, mark) = try context.store.subjectHistory(email, since: since, now: now, flaggedTypes: Self.priorCaseEvents)
+            // Training attempts are each their own call: an earlier attempt's case is not the caller's history.
+            let (history, mark): (SubjectHistory, SubjectMark?) = context.training ? (.none, nil)
+                : try context.store.subjectHistory(email, since: since, now: now, flaggedTypes: Self.priorCaseEvents)
             let decisionContext = context.decisionContext(runbook: runbook, actor: actor,
                                                           facts: PlatformFacts(user: UserRecord(email: subject, displayName: subject)), now: now)
             let decision = CaseEngine.open(caseID: caseID, subject: subject, context: decisionContext, linkedFrom: linkedFrom,

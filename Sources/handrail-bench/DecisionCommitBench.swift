@@ -27,9 +27,10 @@ struct DecisionCommitBench {
 
         var ours: [Double] = []
         var peer: [Double] = []
-        for _ in 0..<options.commits {
-            // Set up a case at its verification step: not timed.
-            let id = try! service.open(subject: "ada@example.com", runbookID: runbook.id, actor: actor).caseID
+        for commit in 0..<options.commits {
+            // Set up a case at its verification step, one person each (a second open case for one
+            // person is refused): not timed.
+            let id = try! service.open(subject: "ada\(commit)@example.com", runbookID: runbook.id, actor: actor).caseID
             _ = try! service.recordFacts(["signins": .array([]), "suspended": .string("no"),
                                           "phone": .array([.string("+15550100@2024-03-01")])], on: id, actor: actor)
             let values = ["method": "callback", "callback_number": "+15550100", "callback_confirmed": "yes", "reference": "SUP-1234"]
