@@ -195,6 +195,18 @@ final class CallerAndAgentCLITests: XCTestCase {
         try c.act(["force_reset", "--confirm", subject, "--attest", "Force MFA reset confirmed in the modal"], as: "aaron")
     }
 
+    func testANumberAddedTodayCannotBeRetypedAsAddedLongAgo() throws {
+        let c = try ManualCase.open(handrail, subject: subject, as: "aaron")
+        try c.typeOrdinaryFacts(extra: ["phone=+15550100@\(handrail.today)", "phone=+15550177@2024-03-01"], as: "aaron")
+        try c.act(["verify_identity", "method=callback", "callback_number=+15550100", "callback_confirmed=yes", "reference=INC-1001"],
+                  as: "aaron", expect: 3)
+        let retyped = try c.facts(["phone=+15550100@2023-01-01", "phone=+15550177@2024-03-01"], as: "aaron", expect: 3)
+        XCTAssertTrue(retyped.err.contains("phone was +15550100@\(handrail.today), +15550177@2024-03-01 when a gate refused"), "\(retyped)")
+        // The honest path: call back the number that was on file before today.
+        try c.act(["verify_identity", "method=callback", "callback_number=+15550177", "callback_confirmed=yes", "reference=INC-1001"],
+                  as: "aaron")
+    }
+
     func testSignInsAGateRefusedOnCannotBeRetypedAsNone() throws {
         let c = try ManualCase.open(handrail, subject: subject, as: "aaron")
         let recent = (1...3).map { "signins=failed:203.0.113.\($0)@\(handrail.today)T0\($0):00" }
