@@ -39,6 +39,15 @@ final class CallerAndAgentTests: XCTestCase {
         assertAccepted(h.submit("verify_identity", Evidence.ticket(openedBy: "maria.lopez@example.com")))
     }
 
+    func testAManagerTypedOnTheConsoleThatARefusalReadCannotBeRetypedToTheTicketsOpener() throws {
+        let h = try CaseHarness(facts: Subject.facts(privileged: true))
+        h.facts.user.manager = "maria.lopez@example.com"
+        h.openCase()
+        assertAccepted(h.typeFacts(["manager": .string("maria.lopez@example.com")]))
+        assertRefused(h.submit("verify_identity", Evidence.ticket(openedBy: "tom.other@example.com")), .gate, failing: ["ticketFromSubjectsManager"])
+        assertRefused(h.typeFacts(["manager": .string("tom.other@example.com")]), .gate, messageContains: ["manager was maria.lopez@example.com"])
+    }
+
     func testWithoutAManagerOnThePlatformTheLineIsLeftOff() throws {
         let h = try CaseHarness()
         h.openCase()

@@ -47,6 +47,9 @@ final class CallerAndAgentCLITests: XCTestCase {
         try c.typeOrdinaryFacts(privileged: true, extra: ["manager=maria.lopez@example.com"], as: "aaron")
         let refused = try c.act(ticket(openedBy: "tom.other@example.com"), as: "aaron", expect: 3)
         XCTAssertTrue(refused.err.contains("vouched for by its manager only"), "\(refused)")
+        // Retyping the manager as whoever opened the ticket is a fact changed after a refusal.
+        let retyped = try c.facts(["manager=tom.other@example.com"], as: "aaron", expect: 3)
+        XCTAssertTrue(retyped.err.contains("manager was maria.lopez@example.com when a gate refused"), "\(retyped)")
         // The honest path: the manager on record opened the ticket; no warning.
         let run = try c.act(ticket(openedBy: "maria.lopez@example.com"), as: "aaron")
         XCTAssertFalse(run.err.contains("!"), "\(run)")

@@ -82,8 +82,8 @@ extension CaseState {
             refusedAttempts += 1
             // Every typed fact a failed gate reads is now disputed at the value the gate refused on.
             for failure in refusal.failed {
-                for input in CheckCatalog.check(named: failure.check)?.inputs.facts ?? [] {
-                    if let value = typedFacts[input.fact] { disputedFacts[input.fact] = value }
+                for fact in CheckCatalog.check(named: failure.check)?.factsRead ?? [] {
+                    if let value = typedFacts[fact] { disputedFacts[fact] = value }
                 }
             }
         case .approvalRequested:

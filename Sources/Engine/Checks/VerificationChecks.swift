@@ -98,7 +98,8 @@ enum VerificationChecks {
     static let ticketFromSubjectsManager = Check(
         name: "ticketFromSubjectsManager", label: "Ticket opened by the user's manager",
         inputs: CheckInputs(fields: [FieldInput(VerificationField.method, [.choice], options: [VerificationMethod.ticket.rawValue]),
-                                     FieldInput(VerificationField.ticketOpenedBy, [.email])])
+                                     FieldInput(VerificationField.ticketOpenedBy, [.email])]),
+        optionalFacts: [PlatformFact.manager.rawValue]
     ) { c in
         guard c.chosenMethod == .ticket, let opener = c.values[VerificationField.ticketOpenedBy] else { return .notApplicable }
         guard let manager = c.facts.user.manager?.lowercased(), !manager.isEmpty else { return .notApplicable }
