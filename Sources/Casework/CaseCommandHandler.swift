@@ -26,41 +26,83 @@ public final class CaseCommandHandler {
     public func open(subject: String, runbookID: String, actor: Actor, linkedFrom: String? = nil,
                      linkedFromIncident: Bool = false, runbook given: Runbook? = nil, caseID chosen: String? = nil) throws -> CaseOutcome {
         guard let runbook = given ?? context.runbooks(runbookID) else { throw CaseworkError.runbookMissing(runbookID) }
-        let now = context.clock()
+        // Nothing can be recorded: said before anything is decided (a refusal would read as a gate's).
+        if context.store.isReadOnly { throw StoreError.readOnly(context.store.path) }
         if !linkedFromIncident {
             // The platform must know the subject: a case for a user who does not exist is a typo or a probe.
             do {
-                _ = try context.platform.facts(subject: subject.lowercased(), history: [], now: now)
+                _ = try context.platform.facts(subject: subject.lowercased(), history: [], now: context.clock())
             } catch {
                 return .refused(Refusal(.invalid, "\(error)"), caseID: "")
             }
         }
         let caseID = chosen ?? context.newCaseID()
-        let decisionContext = context.decisionContext(runbook: runbook, actor: actor,
-                                                      facts: PlatformFacts(user: UserRecord(email: subject, displayName: subject)), now: now)
-        let decision = CaseEngine.open(caseID: caseID, subject: subject, context: decisionContext, linkedFrom: linkedFrom,
-                                       linkedFromIncident: linkedFromIncident)
-        if let refusal = decision.refusal { return .refused(refusal, caseID: caseID) }
-        var events = decision.events
-        if case .opened(var opening) = events[0].body {
-            // The case remembers its platform and the exact runbook file it runs on.
-            opening.platform = context.platform.name
-            if let pin = context.runbookPin?(runbook.id) {
-                opening.runbookSHA256 = pin.sha256
-                opening.runbookFile = pin.file
+        let email = (try? FieldValidator.normalise(subject, for: Field(id: "subject", label: "Subject", kind: .email)).get()) ?? subject.lowercased()
+        // A case an incident opens remembers who worked the incident and the suspension it carried out.
+        var workers: [String]?
+        var suspension: String?
+        if linkedFromIncident, let linkedFrom {
+            let incident = try context.store.events(caseID: linkedFrom).map(\.event)
+            var logins: [String] = []
+            for event in incident {
+                var who = [event.actor]
+                if case .actionCompleted(let completion) = event.body {
+                    who.append(completion.recordedBy)
+                    if completion.request.action == .suspendUser { suspension = completion.request.idempotencyKey }
+                }
+                for login in who where !logins.contains(login) { logins.append(login) }
             }
-            events[0].body = .opened(opening)
+            workers = logins
         }
-        guard let state = CaseState(opening: events[0], runbook: runbook) else { throw CaseworkError.runbookMissing(runbookID) }
-        // A linked case is opened by the incident case's operator but not held by them: whoever
-        // verifies the real user picks it up.
-        let lease = linkedFromIncident ? nil : LeaseRequest(login: actor.login, now: now, duration: context.leaseDuration)
-        let stored = try context.store.append(events, caseID: caseID, expectedLastCaseSeq: 0,
-                                              projection: CaseProjection(state: state), lease: lease)
-        var outcome = CaseOutcome(caseID: caseID, stored: stored)
-        outcome.anchorWarnings = context.anchorAfterCommit(stored)
-        return outcome
+        var attempt = 1
+        while true {
+            let now = context.clock()
+            // The person's history as of now; committed only if nothing was recorded for them since,
+            // so two operators opening a case for the same caller at once cannot both succeed.
+            let since = now.addingTimeInterval(-Double(runbook.settings.priorRefusalLookBackDays) * 86_400)
+            // Training attempts are each their own call: an earlier attempt's case is not the caller's history.
+            let (history, mark): (SubjectHistory, SubjectMark?) = context.training ? (.none, nil)
+                : try context.store.subjectHistory(email, since: since, now: now, flaggedTypes: Self.priorCaseEvents)
+            let decisionContext = context.decisionContext(runbook: runbook, actor: actor,
+                                                          facts: PlatformFacts(user: UserRecord(email: subject, displayName: subject)), now: now)
+            let decision = CaseEngine.open(caseID: caseID, subject: subject, context: decisionContext, linkedFrom: linkedFrom,
+                                           linkedFromIncident: linkedFromIncident, history: history, incidentWorkers: workers,
+                                           incidentSuspension: suspension)
+            if let refusal = decision.refusal { return .refused(refusal, caseID: caseID) }
+            var events = decision.events
+            if case .opened(var opening) = events[0].body {
+                // The case remembers its platform and the exact runbook file it runs on.
+                opening.platform = context.platform.name
+                if let pin = context.runbookPin?(runbook.id) {
+                    opening.runbookSHA256 = pin.sha256
+                    opening.runbookFile = pin.file
+                }
+                events[0].body = .opened(opening)
+            }
+            guard var state = CaseState(opening: events[0], runbook: runbook) else { throw CaseworkError.runbookMissing(runbookID) }
+            for event in events.dropFirst() { state.apply(event, runbook: runbook) }
+            // A linked case is opened by the incident case's operator but not held by them: whoever
+            // verifies the real user picks it up.
+            let lease = linkedFromIncident ? nil : LeaseRequest(login: actor.login, now: now, duration: context.leaseDuration)
+            let appended = Result { () throws(StoreError) -> [StoredEvent] in
+                try context.store.append(events, caseID: caseID, expectedLastCaseSeq: 0, projection: CaseProjection(state: state),
+                                         lease: lease, subjectMark: mark)
+            }
+            switch appended {
+            case .success(let stored):
+                var outcome = CaseOutcome(caseID: caseID, stored: stored)
+                outcome.anchorWarnings = context.anchorAfterCommit(stored)
+                return outcome
+            case .failure(.subjectChanged) where attempt < Self.attempts:
+                attempt += 1
+            case .failure(let error):
+                throw error
+            }
+        }
     }
+
+    /// The events that make an earlier case for the same person a reason to stop a new one.
+    static let priorCaseEvents = [EventCodec.Name.refusalUpheld, EventCodec.Name.caseEscalated, EventCodec.Name.incidentDeclared]
 
     // MARK: - Deciding
 
@@ -71,7 +113,10 @@ public final class CaseCommandHandler {
             return .refused(refusal, caseID: caseID)
         }
         let platform = context.platform
-        return try commit(caseID: caseID, actor: actor, base: base) { snapshot in
+        // A senior stepping into someone else's case (clearing prior cases, confirming a fact) does
+        // not take it from the agent who holds it.
+        let takesHold = command.kind != .clearPriorCases && command.kind != .confirmFacts
+        return try commit(caseID: caseID, actor: actor, base: base, takesHold: takesHold) { snapshot in
             if let problem = snapshot.factsProblem {
                 return .refused(Refusal(.gate, "The identity platform cannot report on \(snapshot.state.subject) (\(problem)): nothing can be decided on case \(caseID)"))
             }
@@ -105,10 +150,7 @@ public final class CaseCommandHandler {
         }
         let source = context.platform.name
         return try commit(caseID: caseID, actor: actor, base: nil) { s in
-            if s.state.status == .closed { return .refused(Refusal(.invalid, "Case \(caseID) is closed")) }
-            let typed = TypedFacts(source: source, facts: facts, step: s.state.currentStep)
-            return .accepted([CaseEvent(.factsRecorded(typed), caseID: caseID, subject: s.state.subject, actor: actor.login,
-                                        time: s.context.now)])
+            CaseEngine.recordFacts(facts, source: source, state: s.state, context: s.context)
         }
     }
 
@@ -135,6 +177,7 @@ public final class CaseCommandHandler {
     /// the same transaction. Refusals still commit the events they carry (a refused verification
     /// attempt is audit) without taking a hold; a refusal with nothing to record writes nothing.
     func commit(caseID: String, actor: Actor, base: CaseSnapshot?, reread: (() throws -> CaseSnapshot)? = nil,
+                takesHold: Bool = true,
                 _ decide: (CaseSnapshot) throws -> Decision) throws -> CaseOutcome {
         var snapshot = try base ?? reader.snapshot(caseID, actor: actor)
         var attempt = 1
@@ -161,7 +204,8 @@ public final class CaseCommandHandler {
                 try context.store.append(decision.events, caseID: caseID, expectedLastCaseSeq: snapshot.lastCaseSeq,
                                          projection: CaseProjection(state: state),
                                          // A refused attempt is recorded but takes no hold: the case stays free for whoever can act.
-                                         lease: decision.refusal == nil ? LeaseRequest(login: actor.login, now: now, duration: context.leaseDuration) : nil)
+                                         lease: decision.refusal == nil && takesHold
+                                            ? LeaseRequest(login: actor.login, now: now, duration: context.leaseDuration) : nil)
             }
             switch appended {
             case .success(let stored):

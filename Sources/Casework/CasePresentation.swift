@@ -94,6 +94,8 @@ public struct PresentedAction: Sendable, Equatable {
         case .declareIncident: (nil, "x", "incident")
         case .restartVerification: (nil, "v", "re-verify")
         case .migrateRunbook: (nil, "m", "migrate runbook")
+        case .clearPriorCases: (nil, "i", "clear prior cases")
+        case .confirmFacts: (nil, "y", "confirm a fact")
         }
         key = fkey.map { "F\($0)" } ?? "?\(menuLetter)"
     }

@@ -24,7 +24,7 @@ public struct FactPrompt: Sendable, Equatable {
         multiple = !FactPrompt.single.contains(fact.key)
     }
 
-    static let single: Set<String> = ["name", "codes", "privileged", "suspended"]
+    static let single: Set<String> = ["name", "codes", "privileged", "suspended", "manager"]
     /// What separates the values of a fact given more than once, in the form.
     public static let separator: Character = ";"
 }

@@ -88,6 +88,12 @@ struct CaseRunner {
         case "uphold": command = .review(.uphold, reason: try need(reason, "--reason TEXT"))
         case "reopen": command = .review(.reopen, reason: try need(reason, "--reason TEXT"))
         case "incident": command = .declareIncident(reason: try need(reason, "--reason TEXT"))
+        case "clear-prior": command = .clearPriorCases(reason: try need(reason, "--reason TEXT"))
+        case "confirm-fact":
+            switch ManualConsole.parse(positional) {
+            case .failure(let error): throw UsageError("confirm-fact needs KEY=VALUE…: " + SafeText.visible(error.message))
+            case .success(let facts): command = .confirmFacts(facts, reason: try need(reason, "--reason TEXT"))
+            }
         case "observe-enrolment": command = .observeEnrolment
         case "attest", "attest-failed":
             let text = reason ?? attestation ?? positional.first
@@ -113,6 +119,13 @@ struct CaseRunner {
         }
         if case .submit(let stepID, _) = command, let name = snapshot.runbook.step(stepID)?.action?.name {
             try requireTerminal(for: PlatformAction(rawValue: name))
+        }
+        // The checklist's warnings (a ticket not from the manager on record…) are read before the
+        // outcome: the same lines the wizard shows, from the same evaluation.
+        if case .submit(let stepID, let values) = command, let step = snapshot.runbook.step(stepID) {
+            for line in snapshot.evaluate(step: step, values: values).checklist where line.warning {
+                out.error("  ! \(SafeText.visible(line.label)): \(SafeText.visible(line.message))")
+            }
         }
         let outcome = try desk.perform(command, on: id, actor: actor, attestation: attestation, base: snapshot)
         return report(outcome, caseID: id, actor: actor)

@@ -97,7 +97,7 @@ struct CaseView {
             if let evaluation, !evaluation.checklist.isEmpty {
                 lines.append("  Gates (with nothing typed yet)")
                 for check in evaluation.checklist {
-                    lines.append("    \(check.passed ? "✓" : "✗") \(s(check.label)): \(s(check.message))")
+                    lines.append("    \(check.warning ? "!" : check.passed ? "✓" : "✗") \(s(check.label)): \(s(check.message))")
                 }
             }
         }
@@ -220,7 +220,10 @@ struct CaseView {
     }
 
     static func json(check: CheckOutcome) -> JSONValue {
-        .object(["name": .string(check.name), "label": .string(check.label), "passed": .bool(check.passed), "message": .string(check.message)])
+        var object: [String: JSONValue] = ["name": .string(check.name), "label": .string(check.label), "passed": .bool(check.passed),
+                                           "message": .string(check.message)]
+        if check.warning { object["warning"] = .bool(true) }
+        return .object(object)
     }
 
     static func json(record: CaseRecord, now: Date) -> JSONValue {

@@ -157,7 +157,7 @@ enum OperatorLogin {
 enum StoreErrorMapping {
     static func exitCode(_ error: StoreError) -> ExitCode {
         switch error {
-        case .caseChanged, .caseHeld: return .conflict
+        case .caseChanged, .caseHeld, .subjectChanged: return .conflict
         case .caseNotFound, .caseExists, .notAHandrailDatabase, .newerSchema: return .usage
         case .readOnly, .sqlite: return .internalError
         case .timeWentBackwards: return .refused

@@ -87,6 +87,8 @@ enum HelpText {
       handrail case do ID refuse|signal SIGNAL --reason TEXT
       handrail case do ID pause|restart-verification|request-approval|approve|deny|uphold|reopen|incident --reason TEXT
       handrail case do ID resume | observe-enrolment
+      handrail case do ID clear-prior --reason TEXT             (senior) let a case go on past prior refusals
+      handrail case do ID confirm-fact KEY=VALUE… --reason TEXT (senior) allow a typed fact a gate refused on to change
       handrail case facts ID KEY=VALUE…
       handrail case attest ID TEXT | --failed TEXT
       handrail case list [--status STATUS|overdue] [--subject EMAIL] [--json]
@@ -97,6 +99,12 @@ enum HelpText {
     STEP is the current step's id (see 'case show'). --reason fills the step's reason field (a
     pre-filled draft is used when omitted); --confirm types the user's email for dangerous steps;
     --attest says you carried out the action in the admin console.
+
+    A second case for a person with a case still open is refused (exit 3, naming it). A case for a
+    person refused, escalated or in an incident within the runbook's look-back stops at "No refusal
+    signal raised" until a senior admin who did not open it runs clear-prior. A typed fact a gate
+    refused on keeps its value until a senior admin who did not open the case confirms the new one
+    with confirm-fact; then type exactly that value.
 
     """ + facts
 
@@ -110,6 +118,7 @@ enum HelpText {
       federated=PROVIDER@YYYY-MM-DD | none       User detail → Linked identities (repeat)
       signins=ok|failed:ADDRESS@YYYY-MM-DDTHH:MM | none    User detail → Sign-in log (repeat)
       factor=KIND:LABEL@YYYY-MM-DDTHH:MM | none  User detail → MFA tab → Factors (repeat)
+      manager=EMAIL                             User detail → Profile → Manager (optional)
     Times are UTC.
     """
 

@@ -20,6 +20,7 @@ struct RunbookDescription {
         out.append("  admin backup codes expire after \(s.backupCodeExpiryMinutes) min; temporary passwords after \(s.temporaryPasswordExpiryHours) h")
         out.append("  reasons need at least \(s.minimumReasonLength) characters")
         out.append("  a call-back number must have been on the account before today and for at least \(s.callbackMinimumAgeHours) h")
+        out.append("  a person's refused, escalated or incident cases in the last \(s.priorRefusalLookBackDays) days stop a new case until a senior clears them")
         if !runbook.refusalSignals.isEmpty {
             out.append("")
             out.append("Refusal signals (refuse and escalate to a senior admin)")

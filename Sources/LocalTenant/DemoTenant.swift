@@ -42,7 +42,9 @@ public enum DemoTenant {
             (0..<n).map { _ in (PasswordHash.make(Secrets.backupCode(), salt: Secrets.salt(), iterations: 2_000), ago(days: 400), ago(days: 30)) }
         }
         for demo in users {
-            var user = DirectoryUser(email: demo.email, displayName: demo.name, passwordHash: passwordHash, demoNote: demo.note)
+            // Everyone reports to the desk's manager of record; the tenant admin to the CTO.
+            var user = DirectoryUser(email: demo.email, displayName: demo.name, passwordHash: passwordHash, demoNote: demo.note,
+                                     manager: demo.email == "dev.admin@demo.example" ? "cto@demo.example" : "rosa.manager@demo.example")
             var factors = [EnrolledFactor(kind: "totp", label: "Phone authenticator", enrolledAt: ago(days: 400))]
             var codes = usedCodes(10)
             var phones = [PhoneNumberOnFile(number: "+15550100\(users.firstIndex { $0.email == demo.email }! + 10)", addedAt: ago(days: 700))]

@@ -38,11 +38,17 @@ public final class LocalDirectory: IdentityPlatform {
     public func facts(subject: String, history: [CaseEvent], now: Date) throws -> PlatformFacts {
         guard let user = try store.user(subject) else { throw Failure.unknownUser(subject) }
         let codes = try store.backupCodes(subject).filter { $0.usedAt == nil && ($0.expiresAt.map { $0 > now } ?? true) }
-        return PlatformFacts(user: UserRecord(email: user.email, displayName: user.displayName, privileged: user.privileged, suspended: user.suspended),
+        return PlatformFacts(user: UserRecord(email: user.email, displayName: user.displayName, privileged: user.privileged, suspended: user.suspended,
+                                              suspendedBy: user.suspended ? user.suspendedBy ?? Self.suspendedOutsideActions : nil,
+                                              manager: user.manager),
                              factors: try store.factors(subject), backupCodesRemaining: codes.count,
                              phoneNumbers: try store.phoneNumbers(subject), federatedLinks: try store.federatedLinks(subject),
                              signIns: try store.signIns(subject, since: now.addingTimeInterval(-signInLookback)))
     }
+
+    /// What `suspendedBy` says of an account suspended other than by an admin action (seeded so, or
+    /// suspended before actions were recorded): the directory knows it was no incident's suspension.
+    public static let suspendedOutsideActions = "the directory (no admin action)"
 
     public func missingFacts(for step: Step, values: [String: String], history: [CaseEvent]) -> [MissingFact] { [] }
 

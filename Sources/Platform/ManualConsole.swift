@@ -30,13 +30,15 @@ public struct ManualConsole: IdentityPlatform {
                     consoleScreen: "User detail → Sign-in log", example: "signins=failed:203.0.113.9@2026-11-29T08:12"),
         MissingFact(key: "factor", description: "an enrolled factor: kind, label and when it was enrolled (repeat for each), or none",
                     consoleScreen: "User detail → MFA tab → Factors", example: "factor=totp:Pixel 9@2026-11-29T10:40"),
+        MissingFact(key: "manager", description: "the user's manager's email, where the profile shows one (optional)",
+                    consoleScreen: "User detail → Profile → Manager", example: "manager=maria.lopez@example.com"),
     ]
 
     public func facts(subject: String, history: [CaseEvent], now: Date) throws -> PlatformFacts {
         let typed = Self.typedFacts(history)
         var facts = PlatformFacts(user: UserRecord(email: subject, displayName: typed["name"]?.first ?? subject,
                                                    privileged: typed["privileged"]?.first == "yes",
-                                                   suspended: typed["suspended"]?.first == "yes"))
+                                                   suspended: typed["suspended"]?.first == "yes", manager: typed["manager"]?.first))
         facts.backupCodesRemaining = typed["codes"]?.first.flatMap { Int($0) } ?? 0
         facts.phoneNumbers = (typed["phone"] ?? []).compactMap { entry in
             // A number typed with only the day it was added counts as added at the end of that day:
@@ -134,7 +136,7 @@ public struct ManualConsole: IdentityPlatform {
         guard !grouped.isEmpty else { return .failure(FactError("type at least one fact, e.g. codes=0")) }
         var out: [String: JSONValue] = [:]
         for (key, values) in grouped {
-            let single = ["name", "codes", "privileged", "suspended"].contains(key)
+            let single = ["name", "codes", "privileged", "suspended", "manager"].contains(key)
             if single && values.count > 1 { return .failure(FactError("\(key) given twice")) }
             out[key] = single ? .string(values[0]) : .array(values.map(JSONValue.string))
         }
@@ -151,6 +153,10 @@ public struct ManualConsole: IdentityPlatform {
         case "name": return value.isEmpty || value.count > 200 ? "give a name of 1 to 200 characters" : nil
         case "codes": return Int(value).map { $0 >= 0 && $0 < 1000 } == true ? nil : "a whole number from 0"
         case "privileged", "suspended": return value == "yes" || value == "no" ? nil : "yes or no"
+        case "manager":
+            let field = Field(id: "manager", label: "Manager", kind: .email)
+            if case .failure = FieldValidator.normalise(value, for: field) { return "write the manager's email address" }
+            return nil
         case "phone":
             guard let (number, date) = split(value) else { return "write NUMBER@YYYY-MM-DD" }
             if PhoneNumber.normalise(number) == nil { return "\(number) is not a phone number" }

@@ -80,10 +80,17 @@ public final class HandrailStore {
     ///
     /// With `lease`, the case is also held for its operator, in the same transaction: one
     /// decision is one durable commit.
+    ///
+    /// With `subjectMark` (a new case), the person's history must still end where it did when it
+    /// was read (`subjectHistory`): two operators opening a case for the same person at once
+    /// cannot both succeed, as the write lock puts one commit after the other.
     @discardableResult
     public func append(_ events: [CaseEvent], caseID: String, expectedLastCaseSeq: Int,
-                       projection: CaseProjection, lease: LeaseRequest? = nil) throws(StoreError) -> [StoredEvent] {
+                       projection: CaseProjection, lease: LeaseRequest? = nil, subjectMark: SubjectMark? = nil) throws(StoreError) -> [StoredEvent] {
         try write {
+            if let subjectMark, try subjectMarkInTransaction(subjectMark.subject) != subjectMark.lastSeq {
+                throw StoreError.subjectChanged(subject: subjectMark.subject)
+            }
             let stored = try appendInTransaction(events, caseID: caseID, expectedLastCaseSeq: expectedLastCaseSeq, projection: projection)
             if let lease { try holdInTransaction(caseID: caseID, lease) }
             return stored

@@ -6,6 +6,8 @@ import SQLiteCore
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The case moved on since the caller read it (another terminal appended first).
     case caseChanged(caseID: String, expected: Int, actual: Int)
+    /// Another case for the same person was recorded since the caller read that person's history.
+    case subjectChanged(subject: String)
     /// Another operator holds the case's lease.
     case caseHeld(caseID: String, holder: String, until: Date)
     case caseNotFound(String)
@@ -22,6 +24,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .caseChanged(let id, let expected, let actual):
             return "case \(id) changed under you (expected \(expected) events, found \(actual)); reload it and try again"
+        case .subjectChanged(let subject):
+            return "another case for \(subject) was recorded at the same moment; look at handrail case list --subject \(subject) and try again"
         case .caseHeld(let id, let holder, let until):
             return "case \(id) is held by \(holder) until \(EventTime.format(until)); you can read it but not act on it"
         case .caseNotFound(let id): return "no case \(id)"

@@ -68,9 +68,10 @@ struct AnchorBench {
         let plain = desk("plain", anchored: false), anchored = desk("anchored", anchored: true)
         var ours: [Double] = [], peer: [Double] = []
         let values = ["method": "callback", "callback_number": "+15550100", "callback_confirmed": "yes", "reference": "SUP-1234"]
-        for _ in 0..<options.commits {
+        for commit in 0..<options.commits {
             for (service, into) in [(anchored, 0), (plain, 1)] {
-                let id = try! service.open(subject: "ada@example.com", runbookID: runbook.id, actor: actor).caseID
+                // One person a case: a second open case for one person is refused.
+                let id = try! service.open(subject: "ada\(commit)@example.com", runbookID: runbook.id, actor: actor).caseID
                 _ = try! service.recordFacts(["signins": .array([]), "suspended": .string("no"),
                                               "phone": .array([.string("+15550100@2024-03-01")])], on: id, actor: actor)
                 let start = DispatchTime.now().uptimeNanoseconds

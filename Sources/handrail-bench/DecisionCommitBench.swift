@@ -27,9 +27,14 @@ struct DecisionCommitBench {
 
         var ours: [Double] = []
         var peer: [Double] = []
-        for _ in 0..<options.commits {
-            // Set up a case at its verification step: not timed.
-            let id = try! service.open(subject: "ada@example.com", runbookID: runbook.id, actor: actor).caseID
+        // Opening reads the person's history and commits only if it did not change: timed apart.
+        var opens: [Double] = []
+        for commit in 0..<options.commits {
+            // Set up a case at its verification step, one person each (a second open case for one
+            // person is refused): not timed.
+            let opening = DispatchTime.now().uptimeNanoseconds
+            let id = try! service.open(subject: "ada\(commit)@example.com", runbookID: runbook.id, actor: actor).caseID
+            opens.append(Double(DispatchTime.now().uptimeNanoseconds - opening) / 1e9)
             _ = try! service.recordFacts(["signins": .array([]), "suspended": .string("no"),
                                           "phone": .array([.string("+15550100@2024-03-01")])], on: id, actor: actor)
             let values = ["method": "callback", "callback_number": "+15550100", "callback_confirmed": "yes", "reference": "SUP-1234"]
@@ -45,6 +50,7 @@ struct DecisionCommitBench {
         }
         let (o, p) = (median(ours), median(peer))
         print("decision commit: ours median \(ms(o)), bare sqlite3 insert transaction median \(ms(p)) (\(options.commits) each, interleaved)")
+        print("case open (the person's history read, checked again in the commit): median \(ms(median(opens))) over \(opens.count) cases")
         report.add("decision committed durably (event + projection)", ours: ms(o), peer: ms(p) + " bare insert txn",
                    ratio: String(format: "%.2f×", o / p), budget: "≤ 2 ms, ≤ 1.5×", met: o <= 0.002 && o / p <= 1.5)
     }

@@ -31,6 +31,17 @@ final class CommandAvailabilityTests: XCTestCase {
             h.sendFollowUp(); snap()
             h.decide(.declareIncident(reason: "The real user called: they never asked for this reset")); snap()
         }
+        try walk("prior") { h, snap in
+            let prior = PriorCase(id: "CASE-0", status: "closed", outcome: "refused", found: ["case.escalated", "refusal.upheld"], by: ["aaron", "bob"])
+            h.open(history: SubjectHistory(priorCases: [prior])); snap()
+            h.decide(.clearPriorCases(reason: "Looked at CASE-0: the caller then was not the user"), as: Operators.bob); snap()
+        }
+        try walk("disputed") { h, snap in
+            h.openCase()
+            h.facts.signIns = (1...3).map { Subject.failedSignIn(at: h.now.addingTimeInterval(Double(-$0) * 60), from: "203.0.113.\($0)") }
+            h.typeFacts(["signins": .array(h.facts.signIns.map { .string("failed:\($0.address)@x") })])
+            h.submit("verify_identity", Evidence.video()); snap()
+        }
         try walk("refused") { h, snap in
             h.openCase()
             h.decide(.pause(reason: "Caller will call back later")); snap()
@@ -72,6 +83,9 @@ final class CommandAvailabilityTests: XCTestCase {
         case .reopen: return .review(.reopen, reason: reason)
         case .declareIncident: return .declareIncident(reason: reason)
         case .migrateRunbook: return .migrateRunbook(reason: reason)
+        case .clearPriorCases: return .clearPriorCases(reason: reason)
+        case .confirmFacts: return .confirmFacts(Dictionary(uniqueKeysWithValues: state.disputedFacts.keys.map { ($0, JSONValue.string("no")) }),
+                                                 reason: reason)
         }
     }
 

@@ -148,7 +148,8 @@ final class EndToEndPathTests: XCTestCase {
                                                     "how_discovered": "The real user called the desk the next morning",
                                                     "security_ticket": "SEC-77"]))
         h.newCaseID = "CASE-2"
-        let relink = assertAccepted(h.submit("incident_relink", ["handover": "yes"]))
+        // Relinking leads to lifting the suspension: a senior admin's step.
+        let relink = assertAccepted(h.submit("incident_relink", ["handover": "yes"], as: Operators.bob))
 
         XCTAssertEqual(h.eventTypes, ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                       "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
@@ -165,18 +166,29 @@ final class EndToEndPathTests: XCTestCase {
         }
         var suspended = h.facts
         suspended.user.suspended = true
+        let suspension = h.currentState.completedActions.last { $0.action == .suspendUser }
+        let suspensionKey = h.events.compactMap { event -> String? in
+            if case .actionCompleted(let c) = event.body, c.request.action == .suspendUser { return c.request.idempotencyKey }
+            return nil
+        }.last
+        XCTAssertNotNil(suspension)
+        suspended.user.suspendedBy = suspensionKey
         let linked = try CaseHarness(facts: suspended, now: h.now)
-        assertAccepted(linked.open(caseID: linkedID, subject: subject, linkedFrom: linkedFrom, linkedFromIncident: true))
+        assertAccepted(linked.open(caseID: linkedID, subject: subject, linkedFrom: linkedFrom, linkedFromIncident: true,
+                                   incidentWorkers: Array(Set(h.events.map(\.actor))).sorted(), incidentSuspension: suspensionKey))
         linked.verify(Evidence.video(reference: "SEC-77"))
         linked.checkBackupCodes()
         linked.chooseRecovery("device")
+        // Its admin actions take a senior who did not work the incident (alice and bob did).
+        assertAccepted(linked.decide(.requestApproval(reason: "Linked case of the incident: real user verified on video")))
+        assertAccepted(linked.decide(.approve(reason: "Checked the video verification against HR"), as: Operators.carol))
         linked.performAction("force_reset")
         linked.performAction("set_temporary_password")
         linked.observeNewFactor()
         linked.sendFollowUp()
 
         XCTAssertEqual(linked.eventTypes, ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
-                                           "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
+                                           "approval.requested", "approval.granted", "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
                                            "user.password_set_by_admin.requested", "user.password_set_by_admin",
                                            "mfa.factor_enrolled", "followup.sent", "case.closed"])
         XCTAssertEqual(linked.currentState.caseID, "CASE-2")

@@ -54,6 +54,7 @@ final class EventCodecTests: XCTestCase {
                                 "resumed", "noteAdded", "signalRaised", "verificationRestarted", "approvalRequested",
                                 "approvalGranted", "approvalDenied", "incidentDeclared", "sessionStarted", "rosterChanged",
                                 "promotionRequested", "runbookMigrated", "unrecognised"]
+                                "promotionRequested", "factConfirmed", "priorCasesFound", "priorCasesCleared", "unrecognised"]
         XCTAssertEqual(kinds, all, "missing from the golden log: \(all.subtracting(kinds).sorted())")
     }
 

@@ -145,14 +145,26 @@ final class IncidentTests: XCTestCase {
     func testRelinkWithoutANewCaseIDIsRefused() throws {
         let h = try caseAtRelink()
         h.newCaseID = nil
-        assertRefused(h.submit("incident_relink", ["handover": "yes"]), .invalid, messageContains: ["no case id was provided"])
+        assertRefused(h.submit("incident_relink", ["handover": "yes"], as: Operators.bob), .invalid, messageContains: ["no case id was provided"])
         XCTAssertEqual(h.currentState.currentStep, "incident_relink")
+    }
+
+    func testAnAgentCannotRelinkTheIncidentASeniorMust() throws {
+        let h = try caseAtRelink()
+        h.newCaseID = Self.linkedCaseID
+        let refusal = assertRefused(h.submit("incident_relink", ["handover": "yes"]), .gate, failing: ["actorIsSenior"])
+        XCTAssertEqual(failureMessage(refusal, check: "actorIsSenior"), "Only a senior admin may do this step; alice is agent: ask a senior admin")
+        XCTAssertEqual(h.currentState.linkedCases, [])
+        XCTAssertEqual(h.eventTypes.last, "gate.refused")
+        // The honest path: a senior admin relinks.
+        assertAccepted(h.submit("incident_relink", ["handover": "yes"], as: Operators.bob))
+        XCTAssertEqual(h.currentState.linkedCases, [Self.linkedCaseID])
     }
 
     func testRelinkOpensTheLinkedCaseAndClosesAsIncident() throws {
         let h = try caseAtRelink()
         h.newCaseID = Self.linkedCaseID
-        let decision = assertAccepted(h.submit("incident_relink", ["handover": "yes"]))
+        let decision = assertAccepted(h.submit("incident_relink", ["handover": "yes"], as: Operators.bob))
         XCTAssertEqual(decision.events.map(\.type), ["case.linked", "case.closed"])
         XCTAssertEqual(decision.events.first?.payload["linkedCaseID"], .string(Self.linkedCaseID))
         XCTAssertEqual(decision.events.last?.payload["outcome"], .string("incident"))
@@ -164,14 +176,38 @@ final class IncidentTests: XCTestCase {
 
     // MARK: - The linked case
 
+    /// The suspension the incident carried out, as the linked case records it and the platform reports it.
+    static let incidentSuspension = "CASE-1:incident_suspend:11"
+
+    /// A linked case opened by an incident that alice worked and bob relinked.
+    private func linkedCase(suspendedBy: String? = IncidentTests.incidentSuspension,
+                            recorded: String? = IncidentTests.incidentSuspension) throws -> CaseHarness {
+        var facts = Subject.facts(suspended: true)
+        facts.user.suspendedBy = suspendedBy
+        let h = try CaseHarness(facts: facts)
+        assertAccepted(h.open(caseID: Self.linkedCaseID, linkedFrom: CaseHarness.caseID, linkedFromIncident: true,
+                              incidentWorkers: ["alice", "bob"], incidentSuspension: recorded))
+        return h
+    }
+
     func testLinkedCasePassesSubjectNotSuspendedOnTheSuspendedUser() throws {
-        let h = try CaseHarness(facts: Subject.facts(suspended: true))
-        assertAccepted(h.open(caseID: Self.linkedCaseID, linkedFrom: CaseHarness.caseID, linkedFromIncident: true))
+        let h = try linkedCase()
         XCTAssertEqual(h.currentState.linkedFrom, CaseHarness.caseID)
         let evaluation = h.evaluate("verify_identity", Evidence.callback())
         XCTAssertEqual(evaluation.checklist.first { $0.name == "subjectNotSuspended" }?.message,
-                       "Suspended by incident case CASE-1; this is its linked case")
+                       "Suspended by incident case CASE-1 (CASE-1:incident_suspend:11); this is its linked case")
         assertAccepted(h.submit("verify_identity", Evidence.callback()))
+    }
+
+    func testALinkedCaseDoesNotPassOnASuspensionItsIncidentDidNotCarryOut() throws {
+        // Suspended by another action (another incident, security's own), not this incident's.
+        let other = try linkedCase(suspendedBy: "CASE-9:incident_suspend:4")
+        let refusal = assertRefused(other.submit("verify_identity", Evidence.callback()), .gate, failing: ["subjectNotSuspended"])
+        XCTAssertEqual(failureMessage(refusal, check: "subjectNotSuspended"),
+                       "The account is suspended by CASE-9:incident_suspend:4, not by incident case CASE-1 (CASE-1:incident_suspend:11): refuse and escalate")
+        // An incident that recorded no suspension of its own lifts none.
+        let none = try linkedCase(recorded: nil)
+        assertRefused(none.submit("verify_identity", Evidence.callback()), .gate, failing: ["subjectNotSuspended"])
     }
 
     func testSuspendedUserInACaseNotLinkedFromAnIncidentIsRefused() throws {
@@ -182,12 +218,29 @@ final class IncidentTests: XCTestCase {
                        "The account is suspended: this is a security incident, not a recovery. Refuse and escalate")
     }
 
-    func testLinkedCaseGoesFromTheResetToATemporaryPassword() throws {
-        let h = try CaseHarness(facts: Subject.facts(suspended: true))
-        assertAccepted(h.open(caseID: Self.linkedCaseID, linkedFrom: CaseHarness.caseID, linkedFromIncident: true))
+    func testTheLinkedCasesAdminActionsNeedAnApproverWhoDidNotWorkTheIncident() throws {
+        let h = try linkedCase()
         h.verify(Evidence.callback())
         h.checkBackupCodes()
         h.chooseRecovery("device")
+        let refusal = assertRefused(h.submit("force_reset", h.actionValues("force_reset")), .gate, failing: ["linkedCaseApproved"])
+        XCTAssertTrue(failureMessage(refusal, check: "linkedCaseApproved")?.contains("did not work the incident (alice, bob)") ?? false)
+        assertAccepted(h.decide(.requestApproval(reason: "Linked case of incident CASE-1: real user verified by call-back")))
+        // bob relinked the incident: he may not approve what follows from it.
+        assertRefused(h.decide(.approve(reason: "I handled the incident and know the user"), as: Operators.bob), .notPermitted,
+                      messageContains: ["worked incident case CASE-1"])
+        assertAccepted(h.decide(.approve(reason: "Checked the call-back against the HR record"), as: Operators.carol))
+        h.performAction("force_reset")
+        XCTAssertEqual(h.currentState.currentStep, "set_temporary_password")
+    }
+
+    func testLinkedCaseGoesFromTheResetToATemporaryPassword() throws {
+        let h = try linkedCase()
+        h.verify(Evidence.callback())
+        h.checkBackupCodes()
+        h.chooseRecovery("device")
+        assertAccepted(h.decide(.requestApproval(reason: "Linked case of incident CASE-1: real user verified by call-back")))
+        assertAccepted(h.decide(.approve(reason: "Checked the call-back against the HR record"), as: Operators.carol))
         h.performAction("force_reset")
         XCTAssertEqual(h.currentState.currentStep, "set_temporary_password",
                        "the attacker may have changed the password: the real user gets a new one")

@@ -349,6 +349,12 @@ final class LocalDirectoryPathTests: XCTestCase {
         try linked.act(["verify_identity"] + callback(to: number) + ["reference=SEC-42"])
         try linked.act(["check_backup_codes"])
         try linked.act(["choose_recovery", "situation=device"])
+        // alice worked the incident: its linked case's actions need a senior who did not.
+        let unapproved = try linked.act(["force_reset", "--confirm", "ben@demo.example"], expect: 3)
+        XCTAssertTrue(unapproved.err.contains("Approval by a senior outside the incident"), "\(unapproved)")
+        try linked.act(["request-approval", "--reason", "Linked case of Ben's incident: the real Ben verified by call-back"])
+        try linked.act(["approve", "--reason", "Checked the call-back number against the directory"], as: "bob")
+        try linked.release(as: "bob")
         try linked.act(["force_reset", "--confirm", "ben@demo.example"])
         XCTAssertEqual(try linked.show()["step"] as? String, "set_temporary_password", "after an incident, a temporary password")
         let set = try linked.act(["set_temporary_password", "--confirm", "ben@demo.example"])
@@ -361,6 +367,7 @@ final class LocalDirectoryPathTests: XCTestCase {
         try linked.act(["follow_up", "sent=yes"])
         try linked.assertEnded(step: "closed_recovered", outcome: "resolved")
         XCTAssertEqual(try linked.eventTypes(), ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
+                                                 "gate.refused", "approval.requested", "approval.granted",
                                                  "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
                                                  "user.password_set_by_admin.requested", "user.password_set_by_admin",
                                                  "mfa.factor_enrolled", "followup.sent", "case.closed"])

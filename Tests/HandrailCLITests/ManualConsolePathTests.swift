@@ -222,6 +222,7 @@ final class ManualConsolePathTests: XCTestCase {
     /// record, relink, closed as an incident; the linked case carries the real reset (with a
     /// temporary password, since the attacker may have changed it) to closed.
     func testIncidentAfterAClosedResetAndItsLinkedCase() throws {
+        try addOperator("carol", role: "senior")
         let c = try ManualCase.open(handrail, subject: subject)
         try c.typeOrdinaryFacts(codes: 0)
         try c.verifyByVideo()
@@ -259,6 +260,10 @@ final class ManualConsolePathTests: XCTestCase {
         try linked.verifyByVideo(reference: "SEC-77")
         try linked.act(["check_backup_codes"])
         try linked.act(["choose_recovery", "situation=device"])
+        // alice worked the incident: a senior who did not approves the linked case's actions.
+        try linked.act(["request-approval", "--reason", "Linked case of the incident: the real Sam verified on video"])
+        try linked.act(["approve", "--reason", "Checked the video verification against the HR photo"], as: "carol")
+        try linked.release(as: "carol")
         try linked.act(["force_reset", "--confirm", subject, "--attest", "Force MFA reset confirmed in the modal"])
         XCTAssertEqual(try linked.show()["step"] as? String, "set_temporary_password")
         try linked.act(["set_temporary_password", "--confirm", subject, "--attest", "Temporary password set and read to the user"])
@@ -266,7 +271,8 @@ final class ManualConsolePathTests: XCTestCase {
 
         try linked.assertEnded(step: "closed_recovered", outcome: "resolved")
         XCTAssertEqual(try linked.eventTypes(), ["case.opened", "facts.recorded", "verification.recorded", "backup_codes.checked",
-                                                 "recovery.chosen", "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
+                                                 "recovery.chosen", "approval.requested", "approval.granted",
+                                                 "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
                                                  "user.password_set_by_admin.requested", "user.password_set_by_admin",
                                                  "facts.recorded", "mfa.factor_enrolled", "followup.sent", "case.closed"])
         try assertChainVerifies()

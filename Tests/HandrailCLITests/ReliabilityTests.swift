@@ -171,7 +171,8 @@ final class ReliabilityTests: XCTestCase {
         let logins = (1...8).map { "agent\($0)" }
         try enrol(logins, in: h)
         var cases: [String: String] = [:]
-        for login in logins { cases[login] = try openCase(in: h, as: login) }
+        // One person each: a second open case for the same person is refused.
+        for login in logins { cases[login] = try openCase(in: h, as: login, subject: "\(login)@example.com") }
 
         let rounds = 3
         for round in 1...rounds {
@@ -233,8 +234,8 @@ final class ReliabilityTests: XCTestCase {
         }
     }
 
-    private func openCase(in h: ReliabilityHarness, as login: String) throws -> String {
-        let opened = try h.run(["case", "open", "--subject", Self.subject], as: login)
+    private func openCase(in h: ReliabilityHarness, as login: String, subject: String = ReliabilityTests.subject) throws -> String {
+        let opened = try h.run(["case", "open", "--subject", subject], as: login)
         XCTAssertEqual(opened.status, 0, "\(opened)")
         let id = opened.out.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !id.isEmpty else { throw ReliabilityError("case open printed no id: \(opened)") }

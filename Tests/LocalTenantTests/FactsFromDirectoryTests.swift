@@ -129,17 +129,18 @@ final class FactsFromDirectoryTests: XCTestCase {
         XCTAssertEqual(try h.state(lee).currentStep, "choose_recovery")
 
         // Admin-generated codes that expire: counted until their expiry, not at or after it.
+        try addUser("liv@example.com")
         let expiry = now.addingTimeInterval(3600)
         _ = try h.directoryStore.apply([.replaceBackupCodes(hashes: ["MMMM-NNNN", "PPPP-QQQQ", "RRRR-SSSS"].map(Self.codeHash), expiresAt: expiry)],
-                                       action: "generateBackupCodes", idempotencyKey: "test-expiring", email: "lee@example.com",
+                                       action: "generateBackupCodes", idempotencyKey: "test-expiring", email: "liv@example.com",
                                        actor: "alice", at: now, eventType: "mfa.backup_codes_generated_by_admin", details: [:])
-        XCTAssertEqual(try facts("lee@example.com").backupCodesRemaining, 3)
-        XCTAssertEqual(try facts("lee@example.com", at: expiry.addingTimeInterval(-1)).backupCodesRemaining, 3)
-        XCTAssertEqual(try facts("lee@example.com", at: expiry).backupCodesRemaining, 0, "expired codes are not codes remaining")
+        XCTAssertEqual(try facts("liv@example.com").backupCodesRemaining, 3)
+        XCTAssertEqual(try facts("liv@example.com", at: expiry.addingTimeInterval(-1)).backupCodesRemaining, 3)
+        XCTAssertEqual(try facts("liv@example.com", at: expiry).backupCodesRemaining, 0, "expired codes are not codes remaining")
 
         // A case decided after the expiry sees none left.
         h.clock.advance(2 * 3600)
-        let later = try h.open("lee@example.com")
+        let later = try h.open("liv@example.com")
         try h.pass(later, "verify_identity", LocalTenantHarness.video)
         try h.pass(later, "check_backup_codes")
         XCTAssertEqual(try h.state(later).currentStep, "choose_recovery", "expired codes do not send the user to self-service")
@@ -168,8 +169,6 @@ final class FactsFromDirectoryTests: XCTestCase {
         XCTAssertTrue(recent?.message.contains("at least 24 h") ?? false, recent?.message ?? "")
         // Typed with other punctuation, the old number is the same number.
         try h.pass(id, "verify_identity", callback("+1 555-0100"))
-        let other = try h.open("max@example.com")
-        try h.pass(other, "verify_identity", callback("+15550100"))
 
         // The demo's gus: his only number was added at seeding, today.
         let gus = try h.open("gus@demo.example")
@@ -177,8 +176,7 @@ final class FactsFromDirectoryTests: XCTestCase {
         try h.refused(gus, "verify_identity", callback(number), check: "callbackNumberOnFileBeforeToday")
         // And the next day it is a number from before today.
         h.clock.advance(day)
-        let tomorrow = try h.open("gus@demo.example")
-        try h.pass(tomorrow, "verify_identity", callback(number))
+        try h.pass(gus, "verify_identity", callback(number))
     }
 
     // MARK: - Unusual activity
@@ -272,6 +270,33 @@ final class FactsFromDirectoryTests: XCTestCase {
         XCTAssertTrue(try facts("ada@demo.example").user.suspended)
         let ada = try h.open("ada@demo.example")
         try h.refused(ada, "verify_identity", LocalTenantHarness.video, check: "subjectNotSuspended")
+    }
+
+    /// Which suspension an account is under: the action that suspended it (what a case an incident
+    /// opened may act through), or the directory's own, which is no incident's.
+    func testTheDirectoryReportsWhichActionSuspendedAnAccountAndManagers() throws {
+        XCTAssertEqual(try facts("ivan@demo.example").user.suspendedBy, LocalDirectory.suspendedOutsideActions, "suspended by seeding")
+        XCTAssertNil(try facts("ada@demo.example").user.suspendedBy)
+        func suspend(_ key: String, _ email: String) throws {
+            let result = try h.directory.perform(ActionRequest(action: .suspendUser, idempotencyKey: key, subject: email, actor: "alice", now: now))
+            guard case .completed = result else { return XCTFail("suspendUser: \(result)") }
+        }
+        try suspend("CASE-1:incident_suspend:11", "ada@demo.example")
+        XCTAssertEqual(try facts("ada@demo.example").user.suspendedBy, "CASE-1:incident_suspend:11")
+        // Suspending an account already suspended does not make the suspension the later action's.
+        try suspend("CASE-9:incident_suspend:4", "ada@demo.example")
+        try suspend("CASE-9:incident_suspend:4", "ivan@demo.example")
+        XCTAssertEqual(try facts("ada@demo.example").user.suspendedBy, "CASE-1:incident_suspend:11")
+        XCTAssertEqual(try facts("ivan@demo.example").user.suspendedBy, LocalDirectory.suspendedOutsideActions)
+        // A reinstatement lifts it.
+        let reinstated = try h.directory.perform(ActionRequest(action: .setTemporaryPassword, idempotencyKey: "CASE-2:set_temporary_password:9",
+                                                               subject: "ada@demo.example", actor: "alice", now: now, reinstate: true))
+        guard case .completed = reinstated else { return XCTFail("setTemporaryPassword: \(reinstated)") }
+        XCTAssertFalse(try facts("ada@demo.example").user.suspended)
+        XCTAssertNil(try facts("ada@demo.example").user.suspendedBy)
+        // Demo users have a manager on record; the tenant admin's is the CTO.
+        XCTAssertEqual(try facts("ben@demo.example").user.manager, "rosa.manager@demo.example")
+        XCTAssertEqual(try facts("dev.admin@demo.example").user.manager, "cto@demo.example")
     }
 
     // MARK: - Federated links

@@ -17,6 +17,8 @@ extension CaseState {
                   linkedFrom: opening.linkedFrom, linkedFromIncident: opening.linkedFromIncident,
                   startStep: opening.startStep)
         runbookSHA256 = opening.runbookSHA256
+        incidentWorkers = opening.incidentWorkers ?? []
+        incidentSuspension = opening.incidentSuspension
         eventCount = 1
     }
 
@@ -27,11 +29,23 @@ extension CaseState {
         eventCount += 1
         lastEventAt = event.time
         switch event.body {
-        case .opened, .unrecognised, .refusalUpheld, .factsRecorded, .sessionStarted, .rosterChanged, .promotionRequested:
+        case .opened, .unrecognised, .refusalUpheld, .sessionStarted, .rosterChanged, .promotionRequested:
             // A second opening cannot happen (appends check the case's sequence); an upheld
-            // refusal is closed by the case.closed that follows it; typed facts are read by the
-            // platform from the history, not folded here.
+            // refusal is closed by the case.closed that follows it.
             break
+        case .factsRecorded(let typed):
+            // The platform reads typed facts from the history; the state keeps the latest value of
+            // each so that a fact a gate refused on cannot quietly be typed again differently.
+            for (key, value) in typed.facts { typedFacts[key] = value }
+        case .factConfirmed(let typed):
+            for (key, value) in typed.facts {
+                confirmedFacts[key] = FactConfirmation(value: value, by: event.actor, reason: event.reason ?? "")
+            }
+        case .priorCasesFound(let found):
+            priorCases = found
+            priorCasesClearedBy = nil
+        case .priorCasesCleared:
+            priorCasesClearedBy = event.actor
         case .closed(let outcome, let step):
             status = .closed
             self.outcome = outcome
@@ -42,6 +56,7 @@ extension CaseState {
             status = .escalated
         case .reopened:
             signals = []
+            if priorCases != nil && priorCasesClearedBy == nil { priorCasesClearedBy = event.actor }
             activityAcknowledgedThrough = event.time
             escalation = nil
             status = currentStepIsIncident(runbook) ? .incident : .open
@@ -64,8 +79,14 @@ extension CaseState {
             status = .open
         case .attemptRefused:
             rejectedVerificationAttempts += 1
-        case .gateRefused:
+        case .gateRefused(let refusal):
             refusedAttempts += 1
+            // Every typed fact a failed gate reads is now disputed at the value the gate refused on.
+            for failure in refusal.failed {
+                for fact in CheckCatalog.check(named: failure.check)?.factsRead ?? [] {
+                    if let value = typedFacts[fact] { disputedFacts[fact] = value }
+                }
+            }
         case .approvalRequested:
             approval = Approval(state: .requested, requestedBy: event.actor, requestedAt: event.time, reason: event.reason)
             status = .awaitingApproval

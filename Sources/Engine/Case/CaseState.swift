@@ -42,6 +42,21 @@ public struct CaseState: Sendable, Equatable {
     /// The SHA-256 of the runbook file the case runs on: the opening's, or the last migration's.
     public var runbookSHA256: String?
     public var linkedCases: [String] = []
+    /// For a case linked from an incident: who worked the incident (none may approve here), and
+    /// the suspension the incident carried out (the only one this case may act through).
+    public var incidentWorkers: [String] = []
+    public var incidentSuspension: String?
+    /// Refused, escalated or incident cases for the same person found when this one was opened,
+    /// and the senior admin who cleared them (nil while they stand).
+    public var priorCases: PriorCasesFound?
+    public var priorCasesClearedBy: String?
+    /// Typed facts (ManualConsole) as last recorded, by key.
+    public var typedFacts: [String: JSONValue] = [:]
+    /// Typed facts a gate refused on, with the value they had then: changing one needs a senior's
+    /// confirmation of the new value (`confirmedFacts`).
+    public var disputedFacts: [String: JSONValue] = [:]
+    /// New values a senior admin confirmed for disputed facts, with who confirmed them.
+    public var confirmedFacts: [String: FactConfirmation] = [:]
     public var notes: [CaseNote] = []
     public var outcome: String?
     public var eventCount = 0
@@ -60,6 +75,11 @@ public struct CaseState: Sendable, Equatable {
         self.status = .open
         self.currentStep = startStep
         self.lastEventAt = openedAt
+    }
+
+    /// The prior cases found at opening, while no senior admin has cleared them.
+    public var standingPriorCases: PriorCasesFound? {
+        priorCasesClearedBy == nil && !(priorCases?.cases.isEmpty ?? true) ? priorCases : nil
     }
 
     /// Past its enrolment deadline with no factor: the exposure window the senior queue must see.
@@ -84,6 +104,12 @@ public struct Verification: Sendable, Equatable {
     public var at: Date
     public var reference: String?
     public var by: String
+}
+
+public struct FactConfirmation: Sendable, Equatable {
+    public var value: JSONValue
+    public var by: String
+    public var reason: String
 }
 
 public struct RaisedSignal: Sendable, Equatable {

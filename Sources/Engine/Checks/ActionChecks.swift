@@ -4,7 +4,8 @@ import Runbook
 /// Gates in front of admin actions: force reset, admin-generated codes, temporary password, suspend.
 enum ActionChecks {
     static let all: [Check] = [confirmationMatchesSubject, reasonNamesVerification, reasonGiven,
-                               privilegedResetApproved, federatedUserApproved, deliveryOverVerificationChannel, enrolledAfterReset]
+                               privilegedResetApproved, federatedUserApproved, linkedCaseApproved, deliveryOverVerificationChannel,
+                               enrolledAfterReset]
 
     /// Typing the email, not picking it, makes the operator read whose account they are about to change.
     static let confirmationMatchesSubject = Check(name: "confirmationMatchesSubject", label: "Email typed to confirm",
@@ -63,6 +64,17 @@ enum ActionChecks {
         guard let link = c.facts.federatedLinks.first else { return .notApplicable }
         return approvalVerdict(c, missing: "A federated identity (\(link.provider)) is linked: the user can re-enrol through it themself. "
                                + "A reset needs a senior admin's approval saying why self-service cannot work; request approval")
+    }
+
+    /// A case an incident opened acts on an account an attacker held and lifts its suspension:
+    /// every admin action in it takes the approval of a senior admin who did not work the
+    /// incident (nobody who recorded an event on the incident case), so one person cannot declare
+    /// an incident, suspend, relink and hand the account back.
+    static let linkedCaseApproved = Check(name: "linkedCaseApproved", label: "Approval by a senior outside the incident") { c in
+        guard c.state.linkedFromIncident else { return .notApplicable }
+        let incident = c.state.linkedFrom ?? "?"
+        return approvalVerdict(c, missing: "This case was opened by incident case \(incident): a senior admin who did not work the incident "
+                               + "(\(c.state.incidentWorkers.joined(separator: ", "))) must approve; request approval")
     }
 
     /// An approval granted by a senior admin after the current verification, who is not the

@@ -8,6 +8,9 @@ public enum ApprovalRules {
         if state.verification?.by.lowercased() == who { return "the operator who verified the caller" }
         if state.openedBy.lowercased() == who { return "the operator who opened the case" }
         if state.approval?.requestedBy.lowercased() == who { return "the operator who requested the approval" }
+        if state.incidentWorkers.contains(where: { $0.lowercased() == who }) {
+            return "an operator who worked incident case \(state.linkedFrom ?? "?")"
+        }
         return nil
     }
 }

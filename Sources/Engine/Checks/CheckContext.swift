@@ -36,6 +36,8 @@ public struct CheckContext: Sendable {
 /// when the caller was verified by video).
 public enum CheckResult: Sendable, Equatable {
     case pass(String)
+    /// Passes, with something the operator must see before going on (shown as a warning line).
+    case warn(String)
     case fail(String)
     case notApplicable
 
@@ -51,11 +53,14 @@ public struct CheckOutcome: Sendable, Equatable {
     public var label: String
     public var passed: Bool
     public var message: String
+    /// A passing line the operator must read (shown with "!", not "✓").
+    public var warning: Bool
 
-    public init(name: String, label: String, passed: Bool, message: String) {
+    public init(name: String, label: String, passed: Bool, message: String, warning: Bool = false) {
         self.name = name
         self.label = label
         self.passed = passed
         self.message = message
+        self.warning = warning
     }
 }

@@ -14,7 +14,14 @@ enum SignalChecks {
 
     /// A signal the operator raised (pressure, cannot verify, gut says no) blocks every step
     /// until a senior admin reopens the case.
+    /// Refused, escalated or incident cases for the same person, found when the case was opened,
+    /// are a signal too: the caller rang again after a refusal. Only a senior admin clears it.
     static let noRefusalSignals = Check(name: "noRefusalSignals", label: "No refusal signal raised") { c in
+        if let prior = c.state.standingPriorCases {
+            return .fail("Refused, escalated or incident cases for this user in the last \(prior.lookBackDays) days: "
+                         + prior.cases.map(\.summary).joined(separator: "; ")
+                         + ": a senior admin reviews them and clears them (clear-prior) or the case is refused")
+        }
         guard let signal = c.state.signals.last else { return .pass("None raised") }
         let label = c.runbook.signal(signal.signal)?.label ?? signal.signal
         return .fail("\(label) (raised by \(signal.by)): refuse and escalate")
@@ -38,7 +45,18 @@ enum SignalChecks {
     static let subjectNotSuspended = Check(name: "subjectNotSuspended", label: "Account not suspended",
                                            inputs: CheckInputs(facts: [FactInput(PlatformFact.suspended.rawValue)])) { c in
         guard c.facts.user.suspended else { return .pass("Account active") }
-        if c.state.linkedFromIncident { return .pass("Suspended by incident case \(c.state.linkedFrom ?? "?"); this is its linked case") }
-        return .fail("The account is suspended: this is a security incident, not a recovery. Refuse and escalate")
+        guard c.state.linkedFromIncident else {
+            return .fail("The account is suspended: this is a security incident, not a recovery. Refuse and escalate")
+        }
+        // Only the suspension the incident carried out: an account suspended for another reason
+        // (by someone else, before or after the incident) is not this case's to lift.
+        let incident = c.state.linkedFrom ?? "?"
+        guard let own = c.state.incidentSuspension else {
+            return .fail("Incident case \(incident) recorded no suspension of its own: this account's suspension is not this case's to lift. Refuse and escalate")
+        }
+        if let by = c.facts.user.suspendedBy, by != own {
+            return .fail("The account is suspended by \(by), not by incident case \(incident) (\(own)): refuse and escalate")
+        }
+        return .pass("Suspended by incident case \(incident) (\(own)); this is its linked case")
     }
 }

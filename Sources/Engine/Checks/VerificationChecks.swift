@@ -4,7 +4,7 @@ import Runbook
 /// Gates of out-of-band identity verification (procedure, step 1).
 enum VerificationChecks {
     static let all: [Check] = [methodAcceptable, callbackOnFileBeforeToday, callbackNotCallerSupplied,
-                               ticketNotOpenedBySubject, federatedLinkOnFile, verificationFresh]
+                               ticketNotOpenedBySubject, ticketFromSubjectsManager, federatedLinkOnFile, verificationFresh]
 
     /// Email match, knowledge questions, an emailed code or a chat message are not verification.
     private static let method = FieldInput(VerificationField.method, [.choice])
@@ -90,6 +90,25 @@ enum VerificationChecks {
             return .fail("\(opener) is not an address of the organisation (\(domains.joined(separator: ", "))): a manager or HR vouches from their work address")
         }
         return .pass("Opened by \(opener)")
+    }
+
+    /// Where the platform knows the user's manager, a ticket opened by anyone else is not the
+    /// manager vouching: the checklist says so (the agent must see who it really was), and for a
+    /// privileged account, whose reset is the prize, it is refused.
+    static let ticketFromSubjectsManager = Check(
+        name: "ticketFromSubjectsManager", label: "Ticket opened by the user's manager",
+        inputs: CheckInputs(fields: [FieldInput(VerificationField.method, [.choice], options: [VerificationMethod.ticket.rawValue]),
+                                     FieldInput(VerificationField.ticketOpenedBy, [.email])]),
+        optionalFacts: [PlatformFact.manager.rawValue]
+    ) { c in
+        guard c.chosenMethod == .ticket, let opener = c.values[VerificationField.ticketOpenedBy] else { return .notApplicable }
+        guard let manager = c.facts.user.manager?.lowercased(), !manager.isEmpty else { return .notApplicable }
+        if opener.lowercased() == manager { return .pass("Opened by \(opener), the user's manager on the platform") }
+        let what = "Ticket opened by \(opener), not the user's manager \(manager) (the platform's record)"
+        if c.facts.user.privileged {
+            return .fail(what + ": a privileged account is vouched for by its manager only; ask \(manager) to open the ticket, or verify another way")
+        }
+        return .warn(what + ": check with \(manager) that the request is real before you go on")
     }
 
     /// Federated self-service needs a federated identity actually linked to the account.

@@ -30,6 +30,12 @@ public enum CaseCommand: Sendable, Equatable {
     /// A senior admin moves the case onto its runbook's current file (the context's
     /// `runbookMigrationTarget`), with a reason; audited like every decision.
     case migrateRunbook(reason: String)
+    /// A senior admin looked at the refused, escalated or incident cases for the same person
+    /// found when this case was opened, and lets it go on.
+    case clearPriorCases(reason: String)
+    /// A senior admin confirms new values for typed facts a gate refused on (ManualConsole),
+    /// after which the agent may type them.
+    case confirmFacts([String: JSONValue], reason: String)
 }
 
 public enum ReviewVerdict: String, Sendable, Equatable, CaseIterable {

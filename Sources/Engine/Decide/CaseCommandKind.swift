@@ -22,6 +22,8 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
     case refuse
     case pause
     case declareIncident
+    case clearPriorCases
+    case confirmFacts
     case note
     /// Move the case onto its runbook's current file (command line only: a case whose runbook
     /// changed cannot be shown on a screen until it is moved).
@@ -47,6 +49,8 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
         case .reopen: return "reopen"
         case .declareIncident: return "incident"
         case .migrateRunbook: return "migrate-runbook"
+        case .clearPriorCases: return "clear-prior"
+        case .confirmFacts: return "confirm-fact"
         }
     }
 
@@ -72,6 +76,8 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
         case .uphold, .reopen: return [.escalated]
         case .declareIncident: return [.open, .awaitingEnrolment, .closed, .paused]
         case .migrateRunbook: return Set(CaseStatus.allCases).subtracting([.closed])
+        case .clearPriorCases: return [.open, .paused, .awaitingApproval]
+        case .confirmFacts: return [.open, .paused, .awaitingApproval, .awaitingEnrolment, .incident, .escalated]
         }
     }
 
@@ -79,6 +85,7 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
     public var needsSenior: Bool {
         switch self {
         case .approve, .deny, .uphold, .reopen, .migrateRunbook: return true
+        case .approve, .deny, .uphold, .reopen, .clearPriorCases, .confirmFacts: return true
         default: return false
         }
     }
@@ -102,6 +109,8 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
         case .uphold, .reopen: return "review it"
         case .declareIncident: return "declare an incident"
         case .migrateRunbook: return "move it to the current runbook"
+        case .clearPriorCases: return "clear the prior cases"
+        case .confirmFacts: return "confirm a typed fact"
         }
     }
 }
@@ -127,6 +136,8 @@ extension CaseCommand {
         case .review(.reopen, _): return .reopen
         case .declareIncident: return .declareIncident
         case .migrateRunbook: return .migrateRunbook
+        case .clearPriorCases: return .clearPriorCases
+        case .confirmFacts: return .confirmFacts
         }
     }
 }

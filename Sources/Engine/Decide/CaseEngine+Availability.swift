@@ -58,10 +58,11 @@ extension CaseEngine {
             return nil
         case .requestApproval:
             if let refusal = requireStatus(kind, state: state) { return refusal }
-            guard context.facts.user.privileged || !context.facts.federatedLinks.isEmpty else {
+            guard context.facts.user.privileged || !context.facts.federatedLinks.isEmpty || state.linkedFromIncident else {
                 return Refusal(.invalid, "\(state.subject) is not a privileged account and has no federated identity; no approval is needed")
             }
-            let approvalGates = [ActionChecks.privilegedResetApproved.name, ActionChecks.federatedUserApproved.name]
+            let approvalGates = [ActionChecks.privilegedResetApproved.name, ActionChecks.federatedUserApproved.name,
+                                 ActionChecks.linkedCaseApproved.name]
             guard runbook.step(state.currentStep)?.checks.contains(where: { approvalGates.contains($0.name) }) == true else {
                 return Refusal(.invalid, "The current step needs no approval; request it at the reset step")
             }
@@ -125,6 +126,22 @@ extension CaseEngine {
             }
             if let role = ApprovalRules.conflict(approver: me, state: state, performer: nil) {
                 return Refusal(.notPermitted, "You are \(role): a senior admin who did not work the case must migrate it")
+        case .clearPriorCases:
+            if let refusal = requireStatus(kind, state: state) { return refusal }
+            guard state.standingPriorCases != nil else {
+                return Refusal(.invalid, "No prior refused, escalated or incident cases stand on this case")
+            }
+            if state.openedBy.lowercased() == me.lowercased() {
+                return Refusal(.notPermitted, "You opened this case: another senior admin must clear the prior cases")
+            }
+            return nil
+        case .confirmFacts:
+            if let refusal = requireStatus(kind, state: state) { return refusal }
+            guard !state.disputedFacts.isEmpty else {
+                return Refusal(.invalid, "No typed fact of this case has been refused on by a gate; nothing needs confirming")
+            }
+            if state.openedBy.lowercased() == me.lowercased() {
+                return Refusal(.notPermitted, "You opened this case: another senior admin must confirm its facts")
             }
             return nil
         case .raiseSignal, .refuse, .note, .pause, .resume:

@@ -9,8 +9,16 @@ public enum CaseEngine {
     // MARK: - Opening
 
     /// The event that opens a case on `runbook` for `subject`.
+    ///
+    /// `history` is what the log holds about the same person (read by the store when the case
+    /// is opened, and checked again when it is committed): a second case while one is open is
+    /// refused, unless it is the one an incident opens; recent refused, escalated or incident
+    /// cases are recorded in a `case.prior_cases_found` event that stops the case until a senior
+    /// admin clears it.
     public static func open(caseID: String, subject: String, context: DecisionContext,
-                            linkedFrom: String? = nil, linkedFromIncident: Bool = false) -> Decision {
+                            linkedFrom: String? = nil, linkedFromIncident: Bool = false,
+                            history: SubjectHistory = .none, incidentWorkers: [String]? = nil,
+                            incidentSuspension: String? = nil) -> Decision {
         if let refusal = permission(actor: context.actor, training: context.training, kind: nil) { return .refused(refusal) }
         if linkedFromIncident && linkedFrom == nil {
             return .refused(Refusal(.invalid, "A case linked from an incident must name the incident case"))
@@ -18,9 +26,69 @@ public enum CaseEngine {
         guard case .success(let email) = FieldValidator.normalise(subject, for: Field(id: "subject", label: "Subject", kind: .email)) else {
             return .refused(Refusal(.invalid, "\"\(subject)\" is not an email address: a case is opened for the user's email"))
         }
+        if !linkedFromIncident, let open = history.openCases.first {
+            let who = open.holder.map { "held by \($0)" } ?? "opened by \(open.openedBy), held by nobody now"
+            return .refused(Refusal(.gate, "\(email) already has an open case, \(open.id) (\(open.status.rawValue), \(who)): "
+                                    + "work that case, or have it refused and reviewed; a second case for the same person is not opened"))
+        }
         let opening = CaseOpening(runbookID: context.runbook.id, runbookVersion: context.runbook.version,
-                                  startStep: context.runbook.start, linkedFrom: linkedFrom, linkedFromIncident: linkedFromIncident)
-        return .accepted([CaseEvent(.opened(opening), caseID: caseID, subject: email, actor: context.actor.login, time: context.now)])
+                                  startStep: context.runbook.start, linkedFrom: linkedFrom, linkedFromIncident: linkedFromIncident,
+                                  incidentWorkers: linkedFromIncident ? incidentWorkers ?? [] : nil,
+                                  incidentSuspension: linkedFromIncident ? incidentSuspension : nil)
+        var events = [CaseEvent(.opened(opening), caseID: caseID, subject: email, actor: context.actor.login, time: context.now)]
+        // The incident a linked case comes from is why it exists, not a reason to stop it.
+        let prior = history.priorCases.filter { $0.id != linkedFrom }
+        if !prior.isEmpty {
+            let found = PriorCasesFound(lookBackDays: context.runbook.settings.priorRefusalLookBackDays, cases: prior)
+            events.append(CaseEvent(.priorCasesFound(found), caseID: caseID, subject: email, actor: context.actor.login, time: context.now,
+                                    reason: "Refused, escalated or incident cases for \(email) in the last \(found.lookBackDays) days: "
+                                    + prior.map(\.summary).joined(separator: "; ")))
+        }
+        return .accepted(events)
+    }
+
+    // MARK: - Typed facts
+
+    /// Facts typed from the admin console (ManualConsole), recorded as `facts.recorded`. A fact a
+    /// gate has refused on keeps the value it was refused at: typing another value needs a senior
+    /// admin's confirmation of that value first (`confirmFacts`), so an agent refused on
+    /// `privileged=yes` or on sign-ins from new addresses cannot retype them and carry on.
+    public static func recordFacts(_ facts: [String: JSONValue], source: String, state: CaseState, context: DecisionContext) -> Decision {
+        if let refusal = permission(actor: context.actor, training: context.training, kind: nil) { return .refused(refusal) }
+        if state.status == .closed { return .refused(Refusal(.invalid, "Case \(state.caseID) is closed")) }
+        let changed = facts.keys.sorted().filter { key in
+            guard let disputed = state.disputedFacts[key], let value = facts[key] else { return false }
+            if sameFact(value, disputed) { return false }
+            return !(state.confirmedFacts[key].map { sameFact($0.value, value) } ?? false)
+        }
+        if !changed.isEmpty {
+            let lines = changed.map { key in
+                "\(key) was \(factText(state.disputedFacts[key]!)) when a gate refused this case; \(factText(facts[key]!)) needs a senior admin's confirmation"
+            }
+            return .refused(Refusal(.gate, lines.joined(separator: "; ")
+                                    + ": a senior admin who checked the console confirms it with handrail case do \(state.caseID) confirm-fact "
+                                    + changed.map { "\($0)=…" }.joined(separator: " ") + " --reason …",
+                                    failedChecks: changed.map { CheckOutcome(name: "fact.\($0)", label: "Fact changed after a refusal", passed: false,
+                                                                             message: "\($0): needs a senior admin's confirmation") }))
+        }
+        let typed = TypedFacts(source: source, facts: facts, step: state.currentStep)
+        return .accepted([event(.factsRecorded(typed), state: state, context: context)])
+    }
+
+    /// Two typed values of a fact are the same reading: lists compared as sets (order is how they were typed).
+    static func sameFact(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.array(let x), .array(let y)): return Set(x.compactMap(\.stringValue)) == Set(y.compactMap(\.stringValue))
+        default: return a == b
+        }
+    }
+
+    static func factText(_ value: JSONValue) -> String {
+        switch value {
+        case .array(let items): return items.isEmpty ? "none" : items.compactMap(\.stringValue).joined(separator: ", ")
+        case .string(let s): return s
+        default: return value.canonicalText
+        }
     }
 
     // MARK: - Evaluating a form
@@ -78,6 +146,8 @@ public enum CaseEngine {
             }
             switch check.evaluate(checkContext) {
             case .pass(let message): checklist.append(CheckOutcome(name: check.name, label: check.label, passed: true, message: message))
+            case .warn(let message):
+                checklist.append(CheckOutcome(name: check.name, label: check.label, passed: true, message: message, warning: true))
             case .fail(let message): checklist.append(CheckOutcome(name: check.name, label: check.label, passed: false, message: message))
             case .notApplicable: break
             }
@@ -124,6 +194,8 @@ public enum CaseEngine {
         case .review(let verdict, let reason): return review(verdict, reason: reason, state: state, context: context)
         case .declareIncident(let reason): return declareIncident(reason: reason, state: state, context: context)
         case .migrateRunbook(let reason): return migrateRunbook(reason: reason, state: state, context: context)
+        case .clearPriorCases(let reason): return clearPriorCases(reason: reason, state: state, context: context)
+        case .confirmFacts(let facts, let reason): return confirmFacts(facts, reason: reason, state: state, context: context)
         }
     }
 
@@ -436,6 +508,30 @@ public enum CaseEngine {
             let migration = RunbookMigration(runbookID: state.runbookID, from: state.runbookSHA256, to: target.sha256, file: target.file,
                                              step: state.currentStep)
             return .accepted([event(.runbookMigrated(migration), state: state, context: context, reason: text)])
+    // MARK: Prior cases and disputed facts
+
+    private static func clearPriorCases(reason: String, state: CaseState, context: DecisionContext) -> Decision {
+        if let refusal = requirements(of: .clearPriorCases, state: state, context: context) { return .refused(refusal) }
+        switch reasonText(reason, context: context) {
+        case .failure(let refusal): return .refused(refusal)
+        case .success(let text):
+            return .accepted([event(.priorCasesCleared(step: state.currentStep), state: state, context: context, reason: text)])
+        }
+    }
+
+    private static func confirmFacts(_ facts: [String: JSONValue], reason: String, state: CaseState, context: DecisionContext) -> Decision {
+        if let refusal = requirements(of: .confirmFacts, state: state, context: context) { return .refused(refusal) }
+        if let key = facts.keys.sorted().first(where: { state.disputedFacts[$0] == nil }) {
+            let disputed = state.disputedFacts.keys.sorted().joined(separator: ", ")
+            return .refused(Refusal(.invalid, "\(key) has not been refused on in this case; facts that need a confirmation: \(disputed)"))
+        }
+        guard !facts.isEmpty else { return .refused(Refusal(.invalid, "Name the fact and its new value, e.g. privileged=yes")) }
+        switch reasonText(reason, context: context) {
+        case .failure(let refusal): return .refused(refusal)
+        case .success(let text):
+            let previous = state.disputedFacts.filter { facts[$0.key] != nil }
+            let confirmed = ConfirmedFacts(facts: facts, previous: previous, step: state.currentStep)
+            return .accepted([event(.factConfirmed(confirmed), state: state, context: context, reason: text)])
         }
     }
 

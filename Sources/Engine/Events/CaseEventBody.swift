@@ -25,6 +25,14 @@ public enum CaseEventBody: Sendable, Equatable {
     case gateRefused(GateRefusal)
     /// `facts.recorded`: facts the operator typed from the admin console.
     case factsRecorded(TypedFacts)
+    /// `fact.confirmed`: a senior admin confirmed new values for typed facts a gate had refused
+    /// on, so that the agent may retype them (the reason says what the senior checked).
+    case factConfirmed(ConfirmedFacts)
+    /// `case.prior_cases_found`: refused, escalated or incident cases for the same person
+    /// within the look-back window, found when the case was opened.
+    case priorCasesFound(PriorCasesFound)
+    /// `case.prior_cases_cleared`: a senior admin looked at those cases and let this one go on.
+    case priorCasesCleared(step: String)
     /// `case.closed`, with the terminal step's outcome.
     case closed(outcome: String, step: String?)
     /// `case.escalated`: refused on a signal, waiting for a senior admin.

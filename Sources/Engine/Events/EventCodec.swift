@@ -27,6 +27,9 @@ public enum EventCodec {
         public static let factorEnrolled = "mfa.factor_enrolled"
         public static let factsRecorded = "facts.recorded"
         public static let gateRefused = "gate.refused"
+        public static let factConfirmed = "fact.confirmed"
+        public static let priorCasesFound = "case.prior_cases_found"
+        public static let priorCasesCleared = "case.prior_cases_cleared"
         public static let sessionStarted = "session.started"
         public static let operatorChanged = "operator.changed"
         public static let promotionRequested = "operator.promotion_requested"
@@ -51,6 +54,9 @@ public enum EventCodec {
         case .attemptRefused(let a): return a.name
         case .factsRecorded: return Name.factsRecorded
         case .gateRefused: return Name.gateRefused
+        case .factConfirmed: return Name.factConfirmed
+        case .priorCasesFound: return Name.priorCasesFound
+        case .priorCasesCleared: return Name.priorCasesCleared
         case .closed: return Name.caseClosed
         case .escalated: return Name.caseEscalated
         case .reopened: return Name.caseReopened
@@ -81,6 +87,8 @@ public enum EventCodec {
             if let hash = o.runbookSHA256 { p["runbookSHA256"] = .string(hash) }
             if let file = o.runbookFile { p["runbookFile"] = .string(file) }
             if let platform = o.platform { p["platform"] = .string(platform) }
+            if let workers = o.incidentWorkers { p["incidentWorkers"] = .array(workers.map(JSONValue.string)) }
+            if let key = o.incidentSuspension { p["incidentSuspension"] = .string(key) }
             return p
         case .stepCompleted(let c):
             var p = move(c.move)
@@ -119,6 +127,17 @@ public enum EventCodec {
             return p
         case .factsRecorded(let f):
             return ["source": .string(f.source), "facts": .object(f.facts), "step": .string(f.step)]
+        case .factConfirmed(let f):
+            return ["facts": .object(f.facts), "previous": .object(f.previous), "step": .string(f.step)]
+        case .priorCasesFound(let found):
+            return ["lookBackDays": .number(Double(found.lookBackDays)), "cases": .array(found.cases.map { c in
+                var o: [String: JSONValue] = ["id": .string(c.id), "status": .string(c.status),
+                                              "found": .array(c.found.map(JSONValue.string)), "by": .array(c.by.map(JSONValue.string))]
+                if let outcome = c.outcome { o["outcome"] = .string(outcome) }
+                return .object(o)
+            })]
+        case .priorCasesCleared(let step):
+            return ["step": .string(step)]
         case .closed(let outcome, let step):
             var p: [String: JSONValue] = ["outcome": .string(outcome)]
             if let step { p["step"] = .string(step) }
@@ -212,10 +231,19 @@ public enum EventCodec {
                   let incident = r.bool("linkedFromIncident"), version == version.rounded() else { return nil }
             // runbookSHA256, runbookFile and platform were added later: optional, so older
             // openings still decode (and re-encode) exactly.
+            // incidentWorkers and incidentSuspension (linked cases) later still.
+            var workers: [String]?
+            if r.has("incidentWorkers") {
+                guard let items = r.array("incidentWorkers") else { return nil }
+                let logins = items.compactMap(\.stringValue)
+                guard logins.count == items.count else { return nil }
+                workers = logins
+            }
             return .opened(CaseOpening(runbookID: id, runbookVersion: Int(version), startStep: start,
                                        linkedFrom: r.optionalString("linkedFrom"), linkedFromIncident: incident,
                                        runbookSHA256: r.optionalString("runbookSHA256"), runbookFile: r.optionalString("runbookFile"),
-                                       platform: r.optionalString("platform")))
+                                       platform: r.optionalString("platform"), incidentWorkers: workers,
+                                       incidentSuspension: r.optionalString("incidentSuspension")))
         case Name.sessionStarted:
             guard let entry = r.string("entry"), let uid = r.integer("uid") else { return nil }
             return .sessionStarted(SessionRecord(entry: entry, uid: uid, sudoUID: r.optionalInteger("sudoUID"),
@@ -262,6 +290,24 @@ public enum EventCodec {
         case Name.factsRecorded:
             guard let source = r.string("source"), let facts = r.object("facts"), let step = r.string("step") else { return nil }
             return .factsRecorded(TypedFacts(source: source, facts: facts, step: step))
+        case Name.factConfirmed:
+            guard let facts = r.object("facts"), let previous = r.object("previous"), let step = r.string("step") else { return nil }
+            return .factConfirmed(ConfirmedFacts(facts: facts, previous: previous, step: step))
+        case Name.priorCasesFound:
+            guard let days = r.integer("lookBackDays"), let items = r.array("cases") else { return nil }
+            var cases: [PriorCase] = []
+            for item in items {
+                guard let o = item.objectValue, let id = o["id"]?.stringValue, let status = o["status"]?.stringValue,
+                      let found = o["found"]?.arrayValue, let by = o["by"]?.arrayValue else { return nil }
+                let outcome = o["outcome"].map(\.stringValue)
+                if let outcome, outcome == nil { return nil }
+                let names = found.compactMap(\.stringValue), logins = by.compactMap(\.stringValue)
+                guard names.count == found.count, logins.count == by.count, o.count == (outcome == nil ? 4 : 5) else { return nil }
+                cases.append(PriorCase(id: id, status: status, outcome: outcome ?? nil, found: names, by: logins))
+            }
+            return .priorCasesFound(PriorCasesFound(lookBackDays: days, cases: cases))
+        case Name.priorCasesCleared:
+            return r.string("step").map { .priorCasesCleared(step: $0) }
         case Name.gateRefused:
             guard let step = r.string("step"), let failed = r.array("failed"), let object = r.object("values") else { return nil }
             let values = object.compactMapValues(\.stringValue)

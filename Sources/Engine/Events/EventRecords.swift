@@ -46,9 +46,16 @@ public struct CaseOpening: Sendable, Equatable {
     public var runbookFile: String?
     /// The identity platform the case was opened on ("local", "manual").
     public var platform: String?
+    /// For a case linked from an incident: everyone who recorded events on the incident case.
+    /// None of them may approve this case's admin actions.
+    public var incidentWorkers: [String]?
+    /// For a case linked from an incident: the idempotency key of the suspension the incident
+    /// carried out, the only suspension this case may act through.
+    public var incidentSuspension: String?
 
     public init(runbookID: String, runbookVersion: Int, startStep: String, linkedFrom: String? = nil, linkedFromIncident: Bool = false,
-                runbookSHA256: String? = nil, runbookFile: String? = nil, platform: String? = nil) {
+                runbookSHA256: String? = nil, runbookFile: String? = nil, platform: String? = nil,
+                incidentWorkers: [String]? = nil, incidentSuspension: String? = nil) {
         self.runbookID = runbookID
         self.runbookVersion = runbookVersion
         self.startStep = startStep
@@ -57,6 +64,8 @@ public struct CaseOpening: Sendable, Equatable {
         self.runbookSHA256 = runbookSHA256
         self.runbookFile = runbookFile
         self.platform = platform
+        self.incidentWorkers = incidentWorkers
+        self.incidentSuspension = incidentSuspension
     }
 }
 
@@ -237,6 +246,20 @@ public struct TypedFacts: Sendable, Equatable {
     public init(source: String, facts: [String: JSONValue], step: String) {
         self.source = source
         self.facts = facts
+        self.step = step
+    }
+}
+
+/// `fact.confirmed`: a senior admin checked the console and confirms new values for typed facts
+/// a gate had refused on: the new values, the values refused on, and the step.
+public struct ConfirmedFacts: Sendable, Equatable {
+    public var facts: [String: JSONValue]
+    public var previous: [String: JSONValue]
+    public var step: String
+
+    public init(facts: [String: JSONValue], previous: [String: JSONValue], step: String) {
+        self.facts = facts
+        self.previous = previous
         self.step = step
     }
 }

@@ -10,4 +10,5 @@ public enum PlatformFact: String, Sendable, Equatable, CaseIterable {
     case federatedLinks = "federated"
     case signIns = "signins"
     case factors = "factor"
+    case manager
 }

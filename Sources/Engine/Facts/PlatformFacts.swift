@@ -30,12 +30,21 @@ public struct UserRecord: Sendable, Equatable {
     /// A tenant admin: resetting them needs a second person's approval.
     public var privileged: Bool
     public var suspended: Bool
+    /// Which admin action suspended the account (its idempotency key), where the platform knows:
+    /// a case linked from an incident may act only through the suspension its incident carried out.
+    public var suspendedBy: String?
+    /// The user's manager's email, where the platform knows it: a vouching ticket from anyone
+    /// else is flagged, and refused for a privileged account.
+    public var manager: String?
 
-    public init(email: String, displayName: String, privileged: Bool = false, suspended: Bool = false) {
+    public init(email: String, displayName: String, privileged: Bool = false, suspended: Bool = false,
+                suspendedBy: String? = nil, manager: String? = nil) {
         self.email = email
         self.displayName = displayName
         self.privileged = privileged
         self.suspended = suspended
+        self.suspendedBy = suspendedBy
+        self.manager = manager
     }
 }
 

@@ -13,9 +13,15 @@ public struct DirectoryUser: Sendable, Equatable {
     public var passwordExpiresAt: Date?
     /// For demo users, the recovery path they exist to show.
     public var demoNote: String?
+    /// The user's manager's email, if the directory knows it.
+    public var manager: String?
+    /// The idempotency key of the admin action that suspended the account (nil: not suspended,
+    /// or suspended some other way, such as by seeding).
+    public var suspendedBy: String?
 
     public init(email: String, displayName: String, privileged: Bool = false, suspended: Bool = false,
-                passwordHash: String, passwordMustChange: Bool = false, passwordExpiresAt: Date? = nil, demoNote: String? = nil) {
+                passwordHash: String, passwordMustChange: Bool = false, passwordExpiresAt: Date? = nil, demoNote: String? = nil,
+                manager: String? = nil, suspendedBy: String? = nil) {
         self.email = email
         self.displayName = displayName
         self.privileged = privileged
@@ -24,6 +30,8 @@ public struct DirectoryUser: Sendable, Equatable {
         self.passwordMustChange = passwordMustChange
         self.passwordExpiresAt = passwordExpiresAt
         self.demoNote = demoNote
+        self.manager = manager
+        self.suspendedBy = suspendedBy
     }
 }
 

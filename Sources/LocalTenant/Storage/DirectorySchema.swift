@@ -71,5 +71,11 @@ enum DirectorySchema {
             details         TEXT NOT NULL       -- JSON, never a secret
         );
         """),
+        // Added columns only: a directory file from before keeps every row, with no manager known
+        // and no suspension attributed to an action.
+        Migration("0002-manager-and-suspension", """
+        ALTER TABLE users ADD COLUMN manager TEXT;       -- the user's manager's email, if known
+        ALTER TABLE users ADD COLUMN suspended_by TEXT;  -- idempotency key of the action that suspended the account
+        """),
     ]
 }

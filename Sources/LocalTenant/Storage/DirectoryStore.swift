@@ -31,7 +31,8 @@ public final class DirectoryStore {
     public func user(_ email: String) throws(StoreError) -> DirectoryUser? {
         try read {
             let s = try db.prepare("""
-            SELECT email, display_name, privileged, suspended, password_hash, password_must_change, password_expires_at, demo
+            SELECT email, display_name, privileged, suspended, password_hash, password_must_change, password_expires_at, demo,
+                   manager, suspended_by
             FROM users WHERE email = ?1
             """)
             try s.bind([.text(email.lowercased())])
@@ -42,7 +43,8 @@ public final class DirectoryStore {
     public func users() throws(StoreError) -> [DirectoryUser] {
         try read {
             let s = try db.prepare("""
-            SELECT email, display_name, privileged, suspended, password_hash, password_must_change, password_expires_at, demo
+            SELECT email, display_name, privileged, suspended, password_hash, password_must_change, password_expires_at, demo,
+                   manager, suspended_by
             FROM users ORDER BY email
             """)
             var out: [DirectoryUser] = []
@@ -56,7 +58,7 @@ public final class DirectoryStore {
         return DirectoryUser(email: s.string(0), displayName: s.string(1), privileged: s.int(2) != 0, suspended: s.int(3) != 0,
                              passwordHash: s.string(4), passwordMustChange: s.int(5) != 0,
                              passwordExpiresAt: s.optionalString(6).flatMap(EventTime.parse),
-                             demoNote: demo?.isEmpty == false ? demo : nil)
+                             demoNote: demo?.isEmpty == false ? demo : nil, manager: s.optionalString(8), suspendedBy: s.optionalString(9))
     }
 
     /// Adds (or replaces) a user with everything about them, in one transaction.
@@ -68,15 +70,17 @@ public final class DirectoryStore {
                 try db.prepare("DELETE FROM \(table) WHERE email = ?1").run([.text(email)])
             }
             try db.prepare("""
-            INSERT INTO users (email, display_name, privileged, suspended, password_hash, password_must_change, password_expires_at, demo)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            INSERT INTO users (email, display_name, privileged, suspended, password_hash, password_must_change, password_expires_at, demo,
+                               manager, suspended_by)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
             ON CONFLICT (email) DO UPDATE SET display_name = excluded.display_name, privileged = excluded.privileged,
                 suspended = excluded.suspended, password_hash = excluded.password_hash,
                 password_must_change = excluded.password_must_change, password_expires_at = excluded.password_expires_at,
-                demo = excluded.demo
+                demo = excluded.demo, manager = excluded.manager, suspended_by = excluded.suspended_by
             """).run([.text(email), .text(user.displayName), .integer(user.privileged ? 1 : 0), .integer(user.suspended ? 1 : 0),
                       .text(user.passwordHash), .integer(user.passwordMustChange ? 1 : 0), Self.time(user.passwordExpiresAt),
-                      user.demoNote.map(SQLValue.text) ?? .null])
+                      user.demoNote.map(SQLValue.text) ?? .null, user.manager.map { SQLValue.text($0.lowercased()) } ?? .null,
+                      user.suspendedBy.map(SQLValue.text) ?? .null])
             let factor = try db.prepare("INSERT INTO factors (email, kind, label, enrolled_at) VALUES (?1, ?2, ?3, ?4)")
             for f in factors { try factor.run([.text(email), .text(f.kind), .text(f.label), Self.time(f.enrolledAt)]) }
             let code = try db.prepare("INSERT INTO backup_codes (email, code_hash, created_at, used_at) VALUES (?1, ?2, ?3, ?4)")
@@ -198,8 +202,13 @@ public final class DirectoryStore {
                 case .setPassword(let hash, let mustChange, let expiresAt):
                     try db.prepare("UPDATE users SET password_hash = ?2, password_must_change = ?3, password_expires_at = ?4 WHERE email = ?1")
                         .run([.text(lower), .text(hash), .integer(mustChange ? 1 : 0), Self.time(expiresAt)])
-                case .setSuspended(let suspended):
-                    try db.prepare("UPDATE users SET suspended = ?2 WHERE email = ?1").run([.text(lower), .integer(suspended ? 1 : 0)])
+                case .setSuspended(true):
+                    // The action that suspends an active account is named as the suspension's; suspending
+                    // an account already suspended does not make that suspension this action's.
+                    try db.prepare("UPDATE users SET suspended = 1, suspended_by = ?2 WHERE email = ?1 AND suspended = 0")
+                        .run([.text(lower), .text(idempotencyKey)])
+                case .setSuspended(false):
+                    try db.prepare("UPDATE users SET suspended = 0, suspended_by = NULL WHERE email = ?1").run([.text(lower)])
                 }
             }
             let detailsText = JSONValue.object(details).canonicalText

@@ -41,7 +41,7 @@ final class RunbookDecoder {
         var settings = RunbookSettings()
         guard let m = object(node, at: path, optional: ["verificationValidityMinutes", "enrolmentDeadlineHours", "unusualActivity",
                                                         "backupCodeExpiryMinutes", "temporaryPasswordExpiryHours", "minimumReasonLength",
-                                                        "callbackMinimumAgeHours"])
+                                                        "callbackMinimumAgeHours", "priorRefusalLookBackDays"])
         else { return settings }
         if let v = integer(m, "verificationValidityMinutes", at: path, required: false, minimum: 1) { settings.verificationValidityMinutes = v }
         if let v = integer(m, "enrolmentDeadlineHours", at: path, required: false, minimum: 1) { settings.enrolmentDeadlineHours = v }
@@ -49,6 +49,7 @@ final class RunbookDecoder {
         if let v = integer(m, "temporaryPasswordExpiryHours", at: path, required: false, minimum: 1) { settings.temporaryPasswordExpiryHours = v }
         if let v = integer(m, "minimumReasonLength", at: path, required: false, minimum: 1) { settings.minimumReasonLength = v }
         if let v = integer(m, "callbackMinimumAgeHours", at: path, required: false, minimum: 1) { settings.callbackMinimumAgeHours = v }
+        if let v = integer(m, "priorRefusalLookBackDays", at: path, required: false, minimum: 1) { settings.priorRefusalLookBackDays = v }
         if let node = m["unusualActivity"] {
             let p = path.appending("unusualActivity")
             if let u = object(node, at: p, optional: ["failedSignInThreshold", "windowHours", "lookbackDays"]) {

@@ -14,10 +14,14 @@ public struct RunbookSettings: Sendable, Equatable {
     /// A call-back number's most recent addition to the account must be at least this many
     /// hours old (as well as before the start of today in the organisation's time zone).
     public var callbackMinimumAgeHours: Int
+    /// Opening a case looks this many days back for refused, escalated or incident cases for the
+    /// same person: a caller refused by one agent who rings again gets a case only a senior can clear.
+    public var priorRefusalLookBackDays: Int
 
     public init(verificationValidityMinutes: Int = 15, enrolmentDeadlineHours: Int = 24,
                 unusualActivity: UnusualActivityRule = .init(), backupCodeExpiryMinutes: Int = 60,
-                temporaryPasswordExpiryHours: Int = 24, minimumReasonLength: Int = 15, callbackMinimumAgeHours: Int = 24) {
+                temporaryPasswordExpiryHours: Int = 24, minimumReasonLength: Int = 15, callbackMinimumAgeHours: Int = 24,
+                priorRefusalLookBackDays: Int = 30) {
         self.verificationValidityMinutes = verificationValidityMinutes
         self.enrolmentDeadlineHours = enrolmentDeadlineHours
         self.unusualActivity = unusualActivity
@@ -25,6 +29,7 @@ public struct RunbookSettings: Sendable, Equatable {
         self.temporaryPasswordExpiryHours = temporaryPasswordExpiryHours
         self.minimumReasonLength = minimumReasonLength
         self.callbackMinimumAgeHours = callbackMinimumAgeHours
+        self.priorRefusalLookBackDays = priorRefusalLookBackDays
     }
 }
 

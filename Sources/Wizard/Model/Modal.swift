@@ -44,7 +44,8 @@ public struct Modal: Sendable, Equatable {
 
     /// What a reason modal is for.
     public enum Purpose: Sendable, Equatable {
-        case refuse, signal, note, pause, uphold, reopen, approve, deny, requestApproval, incident, restartVerification, attest, attestFailed
+        case refuse, signal, note, pause, uphold, reopen, approve, deny, requestApproval, incident, restartVerification, attest, attestFailed,
+             clearPriorCases
 
         public var title: String {
             switch self {
@@ -61,6 +62,7 @@ public struct Modal: Sendable, Equatable {
             case .restartVerification: return "Verify the caller again"
             case .attest: return "Attest what you did in the admin console"
             case .attestFailed: return "Say why the console action failed"
+            case .clearPriorCases: return "Clear the prior refused cases: say what you checked"
             }
         }
 

@@ -45,7 +45,8 @@ enum CaseUpdate {
     static func menu(_ screen: CaseScreenModel) -> [ActionMenuItem] {
         var items: [ActionMenuItem] = []
         let order: [CaseCommandKind] = [.continueStep, .observeEnrolment, .refuse, .uphold, .reopen, .approve, .deny, .attest,
-                                        .requestApproval, .note, .pause, .resume, .raiseSignal, .restartVerification, .declareIncident]
+                                        .requestApproval, .clearPriorCases, .confirmFacts, .note, .pause, .resume, .raiseSignal,
+                                        .restartVerification, .declareIncident]
         let factsItem: ActionMenuItem? = screen.snapshot.factPrompts.isEmpty || screen.state.status == .closed ? nil
             : screen.state.status == .awaitingEnrolment
             ? ActionMenuItem(letter: "f", label: "I see the new factor (type it from the console)", key: "F2", action: .newFactor)
@@ -189,6 +190,11 @@ enum CaseUpdate {
             case .reopen: return ask(.reopen, .reopen)
             case .declareIncident: return ask(.incident, .declareIncident)
             case .restartVerification: return ask(.restartVerification, .restartVerification)
+            case .clearPriorCases: return ask(.clearPriorCases, .clearPriorCases)
+            case .confirmFacts:
+                // Which fact and which value is typed on the command line, where it is recorded with the reason.
+                model.flash = "Confirm a typed fact with: handrail case do \(caseID) confirm-fact KEY=VALUE --reason \"what you checked\""
+                return []
             case .observeEnrolment: return require(.observeEnrolment) { [.perform(caseID: caseID, command: .observeEnrolment)] }
             case .attest, .attestFailed: return require(.attest) { [.resumePendingAction(caseID: caseID)] }
             case .migrateRunbook:

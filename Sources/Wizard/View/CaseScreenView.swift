@@ -287,7 +287,8 @@ enum CaseScreenView {
         }
         let deferred = evaluation.failures.filter { CaseUpdate.confirmedInDialog($0, step: step) }
         let blocking = evaluation.failures.filter { !CaseUpdate.confirmedInDialog($0, step: step) }
-        let passed = evaluation.checklist.filter(\.passed)
+        let warnings = evaluation.checklist.filter(\.warning)
+        let passed = evaluation.checklist.filter { $0.passed && !$0.warning }
         if blocking.isEmpty {
             add(step.dangerous ? "Gates pass — F5 to confirm and do it" : "Gates: all pass — F5 continue", Theme.passStyle)
         } else {
@@ -297,6 +298,8 @@ enum CaseScreenView {
         // A failing check says what rule stops Continue: never cut.
         for check in blocking { add("\(theme.fail) \(check.label): \(check.message)", Theme.failStyle) }
         for check in deferred { add("\(theme.deferred) \(check.label) (in the dialog)", Theme.hint, maxLines: 1) }
+        // A warning is read before Continue: never folded or cut.
+        for check in warnings { add("\(theme.warn) \(check.label): \(check.message)", Theme.warning) }
         if compact == 2, passed.count > 1 {
             add("\(theme.pass) \(passed.count) more pass: " + passed.map(\.label).joined(separator: ", "), Theme.passStyle, maxLines: 1)
         } else {
@@ -375,7 +378,7 @@ enum CaseScreenView {
         }
         // In the order an operator reaches for them: decisions first, then notes and pauses.
         let order: [CaseCommandKind] = [.refuse, .uphold, .reopen, .approve, .deny, .observeEnrolment, .attest, .requestApproval,
-                                        .note, .pause, .resume, .raiseSignal, .declareIncident, .restartVerification]
+                                        .clearPriorCases, .note, .pause, .resume, .raiseSignal, .declareIncident, .restartVerification]
         for kind in order {
             guard let action = c.presentation.actions.first(where: { $0.command.kind == kind }) else { continue }
             let hint = "\(action.key) \(action.label)"

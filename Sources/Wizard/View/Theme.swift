@@ -11,6 +11,8 @@ struct Theme {
     var refused: String { unicode ? "✗" : "x" }
     var pass: String { unicode ? "✓" : "+" }
     var fail: String { unicode ? "✗" : "x" }
+    /// A passing line the operator must read.
+    var warn: String { "!" }
     var bullet: String { unicode ? "•" : "*" }
     var separator: String { unicode ? "│" : "|" }
     var arrows: String { unicode ? "↑↓" : "up/down" }

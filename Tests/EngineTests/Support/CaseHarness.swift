@@ -56,9 +56,11 @@ final class CaseHarness {
     /// Opens the case; on acceptance the opening event starts the log.
     @discardableResult
     func open(as actor: Actor? = nil, caseID: String = CaseHarness.caseID, subject: String = Subject.email,
-              linkedFrom: String? = nil, linkedFromIncident: Bool = false) -> Decision {
+              linkedFrom: String? = nil, linkedFromIncident: Bool = false, history: SubjectHistory = .none,
+              incidentWorkers: [String]? = nil, incidentSuspension: String? = nil) -> Decision {
         let decision = CaseEngine.open(caseID: caseID, subject: subject, context: context(as: actor),
-                                       linkedFrom: linkedFrom, linkedFromIncident: linkedFromIncident)
+                                       linkedFrom: linkedFrom, linkedFromIncident: linkedFromIncident, history: history,
+                                       incidentWorkers: incidentWorkers, incidentSuspension: incidentSuspension)
         if decision.isAccepted, let first = decision.events.first, var opened = CaseState(opening: first, runbook: runbook) {
             for event in decision.events.dropFirst() { opened.apply(event, runbook: runbook) }
             state = opened
@@ -82,6 +84,18 @@ final class CaseHarness {
     @discardableResult
     func submit(_ stepID: String, _ values: [String: String], as actor: Actor? = nil) -> Decision {
         decide(.submit(step: stepID, values: values), as: actor)
+    }
+
+    /// Facts typed from the admin console (ManualConsole's `case facts`), decided by the engine.
+    @discardableResult
+    func typeFacts(_ facts: [String: JSONValue], as actor: Actor? = nil) -> Decision {
+        guard let current = state else { preconditionFailure("open the case before typing facts") }
+        let decision = CaseEngine.recordFacts(facts, source: "manual", state: current, context: context(as: actor))
+        for event in decision.events {
+            state?.apply(event, runbook: runbook)
+            events.append(event)
+        }
+        return decision
     }
 
     /// The platform reports the pending action done: `completeAction` with the pending key.

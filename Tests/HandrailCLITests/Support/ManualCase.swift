@@ -66,10 +66,10 @@ struct ManualCase {
 
     /// Facts with nothing unusual: no suspicious sign-ins, not suspended, no federated identity,
     /// `codes` backup codes left.
-    func typeOrdinaryFacts(codes: Int = 0, privileged: Bool = false, extra: [String] = [],
+    func typeOrdinaryFacts(codes: Int = 0, privileged: Bool = false, extra: [String] = [], as login: String? = nil,
                            file: StaticString = #filePath, line: UInt = #line) throws {
         try facts(["name=Sam Example", "signins=none", "suspended=no", "federated=none", "codes=\(codes)",
-                   "privileged=\(privileged ? "yes" : "no")"] + extra,
+                   "privileged=\(privileged ? "yes" : "no")"] + extra, as: login,
                   file: file, line: line)
     }
 
