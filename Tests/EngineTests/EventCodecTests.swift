@@ -53,8 +53,8 @@ final class EventCodecTests: XCTestCase {
                                 "attemptRefused", "gateRefused", "factsRecorded", "closed", "escalated", "reopened", "refusalUpheld", "paused",
                                 "resumed", "noteAdded", "signalRaised", "verificationRestarted", "approvalRequested",
                                 "approvalGranted", "approvalDenied", "incidentDeclared", "sessionStarted", "rosterChanged",
-                                "promotionRequested", "runbookMigrated", "unrecognised"]
-                                "promotionRequested", "factConfirmed", "priorCasesFound", "priorCasesCleared", "unrecognised"]
+                                "promotionRequested", "runbookMigrated", "factConfirmed", "priorCasesFound", "priorCasesCleared",
+                                "unrecognised"]
         XCTAssertEqual(kinds, all, "missing from the golden log: \(all.subtracting(kinds).sorted())")
     }
 

@@ -84,8 +84,7 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
     /// Approvals and reviews are a senior admin's.
     public var needsSenior: Bool {
         switch self {
-        case .approve, .deny, .uphold, .reopen, .migrateRunbook: return true
-        case .approve, .deny, .uphold, .reopen, .clearPriorCases, .confirmFacts: return true
+        case .approve, .deny, .uphold, .reopen, .migrateRunbook, .clearPriorCases, .confirmFacts: return true
         default: return false
         }
     }

@@ -126,6 +126,8 @@ extension CaseEngine {
             }
             if let role = ApprovalRules.conflict(approver: me, state: state, performer: nil) {
                 return Refusal(.notPermitted, "You are \(role): a senior admin who did not work the case must migrate it")
+            }
+            return nil
         case .clearPriorCases:
             if let refusal = requireStatus(kind, state: state) { return refusal }
             guard state.standingPriorCases != nil else {

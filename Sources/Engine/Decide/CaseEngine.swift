@@ -508,6 +508,9 @@ public enum CaseEngine {
             let migration = RunbookMigration(runbookID: state.runbookID, from: state.runbookSHA256, to: target.sha256, file: target.file,
                                              step: state.currentStep)
             return .accepted([event(.runbookMigrated(migration), state: state, context: context, reason: text)])
+        }
+    }
+
     // MARK: Prior cases and disputed facts
 
     private static func clearPriorCases(reason: String, state: CaseState, context: DecisionContext) -> Decision {
