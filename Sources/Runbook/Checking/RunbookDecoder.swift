@@ -239,8 +239,8 @@ final class RunbookDecoder {
                 wrongType(operand, at: path.appending(op), expected: "an array"); comparison = nil
             }
         case "greaterThan", "lessThan":
-            if case .number(let n) = operand.kind { comparison = op == "greaterThan" ? .greaterThan(n) : .lessThan(n) } else {
-                wrongType(operand, at: path.appending(op), expected: "a number"); comparison = nil
+            if case .number(let n) = operand.kind, n.isFinite { comparison = op == "greaterThan" ? .greaterThan(n) : .lessThan(n) } else {
+                wrongType(operand, at: path.appending(op), expected: "a finite number"); comparison = nil
             }
         default:
             if case .bool(true) = operand.kind { comparison = .present } else {
