@@ -10,4 +10,9 @@ public enum PlatformFact: String, Sendable, Equatable, CaseIterable {
     case federatedLinks = "federated"
     case signIns = "signins"
     case factors = "factor"
+    /// The sign-in that enrolled the newest factor: its address, and whether the user signed in
+    /// from it before the reset.
+    case enrolmentSignIn = "enrolledfrom"
+    /// The addresses on file that account notices go to.
+    case notificationAddresses = "notify"
 }

@@ -187,9 +187,10 @@ final class RunbookDecoder {
             wrongType(node, at: path, expected: "a check name or an object with \"check\"")
             return nil
         }
-        guard let m = object(node, at: path, required: ["check"], optional: ["onRefusal"]),
+        guard let m = object(node, at: path, required: ["check"], optional: ["onRefusal", "escalate"]),
               let name = string(m, "check", at: path) else { return nil }
-        return CheckReference(name: name, onRefusal: string(m, "onRefusal", at: path, required: false))
+        return CheckReference(name: name, onRefusal: string(m, "onRefusal", at: path, required: false),
+                              escalate: string(m, "escalate", at: path, required: false))
     }
 
     private func decodeTransition(_ node: JSONNode, at path: JSONPath) -> Transition? {
