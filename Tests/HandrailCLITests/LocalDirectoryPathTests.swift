@@ -99,7 +99,7 @@ final class LocalDirectoryPathTests: XCTestCase {
         let enrolled = try demo.run(["directory", "show", "ben@demo.example"])
         XCTAssertTrue(enrolled.out.contains("Factors: totp \"Pixel 9\""), enrolled.out)
         try c.act(["observe-enrolment"])
-        try c.act(["follow_up", "sent=yes"])
+        try c.act(["follow_up"])
         let closed = try demo.run(["case", "show", c.id])
         try demo.run(["audit", "--case", c.id])
         try demo.run(["audit", "verify"])
@@ -109,7 +109,7 @@ final class LocalDirectoryPathTests: XCTestCase {
         try c.assertEnded(step: "closed_recovered", outcome: "resolved")
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                             "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset", "mfa.factor_enrolled",
-                                            "followup.sent", "case.closed"])
+                                            "user.notified.requested", "user.notified", "case.closed"])
         let resets = try demo.audit(["--event", "mfa.factor_admin_reset"])
         XCTAssertEqual(resets.count, 1)
         let reason = resets.first?["reason"] as? String ?? ""
@@ -147,14 +147,14 @@ final class LocalDirectoryPathTests: XCTestCase {
         try demo.run(["directory", "simulate", "eli@demo.example", "signin", "--password", temporary, "--new-password", "eli-new-passphrase"])
         try demo.run(["directory", "simulate", "eli@demo.example", "enrol", "webauthn", "YubiKey 5"])
         try c.act(["observe-enrolment"])
-        try c.act(["follow_up", "sent=yes"])
+        try c.act(["follow_up"])
         try c.assertEnded(step: "closed_recovered", outcome: "resolved")
         try demo.run(["directory", "simulate", "eli@demo.example", "signin", "--password", temporary, "--new-password", "x-another-one"], expect: 3)
 
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                             "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
                                             "user.password_set_by_admin.requested", "user.password_set_by_admin",
-                                            "mfa.factor_enrolled", "followup.sent", "case.closed"])
+                                            "mfa.factor_enrolled", "user.notified.requested", "user.notified", "case.closed"])
         let set2 = try demo.audit(["--event", "user.password_set_by_admin"]).first?["payload"] as? [String: Any]
         XCTAssertEqual((set2?["details"] as? [String: Any])?["mustChangeAtFirstSignIn"] as? Bool, true)
         try demo.assertSaysLocalDemo(c.id)
@@ -208,7 +208,7 @@ final class LocalDirectoryPathTests: XCTestCase {
         XCTAssertTrue(signedIn.out.contains("signed in with a backup code"), "\(signedIn)")
         try demo.run(["directory", "simulate", "fay@demo.example", "enrol", "totp", "New phone"])
         try c.act(["observe-enrolment"])
-        try c.act(["follow_up", "sent=yes"])
+        try c.act(["follow_up"])
         try c.assertEnded(step: "closed_recovered", outcome: "resolved")
         let again = try demo.run(["directory", "simulate", "fay@demo.example", "signin", "--password", "demo-password", "--code", codes[0]],
                                  expect: 3)
@@ -216,7 +216,7 @@ final class LocalDirectoryPathTests: XCTestCase {
 
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                             "gate.refused", "mfa.backup_codes_generated_by_admin.requested", "mfa.backup_codes_generated_by_admin",
-                                            "mfa.factor_enrolled", "followup.sent", "case.closed"])
+                                            "mfa.factor_enrolled", "user.notified.requested", "user.notified", "case.closed"])
         let csv = try demo.run(["audit", "--format", "csv"]).out
         for code in codes { XCTAssertFalse(csv.contains(code)) }
         try demo.assertSaysLocalDemo(c.id)
@@ -243,12 +243,12 @@ final class LocalDirectoryPathTests: XCTestCase {
         try demo.run(["directory", "simulate", "dev.admin@demo.example", "signin", "--password", "demo-password"])
         try demo.run(["directory", "simulate", "dev.admin@demo.example", "enrol", "webauthn", "New security key"])
         try c.act(["observe-enrolment"])
-        try c.act(["follow_up", "sent=yes"])
+        try c.act(["follow_up"])
 
         try c.assertEnded(step: "closed_recovered", outcome: "resolved")
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                             "gate.refused", "approval.requested", "approval.granted", "mfa.factor_admin_reset.requested",
-                                            "mfa.factor_admin_reset", "mfa.factor_enrolled", "followup.sent", "case.closed"])
+                                            "mfa.factor_admin_reset", "mfa.factor_enrolled", "user.notified.requested", "user.notified", "case.closed"])
         let approval = try demo.audit(["--event", "approval.granted"])
         XCTAssertEqual(approval.first?["actor"] as? String, "bob")
         XCTAssertEqual(try demo.audit(["--event", "mfa.factor_admin_reset"]).first?["actor"] as? String, "alice")
@@ -322,7 +322,7 @@ final class LocalDirectoryPathTests: XCTestCase {
         try demo.run(["directory", "simulate", "ben@demo.example", "signin", "--password", "demo-password"])
         try demo.run(["directory", "simulate", "ben@demo.example", "enrol", "totp", "Attacker phone"])
         try c.act(["observe-enrolment"])
-        try c.act(["follow_up", "sent=yes"])
+        try c.act(["follow_up"])
         try c.assertEnded(step: "closed_recovered", outcome: "resolved")
 
         // ...went to an attacker.
@@ -340,7 +340,7 @@ final class LocalDirectoryPathTests: XCTestCase {
         try c.assertEnded(step: "closed_incident", outcome: "incident")
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                             "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset", "mfa.factor_enrolled",
-                                            "followup.sent", "case.closed", "incident.declared", "user.suspended.requested",
+                                            "user.notified.requested", "user.notified", "case.closed", "incident.declared", "user.suspended.requested",
                                             "user.suspended", "incident.user_notified", "incident.recorded", "case.linked", "case.closed"])
 
         // The linked case: the real Ben, verified again, a fresh reset and a temporary password that lifts the suspension.
@@ -358,12 +358,12 @@ final class LocalDirectoryPathTests: XCTestCase {
         try demo.run(["directory", "simulate", "ben@demo.example", "signin", "--password", temporary, "--new-password", "ben-real-passphrase"])
         try demo.run(["directory", "simulate", "ben@demo.example", "enrol", "totp", "Pixel 9"])
         try linked.act(["observe-enrolment"])
-        try linked.act(["follow_up", "sent=yes"])
+        try linked.act(["follow_up"])
         try linked.assertEnded(step: "closed_recovered", outcome: "resolved")
         XCTAssertEqual(try linked.eventTypes(), ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                                  "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
                                                  "user.password_set_by_admin.requested", "user.password_set_by_admin",
-                                                 "mfa.factor_enrolled", "followup.sent", "case.closed"])
+                                                 "mfa.factor_enrolled", "user.notified.requested", "user.notified", "case.closed"])
         let reinstated = try demo.audit(["--event", "user.password_set_by_admin"]).first?["payload"] as? [String: Any]
         XCTAssertEqual((reinstated?["details"] as? [String: Any])?["reinstated"] as? Bool, true)
         try demo.assertSaysLocalDemo(linked.id)

@@ -168,7 +168,7 @@ final class ProbingGapsCLITests: XCTestCase {
 
     func testFollowUpOnAFreshCaseIsARefusalNamingTheCurrentStep() throws {
         let c = try ManualCase.open(handrail, subject: subject)
-        let run = try c.act(["follow_up", "sent=yes"], expect: 3)
+        let run = try c.act(["follow_up"], expect: 3)
         XCTAssertTrue(run.err.contains("The case is at \"verify_identity\" (Verify identity out-of-band)"), "\(run)")
         XCTAssertFalse(run.err.contains("reload"), "\(run)")
     }
