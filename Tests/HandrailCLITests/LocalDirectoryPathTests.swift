@@ -323,12 +323,7 @@ final class LocalDirectoryPathTests: XCTestCase {
         XCTAssertEqual(try ivan.eventTypes(), ["case.opened", "gate.refused", "note.added", "case.escalated", "refusal.upheld", "case.closed"])
 
         // Ben's reset, closed...
-        let number = try XCTUnwrap(try demo.phoneNumbers("ben@demo.example").first)
-        let c = try demo.open("ben@demo.example")
-        try c.act(["verify_identity"] + callback(to: number) + ["reference=INC-1001"])
-        try c.act(["check_backup_codes"])
-        try c.act(["choose_recovery", "situation=device"])
-        try c.act(["force_reset", "--confirm", "ben@demo.example"])
+        let c = try bensResetCase()
         try demo.run(["directory", "simulate", "ben@demo.example", "signin", "--password", "demo-password"])
         try demo.run(["directory", "simulate", "ben@demo.example", "enrol", "totp", "Attacker phone"])
         try c.act(["observe-enrolment"])
@@ -356,6 +351,7 @@ final class LocalDirectoryPathTests: XCTestCase {
         // The linked case: the real Ben, verified again, a fresh reset and a temporary password that lifts the suspension.
         let linked = demo.existing(linkedID)
         XCTAssertEqual(try linked.show()["linkedFrom"] as? String, c.id)
+        let number = try XCTUnwrap(try demo.phoneNumbers("ben@demo.example").first)
         try linked.act(["verify_identity"] + callback(to: number) + ["reference=SEC-42"])
         try linked.act(["check_backup_codes"])
         try linked.act(["choose_recovery", "situation=device"])
