@@ -82,6 +82,20 @@ final class FollowUpTests: XCTestCase {
         XCTAssertEqual(failureMessage(refusal, check: "followUpComplete"), "Say that this action is in the audit log")
     }
 
+    func testANoticeEditedToHideWhatWasDoneWhenOrWhichCaseIsRefused() throws {
+        let h = try enrolledCase()
+        let draft = try XCTUnwrap(h.prefill("follow_up")["message"])
+        for (edit, expected) in [("we removed your MFA factors", "Say what was done: removed your MFA factors"),
+                                 ("2026-05-17", "Say when: the date of the request (2026-05-17)"),
+                                 ("CASE-1", "Name the case (CASE-1), so that the user can dispute it")] {
+            let refusal = assertRefused(h.submit("follow_up", ["message": draft.replacingOccurrences(of: edit, with: "something")]), .gate,
+                                        failing: ["followUpComplete"], edit)
+            XCTAssertEqual(failureMessage(refusal, check: "followUpComplete"), expected)
+        }
+        // The honest path: the draft as composed, or reworded around what it must say.
+        assertAccepted(h.submit("follow_up", ["message": draft.replacingOccurrences(of: "Please save", with: "Do save")]))
+    }
+
     func testFollowUpWithoutAMessageIsRefused() throws {
         let h = try enrolledCase()
         assertRefused(h.submit("follow_up", ["sent": "yes"]), .gate, failing: ["field.message", "followUpComplete"])

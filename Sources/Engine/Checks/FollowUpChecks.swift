@@ -18,6 +18,14 @@ enum FollowUpChecks {
         guard let message = c.values[messageField] else { return .fail("Write the follow-up message") }
         if message.contains("{{") { return .fail("The message still has unfilled {{placeholders}}") }
         guard message.lowercased().contains("audit") else { return .fail("Say that this action is in the audit log") }
+        // The notice is the user's one chance to dispute: it must say what was done, when, and
+        // which case to quote. An edited draft that drops any of them is a notice that hides it.
+        let done = c.state.completedActions.compactMap { c.runbook.step($0.step)?.action?.done }
+            .filter { !message.lowercased().contains($0.lowercased()) }
+        if !done.isEmpty { return .fail("Say what was done: " + done.joined(separator: "; ")) }
+        let day = CalendarDay(c.state.openedAt, in: c.timeZone).description
+        if !message.contains(day) { return .fail("Say when: the date of the request (\(day))") }
+        if !message.contains(c.state.caseID) { return .fail("Name the case (\(c.state.caseID)), so that the user can dispute it") }
         return .pass("\(message.count) characters")
     }
 
