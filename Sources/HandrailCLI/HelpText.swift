@@ -74,7 +74,8 @@ enum HelpText {
       handrail runbook check FILE...
 
     'check' prints one line per problem as FILE:LINE:COLUMN: JSONPATH: MESSAGE and exits 3
-    when any file has problems, 0 when all are valid.
+    when any file has problems, 0 when all are valid. A folder named as FILE stands for each
+    .json5 file directly in it (a folder with none is exit 2).
     """
 
     static let cases = """

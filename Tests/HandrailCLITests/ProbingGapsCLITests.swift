@@ -207,6 +207,9 @@ final class ProbingGapsCLITests: XCTestCase {
         let untyped = try c.act(["follow_up"], expect: 3)
         XCTAssertTrue(untyped.err.contains("notify"), "the addresses are asked for: \(untyped)")
         try c.facts(["notify=\(subject)", "notify=\(c.personalAddress)"])
+        // A notice edited down to an all-clear that hides what was done is refused.
+        let hiding = try c.act(["follow_up", "message=Your account is fine again. This is in our audit log."], expect: 3)
+        XCTAssertTrue(hiding.err.contains("Say what was done: removed your MFA factors"), "\(hiding)")
         let requested = try c.act(["follow_up"])
         XCTAssertTrue(requested.out.contains(subject) && requested.out.contains(c.personalAddress), "each address is shown: \(requested)")
         XCTAssertEqual(try c.show()["status"] as? String, "action_pending")

@@ -422,6 +422,7 @@ final class CrashWalk {
             case "mfa.factor_admin_reset.requested": position = ("action_pending", "force_reset")
             case "mfa.factor_admin_reset": position = ("awaiting_enrolment", "await_enrolment")
             case "mfa.factor_enrolled": position = ("open", "follow_up")
+            case "user.notified.requested": position = ("action_pending", "follow_up")
             case "case.closed": position = ("closed", "closed_recovered")
             default: break
             }
