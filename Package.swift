@@ -66,7 +66,8 @@ let package = Package(
         .testTarget(name: "RunbookTests", dependencies: ["Runbook", "Engine", "HandrailTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EngineTests", dependencies: ["Runbook", "Engine", "HandrailTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HandrailCLITests", dependencies: ["HandrailCLI", "Runbook", "Engine", "Store", "SQLiteCore", "HandrailTestSupport"],
+        .testTarget(name: "HandrailCLITests", dependencies: ["HandrailCLI", "Runbook", "Engine", "Store", "SQLiteCore", "LocalTenant", "Hashing",
+                                                      "HandrailTestSupport"],
                     // Transcripts of demo runs, compared by the tests and quoted by the docs.
                     exclude: ["Transcripts"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "SQLiteCore", "Hashing", "Engine", "Runbook", "CSQLite", "HandrailCLI", "HandrailTestSupport"]),

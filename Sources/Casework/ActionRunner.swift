@@ -103,10 +103,19 @@ public final class ActionRunner {
         let lifetime: TimeInterval? = switch action {
         case .generateBackupCodes: Double(settings.backupCodeExpiryMinutes) * 60
         case .setTemporaryPassword: Double(settings.temporaryPasswordExpiryHours) * 3600
-        case .resetFactors, .suspendUser: nil
+        case .resetFactors, .suspendUser, .sendNotification: nil
+        }
+        var notice: RecoveryNotice?
+        if action == .sendNotification {
+            // The message the operator checked at the step, to every address the platform has on file.
+            notice = RecoveryNotice(recipients: snapshot.facts.notificationAddresses,
+                                    subject: "Your account: \(snapshot.runbook.title) (case \(snapshot.state.caseID))",
+                                    body: snapshot.state.pendingAction?.values[FollowUpField.message] ?? "",
+                                    caseID: snapshot.state.caseID)
         }
         return ActionRequest(action: action, idempotencyKey: key, subject: subject, actor: actor.login, attestation: attestation,
-                             now: context.clock(), secretLifetime: lifetime, reinstate: snapshot.state.linkedFromIncident)
+                             now: context.clock(), secretLifetime: lifetime, reinstate: snapshot.state.linkedFromIncident,
+                             notification: notice)
     }
 
     /// Asks the platform to act, then records what happened. A platform that already carried out

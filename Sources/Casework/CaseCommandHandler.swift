@@ -125,6 +125,15 @@ public final class CaseCommandHandler {
                 let missing = platform.missingFacts(for: step, values: values, history: snapshot.events)
                 if !missing.isEmpty { return .refused(Self.missingFactsRefusal(missing, caseID: caseID)) }
             }
+            // Seeing the new factor: what its gates read about it (the sign-in that enrolled it) is
+            // asked for before it is judged, never judged untyped. A factor not typed at all is
+            // answered by the gate itself: no factor enrolled since the reset.
+            if case .observeEnrolment = command, let step = snapshot.runbook.step(snapshot.state.currentStep), step.awaits != nil {
+                let missing = platform.missingFacts(for: step, values: [:], history: snapshot.events)
+                if !missing.isEmpty, !missing.contains(where: { $0.key == PlatformFact.factors.rawValue }) {
+                    return .refused(Self.missingFactsRefusal(missing, caseID: caseID))
+                }
+            }
             return CaseEngine.decide(command, state: snapshot.state, context: snapshot.context)
         }
     }

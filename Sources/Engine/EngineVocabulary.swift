@@ -1,3 +1,4 @@
+import Foundation
 import Runbook
 
 /// The names the Engine defines for runbooks to use; `RunbookLoader` rejects any other.
@@ -17,5 +18,10 @@ public enum EngineVocabulary {
     /// Loads a runbook text against the Engine's vocabulary.
     public static func load(_ text: String) -> RunbookLoader.Outcome {
         RunbookLoader.load(text, vocabulary: vocabulary)
+    }
+
+    /// Loads a runbook file's bytes (not UTF-8: one problem, at the first bad byte).
+    public static func load(_ data: Data) -> RunbookLoader.Outcome {
+        RunbookLoader.load(data, vocabulary: vocabulary)
     }
 }

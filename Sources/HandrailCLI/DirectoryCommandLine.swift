@@ -3,7 +3,7 @@ import Foundation
 import LocalTenant
 import Store
 
-/// `handrail directory list | show EMAIL | seed | simulate EMAIL signin|enrol …`: the LocalDirectory
+/// `handrail directory list | show EMAIL | seed | simulate EMAIL signin|enrol|inbox …`: the LocalDirectory
 /// tenant, and the user's side of a recovery acted out on it.
 enum DirectoryCommandLine {
     static func run(_ args: inout ArgumentList, context: CommandContext) -> ExitCode {
@@ -13,6 +13,7 @@ enum DirectoryCommandLine {
         let code = args.takeOption("--code")
         let newPassword = args.takeOption("--new-password")
         let address = args.takeOption("--address") ?? "198.51.100.20"
+        let enrolFrom = args.takeOption("--from")
         guard let sub = args.next() else {
             out.error("handrail directory: say list, show EMAIL, seed or simulate\n\n" + HelpText.directory)
             return .usage
@@ -75,10 +76,26 @@ enum DirectoryCommandLine {
                         out.error("handrail directory simulate enrol: KIND is letters (totp, webauthn); LABEL is plain text of at most 100 characters")
                         return .usage
                     }
-                    try simulator.enrol(email, kind: kind, label: text, now: now)
-                    out.print("\(SafeText.visible(email)) enrolled \(SafeText.visible(kind)) \"\(SafeText.visible(text))\".")
+                    if let enrolFrom, enrolFrom.isEmpty || enrolFrom.count > 100
+                        || enrolFrom.unicodeScalars.contains(where: { FieldValidator.isForbiddenControl($0, allowNewlines: false) || $0 == " " }) {
+                        out.error("handrail directory simulate enrol: --from is an address (e.g. 203.0.113.9), without spaces or control characters")
+                        return .usage
+                    }
+                    try simulator.enrol(email, kind: kind, label: text, from: enrolFrom, now: now)
+                    let from = (try store.factors(email)).last?.enrolledFrom ?? "?"
+                    out.print("\(SafeText.visible(email)) enrolled \(SafeText.visible(kind)) \"\(SafeText.visible(text))\" from \(SafeText.visible(from)).")
+                case "inbox":
+                    let notices = try simulator.inbox(email)
+                    if notices.isEmpty { out.print("No notices sent about \(SafeText.visible(email))'s account.") }
+                    for notice in notices {
+                        out.print(["To: \(SafeText.visible(notice.recipient))", "Date: \(EventTime.format(notice.sentAt))",
+                                   "Subject: \(SafeText.visible(notice.subject))", "",
+                                   notice.body.split(separator: "\n", omittingEmptySubsequences: false).map { SafeText.visible(String($0)) }
+                                       .joined(separator: "\n"),
+                                   ""].joined(separator: "\n"))
+                    }
                 default:
-                    out.error("handrail directory simulate: unknown action \"\(SafeText.visible(what))\"; signin or enrol")
+                    out.error("handrail directory simulate: unknown action \"\(SafeText.visible(what))\"; signin, enrol or inbox")
                     return .usage
                 }
             default:
@@ -100,7 +117,11 @@ enum DirectoryCommandLine {
             lines.append("Temporary password set; must be changed at first sign-in\(user.passwordExpiresAt.map { "; expires \(EventTime.format($0))" } ?? "")")
         }
         let factors = (try? store.factors(user.email)) ?? []
-        lines.append("Factors: " + (factors.isEmpty ? "none" : factors.map { "\(s($0.kind)) \"\(s($0.label))\" enrolled \(EventTime.format($0.enrolledAt))" }.joined(separator: "; ")))
+        lines.append("Factors: " + (factors.isEmpty ? "none" : factors.map { factor in
+            "\(s(factor.kind)) \"\(s(factor.label))\" enrolled \(EventTime.format(factor.enrolledAt))" + (factor.enrolledFrom.map { " from \(s($0))" } ?? "")
+        }.joined(separator: "; ")))
+        let notify = (try? store.notificationAddresses(user.email)) ?? []
+        lines.append("Notices go to: " + notify.map(s).joined(separator: ", "))
         let codes = (try? store.backupCodes(user.email)) ?? []
         let left = codes.filter { $0.usedAt == nil && ($0.expiresAt.map { $0 > now } ?? true) }
         lines.append("Backup codes: \(left.count) remaining of \(codes.count)")
@@ -117,6 +138,13 @@ enum DirectoryCommandLine {
         if !events.isEmpty {
             lines.append("Directory events:")
             for event in events.suffix(12) { lines.append("  \(EventTime.format(event.at)) \(s(event.type)) by \(s(event.actor))") }
+        }
+        let outbox = (try? store.outbox(user.email)) ?? []
+        if !outbox.isEmpty {
+            lines.append("Outbox (notices sent; handrail directory simulate \(s(user.email)) inbox reads them):")
+            for notice in outbox.suffix(12) {
+                lines.append("  \(EventTime.format(notice.sentAt)) to \(s(notice.recipient)): \(s(notice.subject)) (case \(s(notice.caseID)))")
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -76,7 +76,8 @@ enum HelpText {
       handrail runbook check FILE...
 
     'check' prints one line per problem as FILE:LINE:COLUMN: JSONPATH: MESSAGE and exits 3
-    when any file has problems, 0 when all are valid.
+    when any file has problems, 0 when all are valid. A folder named as FILE stands for each
+    .json5 file directly in it (a folder with none is exit 2).
     """
 
     static let cases = """
@@ -146,13 +147,15 @@ enum HelpText {
     static let directory = """
     Usage (the LocalDirectory tenant, --platform local):
       handrail directory list                      its users, and the path each demo user shows
-      handrail directory show EMAIL                one user: factors, codes left, phones, sign-ins, events
+      handrail directory show EMAIL                one user: factors, codes left, phones, sign-ins, events, outbox
       handrail directory seed                      restore the demo users to their starting state
       handrail directory simulate EMAIL signin --password P [--code BACKUP-CODE] [--new-password N] [--address IP]
-      handrail directory simulate EMAIL enrol KIND LABEL      e.g. enrol totp "Pixel 9"
+      handrail directory simulate EMAIL enrol KIND LABEL [--from ADDRESS]   e.g. enrol totp "Pixel 9"; from the last sign-in's address unless --from
+      handrail directory simulate EMAIL inbox      the notices the directory sent about the account (its outbox)
 
     'simulate' acts as the user would: sign in with a backup code or a temporary password (which
-    must be changed at that first sign-in), then enrol a new factor. Codes work once and expire.
+    must be changed at that first sign-in, to a different password), then enrol a new factor. Codes work
+    once and expire; a changed temporary password stops working.
     """
 
     static let anchor = """

@@ -23,6 +23,7 @@ enum OCSFRecord {
             case .generateBackupCodes: return (10, "MFA Factor Enable")
             case .setTemporaryPassword: return (4, "Password Reset")
             case .suspendUser: return (5, "Disable")
+            case .sendNotification: return (99, "Other: Recovery Notice Sent")
             }
         }
         switch body {

@@ -43,7 +43,7 @@ enum RunbookCommand {
         let out = context.output
         var worst = ExitCode.ok
         var ids: [String: String] = [:]
-        for file in files {
+        for file in expandingFolders(files, context: context, worst: &worst) {
             let url = URL(fileURLWithPath: file)
             let shown = SafeText.visible(file)
             guard FileManager.default.fileExists(atPath: url.path) else {
@@ -73,6 +73,30 @@ enum RunbookCommand {
             }
         }
         return worst
+    }
+
+    /// A folder named on the command line stands for the `.json5` files directly in it, in name
+    /// order (as the runbook library reads a folder; training scenarios in a sub-folder are not
+    /// runbooks). A folder with none is a usage error, said as such.
+    static func expandingFolders(_ arguments: [String], context: CommandContext, worst: inout ExitCode) -> [String] {
+        var files: [String] = []
+        for argument in arguments {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue else {
+                files.append(argument)
+                continue
+            }
+            let folder = URL(fileURLWithPath: argument)
+            let inside = (try? RunbookLibrary(directory: folder).files()) ?? []
+            guard !inside.isEmpty else {
+                context.output.error("\(SafeText.visible(argument)): a folder with no .json5 runbook files in it")
+                worst = .usage
+                continue
+            }
+            let prefix = argument.hasSuffix("/") ? argument : argument + "/"
+            files += inside.map { prefix + $0.lastPathComponent }
+        }
+        return files
     }
 
     static func list(context: CommandContext) -> ExitCode {

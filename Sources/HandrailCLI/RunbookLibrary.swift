@@ -44,16 +44,29 @@ public struct RunbookLibrary: Sendable {
     }
 
     public static func load(file: URL) -> Result<Runbook, LoadError> {
-        let text: String
-        do {
-            text = try String(contentsOf: file, encoding: .utf8)
-        } catch {
-            return .failure(.unreadable(file, "cannot read it as UTF-8 text (\(error.localizedDescription))"))
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return .failure(.unreadable(file, "is a folder, not a runbook file"))
         }
-        switch EngineVocabulary.load(text) {
+        let data: Data
+        do {
+            data = try Data(contentsOf: file)
+        } catch {
+            return .failure(.unreadable(file, "cannot be read: \(Self.why(error))"))
+        }
+        switch EngineVocabulary.load(data) {
         case .valid(let runbook): return .success(runbook)
         case .invalid(let problems): return .failure(.invalid(file, problems))
         }
+    }
+
+    /// Why a file could not be read, in words (not "NSCocoaErrorDomain error 256").
+    static func why(_ error: Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        if let posix = underlying, posix.domain == NSPOSIXErrorDomain, let text = strerror(Int32(posix.code)) {
+            return String(cString: text).lowercased()
+        }
+        return error.localizedDescription
     }
 
     /// Every runbook in the library, valid or not.

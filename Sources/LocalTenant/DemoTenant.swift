@@ -74,7 +74,11 @@ public enum DemoTenant {
             default:
                 break
             }
-            try store.putUser(user, factors: factors, codeHashes: codes, phones: phones, federated: federated, signIns: signIns)
+            // Besides the work email, a personal address for account notices: a recovery notice
+            // reaches the user even when the work mailbox is the attacker's.
+            let personal = demo.email.replacingOccurrences(of: "@demo.example", with: "@home.example")
+            try store.putUser(user, factors: factors, codeHashes: codes, phones: phones, federated: federated, signIns: signIns,
+                              notificationAddresses: [personal])
         }
     }
 }

@@ -43,7 +43,8 @@ public final class LocalDirectory: IdentityPlatform {
                                               manager: user.manager),
                              factors: try store.factors(subject), backupCodesRemaining: codes.count,
                              phoneNumbers: try store.phoneNumbers(subject), federatedLinks: try store.federatedLinks(subject),
-                             signIns: try store.signIns(subject, since: now.addingTimeInterval(-signInLookback)))
+                             signIns: try store.signIns(subject, since: now.addingTimeInterval(-signInLookback)),
+                             notificationAddresses: try store.notificationAddresses(subject)).cleaned()
     }
 
     /// What `suspendedBy` says of an account suspended other than by an admin action (seeded so, or
@@ -98,6 +99,14 @@ public final class LocalDirectory: IdentityPlatform {
         case .suspendUser:
             changes = [.setSuspended(true)]
             eventType = "user.suspended"
+        case .sendNotification:
+            guard let notice = request.notification, !notice.recipients.isEmpty,
+                  !notice.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                return .failed("No notice to send: it needs a message and at least one notification address")
+            }
+            changes = [.sendNotice(recipients: notice.recipients, subject: notice.subject, body: notice.body, caseID: notice.caseID)]
+            details["recipients"] = .array(notice.recipients.map(JSONValue.string))
+            eventType = "user.notified"
         }
         let (record, fresh) = try store.apply(changes, action: request.action.rawValue, idempotencyKey: request.idempotencyKey, email: user.email,
                                               actor: request.actor, at: now, eventType: eventType, details: details)

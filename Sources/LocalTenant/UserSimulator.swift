@@ -19,6 +19,7 @@ public struct UserSimulator {
         case wrongPassword
         case passwordExpired
         case mustChangePassword
+        case newPasswordSameAsTemporary
         case codeRejected(String)
         case notSignedIn
 
@@ -29,6 +30,8 @@ public struct UserSimulator {
             case .wrongPassword: return "wrong password"
             case .passwordExpired: return "the temporary password has expired; an admin must set a new one"
             case .mustChangePassword: return "this is a temporary password: give --new-password to change it at this first sign-in"
+            case .newPasswordSameAsTemporary:
+                return "the new password is the temporary one: choose a different password (the temporary one stops working once changed)"
             case .codeRejected(let why): return "backup code rejected: \(why)"
             case .notSignedIn: return "sign in first (with a backup code or a temporary password): enrolling needs a fresh sign-in"
             }
@@ -47,6 +50,9 @@ public struct UserSimulator {
         if user.passwordMustChange {
             if let expires = user.passwordExpiresAt, expires <= now { try fail(.passwordExpired) }
             guard let newPassword, newPassword.count >= 8 else { try fail(.mustChangePassword) }
+            // Whoever read the temporary password (the agent, anyone listening on the call) must not
+            // hold the account's password afterwards.
+            if newPassword == password { try fail(.newPasswordSameAsTemporary) }
             try store.changePassword(email, hash: PasswordHash.make(newPassword, salt: Secrets.salt()), at: now)
         }
         // Unused backup codes are a second factor too: an account reset to backup codes only must
@@ -67,11 +73,19 @@ public struct UserSimulator {
         try store.recordSignIn(email, attempt: SignInAttempt(at: now, address: address, succeeded: true, method: code == nil ? "password" : "backup_code"))
     }
 
-    /// Enrols a new factor; the user must have signed in successfully in the last hour.
-    public func enrol(_ email: String, kind: String, label: String, now: Date) throws {
+    /// Enrols a new factor; the user must have signed in successfully in the last hour. The factor
+    /// is enrolled from `address` if given, else from that latest sign-in's address.
+    public func enrol(_ email: String, kind: String, label: String, from address: String? = nil, now: Date) throws {
         guard try store.user(email) != nil else { throw Refusal.unknownUser(email) }
-        let recent = try store.signIns(email, since: now.addingTimeInterval(-3600)).contains { $0.succeeded }
-        guard recent else { throw Refusal.notSignedIn }
-        try store.enrolFactor(email, kind: kind, label: label, at: now)
+        guard let recent = try store.signIns(email, since: now.addingTimeInterval(-3600)).last(where: { $0.succeeded }) else {
+            throw Refusal.notSignedIn
+        }
+        try store.enrolFactor(email, kind: kind, label: label, at: now, from: address ?? recent.address)
+    }
+
+    /// The notices the directory sent about `email`'s account: what the user finds in their mailboxes.
+    public func inbox(_ email: String) throws -> [SentNotice] {
+        guard try store.user(email) != nil else { throw Refusal.unknownUser(email) }
+        return try store.outbox(email)
     }
 }

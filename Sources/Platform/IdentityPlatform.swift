@@ -52,9 +52,11 @@ public struct ActionRequest: Sendable, Equatable {
     public var secretLifetime: TimeInterval?
     /// A temporary password for the real user after an incident also lifts the suspension.
     public var reinstate: Bool
+    /// For `sendNotification`: the message and every address it goes to.
+    public var notification: RecoveryNotice?
 
     public init(action: PlatformAction, idempotencyKey: String, subject: String, actor: String, attestation: String? = nil,
-                now: Date, secretLifetime: TimeInterval? = nil, reinstate: Bool = false) {
+                now: Date, secretLifetime: TimeInterval? = nil, reinstate: Bool = false, notification: RecoveryNotice? = nil) {
         self.action = action
         self.idempotencyKey = idempotencyKey
         self.subject = subject
@@ -63,6 +65,24 @@ public struct ActionRequest: Sendable, Equatable {
         self.now = now
         self.secretLifetime = secretLifetime
         self.reinstate = reinstate
+        self.notification = notification
+    }
+}
+
+/// The account-recovery notice: what was done, when and how to dispute it (the follow-up the
+/// operator checked), to every notification address on file. Never holds a secret: it is the
+/// text of a step's field, which the event log holds already.
+public struct RecoveryNotice: Sendable, Equatable {
+    public var recipients: [String]
+    public var subject: String
+    public var body: String
+    public var caseID: String
+
+    public init(recipients: [String], subject: String, body: String, caseID: String) {
+        self.recipients = recipients
+        self.subject = subject
+        self.body = body
+        self.caseID = caseID
     }
 }
 

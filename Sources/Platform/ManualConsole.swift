@@ -32,6 +32,12 @@ public struct ManualConsole: IdentityPlatform {
                     consoleScreen: "User detail → MFA tab → Factors", example: "factor=totp:Pixel 9@2026-11-29T10:40"),
         MissingFact(key: "manager", description: "the user's manager's email, where the profile shows one (optional)",
                     consoleScreen: "User detail → Profile → Manager", example: "manager=maria.lopez@example.com"),
+        MissingFact(key: "enrolledfrom",
+                    description: "the address of the sign-in that enrolled the new factor, and whether the sign-in log shows the user "
+                        + "signing in from it before the reset (seen) or not (new)",
+                    consoleScreen: "User detail → Sign-in log (the sign-in just before the new factor)", example: "enrolledfrom=seen:198.51.100.7"),
+        MissingFact(key: "notify", description: "an address account notices go to (repeat for each: the primary email and every recovery address)",
+                    consoleScreen: "User detail → Profile → Email and notification addresses", example: "notify=ada@example.com"),
     ]
 
     public func facts(subject: String, history: [CaseEvent], now: Date) throws -> PlatformFacts {
@@ -63,7 +69,16 @@ public struct ManualConsole: IdentityPlatform {
             let parts = head.split(separator: ":", maxSplits: 1).map(String.init)
             return EnrolledFactor(kind: parts[0], label: parts.count > 1 ? parts[1] : parts[0], enrolledAt: at)
         }
-        return facts
+        // The operator's reading of the sign-in log belongs to the newest factor typed: the new one.
+        if let origin = typed["enrolledfrom"]?.first, let newest = facts.factors.indices.max(by: { facts.factors[$0].enrolledAt < facts.factors[$1].enrolledAt }) {
+            let parts = origin.split(separator: ":", maxSplits: 1).map(String.init)
+            if parts.count == 2 {
+                facts.factors[newest].enrolledFrom = parts[1]
+                facts.factors[newest].enrolledFromSeenBefore = parts[0] == "seen"
+            }
+        }
+        facts.notificationAddresses = typed["notify"] ?? []
+        return facts.cleaned()
     }
 
     /// The facts the step's gates and transitions declare they decide on (`CaseEngine.requiredFacts`).
@@ -82,7 +97,20 @@ public struct ManualConsole: IdentityPlatform {
 
     public func perform(_ request: ActionRequest) throws -> ActionOutcome {
         guard let attestation = request.attestation?.trimmingCharacters(in: .whitespacesAndNewlines), !attestation.isEmpty else {
-            return .awaitingAttestation(instructions: Self.instructions(for: request.action))
+            return .awaitingAttestation(instructions: Self.instructions(for: request.action, notice: request.notification))
+        }
+        if request.action == .sendNotification {
+            // Attested address by address: a notice sent to the primary email only would not reach a
+            // user whose mailbox the attacker holds.
+            let recipients = request.notification?.recipients ?? []
+            if recipients.isEmpty { return .failed("No notification address is on file: type them (handrail case facts ID notify=ADDRESS)") }
+            let unnamed = recipients.filter { !attestation.lowercased().contains($0.lowercased()) }
+            guard unnamed.isEmpty else {
+                return .awaitingAttestation(instructions: Self.instructions(for: request.action, notice: request.notification)
+                                            + " Not recorded: the attestation does not name " + unnamed.joined(separator: ", ") + ".")
+            }
+            return .completed(details: ["platform": .string("manual"), "attestation": .string(attestation),
+                                        "recipients": .array(recipients.map(JSONValue.string))], shownOnce: [])
         }
         return .completed(details: ["platform": .string("manual"), "attestation": .string(attestation)], shownOnce: [])
     }
@@ -94,12 +122,16 @@ public struct ManualConsole: IdentityPlatform {
         nil // Only the operator knows whether they pressed the button; they attest.
     }
 
-    static func instructions(for action: PlatformAction) -> String {
+    static func instructions(for action: PlatformAction, notice: RecoveryNotice? = nil) -> String {
         switch action {
         case .resetFactors: return "In the admin console: User detail → Actions menu → Force MFA reset, and confirm in the modal."
         case .generateBackupCodes: return "In the admin console: User detail → MFA → Generate backup codes for this user. Read them to the user over the verification channel; do not write them down."
         case .setTemporaryPassword: return "In the admin console: User detail → Actions menu → Reset password → Set temporary password (must change at first sign-in). Give it to the user over the verification channel."
         case .suspendUser: return "In the admin console: Users → Disable."
+        case .sendNotification:
+            let to = notice.map { $0.recipients.joined(separator: ", ") } ?? "every notification address on file"
+            return "Send the follow-up message (the case's message field), subject \"\(notice?.subject ?? "")\", to each of: \(to). "
+                + "Then attest naming every address you sent it to."
         }
     }
 
@@ -136,7 +168,7 @@ public struct ManualConsole: IdentityPlatform {
         guard !grouped.isEmpty else { return .failure(FactError("type at least one fact, e.g. codes=0")) }
         var out: [String: JSONValue] = [:]
         for (key, values) in grouped {
-            let single = ["name", "codes", "privileged", "suspended", "manager"].contains(key)
+            let single = ["name", "codes", "privileged", "suspended", "manager", "enrolledfrom"].contains(key)
             if single && values.count > 1 { return .failure(FactError("\(key) given twice")) }
             out[key] = single ? .string(values[0]) : .array(values.map(JSONValue.string))
         }
@@ -165,6 +197,17 @@ public struct ManualConsole: IdentityPlatform {
             guard value != "none" else { return nil }
             guard let (_, date) = split(value) else { return "write PROVIDER@YYYY-MM-DD" }
             return Self.date(date) == nil ? "\(date) is not a date" : nil
+        case "enrolledfrom":
+            let parts = value.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, parts[0] == "seen" || parts[0] == "new", !parts[1].trimmingCharacters(in: .whitespaces).isEmpty else {
+                return "write seen:ADDRESS (the sign-in log shows the user signing in from it before the reset) or new:ADDRESS"
+            }
+            return nil
+        case "notify":
+            guard case .success = FieldValidator.normalise(value, for: Field(id: "notify", label: "Notification address", kind: .email)) else {
+                return "\(value) is not an email address"
+            }
+            return nil
         case "signins", "factor":
             guard value != "none" else { return nil }
             guard let (head, date) = split(value), Self.date(date) != nil else { return "write \(key == "signins" ? "ok|failed:ADDRESS" : "KIND:LABEL")@YYYY-MM-DDTHH:MM" }

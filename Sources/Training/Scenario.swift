@@ -49,7 +49,8 @@ public struct ScenarioSubject: Sendable, Equatable {
                       backupCodesRemaining: backupCodesRemaining,
                       phoneNumbers: phones.map { PhoneNumberOnFile(number: $0.number, addedAt: start.addingTimeInterval(-$0.addedMinutesAgo * 60)) },
                       federatedLinks: federated.map { FederatedLink(provider: $0, linkedAt: start.addingTimeInterval(-200 * 86_400)) },
-                      signIns: signIns.map { SignInAttempt(at: start.addingTimeInterval(-$0.minutesAgo * 60), address: $0.address, succeeded: $0.succeeded) })
+                      signIns: signIns.map { SignInAttempt(at: start.addingTimeInterval(-$0.minutesAgo * 60), address: $0.address, succeeded: $0.succeeded) },
+                      notificationAddresses: [email])
     }
 }
 

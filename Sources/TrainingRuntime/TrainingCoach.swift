@@ -111,7 +111,7 @@ public final class TrainingCoach: CallCoach {
                 // After the reset: the new factor is enrolled a moment after the admin action completed.
                 let at = clock().addingTimeInterval(1)
                 try directory.recordSignIn(email, attempt: SignInAttempt(at: at, address: "198.51.100.20", succeeded: true, method: "password"))
-                try directory.enrolFactor(email, kind: "totp", label: "New phone", at: at)
+                try directory.enrolFactor(email, kind: "totp", label: "New phone", at: at, from: "198.51.100.20")
             case "approve":
                 try desk.release(caseID, actor: Actor(login: trainee, role: .trainee))
                 let outcome = try desk.perform(.approve(reason: "Approved by the senior on duty for this training call"),

@@ -44,7 +44,7 @@ final class EndToEndPathTests: XCTestCase {
 
         XCTAssertEqual(h.eventTypes, ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                       "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
-                                      "mfa.factor_enrolled", "followup.sent", "case.closed"])
+                                      "mfa.factor_enrolled", "user.notified.requested", "user.notified", "case.closed"])
         XCTAssertEqual(h.currentState.status, .closed)
         XCTAssertEqual(h.currentState.outcome, "resolved")
         XCTAssertEqual(h.events.first { $0.type == "mfa.factor_admin_reset" }?.reason,
@@ -63,7 +63,7 @@ final class EndToEndPathTests: XCTestCase {
 
         XCTAssertEqual(h.eventTypes, ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                       "mfa.backup_codes_generated_by_admin.requested", "mfa.backup_codes_generated_by_admin",
-                                      "mfa.factor_enrolled", "followup.sent", "case.closed"])
+                                      "mfa.factor_enrolled", "user.notified.requested", "user.notified", "case.closed"])
         XCTAssertEqual(h.currentState.outcome, "resolved")
         h.assertReplayMatchesIncrementalState()
     }
@@ -81,7 +81,7 @@ final class EndToEndPathTests: XCTestCase {
         XCTAssertEqual(h.eventTypes, ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                       "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
                                       "user.password_set_by_admin.requested", "user.password_set_by_admin",
-                                      "mfa.factor_enrolled", "followup.sent", "case.closed"])
+                                      "mfa.factor_enrolled", "user.notified.requested", "user.notified", "case.closed"])
         XCTAssertEqual(h.currentState.outcome, "resolved")
         h.assertReplayMatchesIncrementalState()
     }
@@ -125,7 +125,7 @@ final class EndToEndPathTests: XCTestCase {
         XCTAssertEqual(h.eventTypes, ["case.opened", "gate.refused", "note.added", "case.escalated", "case.reopened",
                                       "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                       "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
-                                      "mfa.factor_enrolled", "followup.sent", "case.closed"])
+                                      "mfa.factor_enrolled", "user.notified.requested", "user.notified", "case.closed"])
         XCTAssertEqual(h.currentState.outcome, "resolved")
         XCTAssertEqual(h.currentState.notes.map(\.kind), [.refusal])
         h.assertReplayMatchesIncrementalState()
@@ -153,7 +153,7 @@ final class EndToEndPathTests: XCTestCase {
 
         XCTAssertEqual(h.eventTypes, ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                       "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
-                                      "mfa.factor_enrolled", "followup.sent", "case.closed",
+                                      "mfa.factor_enrolled", "user.notified.requested", "user.notified", "case.closed",
                                       "incident.declared", "user.suspended.requested", "user.suspended",
                                       "incident.user_notified", "incident.recorded", "case.linked", "case.closed"])
         XCTAssertEqual(h.currentState.outcome, "incident")
@@ -190,7 +190,7 @@ final class EndToEndPathTests: XCTestCase {
         XCTAssertEqual(linked.eventTypes, ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                            "approval.requested", "approval.granted", "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
                                            "user.password_set_by_admin.requested", "user.password_set_by_admin",
-                                           "mfa.factor_enrolled", "followup.sent", "case.closed"])
+                                           "mfa.factor_enrolled", "user.notified.requested", "user.notified", "case.closed"])
         XCTAssertEqual(linked.currentState.caseID, "CASE-2")
         XCTAssertEqual(linked.currentState.linkedFrom, "CASE-1")
         XCTAssertTrue(linked.currentState.linkedFromIncident)

@@ -62,14 +62,15 @@ final class EnrolmentTests: XCTestCase {
     func testObservingAFactorEnrolledAfterTheResetIsAccepted() throws {
         let h = try resetCase()
         h.advance(minutes: 40)
-        h.facts.factors.append(EnrolledFactor(kind: "totp", label: "Pixel 9", enrolledAt: Date("2026-05-17T10:35:00Z")))
+        h.facts.factors.append(EnrolledFactor(kind: "totp", label: "Pixel 9", enrolledAt: Date("2026-05-17T10:35:00Z"),
+                                              enrolledFrom: Subject.familiarAddress))
         let decision = assertAccepted(h.decide(.observeEnrolment))
         XCTAssertEqual(decision.events.map(\.type), ["mfa.factor_enrolled"])
         let factor = try XCTUnwrap(decision.events.first?.payload["factor"])
         XCTAssertEqual(factor["kind"], .string("totp"))
         XCTAssertEqual(factor["label"], .string("Pixel 9"))
         XCTAssertEqual(h.currentState.enrolledFactor,
-                       EnrolledFactor(kind: "totp", label: "Pixel 9", enrolledAt: Date("2026-05-17T10:35:00Z")))
+                       EnrolledFactor(kind: "totp", label: "Pixel 9", enrolledAt: Date("2026-05-17T10:35:00Z"), enrolledFrom: Subject.familiarAddress))
         XCTAssertEqual(h.currentState.status, .open)
         XCTAssertEqual(h.currentState.currentStep, "follow_up")
     }

@@ -98,4 +98,22 @@ final class EventCodecTests: XCTestCase {
         let text = "\(body)"
         return String(text.prefix { $0 != "(" })
     }
+
+    /// `factor.from` (where the new factor was enrolled from) was added later: an older enrolment
+    /// without it decodes as before, a newer one carries it, and a `from` that is not text is not guessed at.
+    func testTheEnrolmentsAddressIsAnOptionalAddition() throws {
+        let events = try goldenEvents().filter { $0.type == "mfa.factor_enrolled" }
+        let bodies = events.map { EventCodec.decode(type: $0.type, payload: EventCodec.splitEnvelope($0.payload).1) }
+        let froms = bodies.compactMap { body -> String?? in
+            guard case .factorEnrolled(let e) = body else { return nil }
+            return .some(e.enrolledFrom)
+        }
+        XCTAssertEqual(froms, [nil, "203.0.113.66"])
+        let bad: [String: JSONValue] = ["step": .string("await_enrolment"), "next": .string("follow_up"), "values": .object([:]),
+                                        "factor": .object(["kind": .string("totp"), "label": .string("x"), "enrolledAt": .number(1),
+                                                           "from": .number(7)])]
+        guard case .unrecognised = EventCodec.decode(type: "mfa.factor_enrolled", payload: bad) else {
+            return XCTFail("a factor whose from is not text decoded as a known event")
+        }
+    }
 }

@@ -3,7 +3,8 @@ import Engine
 
 /// Procedure step 5, "Follow up": a message composed from the case that says what was done
 /// at the user's request, their new factor, to save backup codes, that it is in the audit
-/// log and how to dispute it; the operator confirms it sent and the case closes.
+/// log and how to dispute it; the platform sends it to every notification address on file, and
+/// the case closes when it was sent.
 final class FollowUpTests: XCTestCase {
     /// Reset, enrolled: the case stands at the follow-up.
     private func enrolledCase() throws -> CaseHarness {
@@ -31,26 +32,40 @@ final class FollowUpTests: XCTestCase {
         XCTAssertFalse(message.contains("{{"))
     }
 
-    func testFollowUpConfirmedSentClosesTheCaseAsResolved() throws {
+    func testTheNoticeIsSentThroughThePlatformAndOnlyItsCompletionClosesTheCase() throws {
         let h = try enrolledCase()
-        var values = h.prefill("follow_up")
-        values["sent"] = "yes"
-        let decision = assertAccepted(h.submit("follow_up", values))
-        XCTAssertEqual(decision.events.map(\.type), ["followup.sent", "case.closed"])
-        XCTAssertEqual(decision.events.last?.payload["outcome"], .string("resolved"))
+        let requested = assertAccepted(h.submit("follow_up", h.prefill("follow_up")))
+        XCTAssertEqual(requested.events.map(\.type), ["user.notified.requested"])
+        XCTAssertEqual(requested.effects, [.performAction(.sendNotification, idempotencyKey: h.currentState.pendingAction!.idempotencyKey,
+                                                          subject: Subject.email)])
+        XCTAssertEqual(h.currentState.status, .actionPending, "not closed until the platform says it was sent")
+        let sent = assertAccepted(h.completePendingAction(details: ["recipients": .array([.string(Subject.email), .string(Subject.personalAddress)])]))
+        XCTAssertEqual(sent.events.map(\.type), ["user.notified", "case.closed"])
+        XCTAssertEqual(sent.events.last?.payload["outcome"], .string("resolved"))
         XCTAssertEqual(h.currentState.status, .closed)
         XCTAssertEqual(h.currentState.outcome, "resolved")
         XCTAssertEqual(h.currentState.currentStep, "closed_recovered")
     }
 
-    func testFollowUpNotConfirmedSentIsRefused() throws {
+    func testANoticeThePlatformDidNotSendLeavesTheCaseOpenAtTheFollowUp() throws {
         let h = try enrolledCase()
-        var values = h.prefill("follow_up")
-        values["sent"] = "no"
-        assertRefused(h.submit("follow_up", values), .gate, failing: ["field.sent"])
-        values["sent"] = nil
-        assertRefused(h.submit("follow_up", values), .gate, failing: ["field.sent"])
+        assertAccepted(h.submit("follow_up", h.prefill("follow_up")))
+        let key = try XCTUnwrap(h.currentState.pendingAction?.idempotencyKey)
+        assertAccepted(h.decide(.failAction(idempotencyKey: key, error: "The mail relay refused the message")))
         XCTAssertEqual(h.currentState.status, .open)
+        XCTAssertEqual(h.currentState.currentStep, "follow_up")
+        XCTAssertNil(h.currentState.outcome)
+        // The honest path: sent on the second try, and only then closed.
+        h.sendFollowUp()
+        XCTAssertEqual(h.currentState.outcome, "resolved")
+    }
+
+    func testWithNoNotificationAddressOnFileTheNoticeIsRefused() throws {
+        let h = try enrolledCase()
+        h.facts.notificationAddresses = []
+        let refusal = assertRefused(h.submit("follow_up", h.prefill("follow_up")), .gate, failing: ["notificationAddressesOnFile"])
+        XCTAssertEqual(failureMessage(refusal, check: "notificationAddressesOnFile"),
+                       "The platform has no notification address for this user: the notice would reach nobody; escalate")
     }
 
     func testFollowUpWithAnUnfilledPlaceholderIsRefused() throws {
@@ -65,6 +80,20 @@ final class FollowUpTests: XCTestCase {
         let refusal = assertRefused(h.submit("follow_up", ["message": "Hi Sam, all sorted, have a good day!", "sent": "yes"]), .gate,
                                     failing: ["followUpComplete"])
         XCTAssertEqual(failureMessage(refusal, check: "followUpComplete"), "Say that this action is in the audit log")
+    }
+
+    func testANoticeEditedToHideWhatWasDoneWhenOrWhichCaseIsRefused() throws {
+        let h = try enrolledCase()
+        let draft = try XCTUnwrap(h.prefill("follow_up")["message"])
+        for (edit, expected) in [("we removed your MFA factors", "Say what was done: removed your MFA factors"),
+                                 ("2026-05-17", "Say when: the date of the request (2026-05-17)"),
+                                 ("CASE-1", "Name the case (CASE-1), so that the user can dispute it")] {
+            let refusal = assertRefused(h.submit("follow_up", ["message": draft.replacingOccurrences(of: edit, with: "something")]), .gate,
+                                        failing: ["followUpComplete"], edit)
+            XCTAssertEqual(failureMessage(refusal, check: "followUpComplete"), expected)
+        }
+        // The honest path: the draft as composed, or reworded around what it must say.
+        assertAccepted(h.submit("follow_up", ["message": draft.replacingOccurrences(of: "Please save", with: "Do save")]))
     }
 
     func testFollowUpWithoutAMessageIsRefused() throws {

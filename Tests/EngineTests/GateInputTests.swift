@@ -78,6 +78,7 @@ final class GateInputTests: XCTestCase {
         XCTAssertEqual(try facts("verify_identity", ["method": "federated"]), [.suspended, .signIns, .federatedLinks])
         XCTAssertTrue(try facts("check_backup_codes").contains(.backupCodes))
         XCTAssertTrue(try facts("force_reset").contains(.privileged))
-        XCTAssertEqual(try facts("await_enrolment"), [.factors])
+        XCTAssertEqual(try facts("await_enrolment"), [.factors, .enrolmentSignIn])
+        XCTAssertEqual(try facts("follow_up"), [.notificationAddresses])
     }
 }

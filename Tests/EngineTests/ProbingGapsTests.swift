@@ -167,7 +167,8 @@ final class ProbingGapsTests: XCTestCase {
         let required: Set<String> = ["verificationFresh", "noRefusalSignals", "noUnusualSignInActivity", "subjectNotSuspended",
                                      "confirmationMatchesSubject", "reasonNamesVerification", "privilegedResetApproved",
                                      "federatedUserApproved"]
-        for step in runbook.steps where step.action != nil && step.action?.name != PlatformAction.suspendUser.rawValue {
+        // Every action on the account's credentials; suspending and notifying change none.
+        for step in runbook.steps where step.action.flatMap({ PlatformAction(rawValue: $0.name) })?.changesCredentials == true {
             XCTAssertTrue(required.isSubset(of: Set(step.checks.map(\.name))), "\(step.id): missing \(required.subtracting(step.checks.map(\.name)).sorted())")
         }
     }
@@ -316,5 +317,120 @@ final class ProbingGapsTests: XCTestCase {
         h.openCase()
         let refusal = assertRefused(h.submit("follow_up", ["message": "done, in the audit log", "sent": "yes"]), .gate)
         XCTAssertTrue(refusal?.message.contains("The case is at \"verify_identity\" (Verify identity out-of-band)") ?? false, refusal?.message ?? "")
+    }
+
+    // MARK: - 16. The sign-in that enrolled the new factor: an address never seen goes to a senior first
+
+    /// Reset done; the user (or whoever got the reset) enrols a factor from `address`.
+    private func resetThenEnrolledFrom(_ address: String?, seenBefore: Bool? = nil) throws -> CaseHarness {
+        let h = try CaseHarness()
+        h.walkToRecoveryAction()
+        h.performAction("force_reset")
+        h.advance(minutes: 10)
+        h.facts.factors.append(EnrolledFactor(kind: "totp", label: "Attacker phone", enrolledAt: h.now, enrolledFrom: address,
+                                              enrolledFromSeenBefore: seenBefore))
+        return h
+    }
+
+    func testAFactorEnrolledFromAnAddressNeverSeenIsRecordedSignalledAndHeldForASenior() throws {
+        let h = try resetThenEnrolledFrom("203.0.113.99")
+        // Its own sign-in, after the reset, does not make the address familiar.
+        h.facts.signIns.append(SignInAttempt(at: h.now.addingTimeInterval(-30), address: "203.0.113.99", succeeded: true))
+        let decision = assertAccepted(h.decide(.observeEnrolment))
+        XCTAssertEqual(decision.events.map(\.type), ["mfa.factor_enrolled", "signal.raised", "case.escalated"])
+        XCTAssertEqual(decision.events[0].payload["factor"]?.objectValue?["from"], .string("203.0.113.99"))
+        XCTAssertEqual(decision.events[1].payload["signal"], .string("unfamiliar_enrolment"))
+        XCTAssertEqual(decision.events[1].reason,
+                       "totp \"Attacker phone\" was enrolled from 203.0.113.99, an address never seen for this user in the 30 days before the reset: "
+                       + "a senior admin reviews it before the follow-up")
+        XCTAssertEqual(h.currentState.status, .escalated)
+        XCTAssertEqual(h.currentState.currentStep, "follow_up")
+        // The agent cannot send the all-clear notice past it, nor reopen it.
+        assertRefused(h.submit("follow_up", h.prefill("follow_up")), .invalid, messageContains: ["escalated"])
+        assertRefused(h.decide(.review(.reopen, reason: "Looks fine to me, the user is in a hurry")), .notPermitted)
+        // The senior upholds: the case closes refused, and an incident can be declared on it.
+        assertAccepted(h.decide(.review(.uphold, reason: "Enrolled from an address the user never used; treat as takeover"), as: Operators.bob))
+        XCTAssertEqual(h.currentState.outcome, "refused")
+        assertAccepted(h.decide(.declareIncident(reason: "The reset went to an attacker who enrolled from 203.0.113.99"), as: Operators.bob))
+        h.assertReplayMatchesIncrementalState()
+    }
+
+    func testASeniorWhoClearsTheUnfamiliarEnrolmentLetsTheFollowUpGoOut() throws {
+        let h = try resetThenEnrolledFrom("203.0.113.99")
+        assertAccepted(h.decide(.observeEnrolment))
+        assertAccepted(h.decide(.review(.reopen, reason: "Called the user back on file: new home router, confirmed"), as: Operators.bob))
+        XCTAssertEqual(h.currentState.status, .open)
+        h.sendFollowUp()
+        XCTAssertEqual(h.currentState.outcome, "resolved")
+    }
+
+    func testAPlatformThatDoesNotSayWhereTheFactorWasEnrolledFromFailsClosed() throws {
+        let h = try resetThenEnrolledFrom(nil)
+        let decision = assertAccepted(h.decide(.observeEnrolment))
+        XCTAssertEqual(decision.events.map(\.type), ["mfa.factor_enrolled", "signal.raised", "case.escalated"])
+        XCTAssertTrue(decision.events[1].reason?.contains("does not say which sign-in enrolled") ?? false, decision.events[1].reason ?? "")
+    }
+
+    func testTheOperatorsReadingOfTheSignInLogDecidesOnATypedPlatform() throws {
+        // Typed "new" wins even where the Engine's own reading of the log would say familiar.
+        let typedNew = try resetThenEnrolledFrom(Subject.familiarAddress, seenBefore: false)
+        XCTAssertEqual(assertAccepted(typedNew.decide(.observeEnrolment)).events.map(\.type), ["mfa.factor_enrolled", "signal.raised", "case.escalated"])
+        let typedSeen = try resetThenEnrolledFrom("192.0.2.10", seenBefore: true)
+        XCTAssertEqual(assertAccepted(typedSeen.decide(.observeEnrolment)).events.map(\.type), ["mfa.factor_enrolled"])
+    }
+
+    func testAFactorEnrolledFromTheUsersUsualAddressGoesStraightToTheFollowUp() throws {
+        let h = try resetThenEnrolledFrom(Subject.familiarAddress)
+        let decision = assertAccepted(h.decide(.observeEnrolment))
+        XCTAssertEqual(decision.events.map(\.type), ["mfa.factor_enrolled"])
+        XCTAssertEqual(h.currentState.status, .open)
+        XCTAssertEqual(h.currentState.currentStep, "follow_up")
+        XCTAssertTrue(h.currentState.signals.isEmpty)
+    }
+
+    func testTheEscalatingGateIsARunbookDeclarationTheCheckerValidates() throws {
+        let text = try String(contentsOf: ShippedRunbook.mfaRecoveryURL, encoding: .utf8)
+        for (broken, expected) in [("escalate: \"unfamiliar_enrolment\"", "escalate: \"pressure\""),
+                                   ("escalate: \"unfamiliar_enrolment\"", "escalate: \"no_such_signal\"")] {
+            guard case .invalid(let problems) = EngineVocabulary.load(text.replacingOccurrences(of: broken, with: expected)) else {
+                return XCTFail("\(expected) was accepted")
+            }
+            XCTAssertTrue(problems.contains { $0.description.contains("is not a refusal signal with source \"platform\"") }, "\(problems)")
+        }
+    }
+
+    // MARK: - 18. Platform text is cleaned on the way in; a pre-filled text passes its own validation
+
+    func testAHostileDisplayNameNeverMakesThePrefilledFollowUpRefuseItself() throws {
+        let h = try CaseHarness()
+        h.facts.user.displayName = "Eve\u{202E}gnp.exe\u{0007}"
+        h.walkToRecoveryAction()
+        h.performAction("force_reset")
+        h.advance(minutes: 5)
+        h.facts.factors.append(EnrolledFactor(kind: "totp", label: "Pixel\u{200B} 9\u{1B}[31m", enrolledAt: h.now,
+                                              enrolledFrom: Subject.familiarAddress))
+        assertAccepted(h.decide(.observeEnrolment))
+        let message = try XCTUnwrap(h.prefill("follow_up")["message"])
+        XCTAssertFalse(message.unicodeScalars.contains { FieldValidator.isForbiddenControl($0, allowNewlines: true) }, message)
+        XCTAssertTrue(message.contains("Hello Eve\u{FFFD}gnp.exe\u{FFFD}"), message)
+        h.sendFollowUp()
+        XCTAssertEqual(h.currentState.outcome, "resolved")
+    }
+
+    func testPlatformFactsAreCleanedByOneFunction() {
+        var facts = Subject.facts()
+        facts.user.displayName = "Eve\u{202E}gnp.exe\u{0007}"
+        facts.factors = [EnrolledFactor(kind: "totp", label: "a\u{2066}b\u{FEFF}", enrolledAt: Date("2026-05-17T10:00:00Z"), enrolledFrom: "1.2.3.4\u{0}")]
+        facts.signIns = [SignInAttempt(at: Date("2026-05-17T10:00:00Z"), address: "203.0.113.9\u{202E}", succeeded: true)]
+        facts.notificationAddresses = ["sam@example.com\u{200D}"]
+        let clean = facts.cleaned()
+        XCTAssertEqual(clean.user.displayName, "Eve\u{FFFD}gnp.exe\u{FFFD}")
+        XCTAssertEqual(clean.factors[0].label, "a\u{FFFD}b\u{FFFD}")
+        XCTAssertEqual(clean.factors[0].enrolledFrom, "1.2.3.4\u{FFFD}")
+        XCTAssertEqual(clean.signIns[0].address, "203.0.113.9\u{FFFD}")
+        XCTAssertEqual(clean.notificationAddresses, ["sam@example.com\u{FFFD}"])
+        XCTAssertEqual(PlatformText.clean(String(repeating: "x", count: 5000)).count, PlatformText.maximumLength)
+        // Ordinary names pass unchanged.
+        XCTAssertEqual(PlatformText.clean("Zoë O'Brien-Łukasz 李"), "Zoë O'Brien-Łukasz 李")
     }
 }

@@ -1,5 +1,8 @@
+import Engine
 import Foundation
 import HandrailTestSupport
+import Hashing
+import LocalTenant
 import XCTest
 
 /// Every path of the MFA recovery runbook, run through the real `handrail` binary with
@@ -99,7 +102,7 @@ final class LocalDirectoryPathTests: XCTestCase {
         let enrolled = try demo.run(["directory", "show", "ben@demo.example"])
         XCTAssertTrue(enrolled.out.contains("Factors: totp \"Pixel 9\""), enrolled.out)
         try c.act(["observe-enrolment"])
-        try c.act(["follow_up", "sent=yes"])
+        try c.act(["follow_up"])
         let closed = try demo.run(["case", "show", c.id])
         try demo.run(["audit", "--case", c.id])
         try demo.run(["audit", "verify"])
@@ -109,7 +112,7 @@ final class LocalDirectoryPathTests: XCTestCase {
         try c.assertEnded(step: "closed_recovered", outcome: "resolved")
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                             "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset", "mfa.factor_enrolled",
-                                            "followup.sent", "case.closed"])
+                                            "user.notified.requested", "user.notified", "case.closed"])
         let resets = try demo.audit(["--event", "mfa.factor_admin_reset"])
         XCTAssertEqual(resets.count, 1)
         let reason = resets.first?["reason"] as? String ?? ""
@@ -144,17 +147,24 @@ final class LocalDirectoryPathTests: XCTestCase {
 
         let unchanged = try demo.run(["directory", "simulate", "eli@demo.example", "signin", "--password", temporary], expect: 3)
         XCTAssertTrue(unchanged.err.contains("temporary password"), "\(unchanged)")
+        let same = try demo.run(["directory", "simulate", "eli@demo.example", "signin", "--password", temporary, "--new-password", temporary], expect: 3)
+        XCTAssertTrue(same.err.contains("the new password is the temporary one: choose a different password"), "\(same)")
+        XCTAssertFalse((same.out + same.err).contains(temporary), "the refusal does not echo the password")
         try demo.run(["directory", "simulate", "eli@demo.example", "signin", "--password", temporary, "--new-password", "eli-new-passphrase"])
+        // Changed: the temporary password no longer works, alone or with another change.
+        let old = try demo.run(["directory", "simulate", "eli@demo.example", "signin", "--password", temporary], expect: 3)
+        XCTAssertTrue(old.err.contains("wrong password"), "\(old)")
         try demo.run(["directory", "simulate", "eli@demo.example", "enrol", "webauthn", "YubiKey 5"])
         try c.act(["observe-enrolment"])
-        try c.act(["follow_up", "sent=yes"])
+        try c.act(["follow_up"])
         try c.assertEnded(step: "closed_recovered", outcome: "resolved")
         try demo.run(["directory", "simulate", "eli@demo.example", "signin", "--password", temporary, "--new-password", "x-another-one"], expect: 3)
+        XCTAssertFalse(try demo.run(["directory", "simulate", "eli@demo.example", "inbox"]).out.contains(temporary), "the notice holds no secret")
 
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                             "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
                                             "user.password_set_by_admin.requested", "user.password_set_by_admin",
-                                            "mfa.factor_enrolled", "followup.sent", "case.closed"])
+                                            "mfa.factor_enrolled", "user.notified.requested", "user.notified", "case.closed"])
         let set2 = try demo.audit(["--event", "user.password_set_by_admin"]).first?["payload"] as? [String: Any]
         XCTAssertEqual((set2?["details"] as? [String: Any])?["mustChangeAtFirstSignIn"] as? Bool, true)
         try demo.assertSaysLocalDemo(c.id)
@@ -208,7 +218,7 @@ final class LocalDirectoryPathTests: XCTestCase {
         XCTAssertTrue(signedIn.out.contains("signed in with a backup code"), "\(signedIn)")
         try demo.run(["directory", "simulate", "fay@demo.example", "enrol", "totp", "New phone"])
         try c.act(["observe-enrolment"])
-        try c.act(["follow_up", "sent=yes"])
+        try c.act(["follow_up"])
         try c.assertEnded(step: "closed_recovered", outcome: "resolved")
         let again = try demo.run(["directory", "simulate", "fay@demo.example", "signin", "--password", "demo-password", "--code", codes[0]],
                                  expect: 3)
@@ -216,7 +226,7 @@ final class LocalDirectoryPathTests: XCTestCase {
 
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                             "gate.refused", "mfa.backup_codes_generated_by_admin.requested", "mfa.backup_codes_generated_by_admin",
-                                            "mfa.factor_enrolled", "followup.sent", "case.closed"])
+                                            "mfa.factor_enrolled", "user.notified.requested", "user.notified", "case.closed"])
         let csv = try demo.run(["audit", "--format", "csv"]).out
         for code in codes { XCTAssertFalse(csv.contains(code)) }
         try demo.assertSaysLocalDemo(c.id)
@@ -243,12 +253,12 @@ final class LocalDirectoryPathTests: XCTestCase {
         try demo.run(["directory", "simulate", "dev.admin@demo.example", "signin", "--password", "demo-password"])
         try demo.run(["directory", "simulate", "dev.admin@demo.example", "enrol", "webauthn", "New security key"])
         try c.act(["observe-enrolment"])
-        try c.act(["follow_up", "sent=yes"])
+        try c.act(["follow_up"])
 
         try c.assertEnded(step: "closed_recovered", outcome: "resolved")
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                             "gate.refused", "approval.requested", "approval.granted", "mfa.factor_admin_reset.requested",
-                                            "mfa.factor_admin_reset", "mfa.factor_enrolled", "followup.sent", "case.closed"])
+                                            "mfa.factor_admin_reset", "mfa.factor_enrolled", "user.notified.requested", "user.notified", "case.closed"])
         let approval = try demo.audit(["--event", "approval.granted"])
         XCTAssertEqual(approval.first?["actor"] as? String, "bob")
         XCTAssertEqual(try demo.audit(["--event", "mfa.factor_admin_reset"]).first?["actor"] as? String, "alice")
@@ -313,16 +323,11 @@ final class LocalDirectoryPathTests: XCTestCase {
         XCTAssertEqual(try ivan.eventTypes(), ["case.opened", "gate.refused", "note.added", "case.escalated", "refusal.upheld", "case.closed"])
 
         // Ben's reset, closed...
-        let number = try XCTUnwrap(try demo.phoneNumbers("ben@demo.example").first)
-        let c = try demo.open("ben@demo.example")
-        try c.act(["verify_identity"] + callback(to: number) + ["reference=INC-1001"])
-        try c.act(["check_backup_codes"])
-        try c.act(["choose_recovery", "situation=device"])
-        try c.act(["force_reset", "--confirm", "ben@demo.example"])
+        let c = try bensResetCase()
         try demo.run(["directory", "simulate", "ben@demo.example", "signin", "--password", "demo-password"])
         try demo.run(["directory", "simulate", "ben@demo.example", "enrol", "totp", "Attacker phone"])
         try c.act(["observe-enrolment"])
-        try c.act(["follow_up", "sent=yes"])
+        try c.act(["follow_up"])
         try c.assertEnded(step: "closed_recovered", outcome: "resolved")
 
         // ...went to an attacker.
@@ -340,12 +345,13 @@ final class LocalDirectoryPathTests: XCTestCase {
         try c.assertEnded(step: "closed_incident", outcome: "incident")
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                             "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset", "mfa.factor_enrolled",
-                                            "followup.sent", "case.closed", "incident.declared", "user.suspended.requested",
+                                            "user.notified.requested", "user.notified", "case.closed", "incident.declared", "user.suspended.requested",
                                             "user.suspended", "incident.user_notified", "incident.recorded", "case.linked", "case.closed"])
 
         // The linked case: the real Ben, verified again, a fresh reset and a temporary password that lifts the suspension.
         let linked = demo.existing(linkedID)
         XCTAssertEqual(try linked.show()["linkedFrom"] as? String, c.id)
+        let number = try XCTUnwrap(try demo.phoneNumbers("ben@demo.example").first)
         try linked.act(["verify_identity"] + callback(to: number) + ["reference=SEC-42"])
         try linked.act(["check_backup_codes"])
         try linked.act(["choose_recovery", "situation=device"])
@@ -364,17 +370,114 @@ final class LocalDirectoryPathTests: XCTestCase {
         try demo.run(["directory", "simulate", "ben@demo.example", "signin", "--password", temporary, "--new-password", "ben-real-passphrase"])
         try demo.run(["directory", "simulate", "ben@demo.example", "enrol", "totp", "Pixel 9"])
         try linked.act(["observe-enrolment"])
-        try linked.act(["follow_up", "sent=yes"])
+        try linked.act(["follow_up"])
         try linked.assertEnded(step: "closed_recovered", outcome: "resolved")
         XCTAssertEqual(try linked.eventTypes(), ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                                  "gate.refused", "approval.requested", "approval.granted",
                                                  "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
                                                  "user.password_set_by_admin.requested", "user.password_set_by_admin",
-                                                 "mfa.factor_enrolled", "followup.sent", "case.closed"])
+                                                 "mfa.factor_enrolled", "user.notified.requested", "user.notified", "case.closed"])
         let reinstated = try demo.audit(["--event", "user.password_set_by_admin"]).first?["payload"] as? [String: Any]
         XCTAssertEqual((reinstated?["details"] as? [String: Any])?["reinstated"] as? Bool, true)
         try demo.assertSaysLocalDemo(linked.id)
         try demo.assertChainVerifies()
+    }
+
+    // MARK: - Probing: the enrolling sign-in, the notice, the temporary password, hostile platform text
+
+    /// Ben's reset, up to the wait for enrolment.
+    private func bensResetCase() throws -> LocalDemoCase {
+        let number = try XCTUnwrap(try demo.phoneNumbers("ben@demo.example").first)
+        let c = try demo.open("ben@demo.example")
+        try c.act(["verify_identity"] + callback(to: number) + ["reference=INC-1001"])
+        try c.act(["check_backup_codes"])
+        try c.act(["choose_recovery", "situation=device"])
+        try c.act(["force_reset", "--confirm", "ben@demo.example"])
+        return c
+    }
+
+    /// Whoever got Ben's reset signs in and enrols from an address Ben never used: the enrolment is
+    /// recorded with that address, the signal raised and the case held; the agent cannot send the
+    /// all-clear notice, nor clear it; a senior who reviews it can.
+    func testAFactorEnrolledFromAnAddressNeverSeenIsHeldForASeniorBeforeTheNotice() throws {
+        try demo.run(["operator", "add", "bob", "--role", "senior"])
+        let c = try bensResetCase()
+        try demo.run(["directory", "simulate", "ben@demo.example", "signin", "--password", "demo-password", "--address", "203.0.113.66"])
+        let enrolled = try demo.run(["directory", "simulate", "ben@demo.example", "enrol", "totp", "Attacker phone"])
+        XCTAssertTrue(enrolled.out.contains("from 203.0.113.66"), "\(enrolled)")
+        let observed = try c.act(["observe-enrolment"])
+        XCTAssertTrue(observed.out.contains("Recorded signal.raised") && observed.out.contains("Recorded case.escalated"), "\(observed)")
+        XCTAssertEqual(try c.show()["status"] as? String, "escalated")
+        let notice = try c.act(["follow_up"], expect: 2)
+        XCTAssertTrue(notice.err.contains("escalated"), "\(notice)")
+        try c.act(["reopen", "--reason", "I observed it myself and it looks fine"], expect: 4)
+        XCTAssertEqual(try demo.run(["directory", "simulate", "ben@demo.example", "inbox"]).out,
+                       "No notices sent about ben@demo.example's account.\n", "nothing sent while held")
+        let signal = try demo.audit(["--event", "signal.raised"]).first
+        XCTAssertTrue((signal?["reason"] as? String)?.contains("was enrolled from 203.0.113.66, an address never seen for this user") ?? false,
+                      "\(signal ?? [:])")
+        let factor = (try demo.audit(["--event", "mfa.factor_enrolled"]).first?["payload"] as? [String: Any])?["factor"] as? [String: Any]
+        XCTAssertEqual(factor?["from"] as? String, "203.0.113.66")
+        try c.release()
+        try c.act(["reopen", "--reason", "Called Ben back on file: he is travelling, confirmed the new phone"], as: "bob")
+        try c.release(as: "bob")
+        try c.act(["follow_up"])
+        try c.assertEnded(step: "closed_recovered", outcome: "resolved")
+        try demo.assertChainVerifies()
+    }
+
+    /// The honest path: Ben enrols from the office address he signs in from every week; the notice
+    /// goes through the directory to both his addresses, and the case closes once it was sent.
+    func testAFactorEnrolledFromAKnownAddressGoesStraightToTheNoticeWhichReachesEveryAddress() throws {
+        let c = try bensResetCase()
+        try demo.run(["directory", "simulate", "ben@demo.example", "signin", "--password", "demo-password"])
+        try demo.run(["directory", "simulate", "ben@demo.example", "enrol", "totp", "Pixel 9", "--from", "198.51.100.20"])
+        let observed = try c.act(["observe-enrolment"])
+        XCTAssertFalse(observed.out.contains("escalated"), "\(observed)")
+        XCTAssertEqual(try c.show()["step"] as? String, "follow_up")
+        let sent = try c.act(["follow_up"])
+        XCTAssertTrue(sent.out.contains("Recorded user.notified.requested") && sent.out.contains("Recorded user.notified (")
+                      && sent.out.contains("is closed (resolved)"), "\(sent)")
+        let inbox = try demo.run(["directory", "simulate", "ben@demo.example", "inbox"]).out
+        XCTAssertTrue(inbox.contains("To: ben@demo.example") && inbox.contains("To: ben@home.example"), inbox)
+        for part in ["Subject: Your account: MFA recovery: lost device (case \(c.id))", "Hello Ben Okafor",
+                     "we removed your MFA factors", "If you did not ask for it", "audit log (case \(c.id))"] {
+            XCTAssertTrue(inbox.contains(part), "missing \(part) in:\n\(inbox)")
+        }
+        let shown = try demo.run(["directory", "show", "ben@demo.example"]).out
+        XCTAssertTrue(shown.contains("Notices go to: ben@demo.example, ben@home.example") && shown.contains("Outbox (notices sent"), shown)
+        let notified = try demo.audit(["--event", "user.notified"]).first?["payload"] as? [String: Any]
+        XCTAssertEqual((notified?["details"] as? [String: Any])?["recipients"] as? [String], ["ben@demo.example", "ben@home.example"])
+        try demo.assertChainVerifies()
+    }
+
+    /// A user whose display name carries U+202E and a bell, and a factor label with an escape
+    /// sequence: the directory's text is cleaned on the way in, the pre-filled notice passes its
+    /// own field's validation, and nothing raw reaches the log, the exports or the notice.
+    func testHostileTextFromTheDirectoryIsCleanedOnTheWayInAndThePrefilledNoticePasses() throws {
+        try demo.run(["directory", "list"])
+        let store = try DirectoryStore(path: demo.folder.appendingPathComponent("directory.db").path, now: { Date(timeIntervalSince1970: 1_779_185_700) })
+        let hostile = "Eve\u{202E}gnp.exe\u{0007}"
+        try store.putUser(DirectoryUser(email: "eve@demo.example", displayName: hostile,
+                                        passwordHash: PasswordHash.make("demo-password", salt: Array("a-fixed-test-salt".utf8))),
+                          factors: [], codeHashes: [], phones: [PhoneNumberOnFile(number: "+15550177", addedAt: Date(timeIntervalSince1970: 1_600_000_000))],
+                          federated: [], signIns: [SignInAttempt(at: Date(timeIntervalSince1970: 1_779_000_000), address: "198.51.100.20", succeeded: true)])
+        let c = try demo.open("eve@demo.example")
+        try c.act(["verify_identity"] + callback(to: "+15550177") + ["reference=INC-1818"])
+        try c.act(["check_backup_codes"])
+        try c.act(["choose_recovery", "situation=device"])
+        try c.act(["force_reset", "--confirm", "eve@demo.example"])
+        try demo.run(["directory", "simulate", "eve@demo.example", "signin", "--password", "demo-password"])
+        try demo.run(["directory", "simulate", "eve@demo.example", "enrol", "totp", "Pixel\u{200B}9"], expect: 0)
+        try c.act(["observe-enrolment"])
+        try c.act(["follow_up"])
+        try c.assertEnded(step: "closed_recovered", outcome: "resolved")
+        for view in [["audit", "--format", "json"], ["audit", "--format", "csv"], ["case", "list", "--json"], ["case", "show", c.id, "--json"],
+                     ["directory", "simulate", "eve@demo.example", "inbox"]] {
+            let out = try demo.run(view).out
+            XCTAssertFalse(out.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\u{0007}" || $0 == "\u{200B}" }, "\(view): \(out)")
+        }
+        XCTAssertTrue(try demo.run(["directory", "simulate", "eve@demo.example", "inbox"]).out.contains("Hello Eve\u{FFFD}gnp.exe\u{FFFD}"))
     }
 }
 

@@ -82,7 +82,7 @@ final class ManualConsolePathTests: XCTestCase {
         try c.assertEnded(step: "closed_recovered", outcome: "resolved")
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "facts.recorded", "gate.refused", "verification.recorded", "backup_codes.checked",
                                             "recovery.chosen", "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
-                                            "facts.recorded", "facts.recorded", "mfa.factor_enrolled", "followup.sent", "case.closed"])
+                                            "facts.recorded", "facts.recorded", "mfa.factor_enrolled", "facts.recorded", "user.notified.requested", "user.notified", "case.closed"])
         let resets = try handrail.audit(["--event", "mfa.factor_admin_reset"])
         XCTAssertEqual(resets.count, 1)
         XCTAssertEqual(resets.first?["actor"] as? String, "alice")
@@ -109,7 +109,7 @@ final class ManualConsolePathTests: XCTestCase {
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "facts.recorded", "verification.recorded", "backup_codes.checked",
                                             "recovery.chosen", "gate.refused", "mfa.backup_codes_generated_by_admin.requested",
                                             "mfa.backup_codes_generated_by_admin", "facts.recorded", "mfa.factor_enrolled",
-                                            "followup.sent", "case.closed"])
+                                            "facts.recorded", "user.notified.requested", "user.notified", "case.closed"])
         try assertChainVerifies()
     }
 
@@ -131,7 +131,7 @@ final class ManualConsolePathTests: XCTestCase {
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "facts.recorded", "verification.recorded", "backup_codes.checked",
                                             "recovery.chosen", "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
                                             "user.password_set_by_admin.requested", "user.password_set_by_admin",
-                                            "facts.recorded", "mfa.factor_enrolled", "followup.sent", "case.closed"])
+                                            "facts.recorded", "mfa.factor_enrolled", "facts.recorded", "user.notified.requested", "user.notified", "case.closed"])
         try assertChainVerifies()
     }
 
@@ -210,7 +210,7 @@ final class ManualConsolePathTests: XCTestCase {
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "facts.recorded", "verification.recorded", "backup_codes.checked",
                                             "recovery.chosen", "gate.refused", "approval.requested", "approval.granted",
                                             "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset", "facts.recorded",
-                                            "mfa.factor_enrolled", "followup.sent", "case.closed"])
+                                            "mfa.factor_enrolled", "facts.recorded", "user.notified.requested", "user.notified", "case.closed"])
         let approvals = try handrail.audit(["--event", "approval.granted"])
         XCTAssertEqual(approvals.map { $0["actor"] as? String }, ["carol"])
         try assertChainVerifies()
@@ -246,7 +246,7 @@ final class ManualConsolePathTests: XCTestCase {
         try c.assertEnded(step: "closed_incident", outcome: "incident")
         XCTAssertEqual(try c.eventTypes(), ["case.opened", "facts.recorded", "verification.recorded", "backup_codes.checked",
                                             "recovery.chosen", "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
-                                            "facts.recorded", "mfa.factor_enrolled", "followup.sent", "case.closed",
+                                            "facts.recorded", "mfa.factor_enrolled", "facts.recorded", "user.notified.requested", "user.notified", "case.closed",
                                             "incident.declared", "user.suspended.requested", "user.suspended",
                                             "incident.user_notified", "incident.recorded", "case.linked", "case.closed"])
 
@@ -274,7 +274,7 @@ final class ManualConsolePathTests: XCTestCase {
                                                  "recovery.chosen", "approval.requested", "approval.granted",
                                                  "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset",
                                                  "user.password_set_by_admin.requested", "user.password_set_by_admin",
-                                                 "facts.recorded", "mfa.factor_enrolled", "followup.sent", "case.closed"])
+                                                 "facts.recorded", "mfa.factor_enrolled", "facts.recorded", "user.notified.requested", "user.notified", "case.closed"])
         try assertChainVerifies()
     }
 

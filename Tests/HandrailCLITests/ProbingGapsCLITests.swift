@@ -168,8 +168,59 @@ final class ProbingGapsCLITests: XCTestCase {
 
     func testFollowUpOnAFreshCaseIsARefusalNamingTheCurrentStep() throws {
         let c = try ManualCase.open(handrail, subject: subject)
-        let run = try c.act(["follow_up", "sent=yes"], expect: 3)
+        let run = try c.act(["follow_up"], expect: 3)
         XCTAssertTrue(run.err.contains("The case is at \"verify_identity\" (Verify identity out-of-band)"), "\(run)")
         XCTAssertFalse(run.err.contains("reload"), "\(run)")
+    }
+
+    // MARK: - 16 and 17 on ManualConsole: the enrolling sign-in typed, the notice attested address by address
+
+    /// Reset attested; the case waits for the new factor.
+    private func resetCase() throws -> ManualCase {
+        let c = try ManualCase.open(handrail, subject: subject)
+        try c.typeOrdinaryFacts()
+        try c.verifyByVideo()
+        try c.act(["check_backup_codes"])
+        try c.act(["choose_recovery", "situation=device"])
+        try c.act(["force_reset", "--confirm", subject, "--attest", "Force MFA reset confirmed in the modal"])
+        return c
+    }
+
+    func testTheEnrollingSignInMustBeTypedAndANewAddressGoesToASenior() throws {
+        let c = try resetCase()
+        try c.facts(["factor=totp:Pixel 9@\(handrail.clock.typed)"])
+        let untyped = try c.act(["observe-enrolment"], expect: 3)
+        XCTAssertTrue(untyped.err.contains("enrolledfrom"), "the console's sign-in log is asked for: \(untyped)")
+        let malformed = try c.facts(["enrolledfrom=203.0.113.66"], expect: 2)
+        XCTAssertTrue(malformed.err.contains("write seen:ADDRESS"), "\(malformed)")
+        try c.facts(["enrolledfrom=new:203.0.113.66"])
+        let observed = try c.act(["observe-enrolment"])
+        XCTAssertTrue(observed.out.contains("Recorded case.escalated"), "\(observed)")
+        XCTAssertEqual(try c.show()["status"] as? String, "escalated")
+        XCTAssertEqual(Array(try c.eventTypes().suffix(3)), ["mfa.factor_enrolled", "signal.raised", "case.escalated"])
+    }
+
+    func testTheNoticeIsAttestedToEveryAddressOnFileBeforeTheCaseCloses() throws {
+        let c = try resetCase()
+        try c.facts(["factor=totp:Pixel 9@\(handrail.clock.typed)", "enrolledfrom=seen:198.51.100.7"])
+        try c.act(["observe-enrolment"])
+        let untyped = try c.act(["follow_up"], expect: 3)
+        XCTAssertTrue(untyped.err.contains("notify"), "the addresses are asked for: \(untyped)")
+        try c.facts(["notify=\(subject)", "notify=\(c.personalAddress)"])
+        // A notice edited down to an all-clear that hides what was done is refused.
+        let hiding = try c.act(["follow_up", "message=Your account is fine again. This is in our audit log."], expect: 3)
+        XCTAssertTrue(hiding.err.contains("Say what was done: removed your MFA factors"), "\(hiding)")
+        let requested = try c.act(["follow_up"])
+        XCTAssertTrue(requested.out.contains(subject) && requested.out.contains(c.personalAddress), "each address is shown: \(requested)")
+        XCTAssertEqual(try c.show()["status"] as? String, "action_pending")
+        // Sent to the work address only: not recorded, and the missing address is named.
+        let partial = try c.attest("Sent the notice to \(subject)")
+        XCTAssertTrue(partial.out.contains("Not recorded: the attestation does not name \(c.personalAddress)"), "\(partial)")
+        XCTAssertEqual(try c.show()["status"] as? String, "action_pending")
+        XCTAssertFalse(try c.eventTypes().contains("user.notified"))
+        // The honest path: every address named, the notice recorded and the case closed.
+        try c.attest(c.noticeAttestation)
+        try c.assertEnded(step: "closed_recovered", outcome: "resolved")
+        XCTAssertEqual(Array(try c.eventTypes().suffix(3)), ["user.notified.requested", "user.notified", "case.closed"])
     }
 }

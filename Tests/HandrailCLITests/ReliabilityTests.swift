@@ -10,7 +10,9 @@ final class ReliabilityTests: XCTestCase {
     static let verifyArguments = ["verify_identity", "method=callback", "callback_number=+15550100", "callback_confirmed=yes",
                                   "reference=SD-1234"]
     static let factsForTheWholeCase = ["phone=+15550100@2024-03-01", "suspended=no", "signins=none", "codes=0", "privileged=no",
-                                       "federated=none"]
+                                       "federated=none", "notify=ada@example.com"]
+    /// The notice's attestation names every notification address on file.
+    static let noticeAttestation = "Sent the notice to ada@example.com from the console"
 
     // MARK: - 1. SIGKILL at any moment of a whole case
 
@@ -40,7 +42,7 @@ final class ReliabilityTests: XCTestCase {
         let decisions = walk.known.map(\.type).filter { $0 != "facts.recorded" }
         XCTAssertEqual(decisions, ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                    "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset", "mfa.factor_enrolled",
-                                   "followup.sent", "case.closed"], "seed \(seed)")
+                                   "user.notified.requested", "user.notified", "case.closed"], "seed \(seed)")
         let requested = walk.known.first { $0.type == "mfa.factor_admin_reset.requested" }
         let reset = walk.known.first { $0.type == "mfa.factor_admin_reset" }
         XCTAssertNotNil(requested?.idempotencyKey)
@@ -133,10 +135,10 @@ final class ReliabilityTests: XCTestCase {
         try race("force reset", ["case", "do", id, "force_reset", "--confirm", Self.subject],
                  records: ["mfa.factor_admin_reset.requested"])
         try race("attest the reset", ["case", "attest", id, Self.attestation], records: ["mfa.factor_admin_reset"])
-        XCTAssertEqual(try h.run(["case", "facts", id, "factor=totp:Pixel 9@\(Self.minuteFromNow())"], as: "lead").status, 0)
+        XCTAssertEqual(try h.run(["case", "facts", id, "factor=totp:Pixel 9@\(Self.minuteFromNow())", "enrolledfrom=seen:198.51.100.7"], as: "lead").status, 0)
         XCTAssertEqual(try h.run(["case", "release", id], as: "lead").status, 0)
         try race("observe enrolment", ["case", "do", id, "observe-enrolment"], records: ["mfa.factor_enrolled"])
-        try race("follow up", ["case", "do", id, "follow_up", "sent=yes"], records: ["followup.sent", "case.closed"])
+        try race("follow up", ["case", "do", id, "follow_up", "--attest", Self.noticeAttestation], records: ["user.notified.requested", "user.notified", "case.closed"])
         try assertWholeCaseRecordedOnce(id, in: h, as: "lead")
     }
 
@@ -158,9 +160,9 @@ final class ReliabilityTests: XCTestCase {
         try race("choose recovery", ["case", "do", id, "choose_recovery", "situation=device"], records: ["recovery.chosen"])
         try race("force reset", ["case", "do", id, "force_reset", "--confirm", Self.subject, "--attest", Self.attestation],
                  records: ["mfa.factor_admin_reset.requested", "mfa.factor_admin_reset"])
-        XCTAssertEqual(try h.run(["case", "facts", id, "factor=totp:Pixel 9@\(Self.minuteFromNow())"], as: "solo").status, 0)
+        XCTAssertEqual(try h.run(["case", "facts", id, "factor=totp:Pixel 9@\(Self.minuteFromNow())", "enrolledfrom=seen:198.51.100.7"], as: "solo").status, 0)
         try race("observe enrolment", ["case", "do", id, "observe-enrolment"], records: ["mfa.factor_enrolled"])
-        try race("follow up", ["case", "do", id, "follow_up", "sent=yes"], records: ["followup.sent", "case.closed"])
+        try race("follow up", ["case", "do", id, "follow_up", "--attest", Self.noticeAttestation], records: ["user.notified.requested", "user.notified", "case.closed"])
         try assertWholeCaseRecordedOnce(id, in: h, as: "solo")
     }
 
@@ -291,7 +293,7 @@ final class ReliabilityTests: XCTestCase {
         let types = try LoggedEvent.parse(audit.out).map(\.type).filter { $0 != "facts.recorded" }
         XCTAssertEqual(types, ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset", "mfa.factor_enrolled",
-                               "followup.sent", "case.closed"], file: file, line: line)
+                               "user.notified.requested", "user.notified", "case.closed"], file: file, line: line)
         let show = try CaseSummary.parseShow(try h.run(["case", "show", id, "--json"], as: login).out)
         XCTAssertEqual(show.status, "closed", file: file, line: line)
         let listed = try CaseSummary.parseList(try h.run(["case", "list", "--json"], as: login).out).first { $0.id == id }
@@ -395,12 +397,19 @@ final class CrashWalk {
         WalkCommand(name: "attest the reset", kind: .decision, arguments: { ["case", "attest", $0, ReliabilityTests.attestation] },
                     done: has("mfa.factor_admin_reset"), additions: [["mfa.factor_admin_reset"]]),
         WalkCommand(name: "facts: the new factor", kind: .facts,
-                    arguments: { ["case", "facts", $0, "factor=totp:Pixel 9@\(ReliabilityTests.minuteFromNow())"] },
+                    arguments: { ["case", "facts", $0, "factor=totp:Pixel 9@\(ReliabilityTests.minuteFromNow())", "enrolledfrom=seen:198.51.100.7"] },
                     done: hasFacts("factor"), additions: [["facts.recorded"]]),
         WalkCommand(name: "observe enrolment", kind: .decision, arguments: { ["case", "do", $0, "observe-enrolment"] },
                     done: has("mfa.factor_enrolled"), additions: [["mfa.factor_enrolled"]]),
-        WalkCommand(name: "follow up and close", kind: .decision, arguments: { ["case", "do", $0, "follow_up", "sent=yes"] },
-                    done: has("case.closed"), additions: [["followup.sent", "case.closed"]]),
+        WalkCommand(name: "facts: notification addresses", kind: .facts, arguments: facts(["notify=\(ReliabilityTests.subject)"]),
+                    done: hasFacts("notify"), additions: [["facts.recorded"]]),
+        // Two commits in one command, as for the reset: the notice's request, then its attested sending.
+        WalkCommand(name: "follow up", kind: .decision,
+                    arguments: { ["case", "do", $0, "follow_up", "--attest", ReliabilityTests.noticeAttestation] },
+                    done: has("user.notified.requested"),
+                    additions: [["user.notified.requested"], ["user.notified.requested", "user.notified", "case.closed"]]),
+        WalkCommand(name: "attest the notice", kind: .decision, arguments: { ["case", "attest", $0, ReliabilityTests.noticeAttestation] },
+                    done: has("case.closed"), additions: [["user.notified", "case.closed"]]),
     ]
 
     /// The status and step the log implies; `case show` and the `cases` projection must agree.
@@ -414,6 +423,7 @@ final class CrashWalk {
             case "mfa.factor_admin_reset.requested": position = ("action_pending", "force_reset")
             case "mfa.factor_admin_reset": position = ("awaiting_enrolment", "await_enrolment")
             case "mfa.factor_enrolled": position = ("open", "follow_up")
+            case "user.notified.requested": position = ("action_pending", "follow_up")
             case "case.closed": position = ("closed", "closed_recovered")
             default: break
             }
@@ -606,9 +616,9 @@ final class CrashWalk {
 
     static let decisionTypes: Set<String> = ["case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
                                              "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset", "mfa.factor_enrolled",
-                                             "followup.sent", "case.closed"]
+                                             "user.notified.requested", "user.notified", "case.closed"]
 
-    /// No half of any decision: each decision's event at most once; `followup.sent` and
+    /// No half of any decision: each decision's event at most once; `user.notified` and
     /// `case.closed` (one transaction) always side by side; a reset only after its request.
     static func assertWellFormed(_ events: [LoggedEvent], context: String, file: StaticString, line: UInt) {
         XCTAssertEqual(events.first?.type, "case.opened", context, file: file, line: line)
@@ -619,11 +629,11 @@ final class CrashWalk {
             XCTAssertTrue(decisionTypes.contains(event.type) || event.type == "facts.recorded",
                           "\(context): unexpected \(event.type)", file: file, line: line)
             switch event.type {
-            case "followup.sent":
-                XCTAssertEqual(events.dropFirst(index + 1).first?.type, "case.closed", "\(context): followup.sent without case.closed",
+            case "user.notified":
+                XCTAssertEqual(events.dropFirst(index + 1).first?.type, "case.closed", "\(context): user.notified without case.closed",
                                file: file, line: line)
             case "case.closed":
-                XCTAssertEqual(index > 0 ? events[index - 1].type : nil, "followup.sent", "\(context): case.closed without followup.sent",
+                XCTAssertEqual(index > 0 ? events[index - 1].type : nil, "user.notified", "\(context): case.closed without user.notified",
                                file: file, line: line)
             case "mfa.factor_admin_reset":
                 let request = events[..<index].last { $0.type == "mfa.factor_admin_reset.requested" }

@@ -43,6 +43,54 @@ final class RunbookCommandTests: XCTestCase {
         XCTAssertEqual(missing.err, "/nonexistent/runbook.json5: no such file\n")
     }
 
+    func testCheckOfAFolderChecksEachRunbookFileInItAndAnEmptyFolderIsAUsageError() throws {
+        let folder = try temporaryFolder()
+        try Self.tinyRunbook(id: "first", title: "First").write(to: folder.appendingPathComponent("a.json5"), atomically: true, encoding: .utf8)
+        try Data("{\n  id: \"caf\u{E9}\",\n}\n".utf8).write(to: folder.appendingPathComponent("b.json5"))
+        var latin1 = Data("{\n  id: \"caf".utf8)
+        latin1.append(0xE9)
+        latin1.append(contentsOf: Data("\",\n}\n".utf8))
+        try latin1.write(to: folder.appendingPathComponent("c.json5"))
+        try Data("not a runbook".utf8).write(to: folder.appendingPathComponent("notes.txt"))
+        let run = handrail(["runbook", "check", folder.path])
+        XCTAssertEqual(run.status, 3, run.err)
+        XCTAssertEqual(run.err, "")
+        let lines = run.out.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "\(folder.path)/a.json5: ok: first v1, 2 steps")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("\(folder.path)/b.json5:1:1: $: missing required key") }, run.out)
+        XCTAssertTrue(lines.contains("\(folder.path)/c.json5:2:11: $: invalid UTF-8 (byte 0xE9): save the file as UTF-8"), run.out)
+        XCTAssertFalse(run.out.contains("notes.txt"), "only .json5 files are runbooks")
+        XCTAssertFalse(run.out.contains("NSCocoaErrorDomain"))
+
+        let empty = try temporaryFolder()
+        let none = handrail(["runbook", "check", empty.path])
+        XCTAssertEqual(none.status, 2)
+        XCTAssertEqual(none.err, "\(empty.path): a folder with no .json5 runbook files in it\n")
+
+        // The honest path: the shipped runbook folder checks clean.
+        let shipped = handrail(["runbook", "check", Self.runbooksDirectory.path])
+        XCTAssertEqual(shipped.status, 0, shipped.out + shipped.err)
+        XCTAssertTrue(shipped.out.hasSuffix("/mfa-recovery.json5: ok: mfa-recovery v\(try Self.shipped().version), \(try Self.shipped().steps.count) steps\n"),
+                      shipped.out)
+    }
+
+    func testNumbersNoRunbookCanMeanAreNamedWithTheirPlace() throws {
+        let folder = try temporaryFolder()
+        let file = folder.appendingPathComponent("numbers.json5")
+        try Self.tinyRunbook(id: "numbers", title: "Numbers").replacingOccurrences(of: "version: 1,", with: "version: 1e99999,")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let overflow = handrail(["runbook", "check", file.path])
+        XCTAssertEqual(overflow.status, 3)
+        XCTAssertTrue(overflow.out.contains(": $: syntax error: the number 1e99999 is too large: a number holds at most about 1.8e308\n"), overflow.out)
+        for (written, found) in [("NaN", "NaN (not a number)"), ("-Infinity", "-Infinity"), ("1.5", "the number 1.5")] {
+            try Self.tinyRunbook(id: "numbers", title: "Numbers").replacingOccurrences(of: "version: 1,", with: "version: \(written),")
+                .write(to: file, atomically: true, encoding: .utf8)
+            let run = handrail(["runbook", "check", file.path])
+            XCTAssertEqual(run.status, 3, written)
+            XCTAssertTrue(run.out.contains("$.version: expected a whole number, found \(found)\n"), run.out)
+        }
+    }
+
     // MARK: - list
 
     func testListListsTheShippedRunbook() throws {

@@ -74,15 +74,14 @@ final class CallbackPathScreenTests: XCTestCase {
         XCTAssertEqual(w.model.caseScreen?.state.currentStep, "follow_up")
         Golden.assertScreen(w.text, "step-follow-up")
 
-        w.press(.tab, .character("y"))
-        Golden.assertScreen(w.text, "step-follow-up-ready")
-        w.press(.enter)
+        // The notice is pre-filled and ready: sent through the platform, and the case closes.
+        w.press(.control("s"))
         XCTAssertEqual(w.model.caseScreen?.state.status, .closed)
         Golden.assertScreen(w.text, "case-closed")
 
         XCTAssertEqual(try h.eventTypes("HR-00000001"), [
             "case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
-            "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset", "mfa.factor_enrolled", "followup.sent", "case.closed",
+            "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset", "mfa.factor_enrolled", "user.notified.requested", "user.notified", "case.closed",
         ])
 
         w.press(.escape, .character("5"))

@@ -80,17 +80,18 @@ final class LayoutScreenTests: XCTestCase {
         XCTAssertTrue(w.text.allSatisfy(\.isASCII))
     }
 
-    /// A display name that tries to write the clipboard (OSC 52) and clear the screen: shown
-    /// as visible escapes, and no control character reaches a cell.
+    /// A display name that tries to write the clipboard (OSC 52) and clear the screen: cleaned on
+    /// the way in from the directory (each control character replaced with U+FFFD), and no control
+    /// character reaches a cell.
     func testHostileDisplayNameIsShownEscaped() throws {
         let h = try WizardHarness()
         try h.addUser("eve@demo.example", displayName: "Eve\u{1B}]52;c;AAAA\u{07}\u{1B}[2J")
         let w = h.wizard(as: WizardHarness.agent, width: 100, height: 30, start: [.loadQueue, .newCase(subject: "eve@demo.example")])
         w.assertNoControlCharacters()
-        XCTAssertTrue(w.text.contains("(Eve\\e]52;c;AAAA\\x07\\e[2J)"), w.text)
+        XCTAssertTrue(w.text.contains("(Eve\u{FFFD}]52;c;AAAA\u{FFFD}\u{FFFD}[2J)"), w.text)
         Golden.assertScreen(w.text, "hostile-display-name")
 
-        // The follow-up drafted from the name carries it too, escaped, all the way to the end.
+        // The follow-up drafted from the name carries it too, cleaned, all the way to the end.
         w.press(.right, .right, .tab, .tab)
         w.type("+15550142")
         w.press(.tab, .character("y"), .tab)

@@ -113,10 +113,12 @@ final class ManualConsoleScreenTests: XCTestCase {
         XCTAssertTrue(w.text.contains("F2: I see the new factor"), w.text)
         w.press(.function(2))
         guard case .facts(let prompts, _, true)? = w.model.modal?.kind else { return XCTFail("no new-factor form:\n\(w.text)") }
-        XCTAssertEqual(prompts.map(\.key), ["factor"])
+        XCTAssertEqual(prompts.map(\.key), ["factor", "enrolledfrom"], "the factor and the sign-in that enrolled it")
         XCTAssertTrue(w.text.contains("e.g. totp:Pixel 9@2026-05-18T10:0"), "the example is now, after the reset:\n\(w.text)")
         Golden.assertScreen(w.text, "modal-new-factor")
         w.type("totp:Pixel 9@2026-05-18T10:01")
+        w.press(.tab)
+        w.type("seen:198.51.100.7")
         w.press(.enter)
         XCTAssertEqual(w.model.caseScreen?.state.currentStep, "follow_up", w.text)
         XCTAssertEqual(try h.eventTypes(id).suffix(2), ["facts.recorded", "mfa.factor_enrolled"])

@@ -47,9 +47,9 @@ final class TmuxEndToEndTests: XCTestCase {
 
         try t.send("F10")
         try t.waitFor("Recorded mfa.factor_enrolled")
-        let followUp = try t.waitFor("Follow up with the user")
-        XCTAssertTrue(followUp.contains("✗ I have sent this message to the user: required"), followUp)
-        try t.send("Tab", "y", "Enter")
+        let followUp = try t.waitFor("Notify the user")
+        XCTAssertTrue(followUp.contains("Gates: all pass"), followUp)
+        try t.send("C-s")
         let closed = try t.waitFor("closed (resolved)")
         XCTAssertTrue(closed.contains("Recorded case.closed"), closed)
 
@@ -67,7 +67,7 @@ final class TmuxEndToEndTests: XCTestCase {
         XCTAssertEqual(cases.first?.projection.status, .closed)
         XCTAssertEqual(try store.events(caseID: id).map(\.event.type), [
             "case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
-            "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset", "mfa.factor_enrolled", "followup.sent", "case.closed",
+            "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset", "mfa.factor_enrolled", "user.notified.requested", "user.notified", "case.closed",
         ])
     }
 
@@ -161,8 +161,8 @@ final class TmuxEndToEndTests: XCTestCase {
         try t.waitFor("EXITED 0")
     }
 
-    /// A display name carrying OSC 52 (write the clipboard) and ED (clear the screen): shown as
-    /// text, and neither happens.
+    /// A display name carrying OSC 52 (write the clipboard) and ED (clear the screen): cleaned on
+    /// the way in from the directory (each control character is U+FFFD), and neither happens.
     func testHostileDisplayNameIsShownHarmlessly() throws {
         let t = try TmuxSession("hostile")
         let seeded = try t.handrail(["directory", "list"])
@@ -172,7 +172,7 @@ final class TmuxEndToEndTests: XCTestCase {
                                             passwordHash: PasswordHash.make(DemoTenant.password, salt: Array("e2e-salt".utf8))),
                               factors: [], codeHashes: [], phones: [], federated: [], signIns: [])
         try t.launch(["open", "eve@demo.example"])
-        let screen = try t.waitFor("(Eve\\e]52;c;AAAA\\x07\\e[2J)")
+        let screen = try t.waitFor("(Eve\u{FFFD}]52;c;AAAA\u{FFFD}\u{FFFD}[2J)")
         XCTAssertTrue(screen.hasPrefix(" Handrail  alice"), "the header is still there, the screen was not cleared:\n\(screen)")
         XCTAssertTrue(screen.contains("▸ How did you verify the caller?"), screen)
         XCTAssertEqual(try t.tmux(["list-buffers"]).trimmingCharacters(in: .whitespacesAndNewlines), "", "nothing reached the clipboard")

@@ -117,7 +117,8 @@ extension CaseState {
             pendingAction = nil
             completeStep(completion.request.move, at: event.time, runbook: runbook)
         case .factorEnrolled(let enrolment):
-            enrolledFactor = EnrolledFactor(kind: enrolment.kind, label: enrolment.label, enrolledAt: enrolment.enrolledAt)
+            enrolledFactor = EnrolledFactor(kind: enrolment.kind, label: enrolment.label, enrolledAt: enrolment.enrolledAt,
+                                            enrolledFrom: enrolment.enrolledFrom)
             enrolmentDeadline = nil
             completeStep(enrolment.move, at: event.time, runbook: runbook)
         case .stepCompleted(let completion):

@@ -4,7 +4,7 @@ import Runbook
 /// misspelt gate fails `runbook check` instead of silently never running.
 public enum CheckCatalog {
     public static let all: [String: Check] = Dictionary(uniqueKeysWithValues: (
-        VerificationChecks.all + SignalChecks.all + ActionChecks.all + FollowUpChecks.all
+        VerificationChecks.all + SignalChecks.all + ActionChecks.all + EnrolmentChecks.all + FollowUpChecks.all
     ).map { ($0.name, $0) })
 
     public static var names: Set<String> { Set(all.keys) }

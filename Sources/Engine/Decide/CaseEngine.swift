@@ -305,16 +305,30 @@ public enum CaseEngine {
         if let refusal = requirements(of: .observeEnrolment, state: state, context: context) { return .refused(refusal) }
         guard let step = context.runbook.step(state.currentStep) else { return .refused(Refusal(.invalid, "The case is not waiting for an enrolment")) }
         let evaluation = evaluate(step: step, values: [:], state: state, context: context)
-        guard evaluation.failures.isEmpty, let next = evaluation.next else {
-            let summary = evaluation.failures.map(\.message).joined(separator: "; ")
-            return .refused(Refusal(.gate, "Still waiting: \(summary)", failedChecks: evaluation.failures))
+        // A gate the runbook marks `escalate` does not keep the case waiting: the factor exists.
+        let escalating = evaluation.failures.compactMap { failure in
+            step.checks.first { $0.name == failure.name && $0.escalate != nil }.map { (signal: $0.escalate!, failure: failure) }
+        }
+        let blocking = evaluation.failures.filter { failure in !escalating.contains { $0.failure.name == failure.name } }
+        guard blocking.isEmpty, let next = evaluation.next else {
+            let summary = blocking.map(\.message).joined(separator: "; ")
+            return .refused(Refusal(.gate, "Still waiting: \(summary)", failedChecks: blocking))
         }
         let since = state.lastActionCompletedAt ?? .distantPast
         let factor = context.facts.factors.filter { $0.enrolledAt > since }.max { $0.enrolledAt < $1.enrolledAt }!
         let enrolment = FactorEnrolment(move: StepMove(step: step.id, next: next, values: [:]), kind: factor.kind, label: factor.label,
-                                        enrolledAtSeconds: factor.enrolledAt.timeIntervalSince1970)
-        return .accepted([event(.factorEnrolled(enrolment), state: state, context: context)]
-                         + closing(ifTerminal: next, state: state, context: context))
+                                        enrolledAtSeconds: factor.enrolledAt.timeIntervalSince1970, enrolledFrom: factor.enrolledFrom)
+        var events = [event(.factorEnrolled(enrolment), state: state, context: context)]
+        // Recorded, then held for a senior: the signal says why, the escalation stops the follow-up
+        // until a senior reopens the case (with a reason) or upholds the refusal.
+        if let first = escalating.first {
+            for (signal, failure) in escalating {
+                events.append(event(.signalRaised(signal: signal, step: next), state: state, context: context, reason: failure.message))
+            }
+            events.append(event(.escalated(signal: first.signal, step: next), state: state, context: context, reason: first.failure.message))
+            return .accepted(events)
+        }
+        return .accepted(events + closing(ifTerminal: next, state: state, context: context))
     }
 
     private static func completeAction(_ key: String, details: [String: JSONValue], state: CaseState, context: DecisionContext) -> Decision {

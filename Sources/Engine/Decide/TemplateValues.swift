@@ -28,7 +28,9 @@ enum TemplateValues {
             v["verification.date"] = CalendarDay(verification.at, in: timeZone).description
             v["verification.reference"] = verification.reference ?? "(no reference)"
         }
-        return v
+        // A pre-filled text must pass its own field's validation: whatever a value holds (a label
+        // recorded raw by an older build, say), no control or invisible character reaches the draft.
+        return v.mapValues { PlatformText.clean($0, limit: nil) }
     }
 
     /// "a", "a and b", "a, b and c".

@@ -115,7 +115,9 @@ public enum EventCodec {
             return ["idempotencyKey": .string(f.idempotencyKey), "action": .string(f.action.rawValue), "step": .string(f.step)]
         case .factorEnrolled(let e):
             var p = move(e.move)
-            p["factor"] = .object(["kind": .string(e.kind), "label": .string(e.label), "enrolledAt": .number(e.enrolledAtSeconds)])
+            var factor: [String: JSONValue] = ["kind": .string(e.kind), "label": .string(e.label), "enrolledAt": .number(e.enrolledAtSeconds)]
+            if let from = e.enrolledFrom { factor["from"] = .string(from) }
+            p["factor"] = .object(factor)
             return p
         case .gateRefused(let g):
             return ["step": .string(g.step),
@@ -322,8 +324,12 @@ public enum EventCodec {
         case Name.factorEnrolled:
             guard let move = r.move(), let factor = r.object("factor"),
                   let kind = factor["kind"]?.stringValue, let label = factor["label"]?.stringValue,
-                  let at = factor["enrolledAt"]?.numberValue, factor.count == 3 else { return nil }
-            return .factorEnrolled(FactorEnrolment(move: move, kind: kind, label: label, enrolledAtSeconds: at))
+                  let at = factor["enrolledAt"]?.numberValue else { return nil }
+            // `from` was added later: optional, so older enrolments decode (and re-encode) exactly.
+            let from = factor["from"].map(\.stringValue)
+            if let from, from == nil { return nil }
+            guard factor.count == (from == nil ? 3 : 4) else { return nil }
+            return .factorEnrolled(FactorEnrolment(move: move, kind: kind, label: label, enrolledAtSeconds: at, enrolledFrom: from ?? nil))
         default:
             return decodeRunbookNamed(type: type, &r)
         }

@@ -167,12 +167,15 @@ public struct FactorEnrolment: Sendable, Equatable {
     /// Seconds since 1970 exactly as the platform reported them: kept as the number it was
     /// stored as, so re-encoding an old event gives the same bytes (and the same hash).
     public var enrolledAtSeconds: Double
+    /// The address of the sign-in that enrolled it, as the platform reported it (absent in older events).
+    public var enrolledFrom: String?
 
-    public init(move: StepMove, kind: String, label: String, enrolledAtSeconds: Double) {
+    public init(move: StepMove, kind: String, label: String, enrolledAtSeconds: Double, enrolledFrom: String? = nil) {
         self.move = move
         self.kind = kind
         self.label = label
         self.enrolledAtSeconds = enrolledAtSeconds
+        self.enrolledFrom = enrolledFrom
     }
 
     public var enrolledAt: Date { Date(timeIntervalSince1970: enrolledAtSeconds) }

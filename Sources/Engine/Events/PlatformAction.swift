@@ -10,12 +10,15 @@ public enum PlatformAction: String, Sendable, Equatable, CaseIterable {
     case setTemporaryPassword
     /// Users → Disable: cuts off an attacker who got in.
     case suspendUser
+    /// The account-recovery notice (NIST SP 800-63B-4 requires one after a recovery): what was
+    /// done, when and how to dispute it, sent by the platform to every notification address on file.
+    case sendNotification
 
     /// Whether the action hands the operator a secret to read to the user (never stored).
     public var producesSecret: Bool {
         switch self {
         case .generateBackupCodes, .setTemporaryPassword: return true
-        case .resetFactors, .suspendUser: return false
+        case .resetFactors, .suspendUser, .sendNotification: return false
         }
     }
 
@@ -23,7 +26,7 @@ public enum PlatformAction: String, Sendable, Equatable, CaseIterable {
     public var changesCredentials: Bool {
         switch self {
         case .resetFactors, .generateBackupCodes, .setTemporaryPassword: return true
-        case .suspendUser: return false
+        case .suspendUser, .sendNotification: return false
         }
     }
 }

@@ -11,4 +11,9 @@ public enum PlatformFact: String, Sendable, Equatable, CaseIterable {
     case signIns = "signins"
     case factors = "factor"
     case manager
+    /// The sign-in that enrolled the newest factor: its address, and whether the user signed in
+    /// from it before the reset.
+    case enrolmentSignIn = "enrolledfrom"
+    /// The addresses on file that account notices go to.
+    case notificationAddresses = "notify"
 }

@@ -11,16 +11,20 @@ public struct PlatformFacts: Sendable, Equatable {
     public var federatedLinks: [FederatedLink]
     /// Sign-ins over at least the runbook's look-back period, newest or oldest first.
     public var signIns: [SignInAttempt]
+    /// Every address on file that account notices go to (the primary email first): the
+    /// notification of a recovery goes to each, so a user whose mailbox was taken still hears.
+    public var notificationAddresses: [String]
 
     public init(user: UserRecord, factors: [EnrolledFactor] = [], backupCodesRemaining: Int = 0,
                 phoneNumbers: [PhoneNumberOnFile] = [], federatedLinks: [FederatedLink] = [],
-                signIns: [SignInAttempt] = []) {
+                signIns: [SignInAttempt] = [], notificationAddresses: [String] = []) {
         self.user = user
         self.factors = factors
         self.backupCodesRemaining = backupCodesRemaining
         self.phoneNumbers = phoneNumbers
         self.federatedLinks = federatedLinks
         self.signIns = signIns
+        self.notificationAddresses = notificationAddresses
     }
 }
 
@@ -53,11 +57,19 @@ public struct EnrolledFactor: Sendable, Equatable {
     public var kind: String
     public var label: String
     public var enrolledAt: Date
+    /// The address (or device) of the sign-in that enrolled it; nil when the platform does not say.
+    public var enrolledFrom: String?
+    /// Whether the user had signed in successfully from `enrolledFrom` within the look-back before
+    /// the reset, when the platform says so itself (on ManualConsole, the operator's reading of the
+    /// console's sign-in log); nil when the Engine judges it from the sign-in log.
+    public var enrolledFromSeenBefore: Bool?
 
-    public init(kind: String, label: String, enrolledAt: Date) {
+    public init(kind: String, label: String, enrolledAt: Date, enrolledFrom: String? = nil, enrolledFromSeenBefore: Bool? = nil) {
         self.kind = kind
         self.label = label
         self.enrolledAt = enrolledAt
+        self.enrolledFrom = enrolledFrom
+        self.enrolledFromSeenBefore = enrolledFromSeenBefore
     }
 }
 

@@ -69,4 +69,15 @@ public enum DirectoryChange: Sendable, Equatable {
     case replaceBackupCodes(hashes: [String], expiresAt: Date?)
     case setPassword(hash: String, mustChange: Bool, expiresAt: Date?)
     case setSuspended(Bool)
+    /// One message per recipient into the outbox.
+    case sendNotice(recipients: [String], subject: String, body: String, caseID: String)
+}
+
+/// A notice in the directory's outbox, as sent to one recipient.
+public struct SentNotice: Sendable, Equatable {
+    public var recipient: String
+    public var subject: String
+    public var body: String
+    public var sentAt: Date
+    public var caseID: String
 }

@@ -77,5 +77,26 @@ enum DirectorySchema {
         ALTER TABLE users ADD COLUMN manager TEXT;       -- the user's manager's email, if known
         ALTER TABLE users ADD COLUMN suspended_by TEXT;  -- idempotency key of the action that suspended the account
         """),
+        // Additive: where each factor was enrolled from, the addresses account notices go to
+        // besides the primary email, and the notices the directory sent (its outbox).
+        Migration("0003-enrolment-origin-and-notices", """
+        ALTER TABLE factors ADD COLUMN enrolled_from TEXT;   -- address of the sign-in that enrolled it
+        CREATE TABLE notification_addresses (
+            email   TEXT NOT NULL REFERENCES users (email),
+            address TEXT NOT NULL,
+            PRIMARY KEY (email, address)
+        );
+        CREATE TABLE outbox (
+            seq             INTEGER PRIMARY KEY,
+            email           TEXT NOT NULL,          -- whose account the notice is about
+            recipient       TEXT NOT NULL,
+            subject         TEXT NOT NULL,
+            body            TEXT NOT NULL,          -- never a secret: the follow-up message
+            sent_at         TEXT NOT NULL,
+            case_id         TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL
+        );
+        CREATE INDEX outbox_by_user ON outbox (email, seq);
+        """),
     ]
 }

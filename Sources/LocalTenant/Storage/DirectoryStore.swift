@@ -63,10 +63,11 @@ public final class DirectoryStore {
 
     /// Adds (or replaces) a user with everything about them, in one transaction.
     public func putUser(_ user: DirectoryUser, factors: [EnrolledFactor], codeHashes: [(hash: String, createdAt: Date, usedAt: Date?)],
-                        phones: [PhoneNumberOnFile], federated: [FederatedLink], signIns: [SignInAttempt]) throws(StoreError) {
+                        phones: [PhoneNumberOnFile], federated: [FederatedLink], signIns: [SignInAttempt],
+                        notificationAddresses: [String] = []) throws(StoreError) {
         try write {
             let email = user.email.lowercased()
-            for table in ["factors", "backup_codes", "phone_numbers", "federated_links", "sign_ins"] {
+            for table in ["factors", "backup_codes", "phone_numbers", "federated_links", "sign_ins", "notification_addresses"] {
                 try db.prepare("DELETE FROM \(table) WHERE email = ?1").run([.text(email)])
             }
             try db.prepare("""
@@ -81,8 +82,12 @@ public final class DirectoryStore {
                       .text(user.passwordHash), .integer(user.passwordMustChange ? 1 : 0), Self.time(user.passwordExpiresAt),
                       user.demoNote.map(SQLValue.text) ?? .null, user.manager.map { SQLValue.text($0.lowercased()) } ?? .null,
                       user.suspendedBy.map(SQLValue.text) ?? .null])
-            let factor = try db.prepare("INSERT INTO factors (email, kind, label, enrolled_at) VALUES (?1, ?2, ?3, ?4)")
-            for f in factors { try factor.run([.text(email), .text(f.kind), .text(f.label), Self.time(f.enrolledAt)]) }
+            let factor = try db.prepare("INSERT INTO factors (email, kind, label, enrolled_at, enrolled_from) VALUES (?1, ?2, ?3, ?4, ?5)")
+            for f in factors {
+                try factor.run([.text(email), .text(f.kind), .text(f.label), Self.time(f.enrolledAt), f.enrolledFrom.map(SQLValue.text) ?? .null])
+            }
+            let notify = try db.prepare("INSERT OR IGNORE INTO notification_addresses (email, address) VALUES (?1, ?2)")
+            for address in notificationAddresses where address.lowercased() != email { try notify.run([.text(email), .text(address.lowercased())]) }
             let code = try db.prepare("INSERT INTO backup_codes (email, code_hash, created_at, used_at) VALUES (?1, ?2, ?3, ?4)")
             for c in codeHashes { try code.run([.text(email), .text(c.hash), Self.time(c.createdAt), Self.time(c.usedAt)]) }
             let phone = try db.prepare("INSERT INTO phone_numbers (email, number, added_at) VALUES (?1, ?2, ?3)")
@@ -98,10 +103,38 @@ public final class DirectoryStore {
 
     public func factors(_ email: String) throws(StoreError) -> [EnrolledFactor] {
         try read {
-            let s = try db.prepare("SELECT kind, label, enrolled_at FROM factors WHERE email = ?1 ORDER BY enrolled_at")
+            let s = try db.prepare("SELECT kind, label, enrolled_at, enrolled_from FROM factors WHERE email = ?1 ORDER BY enrolled_at")
             try s.bind([.text(email.lowercased())])
             var out: [EnrolledFactor] = []
-            while try s.step() { out.append(EnrolledFactor(kind: s.string(0), label: s.string(1), enrolledAt: EventTime.parse(s.string(2)) ?? .distantPast)) }
+            while try s.step() {
+                out.append(EnrolledFactor(kind: s.string(0), label: s.string(1), enrolledAt: EventTime.parse(s.string(2)) ?? .distantPast,
+                                          enrolledFrom: s.optionalString(3)))
+            }
+            return out
+        }
+    }
+
+    /// Where account notices go: the primary email first, then every other address on file.
+    public func notificationAddresses(_ email: String) throws(StoreError) -> [String] {
+        try read {
+            let s = try db.prepare("SELECT address FROM notification_addresses WHERE email = ?1 ORDER BY address")
+            try s.bind([.text(email.lowercased())])
+            var out = [email.lowercased()]
+            while try s.step() { out.append(s.string(0)) }
+            return out
+        }
+    }
+
+    /// The notices sent about `email`'s account, oldest first.
+    public func outbox(_ email: String) throws(StoreError) -> [SentNotice] {
+        try read {
+            let s = try db.prepare("SELECT recipient, subject, body, sent_at, case_id FROM outbox WHERE email = ?1 ORDER BY seq")
+            try s.bind([.text(email.lowercased())])
+            var out: [SentNotice] = []
+            while try s.step() {
+                out.append(SentNotice(recipient: s.string(0), subject: s.string(1), body: s.string(2),
+                                      sentAt: EventTime.parse(s.string(3)) ?? .distantPast, caseID: s.string(4)))
+            }
             return out
         }
     }
@@ -209,6 +242,13 @@ public final class DirectoryStore {
                         .run([.text(lower), .text(idempotencyKey)])
                 case .setSuspended(false):
                     try db.prepare("UPDATE users SET suspended = 0, suspended_by = NULL WHERE email = ?1").run([.text(lower)])
+                case .sendNotice(let recipients, let subject, let body, let caseID):
+                    let insert = try db.prepare("""
+                    INSERT INTO outbox (email, recipient, subject, body, sent_at, case_id, idempotency_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                    """)
+                    for recipient in recipients {
+                        try insert.run([.text(lower), .text(recipient), .text(subject), .text(body), Self.time(at), .text(caseID), .text(idempotencyKey)])
+                    }
                 }
             }
             let detailsText = JSONValue.object(details).canonicalText
@@ -259,12 +299,13 @@ public final class DirectoryStore {
         }
     }
 
-    public func enrolFactor(_ email: String, kind: String, label: String, at: Date) throws(StoreError) {
+    /// Enrols a factor from the sign-in at `address` (the platform records where every factor came from).
+    public func enrolFactor(_ email: String, kind: String, label: String, at: Date, from address: String) throws(StoreError) {
         try write {
-            try db.prepare("INSERT INTO factors (email, kind, label, enrolled_at) VALUES (?1, ?2, ?3, ?4)")
-                .run([.text(email.lowercased()), .text(kind), .text(label), Self.time(at)])
+            try db.prepare("INSERT INTO factors (email, kind, label, enrolled_at, enrolled_from) VALUES (?1, ?2, ?3, ?4, ?5)")
+                .run([.text(email.lowercased()), .text(kind), .text(label), Self.time(at), .text(address)])
             try recordEventInTransaction(at: at, email: email.lowercased(), type: "mfa.factor_enrolled", actor: email.lowercased(),
-                                         details: ["kind": .string(kind), "label": .string(label)])
+                                         details: ["kind": .string(kind), "label": .string(label), "from": .string(address)])
         }
     }
 }

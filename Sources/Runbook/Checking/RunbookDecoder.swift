@@ -188,9 +188,10 @@ final class RunbookDecoder {
             wrongType(node, at: path, expected: "a check name or an object with \"check\"")
             return nil
         }
-        guard let m = object(node, at: path, required: ["check"], optional: ["onRefusal"]),
+        guard let m = object(node, at: path, required: ["check"], optional: ["onRefusal", "escalate"]),
               let name = string(m, "check", at: path) else { return nil }
-        return CheckReference(name: name, onRefusal: string(m, "onRefusal", at: path, required: false))
+        return CheckReference(name: name, onRefusal: string(m, "onRefusal", at: path, required: false),
+                              escalate: string(m, "escalate", at: path, required: false))
     }
 
     private func decodeTransition(_ node: JSONNode, at path: JSONPath) -> Transition? {
@@ -240,8 +241,8 @@ final class RunbookDecoder {
                 wrongType(operand, at: path.appending(op), expected: "an array"); comparison = nil
             }
         case "greaterThan", "lessThan":
-            if case .number(let n) = operand.kind { comparison = op == "greaterThan" ? .greaterThan(n) : .lessThan(n) } else {
-                wrongType(operand, at: path.appending(op), expected: "a number"); comparison = nil
+            if case .number(let n) = operand.kind, n.isFinite { comparison = op == "greaterThan" ? .greaterThan(n) : .lessThan(n) } else {
+                wrongType(operand, at: path.appending(op), expected: "a finite number"); comparison = nil
             }
         default:
             if case .bool(true) = operand.kind { comparison = .present } else {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads a runbook text into a `Runbook`, or into the complete list of what is wrong with it.
 /// This is the one door runbooks come in by: the CLI, the wizard and the tests all use it,
 /// so no case can ever run on a runbook that `runbook check` would reject.
@@ -5,6 +7,14 @@ public enum RunbookLoader {
     public enum Outcome: Sendable {
         case valid(Runbook)
         case invalid([RunbookProblem])
+    }
+
+    /// Loads a runbook file's bytes: bytes that are not UTF-8 are one problem, at the first bad byte.
+    public static func load(_ data: Data, vocabulary: RunbookVocabulary) -> Outcome {
+        switch SourceText.decode(data) {
+        case .success(let text): return load(text, vocabulary: vocabulary)
+        case .failure(let bad): return .invalid([RunbookProblem(.syntax, at: .root, bad.location, bad.message)])
+        }
     }
 
     public static func load(_ text: String, vocabulary: RunbookVocabulary) -> Outcome {

@@ -53,6 +53,15 @@ struct RunbookValidator {
             report(.unknownCheck, path.appending("checks").appending(i), "unknown check \"\(check.name)\"\(hint)")
         }
         for (i, check) in step.checks.enumerated() {
+            if let signal = check.escalate {
+                let at = path.appending("checks").appending(i).appending("escalate")
+                if step.awaits == nil {
+                    report(.invalidValue, at, "only a step that waits (\"awaits\") escalates on a gate; elsewhere a failed gate refuses")
+                } else if runbook.signal(signal)?.source != .platform {
+                    report(.invalidValue, at, "\"\(signal)\" is not a refusal signal with source \"platform\"; known: "
+                           + runbook.refusalSignals.filter { $0.source == .platform }.map(\.id).joined(separator: ", "))
+                }
+            }
             for missing in vocabulary.checkInputs[check.name]?.missing(in: step, of: runbook) ?? [] {
                 report(.missingCheckInput, path.appending("checks").appending(i), "check \"\(check.name)\" reads \(missing)")
             }

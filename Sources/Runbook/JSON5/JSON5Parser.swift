@@ -245,6 +245,7 @@ public struct JSON5Parser {
                 advance()
             }
             if digits == 0 { throw error("expected hexadecimal digits after 0x") }
+            if !value.isFinite { throw JSON5SyntaxError("the number is too large: a number holds at most about 1.8e308", at: start) }
             return negative ? -value : value
         }
         var text = ""
@@ -273,6 +274,11 @@ public struct JSON5Parser {
         if text.hasPrefix(".") { text = "0" + text }
         if text.hasSuffix(".") { text += "0" }
         guard let value = Double(text) else { throw JSON5SyntaxError("malformed number", at: start) }
+        // Double("1e99999") is infinity: a value no one wrote. Refused here, where the text still
+        // says what was written, rather than read later as "Infinity".
+        if !value.isFinite {
+            throw JSON5SyntaxError("the number \(negative ? "-" : "")\(text) is too large: a number holds at most about 1.8e308", at: start)
+        }
         if let c = peek, Self.isIdentifierPart(c) {
             throw error("unexpected \(describe(c)) right after a number")
         }

@@ -51,7 +51,12 @@ public struct JSONNode: Sendable, Hashable {
         switch kind {
         case .null: return "null"
         case .bool: return "a boolean"
-        case .number: return "a number"
+        case .number(let n):
+            // Where a whole or finite number is expected, say which value stood there: NaN and
+            // Infinity are JSON5 numbers, and "found a number" would not say what is wrong.
+            if n.isNaN { return "NaN (not a number)" }
+            if n.isInfinite { return n < 0 ? "-Infinity" : "Infinity" }
+            return n == n.rounded() && abs(n) < 1e15 ? "a number" : "the number \(n)"
         case .string: return "a string"
         case .array: return "an array"
         case .object: return "an object"

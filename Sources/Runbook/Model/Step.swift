@@ -76,10 +76,16 @@ public struct StepAction: Sendable, Equatable {
 public struct CheckReference: Sendable, Equatable {
     public var name: String
     public var onRefusal: String?
+    /// On a step that waits for an event: a failure of this gate does not keep the case waiting.
+    /// What was observed is recorded, this platform signal is raised, and the case goes to a
+    /// senior admin's review before it may continue (a factor enrolled from an address never
+    /// seen for the user has already happened; refusing to see it would hide it).
+    public var escalate: String?
 
-    public init(name: String, onRefusal: String? = nil) {
+    public init(name: String, onRefusal: String? = nil, escalate: String? = nil) {
         self.name = name
         self.onRefusal = onRefusal
+        self.escalate = escalate
     }
 }
 

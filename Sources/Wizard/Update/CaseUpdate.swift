@@ -234,16 +234,17 @@ enum CaseUpdate {
     }
 
     /// The facts form: the facts the step needs first, then the rest; each input starts with the
-    /// value typed so far. The "new factor" form asks for the enrolled factor only.
+    /// value typed so far. The "new factor" form asks for the enrolled factor and the sign-in that
+    /// enrolled it (read from the console's sign-in log), which its gate judges.
     static func factsForm(_ screen: CaseScreenModel, newFactor: Bool) -> Modal {
         let all = screen.snapshot.factPrompts
         let needed = screen.snapshot.missingFactKeys
         var prompts: [FactPrompt]
         if newFactor {
-            prompts = all.filter { $0.key == "factor" }
+            prompts = [PlatformFact.factors, .enrolmentSignIn].compactMap { fact in all.first { $0.key == fact.rawValue } }
             // The example is now: a factor enrolled before the reset is not the new one.
             let now = EventTimeText.format(screen.snapshot.context.now).prefix(16)
-            prompts = prompts.map { var p = $0; p.example = "totp:Pixel 9@\(now)"; return p }
+            prompts = prompts.map { var p = $0; if p.key == PlatformFact.factors.rawValue { p.example = "totp:Pixel 9@\(now)" }; return p }
         } else {
             prompts = all.filter { needed.contains($0.key) } + all.filter { !needed.contains($0.key) }
         }

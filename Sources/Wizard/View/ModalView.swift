@@ -87,7 +87,7 @@ enum ModalView {
         case .facts(let prompts, let needed, let newFactor):
             title = newFactor ? "I see the new factor in the admin console" : "Facts from the admin console"
             text(newFactor
-                 ? "Type the factor the user just enrolled, as the console shows it. It must be enrolled after the reset."
+                 ? "Type the factor the user just enrolled and, from the sign-in log, the sign-in that enrolled it. It must be enrolled after the reset."
                  : "Type each fact as the console shows it; \"needed\" ones decide the current step. Blank a fact to leave it as it is.",
                  .plain)
             lines.append(("", .plain))

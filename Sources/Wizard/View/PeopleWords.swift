@@ -27,6 +27,7 @@ enum PeopleWords {
         case .generateBackupCodes: return "Backup codes generated"
         case .setTemporaryPassword: return "Temporary password set"
         case .suspendUser: return "Account suspended"
+        case .sendNotification: return "Notification sent"
         }
     }
 }

@@ -1,5 +1,6 @@
 import XCTest
 import Engine
+import Runbook
 
 /// The ordinary moves of a case, each asserting that the engine accepted it, so a test can
 /// walk quickly to the step it is about and spend its lines on the gate under test.
@@ -52,11 +53,11 @@ extension CaseHarness {
         assertAccepted(enrolNewFactor(), "observe enrolment", file: file, line: line)
     }
 
-    /// Sends the pre-filled follow-up and confirms it sent, which closes the case.
+    /// Sends the pre-filled notice; the platform reports it sent, which closes the case.
     func sendFollowUp(file: StaticString = #filePath, line: UInt = #line) {
-        var values = prefill("follow_up")
-        values["sent"] = "yes"
-        assertAccepted(submit("follow_up", values), "follow_up", file: file, line: line)
+        assertAccepted(submit("follow_up", prefill("follow_up")), "follow_up", file: file, line: line)
+        assertAccepted(completePendingAction(details: ["recipients": .array(facts.notificationAddresses.map(JSONValue.string))]),
+                       "notice sent", file: file, line: line)
     }
 
     /// Replaying the log from scratch gives the state built one event at a time: the Store

@@ -107,7 +107,7 @@ final class CaseHarness {
     /// The user enrols a new factor now; the platform's facts show it, and the engine is asked to see it.
     @discardableResult
     func enrolNewFactor(kind: String = "webauthn", label: String = "YubiKey 5C") -> Decision {
-        facts.factors.append(EnrolledFactor(kind: kind, label: label, enrolledAt: now))
+        facts.factors.append(EnrolledFactor(kind: kind, label: label, enrolledAt: now, enrolledFrom: Subject.familiarAddress))
         return decide(.observeEnrolment)
     }
 

@@ -12,6 +12,9 @@ enum Subject {
     static let numberOnFile = "+44 20 7946 0958"
     /// The same line typed the way a caller might read it out.
     static let numberOnFileRetyped = "+44-20-7946-0958"
+    /// Where account notices go besides the work email.
+    static let personalAddress = "sam.rivera@home.example"
+
     /// An address Sam signs in from successfully every week.
     static let familiarAddress = "198.51.100.7"
 
@@ -30,7 +33,8 @@ enum Subject {
             signIns: [
                 SignInAttempt(at: Date("2026-05-11T08:02:00Z"), address: familiarAddress, succeeded: true, method: "password+totp"),
                 SignInAttempt(at: Date("2026-05-14T08:05:00Z"), address: familiarAddress, succeeded: true, method: "password+totp"),
-            ]
+            ],
+            notificationAddresses: [email, personalAddress]
         )
     }
 

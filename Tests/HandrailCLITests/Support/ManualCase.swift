@@ -82,15 +82,20 @@ struct ManualCase {
     /// console after the reset was recorded, so it is strictly later (the console shows seconds;
     /// the commands' clock moves on a second between commands, and this one runs at the time typed).
     func typeFactorEnrolledNow(label: String = "New phone", file: StaticString = #filePath, line: UInt = #line) throws {
-        try facts(["factor=totp:\(label)@\(handrail.clock.typed)"], file: file, line: line)
+        try facts(["factor=totp:\(label)@\(handrail.clock.typed)", "enrolledfrom=seen:198.51.100.7"], file: file, line: line)
     }
+
+    /// What the operator attests after sending the notice from the console: every address typed.
+    var noticeAttestation: String { "Sent the notice from the console to \(subject) and to \(personalAddress)" }
+    var personalAddress: String { subject.replacingOccurrences(of: "@", with: ".home@") }
 
     /// From the wait for enrolment to closed: the factor appears, the wait ends, the follow-up goes out.
     func finishAfterReset(file: StaticString = #filePath, line: UInt = #line) throws {
         XCTAssertEqual(try show()["status"] as? String, "awaiting_enrolment", file: file, line: line)
         try typeFactorEnrolledNow(file: file, line: line)
         try act(["observe-enrolment"], file: file, line: line)
-        let followUp = try act(["follow_up", "sent=yes"], file: file, line: line)
+        try facts(["notify=\(subject)", "notify=\(personalAddress)"], file: file, line: line)
+        let followUp = try act(["follow_up", "--attest", noticeAttestation], file: file, line: line)
         XCTAssertTrue(followUp.out.contains("is closed (resolved)"), "\(followUp)", file: file, line: line)
     }
 

@@ -110,9 +110,9 @@ extension TrainingAttempt {
     }
 
     func sendFollowUp(file: StaticString = #filePath, line: UInt = #line) {
-        var values = prefill("follow_up")
-        values["sent"] = "yes"
-        accept(.submit(step: "follow_up", values: values), "follow_up", file: file, line: line)
+        accept(.submit(step: "follow_up", values: prefill("follow_up")), "follow_up", file: file, line: line)
+        let key = currentState.pendingAction?.idempotencyKey ?? "(none pending)"
+        accept(.completeAction(idempotencyKey: key, details: [:]), "notice sent", file: file, line: line)
     }
 
     func refuse(_ signal: String, _ reason: String, file: StaticString = #filePath, line: UInt = #line) {

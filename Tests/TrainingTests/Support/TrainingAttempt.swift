@@ -95,7 +95,8 @@ final class TrainingAttempt {
             userSideLog.append("\(action.action) after \(action.after)")
             switch action.action {
             case "enrol":
-                facts.factors.append(EnrolledFactor(kind: "totp", label: "New phone", enrolledAt: now.addingTimeInterval(30)))
+                facts.factors.append(EnrolledFactor(kind: "totp", label: "New phone", enrolledAt: now.addingTimeInterval(30),
+                                                    enrolledFrom: "198.51.100.20"))
             case "signin":
                 facts.signIns.append(SignInAttempt(at: now.addingTimeInterval(20), address: "198.51.100.20", succeeded: true,
                                                    method: "password+code"))
