@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(name: "handrail", dependencies: ["HandrailCLI"]),
         // Performance budgets, measured beside their peers: `swift run -c release handrail-bench`.
         .executableTarget(name: "handrail-bench", dependencies: ["Store", "SQLiteCore", "Hashing", "Engine", "Runbook", "Casework", "Platform",
-                                                                "Terminal", "Wizard", "Anchoring"]),
+                                                                "Terminal", "Wizard", "Anchoring", "HandrailCLI"]),
 
         // What the test targets share: where the package is, the built `handrail` found and run
         // as a subprocess (optionally on a clock set by faketime), a tmux driver, and the

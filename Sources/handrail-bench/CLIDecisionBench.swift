@@ -1,0 +1,96 @@
+import Casework
+import Engine
+import Foundation
+import HandrailCLI
+import Platform
+import Runbook
+import Store
+
+/// One decision the way operators make it, beside its peers, whole process to whole process:
+///
+/// - `handrail case note` (a new process: start-up, configuration, database, roster, the case's
+///   runbook found by its pinned hash, the decision, the commit) against the sqlite3 shell
+///   committing one insert transaction, paired run by run so both see the same disk;
+/// - the `fsync`/`fdatasync` calls each makes (strace), and each one's own peak memory;
+/// - in-process, a decision on the real path: the case pinned to its runbook file's hash and
+///   the runbook found through the `RunbookLibrary` exactly as the command line wires it (not a
+///   runbook handed in), against a bare insert transaction.
+struct CLIDecisionBench {
+    let options: BenchOptions
+    let report: BenchReport
+
+    func run() {
+        commandLine()
+        inProcess()
+    }
+
+    func commandLine() {
+        let desk = BenchDesk(options: options, name: "cli-decision")
+        let caseID = desk.openCase(subject: "ada@example.com")
+        let peerDatabase = SQLiteCLIInsertPeer.prepare(path: desk.folder.appendingPathComponent("peer.db").path)
+        let env = desk.environment()
+        var ours: [Double] = [], peer: [Double] = []
+        let runs = max(20, options.runs * 8)
+        for n in 0..<runs {
+            let o = runChild([desk.handrail, "case", "note", caseID, "Benchmark note \(n) on the call"], environment: env)
+            precondition(o.status == 0, "handrail case note failed with \(o.status)")
+            let p = runChild(SQLiteCLIInsertPeer.arguments(database: peerDatabase, n: n))
+            precondition(p.status == 0, "sqlite3 insert failed with \(p.status)")
+            if n > 0 { ours.append(o.seconds); peer.append(p.seconds) } // the first of each warms the page cache
+        }
+        let (o, p) = (median(ours), median(peer))
+        print(String(format: "CLI decision: handrail case note %.2f ms, sqlite3 shell one insert transaction %.2f ms (medians of %d pairs)",
+                     o * 1000, p * 1000, ours.count))
+        report.add("one decision through the CLI (case note)", ours: ms(o), peer: ms(p) + " sqlite3 CLI insert txn",
+                   ratio: String(format: "%.2f×", o / p), budget: "≤ 1.5×", met: o / p <= 1.5)
+
+        let ourSyncs = syncCalls([desk.handrail, "case", "note", caseID, "Counted note"], environment: env, workdir: options.workdir)
+        let peerSyncs = syncCalls(SQLiteCLIInsertPeer.arguments(database: peerDatabase, n: -1), environment: [:], workdir: options.workdir)
+        print("CLI decision: fsync+fdatasync per process: handrail \(ourSyncs.map(String.init) ?? "n/a (no strace)"), sqlite3 \(peerSyncs.map(String.init) ?? "n/a")")
+        // A WAL commit with synchronous = FULL syncs the WAL once (https://sqlite.org/pragma.html#pragma_synchronous).
+        report.add("fsync/fdatasync per CLI decision (strace -f -c)", ours: ourSyncs.map(String.init) ?? "n/a",
+                   peer: peerSyncs.map { "\($0) sqlite3 CLI" } ?? "n/a", ratio: "",
+                   budget: "≤ 2 (WAL commit + 1)", met: ourSyncs.map { $0 <= 2 })
+
+        let ourPeak = PeakMemory.measure([desk.handrail, "case", "note", caseID, "Measured note"], environment: env, workdir: options.workdir)
+        let peerPeak = PeakMemory.measure(SQLiteCLIInsertPeer.arguments(database: peerDatabase, n: -2), workdir: options.workdir)
+        let floor = PeakMemory.floor(workdir: options.workdir)
+        print("CLI decision: own peak RSS handrail \(megabytes(ourPeak)), sqlite3 \(megabytes(peerPeak)) (the measuring parent's floor: /bin/true \(megabytes(floor)))")
+        report.add("peak RSS, one CLI decision (own VmHWM via wait4 of time(1))", ours: megabytes(ourPeak),
+                   peer: megabytes(peerPeak) + " sqlite3 CLI", ratio: "", budget: "≤ 32 MB", met: ourPeak.map { $0 <= 32_000_000 })
+    }
+
+    /// The decision committed in-process with the runbook found as the command line finds it.
+    func inProcess() {
+        let folder = options.workdir.appendingPathComponent("inprocess-decision")
+        try? FileManager.default.removeItem(at: folder)
+        try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let store = try! HandrailStore(path: folder.appendingPathComponent("handrail.db").path, now: Date.init)
+        let library = RunbookLibrary(directory: URL(fileURLWithPath: loadRunbookFolder()))
+        var context = CaseworkContext(store: store, platform: ManualConsole(), runbooks: { try? library.runbook(id: $0).get() },
+                                      timeZone: TimeZone(identifier: "UTC")!, clock: { EventTime.truncated(Date()) })
+        context.runbookPin = { library.pin(id: $0) }
+        context.runbookByHash = { library.runbook(sha256: $0) }
+        let desk = CaseDesk(context)
+        let bare = BareInsertPeer(path: folder.appendingPathComponent("bare.db").path)
+        let actor = Actor(login: "bench", role: .senior)
+        let values = ["method": "callback", "callback_number": "+15550100", "callback_confirmed": "yes", "reference": "SUP-1234"]
+        var ours: [Double] = [], peer: [Double] = []
+        for _ in 0..<options.commits {
+            let id = try! desk.open(subject: "ada@example.com", runbookID: "mfa-recovery", actor: actor).caseID
+            _ = try! desk.recordFacts(["signins": .array([]), "suspended": .string("no"),
+                                       "phone": .array([.string("+15550100@2024-03-01")])], on: id, actor: actor)
+            var start = DispatchTime.now().uptimeNanoseconds
+            let outcome = try! desk.perform(.submit(step: "verify_identity", values: values), on: id, actor: actor)
+            ours.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            precondition(outcome.refusal == nil && outcome.stored.count == 1, "the benchmark decision must be accepted")
+            start = DispatchTime.now().uptimeNanoseconds
+            bare.insertOne()
+            peer.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        let (o, p) = (median(ours), median(peer))
+        print("in-process decision, runbook found by its pinned hash: \(ms(o)), bare insert transaction \(ms(p)) (\(options.commits) pairs)")
+        report.add("decision in-process, runbook looked up the real way", ours: ms(o), peer: ms(p) + " bare insert txn",
+                   ratio: String(format: "%.2f×", o / p), budget: "≤ 1.5×", met: o / p <= 1.5)
+    }
+}
