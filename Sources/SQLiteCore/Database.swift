@@ -149,6 +149,25 @@ public final class Database {
 
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
+    /// Keeps the write-ahead log, and its index, when this connection is the last to close.
+    ///
+    /// By default the last connection to close a WAL database checkpoints it and deletes the
+    /// log (https://sqlite.org/wal.html#the_wal_file): every command-line process is the last
+    /// one, so each paid a checkpoint (the log and the database file synced) on top of its own
+    /// commit, and the next process created the log again, whose header is synced on its own
+    /// before the first commit. SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE skips the checkpoint at close
+    /// and with it the deletion (https://sqlite.org/c3ref/c_dbconfig_defensive.html);
+    /// SQLITE_FCNTL_PERSIST_WAL alone would keep the file but still checkpoint and restart it
+    /// (https://sqlite.org/c3ref/c_fcntl_begin_atomic_write.html#sqlitefcntlpersistwal).
+    /// Nothing committed depends on it: each commit is durable in the log when it returns
+    /// (synchronous = FULL), the next connection reads the log as it is, and the automatic
+    /// checkpoint still copies it into the database every 1,000 pages
+    /// (https://sqlite.org/pragma.html#pragma_wal_autocheckpoint).
+    public func keepWriteAheadLogOnClose() throws(SQLiteError) {
+        let rc = handrail_sqlite_db_config_no_checkpoint_on_close(handle, 1)
+        guard rc == SQLITE_OK else { throw SQLiteError(database: handle, code: rc) }
+    }
+
     /// Whether the connection cannot write: opened read-only, or opened read-write on a file
     /// the operating system lets this process only read (https://sqlite.org/c3ref/open.html,
     /// https://sqlite.org/c3ref/db_readonly.html).
