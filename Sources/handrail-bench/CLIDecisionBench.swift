@@ -44,7 +44,7 @@ struct CLIDecisionBench {
         report.add("one decision through the CLI (case note)", ours: ms(o), peer: ms(p) + " sqlite3 CLI insert txn",
                    ratio: String(format: "%.2f×", o / p), budget: "≤ 1.5×", met: o / p <= 1.5)
 
-        let ourSyncs = syncCalls([desk.handrail, "case", "note", caseID, "Counted note"], environment: env, workdir: options.workdir)
+        let ourSyncs = syncCalls([desk.handrail, "case", "note", caseID, "Counted note, for the sync count"], environment: env, workdir: options.workdir)
         let peerSyncs = syncCalls(SQLiteCLIInsertPeer.arguments(database: peerDatabase, n: -1), environment: [:], workdir: options.workdir)
         print("CLI decision: fsync+fdatasync per process: handrail \(ourSyncs.map(String.init) ?? "n/a (no strace)"), sqlite3 \(peerSyncs.map(String.init) ?? "n/a")")
         // A WAL commit with synchronous = FULL syncs the WAL once (https://sqlite.org/pragma.html#pragma_synchronous).
@@ -52,7 +52,7 @@ struct CLIDecisionBench {
                    peer: peerSyncs.map { "\($0) sqlite3 CLI" } ?? "n/a", ratio: "",
                    budget: "≤ 2 (WAL commit + 1)", met: ourSyncs.map { $0 <= 2 })
 
-        let ourPeak = PeakMemory.measure([desk.handrail, "case", "note", caseID, "Measured note"], environment: env, workdir: options.workdir)
+        let ourPeak = PeakMemory.measure([desk.handrail, "case", "note", caseID, "Measured note, for the peak memory"], environment: env, workdir: options.workdir)
         let peerPeak = PeakMemory.measure(SQLiteCLIInsertPeer.arguments(database: peerDatabase, n: -2), workdir: options.workdir)
         let floor = PeakMemory.floor(workdir: options.workdir)
         print("CLI decision: own peak RSS handrail \(megabytes(ourPeak)), sqlite3 \(megabytes(peerPeak)) (the measuring parent's floor: /bin/true \(megabytes(floor)))")

@@ -42,7 +42,7 @@ struct LoadBench {
         print(String(format: "load: %d operators, one decision each every %.0f s on average (Poisson), for %.0f s: %d decisions",
                      logins.count, options.think, options.loadSeconds, schedule.count))
         let paced = OpenLoop(schedule: schedule, workers: 96) { op, n in
-            Self.spawn([desk.handrail, "case", "note", caseIDs[op], "Load note \(n)"], environment: environments.blocks[op])
+            Self.spawn([desk.handrail, "case", "note", caseIDs[op], "Load note \(n) on the operator's call"], environment: environments.blocks[op])
         }.run()
         let p50 = quantile(paced.latencies, 0.5), p99 = quantile(paced.latencies, 0.99)
         print(String(format: "load: p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d errors", p50 * 1000, p99 * 1000,

@@ -19,13 +19,14 @@ enum PeakMemory {
 
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: timeProgram) }
 
-    /// Peak RSS in bytes of `argv` run to completion, or nil when `time` is missing or fails.
+    /// Peak RSS in bytes of `argv` run to completion, or nil when `time` is missing or the
+    /// program fails (a refused command is not the work being measured).
     static func measure(_ argv: [String], environment: [String: String] = [:], workdir: URL) -> Int? {
         guard isAvailable else { return nil }
         let report = workdir.appendingPathComponent("peak-\(UUID().uuidString).txt").path
         defer { try? FileManager.default.removeItem(atPath: report) }
         let run = runChild([timeProgram, "-f", "%M", "-o", report] + argv, environment: environment)
-        guard run.status >= 0, let text = try? String(contentsOfFile: report, encoding: .utf8),
+        guard run.status == 0, let text = try? String(contentsOfFile: report, encoding: .utf8),
               let kilobytes = text.split(whereSeparator: \.isNewline).last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) })
         else { return nil }
         return kilobytes * 1024
