@@ -46,6 +46,7 @@ public final class Database {
 
     deinit {
         statementCache.removeAll()
+        truncateLongWriteAheadLog()
         sqlite3_close_v2(handle)
     }
 
@@ -163,9 +164,35 @@ public final class Database {
     /// (synchronous = FULL), the next connection reads the log as it is, and the automatic
     /// checkpoint still copies it into the database every 1,000 pages
     /// (https://sqlite.org/pragma.html#pragma_wal_autocheckpoint).
-    public func keepWriteAheadLogOnClose() throws(SQLiteError) {
+    ///
+    /// One thing the checkpoint at close did is still needed: a process that opens the database
+    /// alone rebuilds the log's index from the log itself (https://sqlite.org/walformat.html,
+    /// "Recovery"), and with it forgets how much of the log was already copied, so no later
+    /// process would ever start the log afresh and every one would read all of it. So a log longer
+    /// than `truncateAboveBytes` is checkpointed and truncated when this connection closes
+    /// (`PRAGMA wal_checkpoint(TRUNCATE)`, https://sqlite.org/pragma.html#pragma_wal_checkpoint):
+    /// once every few dozen decisions, not at every exit.
+    public func keepWriteAheadLogOnClose(truncateAboveBytes: Int = Database.writeAheadLogLimitBytes) throws(SQLiteError) {
         let rc = handrail_sqlite_db_config_no_checkpoint_on_close(handle, 1)
         guard rc == SQLITE_OK else { throw SQLiteError(database: handle, code: rc) }
+        logLimitBytes = truncateAboveBytes
+    }
+
+    /// How long the kept log may grow before a closing connection checkpoints and truncates it:
+    /// a log is read whole by a process that opens the database alone, so it is kept short.
+    public static let writeAheadLogLimitBytes = 1 << 20
+
+    private var logLimitBytes: Int?
+
+    /// At close: the log checkpointed into the database and truncated, when it has grown past
+    /// its limit. Best effort: if other connections are busy it is left for a later close (a
+    /// short wait only: the decision is already committed and its operator is waiting to be told).
+    private func truncateLongWriteAheadLog() {
+        guard let limit = logLimitBytes, !isReadOnly else { return }
+        var info = stat()
+        guard stat(path + "-wal", &info) == 0, Int(info.st_size) > limit else { return }
+        sqlite3_busy_timeout(handle, 200)
+        _ = sqlite3_wal_checkpoint_v2(handle, "main", SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
     }
 
     /// Whether the connection cannot write: opened read-only, or opened read-write on a file

@@ -6,6 +6,9 @@ struct ChildRun {
     var seconds: Double
     var maxRSSBytes: Int
     var status: Int32
+    /// The child's own CPU time, user + system (wait4's rusage; a new process starts at zero):
+    /// on a shared, loaded machine it moves far less than the wall time does.
+    var cpuSeconds: Double = 0
 }
 
 func runChild(_ argv: [String], stdout path: String = "/dev/null", environment: [String: String] = [:]) -> ChildRun {
@@ -26,5 +29,6 @@ func runChild(_ argv: [String], stdout path: String = "/dev/null", environment: 
     var usage = rusage()
     wait4(pid, &status, 0, &usage)
     let seconds = Date().timeIntervalSince(start)
-    return ChildRun(seconds: seconds, maxRSSBytes: Int(usage.ru_maxrss) * 1024, status: (status >> 8) & 0xFF)
+    let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    return ChildRun(seconds: seconds, maxRSSBytes: Int(usage.ru_maxrss) * 1024, status: (status >> 8) & 0xFF, cpuSeconds: cpu)
 }

@@ -24,6 +24,9 @@ struct PseudoTerminalRun {
     var peakRSSBytes: Int
     /// The screen's text (escape sequences removed), to check the frame is the one wanted.
     var text: String
+    /// The program's CPU time, user + system, from start to its exit when told to stop after the
+    /// frame (wait4's rusage): the frame's work plus leaving full-screen mode.
+    var cpuSeconds: Double
 }
 
 enum PseudoTerminal {
@@ -89,19 +92,21 @@ enum PseudoTerminal {
         kill(pid, SIGTERM)
         // Drain what the program writes while leaving full-screen mode, so it is never blocked on a full pty.
         var status: Int32 = 0
+        var usage = rusage()
         var reaped = false
         for _ in 0..<200 where !reaped {
             var poller = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
             if poll(&poller, 1, 10) > 0 { _ = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) } }
-            reaped = waitpid(pid, &status, WNOHANG) == pid
+            reaped = wait4(pid, &status, WNOHANG, &usage) == pid
         }
         if !reaped {
             kill(pid, SIGKILL)
-            waitpid(pid, &status, 0)
+            wait4(pid, &status, 0, &usage)
         }
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
         guard !output.isEmpty else { return nil }
         return PseudoTerminalRun(firstFrameSeconds: Double(lastByte - start) / 1e9, bytes: output.count, peakRSSBytes: peak,
-                                 text: visibleText(output))
+                                 text: visibleText(output), cpuSeconds: cpu)
     }
 
     /// VmHWM of a live process, in bytes (proc(5)); 0 when it cannot be read.
