@@ -18,6 +18,9 @@ public final class Database {
     /// How long a writer waits for another process's transaction before giving up with SQLITE_BUSY.
     public static let busyTimeoutMilliseconds: Int32 = 10_000
 
+    /// This connection's way of waiting for a lock; SQLite holds an unretained pointer to it.
+    public let busyWait = BusyWait(budget: .milliseconds(Int(Database.busyTimeoutMilliseconds)))
+
     public init(path: String, mode: Mode) throws(SQLiteError) {
         if mode == .create { try Self.createPrivately(path) }
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
@@ -36,9 +39,13 @@ public final class Database {
         self.handle = handle
         self.path = path
         sqlite3_extended_result_codes(handle, 1)
-        // Waits instead of failing when another process holds the write lock
-        // (https://sqlite.org/c3ref/busy_timeout.html).
-        sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
+        // Waits instead of failing when another process holds a lock, for up to
+        // `busyTimeoutMilliseconds`, every waiter trying as often as every other (`BusyWait`;
+        // https://sqlite.org/c3ref/busy_handler.html).
+        sqlite3_busy_handler(handle, { context, count in
+            guard let context else { return 0 }
+            return Unmanaged<BusyWait>.fromOpaque(context).takeUnretainedValue().tryAgain(after: count) ? 1 : 0
+        }, Unmanaged.passUnretained(busyWait).toOpaque())
         // Defensive mode stops `PRAGMA writable_schema` and similar from corrupting the file
         // through this connection (https://sqlite.org/c3ref/c_dbconfig_defensive.html).
         _ = handrail_sqlite_db_config_defensive(handle, 1)

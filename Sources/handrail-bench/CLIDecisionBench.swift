@@ -1,30 +1,17 @@
-import Casework
-import Engine
 import Foundation
-import HandrailCLI
-import Platform
-import Runbook
-import Store
 
 /// One decision the way operators make it, beside its peers, whole process to whole process:
 ///
 /// - `handrail case note` (a new process: start-up, configuration, database, roster, the case's
 ///   runbook found by its pinned hash, the decision, the commit) against the sqlite3 shell
 ///   committing one insert transaction, paired run by run so both see the same disk;
-/// - the `fsync`/`fdatasync` calls each makes (strace), and each one's own peak memory;
-/// - in-process, a decision on the real path: the case pinned to its runbook file's hash and
-///   the runbook found through the `RunbookLibrary` exactly as the command line wires it (not a
-///   runbook handed in), against a bare insert transaction.
+/// - the `fsync`/`fdatasync` calls each makes (strace), and each one's own peak memory.
+/// (The same decision in-process, on the real path, is `DecisionCommitBench`.)
 struct CLIDecisionBench {
     let options: BenchOptions
     let report: BenchReport
 
     func run() {
-        commandLine()
-        inProcess()
-    }
-
-    func commandLine() {
         let desk = BenchDesk(options: options, name: "cli-decision")
         let caseID = desk.openCase(subject: "ada@example.com")
         let peerDatabase = SQLiteCLIInsertPeer.prepare(path: desk.folder.appendingPathComponent("peer.db").path)
@@ -63,39 +50,5 @@ struct CLIDecisionBench {
         print("CLI decision: own peak RSS handrail \(megabytes(ourPeak)), sqlite3 \(megabytes(peerPeak)) (the measuring parent's floor: /bin/true \(megabytes(floor)))")
         report.add("peak RSS, one CLI decision (own VmHWM via wait4 of time(1))", ours: megabytes(ourPeak),
                    peer: megabytes(peerPeak) + " sqlite3 CLI", ratio: "", budget: "≤ 32 MB", met: ourPeak.map { $0 <= 32_000_000 })
-    }
-
-    /// The decision committed in-process with the runbook found as the command line finds it.
-    func inProcess() {
-        let folder = options.workdir.appendingPathComponent("inprocess-decision")
-        try? FileManager.default.removeItem(at: folder)
-        try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let store = try! HandrailStore(path: folder.appendingPathComponent("handrail.db").path, now: Date.init)
-        let library = RunbookLibrary(directory: URL(fileURLWithPath: loadRunbookFolder()))
-        var context = CaseworkContext(store: store, platform: ManualConsole(), runbooks: { try? library.runbook(id: $0).get() },
-                                      timeZone: TimeZone(identifier: "UTC")!, clock: { EventTime.truncated(Date()) })
-        context.runbookPin = { library.pin(id: $0) }
-        context.runbookByHash = { library.runbook(sha256: $0) }
-        let desk = CaseDesk(context)
-        let bare = BareInsertPeer(path: folder.appendingPathComponent("bare.db").path)
-        let actor = Actor(login: "bench", role: .senior)
-        let values = ["method": "callback", "callback_number": "+15550100", "callback_confirmed": "yes", "reference": "SUP-1234"]
-        var ours: [Double] = [], peer: [Double] = []
-        for _ in 0..<options.commits {
-            let id = try! desk.open(subject: "ada@example.com", runbookID: "mfa-recovery", actor: actor).caseID
-            _ = try! desk.recordFacts(["signins": .array([]), "suspended": .string("no"),
-                                       "phone": .array([.string("+15550100@2024-03-01")])], on: id, actor: actor)
-            var start = DispatchTime.now().uptimeNanoseconds
-            let outcome = try! desk.perform(.submit(step: "verify_identity", values: values), on: id, actor: actor)
-            ours.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            precondition(outcome.refusal == nil && outcome.stored.count == 1, "the benchmark decision must be accepted")
-            start = DispatchTime.now().uptimeNanoseconds
-            bare.insertOne()
-            peer.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        let (o, p) = (median(ours), median(peer))
-        print("in-process decision, runbook found by its pinned hash: \(ms(o)), bare insert transaction \(ms(p)) (\(options.commits) pairs)")
-        report.add("decision in-process, runbook looked up the real way", ours: ms(o), peer: ms(p) + " bare insert txn",
-                   ratio: String(format: "%.2f×", o / p), budget: "≤ 1.5×", met: o / p <= 1.5)
     }
 }

@@ -9,28 +9,15 @@ import XCTest
 final class BusyDeskTests: XCTestCase {
     static let subject = "ada@example.com"
 
-    private func enrol(_ logins: [String], in h: ReliabilityHarness) throws {
-        for login in logins {
-            let added = try h.run(["operator", "add", login, "--role", "agent"], as: "lead")
-            XCTAssertEqual(added.status, 0, "\(added)")
-        }
-    }
-
-    private func openCase(in h: ReliabilityHarness, as login: String) throws -> String {
-        let opened = try h.run(["case", "open", "--subject", Self.subject], as: login)
-        XCTAssertEqual(opened.status, 0, "\(opened)")
-        return opened.out.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     /// Twenty-four operators add a note each to their own case while eight read (the queue, a
     /// case, the audit log, its verification), all released at the same moment, three times over:
     /// every command exits 0, none mentions a busy or locked database, every note lands once.
     func testTwentyFourWritersAndEightReadersAtOnceAllSucceed() throws {
         let h = try ReliabilityHarness()
         let writers = (1...24).map { "agent\($0)" }
-        try enrol(writers, in: h)
+        try h.enrol(writers)
         var cases: [String: String] = [:]
-        for login in writers { cases[login] = try openCase(in: h, as: login) }
+        for login in writers { cases[login] = try h.openCase(Self.subject, as: login) }
         let anyCase = cases[writers[0]]!
         let reads: [[String]] = [["case", "list"], ["case", "show", anyCase], ["audit"], ["audit", "verify"]]
 
@@ -40,16 +27,9 @@ final class BusyDeskTests: XCTestCase {
                 (arguments: ["case", "note", cases[login]!, "Round \(round): \(login) called the user back"], login: login)
             }
             let readers = (0..<8).map { (arguments: reads[$0 % reads.count], login: "lead") }
-            for result in try h.race(notes + readers) {
-                XCTAssertEqual(result.status, 0, "\(result)")
-                XCTAssertFalse(result.killedBySignal, "\(result)")
-                XCTAssertFalse(result.mentionsBusyDatabase, "\(result)")
-            }
+            ReliabilityHarness.assertAllSucceeded(try h.race(notes + readers))
         }
-        let audit = try h.run(["audit", "--format", "json"], as: "lead")
-        XCTAssertEqual(audit.status, 0, "\(audit)")
-        let events = try LoggedEvent.parse(audit.out)
-        XCTAssertEqual(events.map(\.seq), LoggedEvent.consecutive(events), "one gapless global sequence")
+        let events = try h.gaplessLog()
         for login in writers {
             XCTAssertEqual(events.filter { $0.caseID == cases[login] }.map(\.type), ["case.opened"] + Array(repeating: "note.added", count: rounds), login)
         }
@@ -60,8 +40,8 @@ final class BusyDeskTests: XCTestCase {
     /// a decision started meanwhile waits its turn and lands, it does not fail with "locked".
     func testReadsNeverWaitForTheWriteLockAndAWriterWaitsItsTurn() throws {
         let h = try ReliabilityHarness()
-        try enrol(["agent1"], in: h)
-        let id = try openCase(in: h, as: "agent1")
+        try h.enrol(["agent1"])
+        let id = try h.openCase(Self.subject, as: "agent1")
         let holder = try Database(path: h.database, mode: .readWrite)
         try holder.execute("BEGIN IMMEDIATE")
         var held = true
@@ -81,7 +61,6 @@ final class BusyDeskTests: XCTestCase {
         let result = try writer.finish()
         XCTAssertEqual(result.status, 0, "\(result)")
         XCTAssertFalse(result.mentionsBusyDatabase, "\(result)")
-        let audit = try h.run(["audit", "--format", "json"], as: "lead")
-        XCTAssertEqual(try LoggedEvent.parse(audit.out).filter { $0.caseID == id }.map(\.type), ["case.opened", "note.added"])
+        XCTAssertEqual(try h.gaplessLog().filter { $0.caseID == id }.map(\.type), ["case.opened", "note.added"])
     }
 }

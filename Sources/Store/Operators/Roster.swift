@@ -46,6 +46,7 @@ extension HandrailStore {
     /// for a roster that already has people on it. Only an empty roster is looked at again under
     /// the write lock (BEGIN IMMEDIATE), where the check and the insert cannot be split.
     public func enrolFirstOperator(_ login: String, at: Date) throws(StoreError) -> Bool {
+        if isReadOnly { throw .readOnly(path) }
         if try read({ (try db.scalarInt("SELECT count(*) FROM operators") ?? 0) > 0 }) { return false }
         return try write {
             guard (try db.scalarInt("SELECT count(*) FROM operators") ?? 0) == 0 else { return false }
