@@ -53,8 +53,11 @@ public final class Database {
 
     deinit {
         statementCache.removeAll()
-        truncateLongWriteAheadLog()
+        // Held open until the connection is closed: closing any descriptor of a file drops every
+        // POSIX lock the process holds on it, SQLite's included (fcntl(2), "Advisory record locking").
+        let probe = truncateLongWriteAheadLog()
         sqlite3_close_v2(handle)
+        if probe >= 0 { close(probe) }
     }
 
     /// Creates an empty file readable and writable by its owner only, before SQLite opens it:
@@ -176,7 +179,7 @@ public final class Database {
     /// alone rebuilds the log's index from the log itself (https://sqlite.org/walformat.html,
     /// "Recovery"), and with it forgets how much of the log was already copied, so no later
     /// process would ever start the log afresh and every one would read all of it. So a log longer
-    /// than `truncateAboveBytes` is checkpointed and truncated when this connection closes
+    /// than `truncateAboveBytes` is checkpointed and truncated when this connection closes alone
     /// (`PRAGMA wal_checkpoint(TRUNCATE)`, https://sqlite.org/pragma.html#pragma_wal_checkpoint):
     /// once every few dozen decisions, not at every exit.
     public func keepWriteAheadLogOnClose(truncateAboveBytes: Int = Database.writeAheadLogLimitBytes) throws(SQLiteError) {
@@ -192,14 +195,32 @@ public final class Database {
     private var logLimitBytes: Int?
 
     /// At close: the log checkpointed into the database and truncated, when it has grown past
-    /// its limit. Best effort: if other connections are busy it is left for a later close (a
-    /// short wait only: the decision is already committed and its operator is waiting to be told).
-    private func truncateLongWriteAheadLog() {
-        guard let limit = logLimitBytes, !isReadOnly else { return }
+    /// its limit and no other process has the database open. Another process's connection
+    /// (another operator's command, Litestream) keeps the log's index alive, and with it SQLite's
+    /// own checkpoints, and would make this one wait; so only a connection alone with the file
+    /// truncates, and it has nobody to wait for. Best effort, a short wait at most: the decision
+    /// is already committed and its operator is waiting to be told.
+    ///
+    /// - Returns: the descriptor the check opened (to be closed after the connection), or -1.
+    private func truncateLongWriteAheadLog() -> Int32 {
+        guard let limit = logLimitBytes, !isReadOnly else { return -1 }
         var info = stat()
-        guard stat(path + "-wal", &info) == 0, Int(info.st_size) > limit else { return }
+        guard stat(path + "-wal", &info) == 0, Int(info.st_size) > limit else { return -1 }
+        let probe = open(path, O_RDONLY | O_CLOEXEC)
+        guard probe >= 0 else { return -1 }
+        // Every connection holds a shared lock in the database file's lock range while it is open
+        // (https://sqlite.org/lockingv3.html; the range starts two bytes past the pending byte at
+        // 1 GiB, and spans 510 bytes: https://sqlite.org/fileformat.html#the_lock_byte_page).
+        // F_GETLK reports a lock there held by any other process.
+        var lock = flock()
+        lock.l_type = Int16(F_WRLCK)
+        lock.l_whence = Int16(SEEK_SET)
+        lock.l_start = 0x4000_0002
+        lock.l_len = 510
+        guard fcntl(probe, F_GETLK, &lock) == 0, lock.l_type == Int16(F_UNLCK) else { return probe }
         sqlite3_busy_timeout(handle, 200)
         _ = sqlite3_wal_checkpoint_v2(handle, "main", SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+        return probe
     }
 
     /// Whether the connection cannot write: opened read-only, or opened read-write on a file
