@@ -54,8 +54,10 @@ let package = Package(
         .target(name: "HandrailCLI", dependencies: ["Runbook", "Engine", "Platform", "Store", "LocalTenant", "Casework", "Terminal", "Wizard", "Training",
                                                    "TrainingRuntime", "Hashing", "Anchoring", "CProcess"]),
         // The Swift runtime and Foundation linked into the executable: a command-line process
-        // then starts without loading and relocating a dozen shared libraries, which was most of
-        // the time `handrail --version` took. Linux only (the only platform Handrail runs on).
+        // then starts without loading and relocating a dozen shared libraries, which was half of
+        // the time `handrail --version` took. The libraries Foundation's static archive needs are
+        // named (its module, compiled for shared linking, does not ask for them), and lld links
+        // them in whatever order. Linux only (the only platform Handrail runs on).
         .executableTarget(name: "handrail", dependencies: ["HandrailCLI"],
                           linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims",
                                                          "-l_FoundationCollections", "-lswiftSynchronization"], .when(platforms: [.linux]))]),
