@@ -1,7 +1,9 @@
 import Foundation
 
 /// Runs a command with stdout to a file (or /dev/null), returning wall time and the child's
-/// peak resident set size from wait4's rusage.
+/// peak resident set size from wait4's rusage. That peak is not the program's own: Linux folds
+/// the high-water mark of the address space replaced at exec, this benchmark's, into it (see
+/// `PeakMemory`, which measures a program's own peak).
 struct ChildRun {
     var seconds: Double
     var maxRSSBytes: Int
