@@ -76,9 +76,7 @@ struct LoadBench {
 
     /// A C environment block, built once per operator rather than per decision.
     static func cEnvironment(_ extra: [String: String]) -> [UnsafeMutablePointer<CChar>?] {
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in extra { env[k] = v }
-        return env.map { strdup("\($0)=\($1)") } + [nil]
+        spawnStrings([], environment: extra).1
     }
 
     /// Runs one process to its exit: nil when it exited 0, else its first line on stderr.

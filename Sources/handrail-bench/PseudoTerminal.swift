@@ -62,10 +62,7 @@ enum PseudoTerminal {
         defer { posix_spawnattr_destroy(&attributes) }
         posix_spawnattr_setflags(&attributes, Self.spawnSetSID)
 
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        let cArgs = argv.map { strdup($0) } + [nil]
-        let cEnv = env.map { strdup("\($0)=\($1)") } + [nil]
+        let (cArgs, cEnv) = spawnStrings(argv, environment: environment)
         defer { (cArgs + cEnv).forEach { free($0) } }
 
         var pid: pid_t = 0
@@ -103,10 +100,9 @@ enum PseudoTerminal {
             kill(pid, SIGKILL)
             wait4(pid, &status, 0, &usage)
         }
-        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
         guard !output.isEmpty else { return nil }
         return PseudoTerminalRun(firstFrameSeconds: Double(lastByte - start) / 1e9, bytes: output.count, peakRSSBytes: peak,
-                                 text: visibleText(output), cpuSeconds: cpu)
+                                 text: visibleText(output), cpuSeconds: usage.cpuSeconds)
     }
 
     /// VmHWM of a live process, in bytes (proc(5)); 0 when it cannot be read.
