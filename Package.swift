@@ -53,10 +53,17 @@ let package = Package(
         // Command-line surface: argument parsing, rendering, exit codes.
         .target(name: "HandrailCLI", dependencies: ["Runbook", "Engine", "Platform", "Store", "LocalTenant", "Casework", "Terminal", "Wizard", "Training",
                                                    "TrainingRuntime", "Hashing", "Anchoring", "CProcess"]),
-        .executableTarget(name: "handrail", dependencies: ["HandrailCLI"]),
+        // The Swift runtime and Foundation linked into the executable: a command-line process
+        // then starts without loading and relocating a dozen shared libraries, which was half of
+        // the time `handrail --version` took. The libraries Foundation's static archive needs are
+        // named (its module, compiled for shared linking, does not ask for them), and lld links
+        // them in whatever order. Linux only (the only platform Handrail runs on).
+        .executableTarget(name: "handrail", dependencies: ["HandrailCLI"],
+                          linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims",
+                                                         "-l_FoundationCollections", "-lswiftSynchronization"], .when(platforms: [.linux]))]),
         // Performance budgets, measured beside their peers: `swift run -c release handrail-bench`.
         .executableTarget(name: "handrail-bench", dependencies: ["Store", "SQLiteCore", "Hashing", "Engine", "Runbook", "Casework", "Platform",
-                                                                "Terminal", "Wizard", "Anchoring"]),
+                                                                "Terminal", "Wizard", "Anchoring", "HandrailCLI"]),
 
         // What the test targets share: where the package is, the built `handrail` found and run
         // as a subprocess (optionally on a clock set by faketime), a tmux driver, and the

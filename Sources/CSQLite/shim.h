@@ -19,4 +19,13 @@ static inline int handrail_sqlite_db_config_defensive(sqlite3 *db, int on) {
     return sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, on, (int *)0);
 }
 
+/*
+ * Leave the write-ahead log in place when the last connection closes, without the checkpoint
+ * SQLite otherwise runs then (https://sqlite.org/c3ref/c_dbconfig_defensive.html,
+ * SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE).
+ */
+static inline int handrail_sqlite_db_config_no_checkpoint_on_close(sqlite3 *db, int on) {
+    return sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, on, (int *)0);
+}
+
 #endif

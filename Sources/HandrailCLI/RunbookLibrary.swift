@@ -43,6 +43,8 @@ public struct RunbookLibrary: Sendable {
         case duplicateID(String, [URL])
     }
 
+    /// The runbook in `file`, parsed and checked at most once per process for the same bytes
+    /// (`RunbookCache`).
     public static func load(file: URL) -> Result<Runbook, LoadError> {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -54,7 +56,7 @@ public struct RunbookLibrary: Sendable {
         } catch {
             return .failure(.unreadable(file, "cannot be read: \(Self.why(error))"))
         }
-        switch EngineVocabulary.load(data) {
+        switch RunbookCache.shared.entry(bytes: [UInt8](data)).outcome {
         case .valid(let runbook): return .success(runbook)
         case .invalid(let problems): return .failure(.invalid(file, problems))
         }
@@ -98,15 +100,18 @@ public struct RunbookLibrary: Sendable {
         guard let all = try? loadAll(), Self.duplicateIDs(all).isEmpty,
               let (url, _) = all.first(where: { (try? $0.1.get().id) == id }),
               let data = FileManager.default.contents(atPath: url.path) else { return nil }
-        return (SHA256.hash([UInt8](data)).hexString, url.lastPathComponent)
+        return (RunbookCache.shared.entry(bytes: [UInt8](data)).sha256, url.lastPathComponent)
     }
 
-    /// The runbook in the file whose content has this SHA-256, loaded from exactly those bytes.
+    /// The runbook in the file whose content has this SHA-256, loaded from exactly those bytes
+    /// (parsed once per process for those bytes: `RunbookCache`).
     public func runbook(sha256: String) -> Runbook? {
         guard let urls = try? files() else { return nil }
+        let wanted = sha256.lowercased()
         for url in urls {
-            guard let data = FileManager.default.contents(atPath: url.path), SHA256.hash([UInt8](data)).hexString == sha256.lowercased(),
-                  let text = String(data: data, encoding: .utf8), case .valid(let runbook) = EngineVocabulary.load(text) else { continue }
+            guard let data = FileManager.default.contents(atPath: url.path) else { continue }
+            let entry = RunbookCache.shared.entry(bytes: [UInt8](data))
+            guard entry.sha256 == wanted, case .valid(let runbook) = entry.outcome else { continue }
             return runbook
         }
         return nil

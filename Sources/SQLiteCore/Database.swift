@@ -18,6 +18,9 @@ public final class Database {
     /// How long a writer waits for another process's transaction before giving up with SQLITE_BUSY.
     public static let busyTimeoutMilliseconds: Int32 = 10_000
 
+    /// This connection's way of waiting for a lock; SQLite holds an unretained pointer to it.
+    public let busyWait = BusyWait(budget: .milliseconds(Int(Database.busyTimeoutMilliseconds)))
+
     public init(path: String, mode: Mode) throws(SQLiteError) {
         if mode == .create { try Self.createPrivately(path) }
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
@@ -36,9 +39,13 @@ public final class Database {
         self.handle = handle
         self.path = path
         sqlite3_extended_result_codes(handle, 1)
-        // Waits instead of failing when another process holds the write lock
-        // (https://sqlite.org/c3ref/busy_timeout.html).
-        sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
+        // Waits instead of failing when another process holds a lock, for up to
+        // `busyTimeoutMilliseconds`, every waiter trying as often as every other (`BusyWait`;
+        // https://sqlite.org/c3ref/busy_handler.html).
+        sqlite3_busy_handler(handle, { context, count in
+            guard let context else { return 0 }
+            return Unmanaged<BusyWait>.fromOpaque(context).takeUnretainedValue().tryAgain(after: count) ? 1 : 0
+        }, Unmanaged.passUnretained(busyWait).toOpaque())
         // Defensive mode stops `PRAGMA writable_schema` and similar from corrupting the file
         // through this connection (https://sqlite.org/c3ref/c_dbconfig_defensive.html).
         _ = handrail_sqlite_db_config_defensive(handle, 1)
@@ -46,7 +53,11 @@ public final class Database {
 
     deinit {
         statementCache.removeAll()
+        // Held open until the connection is closed: closing any descriptor of a file drops every
+        // POSIX lock the process holds on it, SQLite's included (fcntl(2), "Advisory record locking").
+        let probe = truncateLongWriteAheadLog()
         sqlite3_close_v2(handle)
+        if probe >= 0 { close(probe) }
     }
 
     /// Creates an empty file readable and writable by its owner only, before SQLite opens it:
@@ -148,6 +159,69 @@ public final class Database {
     }
 
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// Keeps the write-ahead log, and its index, when this connection is the last to close.
+    ///
+    /// By default the last connection to close a WAL database checkpoints it and deletes the
+    /// log (https://sqlite.org/wal.html#the_wal_file): every command-line process is the last
+    /// one, so each paid a checkpoint (the log and the database file synced) on top of its own
+    /// commit, and the next process created the log again, whose header is synced on its own
+    /// before the first commit. SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE skips the checkpoint at close
+    /// and with it the deletion (https://sqlite.org/c3ref/c_dbconfig_defensive.html);
+    /// SQLITE_FCNTL_PERSIST_WAL alone would keep the file but still checkpoint and restart it
+    /// (https://sqlite.org/c3ref/c_fcntl_begin_atomic_write.html#sqlitefcntlpersistwal).
+    /// Nothing committed depends on it: each commit is durable in the log when it returns
+    /// (synchronous = FULL), the next connection reads the log as it is, and the automatic
+    /// checkpoint still copies it into the database every 1,000 pages
+    /// (https://sqlite.org/pragma.html#pragma_wal_autocheckpoint).
+    ///
+    /// One thing the checkpoint at close did is still needed: a process that opens the database
+    /// alone rebuilds the log's index from the log itself (https://sqlite.org/walformat.html,
+    /// "Recovery"), and with it forgets how much of the log was already copied, so no later
+    /// process would ever start the log afresh and every one would read all of it. So a log longer
+    /// than `truncateAboveBytes` is checkpointed and truncated when this connection closes alone
+    /// (`PRAGMA wal_checkpoint(TRUNCATE)`, https://sqlite.org/pragma.html#pragma_wal_checkpoint):
+    /// once every few dozen decisions, not at every exit.
+    public func keepWriteAheadLogOnClose(truncateAboveBytes: Int = Database.writeAheadLogLimitBytes) throws(SQLiteError) {
+        let rc = handrail_sqlite_db_config_no_checkpoint_on_close(handle, 1)
+        guard rc == SQLITE_OK else { throw SQLiteError(database: handle, code: rc) }
+        logLimitBytes = truncateAboveBytes
+    }
+
+    /// How long the kept log may grow before a closing connection checkpoints and truncates it:
+    /// a log is read whole by a process that opens the database alone, so it is kept short.
+    public static let writeAheadLogLimitBytes = 1 << 20
+
+    private var logLimitBytes: Int?
+
+    /// At close: the log checkpointed into the database and truncated, when it has grown past
+    /// its limit and no other process has the database open. Another process's connection
+    /// (another operator's command, Litestream) keeps the log's index alive, and with it SQLite's
+    /// own checkpoints, and would make this one wait; so only a connection alone with the file
+    /// truncates, and it has nobody to wait for. Best effort, a short wait at most: the decision
+    /// is already committed and its operator is waiting to be told.
+    ///
+    /// - Returns: the descriptor the check opened (to be closed after the connection), or -1.
+    private func truncateLongWriteAheadLog() -> Int32 {
+        guard let limit = logLimitBytes, !isReadOnly else { return -1 }
+        var info = stat()
+        guard stat(path + "-wal", &info) == 0, Int(info.st_size) > limit else { return -1 }
+        let probe = open(path, O_RDONLY | O_CLOEXEC)
+        guard probe >= 0 else { return -1 }
+        // Every connection holds a shared lock in the database file's lock range while it is open
+        // (https://sqlite.org/lockingv3.html; the range starts two bytes past the pending byte at
+        // 1 GiB, and spans 510 bytes: https://sqlite.org/fileformat.html#the_lock_byte_page).
+        // F_GETLK reports a lock there held by any other process.
+        var lock = flock()
+        lock.l_type = Int16(F_WRLCK)
+        lock.l_whence = Int16(SEEK_SET)
+        lock.l_start = 0x4000_0002
+        lock.l_len = 510
+        guard fcntl(probe, F_GETLK, &lock) == 0, lock.l_type == Int16(F_UNLCK) else { return probe }
+        sqlite3_busy_timeout(handle, 200)
+        _ = sqlite3_wal_checkpoint_v2(handle, "main", SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+        return probe
+    }
 
     /// Whether the connection cannot write: opened read-only, or opened read-write on a file
     /// the operating system lets this process only read (https://sqlite.org/c3ref/open.html,

@@ -24,6 +24,8 @@ public enum SQLiteFile {
     ///    (https://sqlite.org/pragma.html#pragma_synchronous); and turns foreign keys on, which
     ///    SQLite leaves off per connection (https://sqlite.org/foreignkeys.html#fk_enable).
     /// 4. Applies the migrations not yet applied, by id, each in its own transaction.
+    /// 5. Keeps the write-ahead log when the connection closes (`keepWriteAheadLogOnClose`): a
+    ///    short-lived process then costs one sync per commit, not a checkpoint at every exit.
     ///
     /// A connection that cannot write (`readOnly`, or a file the process may only read) skips
     /// steps 3 and 4 and only checks that the file is of kind `applicationID`.
@@ -43,6 +45,7 @@ public enum SQLiteFile {
             guard try Migrator.isOwnedOrEmpty(db, applicationID: applicationID) else { throw Migrator.Failure.foreignFile(path) }
             try retryingWhileBusy { _ = try db.scalarString("PRAGMA journal_mode = WAL") }
             try db.execute("PRAGMA synchronous = FULL")
+            try db.keepWriteAheadLogOnClose()
         }
         try db.execute("PRAGMA foreign_keys = ON")
         if writable {

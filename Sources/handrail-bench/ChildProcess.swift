@@ -1,11 +1,16 @@
 import Foundation
 
 /// Runs a command with stdout to a file (or /dev/null), returning wall time and the child's
-/// peak resident set size from wait4's rusage.
+/// peak resident set size from wait4's rusage. That peak is not the program's own: Linux folds
+/// the high-water mark of the address space replaced at exec, this benchmark's, into it (see
+/// `PeakMemory`, which measures a program's own peak).
 struct ChildRun {
     var seconds: Double
     var maxRSSBytes: Int
     var status: Int32
+    /// The child's own CPU time, user + system (wait4's rusage; a new process starts at zero):
+    /// on a shared, loaded machine it moves far less than the wall time does.
+    var cpuSeconds: Double = 0
 }
 
 func runChild(_ argv: [String], stdout path: String = "/dev/null", environment: [String: String] = [:]) -> ChildRun {
@@ -13,10 +18,7 @@ func runChild(_ argv: [String], stdout path: String = "/dev/null", environment: 
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    var env = ProcessInfo.processInfo.environment
-    for (k, v) in environment { env[k] = v }
-    let cArgs = argv.map { strdup($0) } + [nil]
-    let cEnv = env.map { strdup("\($0)=\($1)") } + [nil]
+    let (cArgs, cEnv) = spawnStrings(argv, environment: environment)
     defer { (cArgs + cEnv).forEach { free($0) } }
     var pid: pid_t = 0
     let start = Date()
@@ -26,5 +28,20 @@ func runChild(_ argv: [String], stdout path: String = "/dev/null", environment: 
     var usage = rusage()
     wait4(pid, &status, 0, &usage)
     let seconds = Date().timeIntervalSince(start)
-    return ChildRun(seconds: seconds, maxRSSBytes: Int(usage.ru_maxrss) * 1024, status: (status >> 8) & 0xFF)
+    return ChildRun(seconds: seconds, maxRSSBytes: Int(usage.ru_maxrss) * 1024, status: (status >> 8) & 0xFF, cpuSeconds: usage.cpuSeconds)
+}
+
+/// `argv`, and this process's environment with `extra` set, as the NULL-terminated C arrays
+/// posix_spawn takes; the caller frees every string.
+func spawnStrings(_ argv: [String], environment extra: [String: String]) -> ([UnsafeMutablePointer<CChar>?], [UnsafeMutablePointer<CChar>?]) {
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in extra { env[k] = v }
+    return (argv.map { strdup($0) } + [nil], env.map { strdup("\($0)=\($1)") } + [nil])
+}
+
+extension rusage {
+    /// User and system CPU time, in seconds.
+    var cpuSeconds: Double {
+        Double(ru_utime.tv_sec + ru_stime.tv_sec) + Double(ru_utime.tv_usec + ru_stime.tv_usec) / 1e6
+    }
 }

@@ -12,4 +12,7 @@ if options.only == nil || options.only == "tui" { TUIBench(options: options, rep
 if options.only == nil || options.only == "audit" { AuditBench(options: options, report: report).run() }
 if options.only == nil || options.only == "replication" { ReplicationBench(options: options, report: report).run() }
 if options.only == nil || options.only == "anchor" { AnchorBench(options: options, report: report).run() }
+if options.only == nil || options.only == "startup" { StartupBench(options: options, report: report).run() }
+if options.only == nil || options.only == "cli" { CLIDecisionBench(options: options, report: report).run() }
+if options.only == nil || options.only == "load" { LoadBench(options: options, report: report).run() }
 report.printTable()

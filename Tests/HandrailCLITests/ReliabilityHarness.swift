@@ -99,6 +99,43 @@ final class ReliabilityHarness {
         return try children.map { try $0.finish(file: file, line: line) }
     }
 
+    // MARK: - A desk to race on
+
+    /// Adds each login to the roster as an agent, `lead` (the database's first operator, so its
+    /// senior admin) adding them.
+    func enrol(_ logins: [String]) throws {
+        for login in logins {
+            let added = try run(["operator", "add", login, "--role", "agent"], as: "lead")
+            guard added.status == 0 else { throw ReliabilityError("could not enrol \(login): \(added)") }
+        }
+    }
+
+    /// A case on `subject` opened by `login`, who then holds it; its id.
+    func openCase(_ subject: String, as login: String) throws -> String {
+        let opened = try run(["case", "open", "--subject", subject], as: login)
+        let id = opened.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard opened.status == 0, !id.isEmpty else { throw ReliabilityError("case open printed no id: \(opened)") }
+        return id
+    }
+
+    /// Each racer exited 0, by itself, without a word of a busy or locked database.
+    static func assertAllSucceeded(_ results: [ReliabilityResult], file: StaticString = #filePath, line: UInt = #line) {
+        for result in results {
+            XCTAssertEqual(result.status, 0, "\(result)", file: file, line: line)
+            XCTAssertFalse(result.killedBySignal, "\(result)", file: file, line: line)
+            XCTAssertFalse(result.mentionsBusyDatabase, "\(result)", file: file, line: line)
+        }
+    }
+
+    /// The whole log as `lead` reads it, checked to be one gapless global sequence.
+    func gaplessLog(file: StaticString = #filePath, line: UInt = #line) throws -> [LoggedEvent] {
+        let audit = try run(["audit", "--format", "json"], as: "lead")
+        XCTAssertEqual(audit.status, 0, "\(audit)", file: file, line: line)
+        let events = try LoggedEvent.parse(audit.out)
+        XCTAssertEqual(events.map(\.seq), LoggedEvent.consecutive(events), "one gapless global sequence", file: file, line: line)
+        return events
+    }
+
     // MARK: - The database, watched from outside
 
     /// Size and modification time of the write-ahead log: a commit is the only thing that

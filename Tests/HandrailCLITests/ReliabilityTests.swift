@@ -181,16 +181,9 @@ final class ReliabilityTests: XCTestCase {
             let results = try h.race(logins.map { login in
                 (arguments: ["case", "note", cases[login]!, "Round \(round): \(login) called the user back as agreed"], login: login)
             })
-            for result in results {
-                XCTAssertEqual(result.status, 0, "\(result)")
-                XCTAssertFalse(result.killedBySignal, "\(result)")
-                XCTAssertFalse(result.mentionsBusyDatabase, "\(result)")
-            }
+            ReliabilityHarness.assertAllSucceeded(results)
         }
-        let audit = try h.run(["audit", "--format", "json"], as: "lead")
-        XCTAssertEqual(audit.status, 0, "\(audit)")
-        let events = try LoggedEvent.parse(audit.out)
-        XCTAssertEqual(events.map(\.seq), LoggedEvent.consecutive(events), "one gapless global sequence")
+        let events = try h.gaplessLog()
         XCTAssertEqual(events.count, logins.count * (1 + rounds), "every note landed")
         for login in logins {
             let own = events.filter { $0.caseID == cases[login] }
@@ -230,18 +223,11 @@ final class ReliabilityTests: XCTestCase {
 
     /// `lead` becomes the senior admin (the first operator); `logins` are added as agents.
     private func enrol(_ logins: [String], in h: ReliabilityHarness) throws {
-        for login in logins {
-            let added = try h.run(["operator", "add", login, "--role", "agent"], as: "lead")
-            XCTAssertEqual(added.status, 0, "\(added)")
-        }
+        try h.enrol(logins)
     }
 
     private func openCase(in h: ReliabilityHarness, as login: String, subject: String = ReliabilityTests.subject) throws -> String {
-        let opened = try h.run(["case", "open", "--subject", subject], as: login)
-        XCTAssertEqual(opened.status, 0, "\(opened)")
-        let id = opened.out.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !id.isEmpty else { throw ReliabilityError("case open printed no id: \(opened)") }
-        return id
+        try h.openCase(subject, as: login)
     }
 
     static func minuteFromNow() -> String {

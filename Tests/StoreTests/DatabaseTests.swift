@@ -38,8 +38,35 @@ final class DatabaseIsPrivateDurableAndKeepsSQLiteCodesTests: StoreTestCase {
         XCTAssertEqual(try store.db.scalarString("PRAGMA journal_mode"), "wal")
         XCTAssertEqual(try store.db.scalarInt("PRAGMA synchronous"), 2, "2 is FULL")
         XCTAssertEqual(try store.db.scalarInt("PRAGMA foreign_keys"), 1)
-        XCTAssertEqual(try store.db.scalarInt("PRAGMA busy_timeout"), Int64(Database.busyTimeoutMilliseconds))
+        XCTAssertEqual(store.db.busyWait.budget, .milliseconds(Int(Database.busyTimeoutMilliseconds)))
         XCTAssertFalse(store.isReadOnly)
+    }
+
+    /// Another connection holds the write lock for a moment: a writer waits its turn and commits,
+    /// it is not told the database is locked.
+    func testAWriterWaitsForAnotherConnectionsWriteLock() throws {
+        let first = try Database(path: path("busy.db"), mode: .create)
+        try first.execute("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER)")
+        let second = try Database(path: path("busy.db"), mode: .readWrite)
+        try first.execute("BEGIN IMMEDIATE; INSERT INTO t VALUES (1)")
+        let released = expectation(description: "the first connection commits")
+        let holder = HeldConnection(first)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(300)) {
+            try? holder.db.execute("COMMIT")
+            released.fulfill()
+        }
+        try second.transaction { try second.execute("INSERT INTO t VALUES (2)") }
+        wait(for: [released], timeout: 10)
+        XCTAssertEqual(try second.scalarInt("SELECT count(*) FROM t"), 2)
+    }
+
+    /// Past its budget, a waiter gives up: SQLITE_BUSY, never an endless wait.
+    func testAWaiterGivesUpWhenItsBudgetIsSpent() {
+        let wait = BusyWait(budget: .milliseconds(30))
+        var tries: Int32 = 0
+        while wait.tryAgain(after: tries) { tries += 1 }
+        XCTAssertGreaterThan(tries, 0)
+        XCTAssertFalse(wait.tryAgain(after: tries))
     }
 
     func testConstraintViolationKeepsPrimaryAndExtendedCodes() throws {
@@ -141,4 +168,10 @@ final class DatabaseIsPrivateDurableAndKeepsSQLiteCodesTests: StoreTestCase {
         XCTAssertFalse(db.isInTransaction)
         XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 1)
     }
+}
+
+/// A connection handed to the thread that ends its transaction; only that thread uses it then.
+private final class HeldConnection: @unchecked Sendable {
+    let db: Database
+    init(_ db: Database) { self.db = db }
 }

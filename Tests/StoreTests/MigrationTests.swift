@@ -175,7 +175,11 @@ final class MigrationsApplyOnceAndForeignFilesAreRefusedUntouchedTests: StoreTes
             try append(store, [event("HR-1")], after: 0)
         }
         XCTAssertEqual(chmod(directory.path, 0o777), 0, "lets the unprivileged thread create the -shm file")
-        XCTAssertEqual(chmod(databasePath, 0o444), 0)
+        // The database is the file and the write-ahead log kept beside it (with its index):
+        // write-protecting the database is write-protecting all three.
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: databasePath + suffix) {
+            XCTAssertEqual(chmod(databasePath + suffix, 0o444), 0)
+        }
         let before = try bytes(databasePath)
         let path = databasePath, at = t0
 

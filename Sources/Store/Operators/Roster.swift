@@ -40,8 +40,15 @@ extension HandrailStore {
 
     /// The first operator of a new database becomes its senior admin. Returns true if `login`
     /// was added that way; atomic, so two first runs at once make one senior, not two.
+    ///
+    /// Every writing command asks, and on every database but a new one the answer is no: that is
+    /// found by a read, which takes no write lock, so commands do not queue behind one another
+    /// for a roster that already has people on it. Only an empty roster is looked at again under
+    /// the write lock (BEGIN IMMEDIATE), where the check and the insert cannot be split.
     public func enrolFirstOperator(_ login: String, at: Date) throws(StoreError) -> Bool {
-        try write {
+        if isReadOnly { throw .readOnly(path) }
+        if try read({ (try db.scalarInt("SELECT count(*) FROM operators") ?? 0) > 0 }) { return false }
+        return try write {
             guard (try db.scalarInt("SELECT count(*) FROM operators") ?? 0) == 0 else { return false }
             let statement = try db.prepare("INSERT INTO operators (login, role, added_by, added_at) VALUES (?1, 'senior', ?1, ?2)")
             try statement.run([.text(login), .text(EventTime.format(at))])
