@@ -30,7 +30,8 @@ public enum CaseEngine {
         var normalised: [String: String] = [:]
         var problems: [String: FieldProblem] = [:]
         for field in step.fields {
-            switch FieldValidator.normalise(raw[field.id] ?? "", for: field, defaultCountryCode: context.organisation.defaultCountryCode) {
+            switch FieldValidator.normalise(raw[field.id] ?? "", for: field, defaultCountryCode: context.organisation.defaultCountryCode,
+                                                   ticketPattern: context.organisation.ticketPattern) {
             case .success(let value): normalised[field.id] = value
             case .failure(let problem): problems[field.id] = problem
             }
@@ -169,7 +170,8 @@ public enum CaseEngine {
             // read) is bad input: answered, and nothing recorded.
             let malformed = step.fields.contains { field in
                 guard let value = raw[field.id], !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return false }
-                if case .failure = FieldValidator.normalise(value, for: field, defaultCountryCode: context.organisation.defaultCountryCode) { return true }
+                if case .failure = FieldValidator.normalise(value, for: field, defaultCountryCode: context.organisation.defaultCountryCode,
+                                                   ticketPattern: context.organisation.ticketPattern) { return true }
                 return false
             }
             guard !malformed, evaluation.failures.contains(where: { !$0.name.hasPrefix("field.") }) else {
@@ -314,7 +316,13 @@ public enum CaseEngine {
         switch reasonText(reason, context: context) {
         case .failure(let refusal): return .refused(refusal)
         case .success(let text):
-            return .accepted([event(.signalRaised(signal: signal.id, step: state.currentStep), state: state, context: context, reason: text)])
+            // A signal is a reason not to go on: the case goes to a senior's review as a refusal
+            // does, unless it is already a senior's matter (an incident under way).
+            var events = [event(.signalRaised(signal: signal.id, step: state.currentStep), state: state, context: context, reason: text)]
+            if CaseCommandKind.refuse.allowedStatuses.contains(state.status) {
+                events.append(event(.escalated(signal: signal.id, step: state.currentStep), state: state, context: context, reason: text))
+            }
+            return .accepted(events)
         }
     }
 

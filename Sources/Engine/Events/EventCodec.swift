@@ -33,6 +33,24 @@ public enum EventCodec {
         public static let requestedSuffix = ".requested"
         public static let failedSuffix = ".failed"
 
+        /// Every fixed name, for a browser that completes what is typed.
+        public static let fixed = [caseOpened, caseClosed, caseEscalated, caseReopened, casePaused, caseResumed, refusalUpheld,
+                                   noteAdded, signalRaised, verificationRestarted, approvalRequested, approvalGranted, approvalDenied,
+                                   incidentDeclared, factorEnrolled, factsRecorded, gateRefused, sessionStarted, operatorChanged,
+                                   promotionRequested]
+
+        /// The names a runbook's steps record: completions, the events around each platform
+        /// action, and the records a gate's refusals write.
+        public static func recorded(by runbook: Runbook) -> [String] {
+            var names: [String] = []
+            for step in runbook.steps {
+                names.append(step.completionEvent)
+                if let action = step.action { names += [action.event, requested(action.event), failed(action.event)] }
+                names += step.checks.compactMap(\.onRefusal)
+            }
+            return names
+        }
+
         public static func requested(_ completion: String) -> String { completion + requestedSuffix }
         public static func failed(_ completion: String) -> String { completion + failedSuffix }
     }
