@@ -34,6 +34,10 @@ enum HelpText {
       handrail operator set LOGIN --role ROLE | remove LOGIN  change the roster (audited; promotion to
                                                              senior needs a second senior once there are two)
       handrail operator list
+      handrail directory list | show EMAIL | seed            the LocalDirectory tenant (--platform local): its
+                                                             users, one user, the demo users restored
+      handrail directory simulate EMAIL signin --password P [--code C] [--new-password N]
+      handrail directory simulate EMAIL enrol KIND LABEL     act as the user: sign in, enrol a new factor
       handrail train                                         the training scenarios
       handrail train SCENARIO                                practise one in the wizard, then a debrief
       handrail train results [LOGIN]                         training results (seniors: anyone's)

@@ -16,16 +16,27 @@ enum WizardCommand {
             out.error("handrail: unexpected \(SafeText.visible(unknown)). Run 'handrail --help' for the commands.")
             return .usage
         }
+        // What setting up says on a first run (the first senior admin, the demo tenant created)
+        // would be printed behind the full-screen wizard and seen only after quitting: it is
+        // collected here and shown in the wizard's first dialog. Printed as usual if the wizard
+        // does not start.
+        let notices = NoticeCollector()
+        var quiet = context
+        quiet.output = CommandOutput(out: { out.raw($0) }, err: { notices.add($0) })
         let env: HandrailEnvironment
-        switch HandrailEnvironment.resolve(options: options, context: context, command: "") {
+        switch HandrailEnvironment.resolve(options: options, context: quiet, command: "") {
         case .success(let resolved): env = resolved
-        case .failure(let reported): return reported.code
+        case .failure(let reported):
+            for line in notices.lines { out.error(line) }
+            return reported.code
         }
         let actor: Actor
         do { actor = try env.requireActor() } catch {
+            for line in notices.lines { out.error(line) }
             return FailureReport.report(error, command: "", to: out)
         }
         guard let terminal = NCursesTerminal(environment: context.environment) else {
+            for line in notices.lines { out.error(line) }
             out.error("""
             handrail: the wizard needs an interactive terminal (TERM=\(SafeText.visible(context.environment["TERM"] ?? "unset"))).
             Everything it does is also a command: handrail case open --subject EMAIL, handrail case show ID,
@@ -39,6 +50,7 @@ enum WizardCommand {
         let header = HeaderInfo(login: env.login, role: actor.role, database: (env.isDemoDatabase ? "DEMO " : "") + env.store.path, platform: env.platform.name, demo: demo,
                                 identityVerified: env.identity != nil)
         let runtime = WizardRuntime(terminal: terminal, desk: env.desk, actor: actor, header: header, signals: signals)
+        runtime.exportFolder = DataHome.exports(environment: context.environment)
         let trainingDatabase = TrainCommandLine.trainingPaths(options: options, context: context).database
         runtime.trainingResults = {
             guard FileManager.default.fileExists(atPath: trainingDatabase) else { return [] }
@@ -49,7 +61,11 @@ enum WizardCommand {
                                   finished: r.finishedAt)
             }
         }
+        runtime.eventTypes = env.library.eventTypes
         runtime.start(subject.map { [.loadQueue, .newCase(subject: $0)] } ?? [.loadQueue])
+        if !notices.lines.isEmpty {
+            runtime.announce(title: "First run", lines: notices.lines.map { $0.hasPrefix("handrail: ") ? String($0.dropFirst(10)) : $0 })
+        }
         runtime.run()
         terminal.close()
         // Ended by SIGHUP or SIGTERM (the case was released): the conventional status, 128 + the signal.
@@ -57,3 +73,4 @@ enum WizardCommand {
         return .ok
     }
 }
+

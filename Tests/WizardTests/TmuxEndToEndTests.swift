@@ -14,6 +14,8 @@ final class TmuxEndToEndTests: XCTestCase {
     func testACompleteCaseFromTheQueueToClosed() throws {
         let t = try TmuxSession("complete")
         try t.launch([])
+        try t.waitFor("First run")
+        try t.send("Enter")
         try t.waitFor("No cases here. Press n to open a case for a caller.")
         try t.send("n")
         try t.waitFor("The caller's email")

@@ -49,7 +49,7 @@ public struct Modal: Sendable, Equatable {
         public var title: String {
             switch self {
             case .refuse: return "Refuse and escalate to a senior admin"
-            case .signal: return "Raise a refusal signal"
+            case .signal: return "Raise a signal: the case goes to a senior admin"
             case .note: return "Add a note"
             case .pause: return "Pause the case"
             case .uphold: return "Uphold the refusal (the case closes)"
@@ -88,6 +88,9 @@ public struct Modal: Sendable, Equatable {
     public var underneath: [Modal] = []
     /// A note under the input (a paste cut at the field's limit).
     public var note: String?
+    /// The export dialog: the file the operator was told exists, so that Enter again on the
+    /// same path replaces it (and only then).
+    public var replaceConfirmed: String?
 
     public init(kind: Kind, input: String = "", secondInput: String = "") {
         self.kind = kind

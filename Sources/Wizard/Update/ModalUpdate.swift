@@ -73,7 +73,10 @@ enum ModalUpdate {
         case .enter:
             model.modal = nil
             // A reason the Engine refuses (too short, say) comes back in its dialog, still typed.
-            if case .reason = modal.kind { model.submittedModal = modal } else { model.submittedModal = nil }
+            switch modal.kind {
+            case .reason, .export: model.submittedModal = modal
+            default: model.submittedModal = nil
+            }
             let effects = submit(modal, &model)
             return effects
         default:
@@ -91,6 +94,8 @@ enum ModalUpdate {
             let dropped = second ? modal.secondInput.dropped : modal.input.dropped
             modal.note = dropped > 0 ? "Pasted text cut at \(limit) characters (\(dropped) left out)" : nil
             modal.error = nil
+            // Another name is another question: a replacement is confirmed for one path only.
+            modal.replaceConfirmed = nil
         }
         model.modal = modal
         return []
@@ -102,7 +107,8 @@ enum ModalUpdate {
         case .newCase:
             return [.newCase(subject: text)]
         case .export(let format):
-            return [.exportAudit(AuditUpdate.filter(model.audit), format: format, path: text)]
+            let path = AuditUpdate.exportPath(text, folder: model.audit.exportFolder)
+            return [.exportAudit(AuditUpdate.filter(model.audit), format: format, path: path, replace: modal.replaceConfirmed == path)]
         case .confirmStep(let stepID, _, _):
             guard var screen = model.caseScreen, let step = screen.step, step.id == stepID else { return [] }
             for field in step.fields where field.confirmsSubject { screen.inputs[field.id] = TextInput(text) }

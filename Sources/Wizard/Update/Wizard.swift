@@ -64,9 +64,18 @@ public enum Wizard {
             model.flash = ok ? "Audit chain intact" : "AUDIT CHAIN BROKEN"
             model.flashIsError = !ok
             return []
-        case .exported(let text):
-            model.flash = text
+        case .exported(let count, let path):
+            model.modal = Modal(kind: .message(title: "Exported", lines: ["\(count) event\(count == 1 ? "" : "s") written to", path]))
+            model.flash = "Exported \(count) events to \(path)"
             model.flashIsError = false
+            return []
+        case .exportWouldReplace(let path):
+            // Never replaced silently: the dialog comes back with the path, and Enter again replaces.
+            guard var again = model.submittedModal else { return [] }
+            model.submittedModal = nil
+            again.replaceConfirmed = path
+            again.error = "\(path) exists: Enter again replaces it, or change the name"
+            model.modal = again
             return []
         case .failed(let text):
             model.submittedModal = nil

@@ -15,7 +15,10 @@ public enum WizardMessage {
     case auditLoaded(rows: [AuditRow], hasMore: Bool)
     case verifyProgress(Double)
     case verifyFinished(String, ok: Bool)
-    case exported(String)
+    /// The export was written: how many events, and the file's full path.
+    case exported(count: Int, path: String)
+    /// The export's file exists: the dialog asks before replacing it.
+    case exportWouldReplace(path: String)
     case failed(String)
     /// Training: the caller says something (a topic of the script), or the attempt is over.
     case callerSays(topic: String)
@@ -36,7 +39,8 @@ public enum WizardEffect: Equatable {
     case recordFacts(caseID: String, values: [String: String], thenObserve: Bool)
     case loadAudit(AuditFilter, page: Int, pageSize: Int)
     case verifyAudit
-    case exportAudit(AuditFilter, format: String, path: String)
+    /// `replace`: the operator confirmed replacing an existing file at `path`.
+    case exportAudit(AuditFilter, format: String, path: String, replace: Bool)
     case loadTrainingResults
     case quit
 }

@@ -365,22 +365,26 @@ enum CaseScreenView {
         return lines
     }
 
+    /// The key line, most needed first: what moves the case on or stops it (continue, refuse,
+    /// a senior's review), then what the form needs (the facts), then the rest. `Wizard.fitHints`
+    /// keeps them in this order while they fit, so at 80 columns it is the menu's letters and the
+    /// field keys that give way — never refuse; F1 lists every action whatever is left out.
     static func footer(_ c: CaseScreenModel) -> String {
         var hints: [String] = []
-        if c.editable {
-            if !c.formFields.isEmpty { hints.append("Tab fields") }
-            if c.focusedField?.kind == .choice { hints.append("Space list") }
-            hints.append("F5 continue")
-            if !c.snapshot.factPrompts.isEmpty { hints.append("F2 facts") }
-        }
-        // In the order an operator reaches for them: decisions first, then notes and pauses.
-        let order: [CaseCommandKind] = [.refuse, .uphold, .reopen, .approve, .deny, .observeEnrolment, .attest, .requestApproval,
-                                        .note, .pause, .resume, .raiseSignal, .declareIncident, .restartVerification]
-        for kind in order {
-            guard let action = c.presentation.actions.first(where: { $0.command.kind == kind }) else { continue }
+        func add(_ kind: CaseCommandKind) {
+            guard let action = c.presentation.actions.first(where: { $0.command.kind == kind }) else { return }
             let hint = "\(action.key) \(action.label)"
             if !hints.contains(hint) { hints.append(hint) }
         }
+        if c.editable { hints.append("F5 continue") }
+        for kind: CaseCommandKind in [.uphold, .reopen, .approve, .deny, .refuse, .observeEnrolment, .attest, .requestApproval] { add(kind) }
+        if c.editable || c.state.status == .awaitingEnrolment, !c.snapshot.factPrompts.isEmpty { hints.append("F2 facts") }
+        for kind: CaseCommandKind in [.note, .pause, .resume] { add(kind) }
+        if c.editable {
+            if !c.formFields.isEmpty { hints.append("Tab fields") }
+            if c.focusedField?.kind == .choice { hints.append("Space list") }
+        }
+        for kind: CaseCommandKind in [.raiseSignal, .declareIncident, .restartVerification] { add(kind) }
         return " " + (hints + ["F1/? actions", "Esc back"]).joined(separator: "  ")
     }
 }

@@ -49,6 +49,9 @@ enum ModalView {
             title = "Export the filtered audit log"
             text("Format: \(theme.left) \(format.uppercased()) \(theme.right)  (Tab switches CSV / JSON)", Theme.title)
             input("File", modal.input, focused: true)
+            text("A name without a folder goes into \(model.audit.exportFolder). An existing file is never replaced without asking.",
+                 Theme.hint)
+            keys = modal.replaceConfirmed != nil ? "Enter replace it  Esc cancel" : "Enter export  Esc cancel"
         case .secrets(let secrets):
             title = "Shown once — never stored, never shown again"
             text("Read these to the user now, over the channel you verified them on:", Theme.warning)
