@@ -16,6 +16,8 @@ public struct CasePresentation {
     public var actions: [PresentedAction]
     /// Facts the platform still needs typed before the current step can be decided.
     public var missingFacts: [MissingFact]
+    /// The verification on record, as a senior reviews or approves on it.
+    public var verification: VerificationSummary?
 
     public init(_ snapshot: CaseSnapshot) {
         let state = snapshot.state
@@ -29,6 +31,7 @@ public struct CasePresentation {
         actions = snapshot.factsProblem != nil ? []
             : CaseEngine.availableCommands(state: state, context: snapshot.context).map(PresentedAction.init)
         missingFacts = snapshot.missingFacts
+        verification = VerificationSummary(state: state, runbook: runbook)
     }
 
     /// Whether `kind` is among the actions available now.

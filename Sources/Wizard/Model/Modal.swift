@@ -28,6 +28,15 @@ public struct Modal: Sendable, Equatable {
         case choose(fieldID: String, title: String, options: [ChoiceItem])
         /// Leaving would lose something (typed input, secrets on screen): Enter leaves, Esc stays.
         case confirmLeave(title: String, lines: [String], then: LeaveTarget)
+        /// The case's events, one line each (`selected`); Enter shows the selected one whole.
+        case history([HistoryEntry])
+    }
+
+    /// One event of a case's history: its line in the list and everything it says, whole.
+    public struct HistoryEntry: Sendable, Equatable {
+        public var line: String
+        public var title: String
+        public var full: [String]
     }
 
     /// One option of a choice, as the list shows it.

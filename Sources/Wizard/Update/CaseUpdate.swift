@@ -59,6 +59,7 @@ enum CaseUpdate {
         }
         if let factsItem, !items.contains(factsItem) { items.insert(factsItem, at: 0) }
         if screen.step != nil { items.append(ActionMenuItem(letter: "g", label: "the step's whole guidance", key: "^G", action: .guidance)) }
+        items.append(ActionMenuItem(letter: "l", label: "the case's history, any line shown whole", key: nil, action: .history))
         items.append(ActionMenuItem(letter: "h", label: "every key of this screen", key: nil, action: .help))
         return items
     }
@@ -159,6 +160,11 @@ enum CaseUpdate {
         case .help:
             model.showHelp = true
             return []
+        case .history:
+            var modal = Modal(kind: .history(historyEntries(screen)))
+            modal.selected = max(0, screen.snapshot.history.count - 1)
+            model.modal = modal
+            return []
         case .guidance:
             guard let step = screen.step else { return [] }
             var lines = step.guidance.split(separator: "\n").map(String.init)
@@ -192,6 +198,28 @@ enum CaseUpdate {
             case .observeEnrolment: return require(.observeEnrolment) { [.perform(caseID: caseID, command: .observeEnrolment)] }
             case .attest, .attestFailed: return require(.attest) { [.resumePendingAction(caseID: caseID)] }
             }
+        }
+    }
+
+    /// The case's events for the history list: each a line (time, who, what, why) and, whole,
+    /// everything it records — the reason unwrapped and the values typed, under their labels.
+    static func historyEntries(_ screen: CaseScreenModel) -> [Modal.HistoryEntry] {
+        var labels: [String: String] = [:]
+        for step in screen.runbook.steps { for field in step.fields where labels[field.id] == nil { labels[field.id] = field.label } }
+        return screen.snapshot.history.map { stored in
+            let e = stored.event
+            let time = EventTimeText.format(e.time).prefix(19).replacingOccurrences(of: "T", with: " ")
+            var line = "\(time.dropFirst(5).prefix(11)) \(e.actor) \(e.type)"
+            if let reason = e.reason { line += ": " + reason }
+            var full = ["\(time) UTC, by \(e.actor)", "Event: \(e.type) (#\(stored.seq) in the audit log)"]
+            if let reason = e.reason { full += ["", "Reason: " + reason] }
+            if case .object(let values)? = e.payload["values"], !values.isEmpty {
+                full.append("")
+                for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+                    full.append("\(labels[key] ?? key): \(value.stringValue ?? value.exportText)")
+                }
+            }
+            return Modal.HistoryEntry(line: line, title: "Event #\(stored.seq)", full: full)
         }
     }
 

@@ -12,7 +12,27 @@ enum ModalUpdate {
             if key == .enter { model.modal = nil }
             return []
         case .message:
-            if key == .enter || key == .escape { model.modal = nil }
+            // Back to the list it was opened from (a history line shown whole), if any.
+            if key == .enter || key == .escape { model.modal = modal.underneath.first }
+            return []
+        case .history(let entries):
+            switch key {
+            case .escape, .character("q"): model.modal = nil; return []
+            case .up, .backTab: modal.selected = max(0, modal.selected - 1)
+            case .down, .tab: modal.selected = min(max(0, entries.count - 1), modal.selected + 1)
+            case .pageUp: modal.selected = max(0, modal.selected - 10)
+            case .pageDown: modal.selected = min(max(0, entries.count - 1), modal.selected + 10)
+            case .home: modal.selected = 0
+            case .end: modal.selected = max(0, entries.count - 1)
+            case .enter where entries.indices.contains(modal.selected):
+                let entry = entries[modal.selected]
+                var whole = Modal(kind: .message(title: entry.title, lines: entry.full))
+                whole.underneath = [modal]
+                model.modal = whole
+                return []
+            default: break
+            }
+            model.modal = modal
             return []
         case .confirmLeave(_, _, let then):
             if key == .escape || key == .character("n") { model.modal = modal.underneath.first; return [] }
@@ -142,7 +162,7 @@ enum ModalUpdate {
             case .attestFailed: return [.attest(caseID: caseID, text: text, failed: true)]
             }
             return [.perform(caseID: caseID, command: command)]
-        case .secrets, .message, .confirmLeave, .actions, .facts, .choose:
+        case .secrets, .message, .confirmLeave, .actions, .facts, .choose, .history:
             return []
         }
     }

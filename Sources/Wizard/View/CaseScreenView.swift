@@ -327,6 +327,7 @@ enum CaseScreenView {
                 lines.add("Refused by \(e.by) at \(c.runbook.step(e.step)?.title ?? e.step): \(c.runbook.signal(e.signal)?.label ?? e.signal)", .plain)
                 lines.add("Reason: \(e.reason)", .plain)
             }
+            verification(c, &lines)
             if presentation.offers(.uphold) {
                 lines.add("?u upholds the refusal (the case closes); ?o reopens it at the step it stopped.", Theme.title)
             } else {
@@ -335,6 +336,7 @@ enum CaseScreenView {
         case .awaitingApproval:
             lines.add("A privileged reset waits for a second senior admin's approval", Theme.warning)
             if let a = state.approval { lines.add("Requested by \(a.requestedBy): \(a.reason ?? "")", .plain) }
+            verification(c, &lines)
             if presentation.offers(.approve) {
                 lines.add("F9 approves the reset; ?d denies it.", Theme.title)
             } else {
@@ -369,6 +371,16 @@ enum CaseScreenView {
     /// a senior's review), then what the form needs (the facts), then the rest. `Wizard.fitHints`
     /// keeps them in this order while they fit, so at 80 columns it is the menu's letters and the
     /// field keys that give way — never refuse; F1 lists every action whatever is left out.
+    /// What a senior decides on: the verification on record, its evidence, ticket, who and when.
+    static func verification(_ c: CaseScreenModel, _ lines: inout RightPanel) {
+        guard let v = c.presentation.verification else {
+            lines.add("Verification: none on record", Theme.warning)
+            return
+        }
+        lines.add("Verified by \(v.method) — \(v.by), \(Wizard.time(v.at)) UTC" + (v.reference.map { ", ticket \($0)" } ?? ""), Theme.title)
+        for e in v.evidence { lines.add("  \(e.label): \(e.value)", .plain) }
+    }
+
     static func footer(_ c: CaseScreenModel) -> String {
         var hints: [String] = []
         func add(_ kind: CaseCommandKind) {

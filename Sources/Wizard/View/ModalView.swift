@@ -79,6 +79,15 @@ enum ModalView {
                 for (j, part) in TerminalText.wrap(text, to: inner - 4).enumerated() { lines.append(((j == 0 ? "\(mark) " : "    ") + part, style)) }
             }
             keys = "↑/↓ move  type to filter  Enter choose  Esc back"
+        case .history(let entries):
+            title = "History — every event of the case, oldest first"
+            let room = max(1, model.height - 10)
+            let start = max(0, min(modal.selected - room + 1, entries.count - room))
+            for (i, entry) in entries.enumerated().dropFirst(start).prefix(room) {
+                let mark = i == modal.selected ? theme.focusMark : " "
+                lines.append((TerminalText.truncate(mark + " " + TerminalText.safe(entry.line), to: inner), i == modal.selected ? Theme.focus : .plain))
+            }
+            keys = "↑/↓ move  Enter show it whole  Esc close"
         case .actions(let items):
             title = "Actions — press a letter, or ↑/↓ and Enter"
             for (i, item) in items.enumerated() {
