@@ -71,7 +71,8 @@ public final class CaseCommandHandler {
             return .refused(refusal, caseID: caseID)
         }
         let platform = context.platform
-        return try commit(caseID: caseID, actor: actor, base: base) { snapshot in
+        // A refused take-over says why (a reason too short): the hold is what it is about.
+        return try commit(caseID: caseID, actor: actor, base: base, holdStops: command.kind != .takeOver) { snapshot in
             if let problem = snapshot.factsProblem {
                 return .refused(Refusal(.gate, "The identity platform cannot report on \(snapshot.state.subject) (\(problem)): nothing can be decided on case \(caseID)"))
             }
@@ -120,7 +121,8 @@ public final class CaseCommandHandler {
     /// case still has exactly the events it was decided on, with the case held for the actor in
     /// the same transaction. Refusals still commit the events they carry (a refused verification
     /// attempt is audit) without taking a hold; a refusal with nothing to record writes nothing.
-    func commit(caseID: String, actor: Actor, base: CaseSnapshot?, _ decide: (CaseSnapshot) throws -> Decision) throws -> CaseOutcome {
+    func commit(caseID: String, actor: Actor, base: CaseSnapshot?, holdStops: Bool = true,
+                _ decide: (CaseSnapshot) throws -> Decision) throws -> CaseOutcome {
         var snapshot = try base ?? reader.snapshot(caseID, actor: actor)
         var attempt = 1
         while true {
@@ -128,9 +130,12 @@ public final class CaseCommandHandler {
             snapshot.context.newCaseID = context.newCaseID()
             let decision = try decide(snapshot)
             let now = snapshot.context.now
+            // A take-over takes the hold from the holder it names, in the same transaction.
+            var takingOverFrom: String?
+            if decision.refusal == nil, case .takenOver(let from)? = decision.events.first?.body { takingOverFrom = from }
             if decision.events.isEmpty || decision.refusal != nil {
                 // Someone else's hold, not the gate, is what stops this operator: say so (exit 5).
-                if let record = try context.store.caseRecord(caseID), record.heldBySomeoneElse(than: actor.login, at: now),
+                if holdStops, let record = try context.store.caseRecord(caseID), record.heldBySomeoneElse(than: actor.login, at: now),
                    let holder = record.holder, let until = record.leaseExpiresAt {
                     throw StoreError.caseHeld(caseID: caseID, holder: holder, until: until)
                 }
@@ -146,7 +151,8 @@ public final class CaseCommandHandler {
                 try context.store.append(decision.events, caseID: caseID, expectedLastCaseSeq: snapshot.lastCaseSeq,
                                          projection: CaseProjection(state: state),
                                          // A refused attempt is recorded but takes no hold: the case stays free for whoever can act.
-                                         lease: decision.refusal == nil ? LeaseRequest(login: actor.login, now: now, duration: context.leaseDuration) : nil)
+                                         lease: decision.refusal == nil ? LeaseRequest(login: actor.login, now: now, duration: context.leaseDuration,
+                                                                                       takingOverFrom: takingOverFrom) : nil)
             }
             switch appended {
             case .success(let stored):

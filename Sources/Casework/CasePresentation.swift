@@ -96,6 +96,7 @@ public struct PresentedAction: Sendable, Equatable {
         case .raiseSignal: (nil, "e", "signal")
         case .declareIncident: (nil, "x", "incident")
         case .restartVerification: (nil, "v", "re-verify")
+        case .takeOver: (nil, "y", "take over")
         }
         key = fkey.map { "F\($0)" } ?? "?\(menuLetter)"
     }

@@ -38,7 +38,8 @@ public final class CaseReader {
         let missing = state.status == .closed || problem != nil ? [] : runbook.step(state.currentStep).map {
             platform.missingFacts(for: $0, values: [:], history: events)
         } ?? []
-        let decisionContext = context.decisionContext(runbook: runbook, actor: actor, facts: facts, now: now, newCaseID: newCaseID)
+        var decisionContext = context.decisionContext(runbook: runbook, actor: actor, facts: facts, now: now, newCaseID: newCaseID)
+        if let record, record.heldBySomeoneElse(than: actor.login, at: now) { decisionContext.heldBy = record.holder }
         var snapshot = CaseSnapshot(history: history, state: state, runbook: runbook, facts: decisionContext.facts, record: record,
                                     context: decisionContext,
                                     missingFacts: missing, knownFacts: problem == nil ? platform.knownFacts(history: events) : [])

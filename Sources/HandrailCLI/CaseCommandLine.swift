@@ -35,6 +35,7 @@ enum CaseCommandLine {
             case "list": return try runner.list(&args)
             case "note": return try runner.note(&args)
             case "release": return try runner.release(&args)
+            case "take-over": return try runner.takeOver(&args)
             default:
                 out.error("handrail case: unknown subcommand \"\(SafeText.visible(sub))\"\n\n" + HelpText.cases)
                 return .usage

@@ -23,6 +23,7 @@ enum HelpText {
       handrail case list [--status S] [--subject EMAIL]      the queue
       handrail case note ID TEXT                             add a note to the case and the audit log
       handrail case release ID                               stop holding the case
+      handrail case take-over ID --reason TEXT               (senior admins) take over a case someone holds
       handrail audit [--event T]… [--actor A] [--subject S] [--case ID] [--since D] [--until D]
                      [--format table|csv|json]               the audit log, filtered
       handrail audit --follow [--format json|ocsf]           new events as they commit, as JSON lines
@@ -94,6 +95,7 @@ enum HelpText {
       handrail case list [--status STATUS|overdue] [--subject EMAIL] [--json]
       handrail case note ID TEXT
       handrail case release ID
+      handrail case take-over ID --reason TEXT      (senior admins; recorded)
 
     STEP is the current step's id (see 'case show'). --reason fills the step's reason field (a
     pre-filled draft is used when omitted); --confirm types the user's email for dangerous steps;

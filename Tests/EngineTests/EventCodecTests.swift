@@ -53,7 +53,7 @@ final class EventCodecTests: XCTestCase {
                                 "attemptRefused", "gateRefused", "factsRecorded", "closed", "escalated", "reopened", "refusalUpheld", "paused",
                                 "resumed", "noteAdded", "signalRaised", "verificationRestarted", "approvalRequested",
                                 "approvalGranted", "approvalDenied", "incidentDeclared", "sessionStarted", "rosterChanged",
-                                "promotionRequested", "unrecognised"]
+                                "promotionRequested", "takenOver", "unrecognised"]
         XCTAssertEqual(kinds, all, "missing from the golden log: \(all.subtracting(kinds).sorted())")
     }
 

@@ -27,6 +27,8 @@ public enum CaseCommand: Sendable, Equatable {
     case review(ReviewVerdict, reason: String)
     /// The reset went to an attacker: start the incident path.
     case declareIncident(reason: String)
+    /// A senior admin takes over a case another operator holds (a crash, a hang-up, gone home).
+    case takeOver(reason: String)
 }
 
 public enum ReviewVerdict: String, Sendable, Equatable, CaseIterable {

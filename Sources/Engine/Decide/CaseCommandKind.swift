@@ -22,6 +22,8 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
     case refuse
     case pause
     case declareIncident
+    /// A senior takes over a case another operator holds.
+    case takeOver
     case note
 
     /// The word `handrail case do ID …` takes; nil for `continueStep`, which takes the step's id.
@@ -43,6 +45,7 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
         case .uphold: return "uphold"
         case .reopen: return "reopen"
         case .declareIncident: return "incident"
+        case .takeOver: return "take-over"
         }
     }
 
@@ -67,13 +70,14 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
         case .observeEnrolment: return [.awaitingEnrolment]
         case .uphold, .reopen: return [.escalated]
         case .declareIncident: return [.open, .awaitingEnrolment, .closed, .paused]
+        case .takeOver: return Set(CaseStatus.allCases).subtracting([.closed])
         }
     }
 
     /// Approvals and reviews are a senior admin's.
     public var needsSenior: Bool {
         switch self {
-        case .approve, .deny, .uphold, .reopen: return true
+        case .approve, .deny, .uphold, .reopen, .takeOver: return true
         default: return false
         }
     }
@@ -96,6 +100,7 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
         case .observeEnrolment: return "check for the enrolment"
         case .uphold, .reopen: return "review it"
         case .declareIncident: return "declare an incident"
+        case .takeOver: return "take the case over"
         }
     }
 }
@@ -120,6 +125,7 @@ extension CaseCommand {
         case .review(.uphold, _): return .uphold
         case .review(.reopen, _): return .reopen
         case .declareIncident: return .declareIncident
+        case .takeOver: return .takeOver
         }
     }
 }

@@ -124,6 +124,18 @@ public enum CaseEngine {
         case .denyApproval(let reason): return decideApproval(granted: false, reason: reason, state: state, context: context)
         case .review(let verdict, let reason): return review(verdict, reason: reason, state: state, context: context)
         case .declareIncident(let reason): return declareIncident(reason: reason, state: state, context: context)
+        case .takeOver(let reason): return takeOver(reason: reason, state: state, context: context)
+        }
+    }
+
+    /// A senior takes a held case from its holder: recorded with the reason, so that who worked
+    /// the case, and why it changed hands, is in the log. Nothing else about the case changes.
+    private static func takeOver(reason: String, state: CaseState, context: DecisionContext) -> Decision {
+        if let refusal = requirements(of: .takeOver, state: state, context: context) { return .refused(refusal) }
+        guard let holder = context.heldBy else { return .refused(Refusal(.invalid, "Nobody else holds the case: open it")) }
+        switch reasonText(reason, context: context) {
+        case .failure(let refusal): return .refused(refusal)
+        case .success(let text): return .accepted([event(.takenOver(from: holder), state: state, context: context, reason: text)])
         }
     }
 

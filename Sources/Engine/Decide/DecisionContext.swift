@@ -16,6 +16,9 @@ public struct DecisionContext: Sendable {
     public var newCaseID: String?
     /// Training attempts run on a training tenant; only there may trainees act.
     public var training: Bool
+    /// Another operator holding the case now (its lease not run out), if any: what a senior's
+    /// take-over takes it from.
+    public var heldBy: String?
 
     public init(runbook: Runbook, actor: Actor, facts: PlatformFacts, now: Date, timeZone: TimeZone,
                 newCaseID: String? = nil, training: Bool = false, organisation: Organisation? = nil) {

@@ -18,6 +18,7 @@ public enum EventCodec {
         public static let refusalUpheld = "refusal.upheld"
         public static let noteAdded = "note.added"
         public static let signalRaised = "signal.raised"
+        public static let caseTakenOver = "case.taken_over"
         public static let verificationRestarted = "verification.restarted"
         public static let approvalRequested = "approval.requested"
         public static let approvalGranted = "approval.granted"
@@ -37,7 +38,7 @@ public enum EventCodec {
         public static let fixed = [caseOpened, caseClosed, caseEscalated, caseReopened, casePaused, caseResumed, refusalUpheld,
                                    noteAdded, signalRaised, verificationRestarted, approvalRequested, approvalGranted, approvalDenied,
                                    incidentDeclared, factorEnrolled, factsRecorded, gateRefused, sessionStarted, operatorChanged,
-                                   promotionRequested]
+                                   promotionRequested, caseTakenOver]
 
         /// The names a runbook's steps record: completions, the events around each platform
         /// action, and the records a gate's refusals write.
@@ -76,6 +77,7 @@ public enum EventCodec {
         case .resumed: return Name.caseResumed
         case .noteAdded: return Name.noteAdded
         case .signalRaised: return Name.signalRaised
+        case .takenOver: return Name.caseTakenOver
         case .verificationRestarted: return Name.verificationRestarted
         case .approvalRequested: return Name.approvalRequested
         case .approvalGranted: return Name.approvalGranted
@@ -168,6 +170,8 @@ public enum EventCodec {
             return p
         case .promotionRequested(let login):
             return ["login": .string(login)]
+        case .takenOver(let from):
+            return ["from": .string(from)]
         case .unrecognised(_, let payload):
             return payload
         }
@@ -249,6 +253,7 @@ public enum EventCodec {
         case Name.signalRaised:
             guard let signal = r.string("signal"), let step = r.string("step") else { return nil }
             return .signalRaised(signal: signal, step: step)
+        case Name.caseTakenOver: return r.string("from").map { .takenOver(from: $0) }
         case Name.caseReopened: return r.string("step").map { .reopened(step: $0) }
         case Name.refusalUpheld: return r.string("step").map { .refusalUpheld(step: $0) }
         case Name.caseResumed: return r.string("step").map { .resumed(step: $0) }

@@ -53,7 +53,8 @@ public struct Modal: Sendable, Equatable {
 
     /// What a reason modal is for.
     public enum Purpose: Sendable, Equatable {
-        case refuse, signal, note, pause, uphold, reopen, approve, deny, requestApproval, incident, restartVerification, attest, attestFailed
+        case refuse, signal, note, pause, uphold, reopen, approve, deny, requestApproval, incident, restartVerification, attest, attestFailed,
+             takeOver
 
         public var title: String {
             switch self {
@@ -70,6 +71,7 @@ public struct Modal: Sendable, Equatable {
             case .restartVerification: return "Verify the caller again"
             case .attest: return "Attest what you did in the admin console"
             case .attestFailed: return "Say why the console action failed"
+            case .takeOver: return "Take the case over from whoever holds it (recorded)"
             }
         }
 

@@ -239,7 +239,9 @@ public final class WizardRuntime: @unchecked Sendable {
             return [.caseLoaded(snapshot)]
         }
         if case .heldBy(let holder, let until) = try desk.hold(id, actor: actor) {
-            return [.caseLoaded(snapshot), .failed("Held by \(holder) until \(EventTime.format(until)): read-only for you")]
+            let takeOver = CasePresentation(snapshot).actions.first { $0.command.kind == .takeOver }
+            return [.caseLoaded(snapshot), .failed("Held by \(holder) until \(Wizard.time(until)) UTC: read-only for you"
+                                                   + (takeOver.map { "; \($0.key) takes it over" } ?? ""))]
         }
         if snapshot.state.status == .awaitingEnrolment, let step = snapshot.runbook.step(snapshot.state.currentStep),
            CaseEngine.evaluate(step: step, values: [:], state: snapshot.state, context: snapshot.context).failures.isEmpty {

@@ -44,7 +44,7 @@ enum CaseUpdate {
     /// The actions menu: every action available now, in the order an operator reaches for them.
     static func menu(_ screen: CaseScreenModel) -> [ActionMenuItem] {
         var items: [ActionMenuItem] = []
-        let order: [CaseCommandKind] = [.continueStep, .observeEnrolment, .refuse, .uphold, .reopen, .approve, .deny, .attest,
+        let order: [CaseCommandKind] = [.takeOver, .continueStep, .observeEnrolment, .refuse, .uphold, .reopen, .approve, .deny, .attest,
                                         .requestApproval, .note, .pause, .resume, .raiseSignal, .restartVerification, .declareIncident]
         let factsItem: ActionMenuItem? = screen.snapshot.factPrompts.isEmpty || screen.state.status == .closed ? nil
             : screen.state.status == .awaitingEnrolment
@@ -195,6 +195,7 @@ enum CaseUpdate {
             case .reopen: return ask(.reopen, .reopen)
             case .declareIncident: return ask(.incident, .declareIncident)
             case .restartVerification: return ask(.restartVerification, .restartVerification)
+            case .takeOver: return ask(.takeOver, .takeOver)
             case .observeEnrolment: return require(.observeEnrolment) { [.perform(caseID: caseID, command: .observeEnrolment)] }
             case .attest, .attestFailed: return require(.attest) { [.resumePendingAction(caseID: caseID)] }
             }

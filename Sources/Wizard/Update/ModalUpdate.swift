@@ -158,6 +158,7 @@ enum ModalUpdate {
             case .requestApproval: command = .requestApproval(reason: text)
             case .incident: command = .declareIncident(reason: text)
             case .restartVerification: command = .restartVerification(reason: text)
+            case .takeOver: command = .takeOver(reason: text)
             case .attest: return [.attest(caseID: caseID, text: text, failed: false)]
             case .attestFailed: return [.attest(caseID: caseID, text: text, failed: true)]
             }

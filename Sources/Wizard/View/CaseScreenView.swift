@@ -388,6 +388,7 @@ enum CaseScreenView {
             let hint = "\(action.key) \(action.label)"
             if !hints.contains(hint) { hints.append(hint) }
         }
+        add(.takeOver)
         if c.editable { hints.append("F5 continue") }
         for kind: CaseCommandKind in [.uphold, .reopen, .approve, .deny, .refuse, .observeEnrolment, .attest, .requestApproval] { add(kind) }
         if c.editable || c.state.status == .awaitingEnrolment, !c.snapshot.factPrompts.isEmpty { hints.append("F2 facts") }
