@@ -125,6 +125,19 @@ public final class CaseReader {
         return result
     }
 
+    /// A caller's cases, for the operator about to open another: the open and escalated ones
+    /// first, then the most recent closed ones. A read only: nothing is held or recorded.
+    public func subjectCases(_ subject: String, actor: Actor, recent: Int = 5) throws -> [QueueRow] {
+        let now = context.clock()
+        let records = try context.store.cases(subject: subject.trimmingCharacters(in: .whitespaces).lowercased(), limit: 50)
+        let rows = records.map { record -> QueueRow in
+            var row = QueueRow(record, viewer: actor.login, now: now)
+            row.stepTitle = context.runbooks(record.projection.runbook)?.step(record.projection.step)?.title ?? record.projection.step
+            return row
+        }
+        return rows.filter { $0.status != .closed } + rows.filter { $0.status == .closed }.prefix(recent)
+    }
+
     /// Cases for `case list`, most recently updated first.
     public func cases(status: CaseStatus?, subject: String?, limit: Int) throws -> [CaseRecord] {
         try context.store.cases(statuses: status.map { [$0.rawValue] }, subject: subject, limit: limit)

@@ -62,7 +62,7 @@ enum WizardCommand {
             }
         }
         runtime.eventTypes = env.library.eventTypes
-        runtime.start(subject.map { [.loadQueue, .newCase(subject: $0)] } ?? [.loadQueue])
+        runtime.start(subject.map { [.loadQueue, .lookUpSubject($0)] } ?? [.loadQueue])
         if !notices.lines.isEmpty {
             runtime.announce(title: "First run", lines: notices.lines.map { $0.hasPrefix("handrail: ") ? String($0.dropFirst(10)) : $0 })
         }

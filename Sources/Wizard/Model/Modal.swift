@@ -30,6 +30,8 @@ public struct Modal: Sendable, Equatable {
         case confirmLeave(title: String, lines: [String], then: LeaveTarget)
         /// The case's events, one line each (`selected`); Enter shows the selected one whole.
         case history([HistoryEntry])
+        /// The caller already has cases: line 0 opens a new case anyway, the others open that case.
+        case subjectCases(subject: String, rows: [QueueRow])
     }
 
     /// One event of a case's history: its line in the list and everything it says, whole.

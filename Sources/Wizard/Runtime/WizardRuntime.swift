@@ -151,6 +151,8 @@ public final class WizardRuntime: @unchecked Sendable {
                 return [.queueLoaded(try desk.reader.queue(for: actor))]
             case .openCase(let id):
                 return try openCase(id)
+            case .lookUpSubject(let subject):
+                return [.subjectCases(subject: subject, rows: try desk.reader.subjectCases(subject, actor: actor))]
             case .newCase(let subject):
                 let outcome = try desk.open(subject: subject, runbookID: "mfa-recovery", actor: actor)
                 if let refusal = outcome.refusal { return [.failed("Cannot open a case: " + refusal.message)] }

@@ -15,6 +15,18 @@ enum ModalUpdate {
             // Back to the list it was opened from (a history line shown whole), if any.
             if key == .enter || key == .escape { model.modal = modal.underneath.first }
             return []
+        case .subjectCases(let subject, let rows):
+            switch key {
+            case .escape: model.modal = nil; return []
+            case .up, .backTab: modal.selected = max(0, modal.selected - 1)
+            case .down, .tab: modal.selected = min(rows.count, modal.selected + 1)
+            case .enter:
+                model.modal = nil
+                return modal.selected == 0 ? [.newCase(subject: subject)] : [.openCase(rows[modal.selected - 1].id)]
+            default: break
+            }
+            model.modal = modal
+            return []
         case .history(let entries):
             switch key {
             case .escape, .character("q"): model.modal = nil; return []
@@ -125,7 +137,7 @@ enum ModalUpdate {
         let text = modal.input.text
         switch modal.kind {
         case .newCase:
-            return [.newCase(subject: text)]
+            return [.lookUpSubject(text)]
         case .export(let format):
             let path = AuditUpdate.exportPath(text, folder: model.audit.exportFolder)
             return [.exportAudit(AuditUpdate.filter(model.audit), format: format, path: path, replace: modal.replaceConfirmed == path)]
@@ -163,7 +175,7 @@ enum ModalUpdate {
             case .attestFailed: return [.attest(caseID: caseID, text: text, failed: true)]
             }
             return [.perform(caseID: caseID, command: command)]
-        case .secrets, .message, .confirmLeave, .actions, .facts, .choose, .history:
+        case .secrets, .message, .confirmLeave, .actions, .facts, .choose, .history, .subjectCases:
             return []
         }
     }

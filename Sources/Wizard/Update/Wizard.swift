@@ -32,6 +32,14 @@ public enum Wizard {
             model.queue.rows = rows
             model.queue.selected = min(model.queue.selected, max(0, model.queue.visibleRows.count - 1))
             return []
+        case .subjectCases(let subject, let rows):
+            // Nothing before: straight into the new case. Otherwise the caller's cases come first,
+            // an open one selected (a second case for the same request is rarely what is wanted).
+            guard !rows.isEmpty else { return [.newCase(subject: subject)] }
+            var modal = Modal(kind: .subjectCases(subject: subject, rows: rows))
+            modal.selected = rows.first { $0.status != .closed } != nil ? 1 : 0
+            model.modal = modal
+            return []
         case .caseLoaded(let snapshot):
             model.caseScreen = CaseScreenModel(snapshot: snapshot)
             model.route = .caseScreen

@@ -8,6 +8,8 @@ public enum WizardMessage {
     case resized(width: Int, height: Int)
     case queueLoaded([QueueModel.Tab: [QueueModel.Row]])
     case caseLoaded(CaseSnapshot)
+    /// The caller's cases so far, for the operator about to open another.
+    case subjectCases(subject: String, rows: [QueueModel.Row])
     /// The open case changed elsewhere (another terminal, the command line): read again.
     case caseChanged(CaseSnapshot)
     /// A command finished: what it recorded, a refusal, secrets to show once, console instructions.
@@ -31,6 +33,8 @@ public enum WizardEffect: Equatable {
     case loadQueue
     case openCase(String)
     case newCase(subject: String)
+    /// Before a new case: the caller's cases so far, shown first (a read only).
+    case lookUpSubject(String)
     case perform(caseID: String, command: CaseCommand)
     case attest(caseID: String, text: String, failed: Bool)
     case resumePendingAction(caseID: String)

@@ -79,6 +79,21 @@ enum ModalView {
                 for (j, part) in TerminalText.wrap(text, to: inner - 4).enumerated() { lines.append(((j == 0 ? "\(mark) " : "    ") + part, style)) }
             }
             keys = "↑/↓ move  type to filter  Enter choose  Esc back"
+        case .subjectCases(let subject, let rows):
+            title = "\(subject) already has cases"
+            text("Look at these first: a second case for the same request splits the call's record.", Theme.warning)
+            lines.append(("", .plain))
+            var items = ["Open a new case for \(subject) anyway"]
+            for row in rows {
+                var status = QueueView.statusText(row)
+                if let holder = row.holder { status += ", held by \(holder)" }
+                items.append("\(row.id)  \(status) · \(row.stepTitle) · \(Wizard.time(row.updated))")
+            }
+            for (i, item) in items.enumerated() {
+                let mark = i == modal.selected ? theme.focusMark : " "
+                lines.append((TerminalText.truncate(mark + " " + TerminalText.safe(item), to: inner), i == modal.selected ? Theme.focus : .plain))
+            }
+            keys = "↑/↓ move  Enter open it  Esc cancel"
         case .history(let entries):
             title = "History — every event of the case, oldest first"
             let room = max(1, model.height - 10)
