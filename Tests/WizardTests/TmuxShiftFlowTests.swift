@@ -104,4 +104,33 @@ final class TmuxShiftFlowTests: XCTestCase {
         try t.send("C-c")
         try t.waitFor("EXITED 0")
     }
+
+    /// `handrail open EMAIL` for a caller a colleague is already on: the caller's case is listed
+    /// first; opening it shows who holds it, and the senior takes it over with a reason.
+    func testTheCallersCaseIsListedFirstAndASeniorTakesItOver() throws {
+        let t = try TmuxSession("take-over", width: 80, height: 24)
+        XCTAssertEqual(try t.handrail(["operator", "add", "aaron", "--role", "agent"]).status, 0)
+        t.environment["HANDRAIL_LOGIN"] = "aaron"
+        let opened = try t.handrail(["case", "open", "--subject", "ben@demo.example"])
+        t.environment["HANDRAIL_LOGIN"] = "alice"
+        XCTAssertEqual(opened.status, 0, opened.output)
+
+        try t.launch(["open", "ben@demo.example"])
+        let listed = try t.waitFor("ben@demo.example already has cases")
+        XCTAssertTrue(listed.contains("held by aaron"), listed)
+        try t.send("Enter")
+        try t.waitFor("Held by aaron")
+        try t.waitFor("?y takes it over")
+        try t.send("F1")
+        try t.waitFor("Actions")
+        try t.send("y")
+        try t.waitFor("Take the case over")
+        try t.sendLiteral("Aaron's terminal crashed mid-call; finishing with the caller")
+        try t.send("Enter")
+        try t.waitFor("Recorded case.taken_over")
+        let store = try HandrailStore(path: t.database, now: Date.init)
+        XCTAssertEqual(try store.cases(limit: 1).first?.holder, "alice")
+        try t.send("C-c")
+        try t.waitFor("EXITED 0")
+    }
 }
