@@ -148,7 +148,7 @@ final class SeniorAndSecretsScreenTests: XCTestCase {
         try h.perform(.refuse(signal: "unusual_activity", reason: reason), on: id)
         try h.service().release(id, actor: WizardHarness.agent)
         let senior = h.wizard(as: WizardHarness.senior, start: [.openCase(id)])
-        XCTAssertTrue(senior.text.contains("alice note.added: Four failed sign-in…"), "the history line is cut on the case screen:\n\(senior.text)")
+        XCTAssertTrue(senior.text.contains("alice refused: Four failed sign-ins f…"), "the history line is cut on the case screen:\n\(senior.text)")
         senior.press(.function(1), .character("l"))
         guard case .history(let entries)? = senior.model.modal?.kind else { return XCTFail("no history list:\n\(senior.text)") }
         XCTAssertEqual(entries.count, try h.eventTypes(id).count)

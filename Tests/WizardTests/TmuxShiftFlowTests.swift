@@ -127,7 +127,7 @@ final class TmuxShiftFlowTests: XCTestCase {
         try t.waitFor("Take the case over")
         try t.sendLiteral("Aaron's terminal crashed mid-call; finishing with the caller")
         try t.send("Enter")
-        try t.waitFor("Recorded case.taken_over")
+        try t.waitFor("Recorded: took the case over")
         let store = try HandrailStore(path: t.database, now: Date.init)
         XCTAssertEqual(try store.cases(limit: 1).first?.holder, "alice")
         try t.send("C-c")

@@ -33,7 +33,7 @@ final class TmuxShiftTests: XCTestCase {
         try t.send("Tab")
         try t.sendLiteral("none")        // signins (needed)
         try t.send("Enter")
-        try t.waitFor("Recorded facts.recorded")
+        try t.waitFor("Recorded: typed console facts")
         let screen = try t.capture()
         XCTAssertFalse(screen.contains("Suspended? not typed yet"), screen)
 

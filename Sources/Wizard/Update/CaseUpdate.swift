@@ -210,9 +210,10 @@ enum CaseUpdate {
         return screen.snapshot.history.map { stored in
             let e = stored.event
             let time = EventTimeText.format(e.time).prefix(19).replacingOccurrences(of: "T", with: " ")
-            var line = "\(time.dropFirst(5).prefix(11)) \(e.actor) \(e.type)"
+            var line = "\(time.dropFirst(5).prefix(11)) \(e.actor) \(PeopleWords.event(e, runbook: screen.runbook))"
             if let reason = e.reason { line += ": " + reason }
-            var full = ["\(time) UTC, by \(e.actor)", "Event: \(e.type) (#\(stored.seq) in the audit log)"]
+            var full = ["\(time) UTC, by \(e.actor): \(PeopleWords.event(e, runbook: screen.runbook))",
+                        "In the audit log: #\(stored.seq), \(e.type)"]
             if let reason = e.reason { full += ["", "Reason: " + reason] }
             if case .object(let values)? = e.payload["values"], !values.isEmpty {
                 full.append("")

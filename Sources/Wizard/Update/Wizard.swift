@@ -260,7 +260,8 @@ public enum Wizard {
             model.flashIsError = false
         }
         if let last = outcome.stored.last {
-            model.flash = "Recorded \(last.event.type) (#\(last.seq))" + (outcome.linkedCase.map { "; opened linked case \($0)" } ?? "")
+            let words = model.caseScreen.map { PeopleWords.event(last.event, runbook: $0.runbook) } ?? last.event.type
+            model.flash = "Recorded: \(words) (#\(last.seq))" + (outcome.linkedCase.map { "; opened linked case \($0)" } ?? "")
             model.flashIsError = false
         }
         // A checkpoint that did not reach a sink is shown, never dropped: the decision stands.

@@ -444,7 +444,8 @@ struct RightPanel {
         addRaw(TerminalText.truncate(title + (shown.count < events.count ? " \(shown.count) of \(events.count)" : ""), to: width), Theme.title)
         for stored in shown {
             let e = stored.event
-            var text = "\(String(Wizard.time(e.time).dropFirst(5))) \(TerminalText.safe(e.actor)) \(TerminalText.safe(e.type))"
+            var text = "\(String(Wizard.time(e.time).dropFirst(5))) \(TerminalText.safe(e.actor)) "
+                + TerminalText.safe(PeopleWords.event(e, runbook: c.runbook))
             if let reason = e.reason { text += ": " + TerminalText.safe(reason) }
             addRaw(TerminalText.truncate(text, to: width), .plain)
         }
