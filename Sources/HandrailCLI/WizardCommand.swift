@@ -56,7 +56,7 @@ enum WizardCommand {
             guard FileManager.default.fileExists(atPath: trainingDatabase) else { return [] }
             return try TrainingResultsStore(path: trainingDatabase, now: context.clock).trainingResults().map { r in
                 TrainingResultRow(trainee: r.trainee, scenario: r.scenario, passed: r.passed, outcome: r.outcome, expected: r.expected,
-                                  missed: (r.score["moments"]?.arrayValue ?? []).filter { $0["hit"]?.boolValue == false }
+                                  missed: (r.score["moments"]?.arrayValue ?? []).filter { $0["hit"]?.boolValue == false && $0["reached"]?.boolValue != false }
                                       .compactMap { $0["id"]?.stringValue },
                                   finished: r.finishedAt)
             }
