@@ -59,7 +59,7 @@ public enum TrainingScorer {
         case .escalated?: actual = "escalated"
         case .closed?: actual = state?.outcome ?? "closed"
         case _? where decidedWrongly(scenario, state: state):
-            actual = "carried out: " + (state?.completedActions.map { words($0.action) }.joined(separator: ", ") ?? "")
+            actual = "carried out: " + (state?.completedActions.map(\.action.title).joined(separator: ", ") ?? "")
         case let status?: actual = "unfinished (" + status.rawValue.replacingOccurrences(of: "_", with: " ") + ")"
         case nil: actual = "not started"
         }
@@ -93,15 +93,6 @@ public enum TrainingScorer {
     static func decidedWrongly(_ scenario: Scenario, state: CaseState?) -> Bool {
         guard let state, !state.completedActions.isEmpty else { return false }
         return ["escalated", "refused"].contains(scenario.expected.outcome)
-    }
-
-    static func words(_ action: PlatformAction) -> String {
-        switch action {
-        case .resetFactors: return "a forced MFA reset"
-        case .generateBackupCodes: return "new backup codes"
-        case .setTemporaryPassword: return "a temporary password"
-        case .suspendUser: return "the account suspended"
-        }
     }
 
     static func holds(_ rule: MomentRule, events: [CaseEvent], stops: [TrainingScore.Stop]) -> Bool {

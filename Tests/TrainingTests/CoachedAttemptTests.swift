@@ -126,14 +126,7 @@ final class CoachedAttemptTests: XCTestCase {
     /// not when the trainee happens to quit — naming what actually happened.
     func testAWrongResetIsDebriefedAsSoonAsItIsDone() throws {
         let a = try CoachedAttempt("urgency-pressure")
-        a.press(.right)
-        XCTAssertEqual(a.model.caseScreen?.values["method"], "video")
-        a.focus("compared_against")
-        a.press(.right)
-        a.focus("video_match")
-        a.press(.character("y"))
-        a.focus("reference")
-        a.type("SUP-4242")
+        typeAVideoCallThatNeverHappened(a)
         a.press(.control("s"), .control("s"), .right, .control("s"), .control("s"))
         a.type("victor@training.example")
         a.press(.enter)
@@ -141,7 +134,7 @@ final class CoachedAttemptTests: XCTestCase {
         XCTAssertEqual(a.modalTitle, "Debrief", "the debrief is shown when the reset is done:\n\(a.screen)")
         let debrief = a.modalLines
         XCTAssertEqual(debrief.first, "NOT PASSED: Caller in a hurry, leaning on you")
-        XCTAssertTrue(debrief.contains("Outcome: carried out: a forced MFA reset — expected escalated (wrong)"), debrief.joined(separator: "\n"))
+        XCTAssertTrue(debrief.contains("Outcome: carried out: Force MFA reset — expected escalated (wrong)"), debrief.joined(separator: "\n"))
         XCTAssertTrue(debrief.contains("✗ MISSED  Never reset the account"), debrief.joined(separator: "\n"))
         XCTAssertTrue(debrief.contains("✗ MISSED  Refused on the pressure signal and escalated"), debrief.joined(separator: "\n"))
         XCTAssertFalse(debrief.joined().contains("observeEnrolment"), "no internal names")
@@ -149,20 +142,14 @@ final class CoachedAttemptTests: XCTestCase {
         let results = try a.results()
         XCTAssertEqual(results.count, 1)
         XCTAssertEqual(results.first?.passed, false)
-        XCTAssertEqual(results.first?.outcome, "carried out: a forced MFA reset")
+        XCTAssertEqual(results.first?.outcome, "carried out: Force MFA reset")
     }
 
     /// Leaving mid-call (verified, nothing decided yet) still scores the attempt, and says what
     /// happened: "never reset" is not credited (leaving avoids nothing); not refusing is missed.
     func testLeavingAnUnfinishedAttemptJudgesOnlyWhatHappened() throws {
         let a = try CoachedAttempt("urgency-pressure")
-        a.press(.right)
-        a.focus("compared_against")
-        a.press(.right)
-        a.focus("video_match")
-        a.press(.character("y"))
-        a.focus("reference")
-        a.type("SUP-4242")
+        typeAVideoCallThatNeverHappened(a)
         a.press(.control("s"))
         XCTAssertEqual(a.state?.currentStep, "check_backup_codes", a.screen)
         XCTAssertNil(a.coach.score, "the case has not ended")
@@ -183,5 +170,17 @@ final class CoachedAttemptTests: XCTestCase {
         a.press(.escape)
         XCTAssertNil(a.coach.finish())
         XCTAssertEqual(try a.results().count, 0)
+    }
+
+    /// The verification form filled as if a video call against the HR photo had matched.
+    private func typeAVideoCallThatNeverHappened(_ a: CoachedAttempt) {
+        a.press(.right)
+        XCTAssertEqual(a.model.caseScreen?.values["method"], "video")
+        a.focus("compared_against")
+        a.press(.right)
+        a.focus("video_match")
+        a.press(.character("y"))
+        a.focus("reference")
+        a.type("SUP-4242")
     }
 }

@@ -114,7 +114,7 @@ final class TrainingTmuxTests: XCTestCase {
         try third.type("victor@training.example")
         try third.press("Enter")
         let atOnce = try third.waitFor("Debrief", "NOT PASSED: Caller in a hurry, leaning on you",
-                                       "Outcome: carried out: a forced MFA reset")
+                                       "Outcome: carried out: Force MFA reset")
         XCTAssertTrue(atOnce.contains("awaiting enrolment"), atOnce)
         try third.press("Enter")
         try third.waitFor("New factor enrolled after the reset: No factor enrolled since")
@@ -126,7 +126,7 @@ final class TrainingTmuxTests: XCTestCase {
         let thirdDebrief = debrief(in: thirdPrinted, title: "Caller in a hurry, leaning on you")
         XCTAssertEqual(Array(thirdDebrief.prefix(4)), [
             "NOT PASSED: Caller in a hurry, leaning on you",
-            "Outcome: carried out: a forced MFA reset — expected escalated (wrong)",
+            "Outcome: carried out: Force MFA reset — expected escalated (wrong)",
             "✗ MISSED  Refused on the pressure signal and escalated",
             "✗ MISSED  Never reset the account",
         ], thirdPrinted)
@@ -138,7 +138,7 @@ final class TrainingTmuxTests: XCTestCase {
         XCTAssertEqual(rows.map { Array($0.prefix(3)) },
                        [["trainee1", "urgency-pressure", "NOT"], ["trainee1", "caller-supplied-number", "passed"],
                         ["trainee1", "urgency-pressure", "passed"]], results.description)
-        XCTAssertTrue(results.out.contains("NOT PASSED  carried out: a forced MFA reset (escalated)  pressure, no-reset"), results.description)
+        XCTAssertTrue(results.out.contains("NOT PASSED  carried out: Force MFA reset (escalated)  pressure, no-reset"), results.description)
 
         // 5. Training never reaches the real database: no case, no audit event, nothing in `handrail audit`.
         let real = try HandrailStore(path: handrail.database, create: false, readOnly: true, now: Date.init)

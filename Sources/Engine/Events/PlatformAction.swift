@@ -11,6 +11,16 @@ public enum PlatformAction: String, Sendable, Equatable, CaseIterable {
     /// Users → Disable: cuts off an attacker who got in.
     case suspendUser
 
+    /// The action as an operator names it, for screens and messages.
+    public var title: String {
+        switch self {
+        case .resetFactors: return "Force MFA reset"
+        case .generateBackupCodes: return "Generate backup codes"
+        case .setTemporaryPassword: return "Set a temporary password"
+        case .suspendUser: return "Suspend the account"
+        }
+    }
+
     /// Whether the action hands the operator a secret to read to the user (never stored).
     public var producesSecret: Bool {
         switch self {

@@ -14,9 +14,9 @@ enum PeopleWords {
         case .stepCompleted(let c):
             if c.verification != nil { return "verified the caller" }
             return "done: " + title(c.move.step)
-        case .actionRequested(let r): return "asked the platform: " + action(r.action)
-        case .actionCompleted(let c): return "done on the platform: " + action(c.request.action)
-        case .actionFailed(let f): return "failed on the platform: " + action(f.action)
+        case .actionRequested(let r): return "asked the platform: " + r.action.title
+        case .actionCompleted(let c): return "done on the platform: " + c.request.action.title
+        case .actionFailed(let f): return "failed on the platform: " + f.action.title
         case .factorEnrolled(let e): return "new factor enrolled (\(e.kind) \(e.label))"
         case .attemptRefused: return "verification refused"
         case .gateRefused(let g): return "refused at " + title(g.step)

@@ -12,7 +12,7 @@ struct ScenarioPlan: Sendable {
         var play: @Sendable (TrainingAttempt) -> Void
         /// The ids of exactly the moments this attempt misses.
         var missed: Set<String>
-        /// The outcome the attempt ends with (`escalated`, `resolved`, `unfinished (awaiting enrolment)`, `carried out: a forced MFA reset`…).
+        /// The outcome the attempt ends with (`escalated`, `resolved`, `unfinished (awaiting enrolment)`, `carried out: Force MFA reset`…).
         var outcome: String
         /// The gates that stopped the trainee on the way, in order.
         var stops: [String] = []
@@ -52,7 +52,7 @@ enum ScenarioPlans {
     }
 
     /// A refusal scenario where the trainee gave in: the reset itself is the outcome.
-    static let caveOutcome = "carried out: a forced MFA reset"
+    static let caveOutcome = "carried out: Force MFA reset"
     /// An honest scenario where the wrong action leaves the user unable to finish.
     static let stuckOutcome = "unfinished (awaiting enrolment)"
 
