@@ -52,7 +52,7 @@ final class TmuxEndToEndTests: XCTestCase {
         let followUp = try t.waitFor("Follow up with the user")
         XCTAssertTrue(followUp.contains("✗ I have sent this message to the user: required"), followUp)
         try t.send("Tab", "y", "Enter")
-        let closed = try t.waitFor("closed (resolved)")
+        let closed = try t.waitFor("closed (access restored)")
         XCTAssertTrue(closed.contains("Recorded: Closed:"), closed)
 
         try t.send("Escape")
