@@ -134,4 +134,36 @@ final class TmuxShiftFlowTests: XCTestCase {
         try t.send("C-c")
         try t.waitFor("EXITED 0")
     }
+
+    /// A senior opens on Review, which says why each case waits, who sent it and the signals; on
+    /// the case, the actions menu's l lists the history and Enter shows a line whole.
+    func testReviewSaysWhyAndAnyHistoryLineIsShownWhole() throws {
+        let t = try TmuxSession("review", width: 80, height: 24)
+        XCTAssertEqual(try t.handrail(["operator", "add", "aaron", "--role", "agent"]).status, 0)
+        t.environment["HANDRAIL_LOGIN"] = "aaron"
+        let opened = try t.handrail(["case", "open", "--subject", "hana@demo.example"])
+        let id = opened.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = "Four failed sign-ins from addresses never seen for her, two of them abroad, one at 3 a.m. her time"
+        let refused = try t.handrail(["case", "do", id, "refuse", "unusual_activity", "--reason", reason])
+        t.environment["HANDRAIL_LOGIN"] = "alice"
+        XCTAssertEqual(refused.status, 0, refused.output)
+
+        try t.launch([])
+        let review = try t.waitFor("FROM      WAITING SIGNALS")
+        XCTAssertTrue(review.contains("aaron"), review)
+        XCTAssertTrue(review.contains("Refused: Four fai"), review)
+        XCTAssertTrue(review.contains("Signals: Unusual recent sign-in activity"), review)
+        try t.send("Enter")
+        try t.waitFor("Escalated: waiting for a senior admin's review")
+        try t.send("F1")
+        try t.waitFor("Actions")
+        try t.send("l")
+        try t.waitFor("History — every event of the case")
+        try t.send("Up", "Enter")
+        try t.waitFor("one at 3 a.m. her time")
+        try t.waitFor("In the audit log: #")
+        try t.send("Escape", "Escape")
+        try t.send("C-c")
+        try t.waitFor("EXITED 0")
+    }
 }
