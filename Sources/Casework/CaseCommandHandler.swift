@@ -116,7 +116,9 @@ public final class CaseCommandHandler {
         // A senior stepping into someone else's case (clearing prior cases, confirming a fact) does
         // not take it from the agent who holds it.
         let takesHold = command.kind != .clearPriorCases && command.kind != .confirmFacts
-        return try commit(caseID: caseID, actor: actor, base: base, takesHold: takesHold) { snapshot in
+        // A refused take-over says why (a reason too short): the hold is what it is about.
+        return try commit(caseID: caseID, actor: actor, base: base, takesHold: takesHold,
+                          holdStops: command.kind != .takeOver) { snapshot in
             if let problem = snapshot.factsProblem {
                 return .refused(Refusal(.gate, "The identity platform cannot report on \(snapshot.state.subject) (\(problem)): nothing can be decided on case \(caseID)"))
             }
@@ -186,7 +188,7 @@ public final class CaseCommandHandler {
     /// the same transaction. Refusals still commit the events they carry (a refused verification
     /// attempt is audit) without taking a hold; a refusal with nothing to record writes nothing.
     func commit(caseID: String, actor: Actor, base: CaseSnapshot?, reread: (() throws -> CaseSnapshot)? = nil,
-                takesHold: Bool = true,
+                takesHold: Bool = true, holdStops: Bool = true,
                 _ decide: (CaseSnapshot) throws -> Decision) throws -> CaseOutcome {
         var snapshot = try base ?? reader.snapshot(caseID, actor: actor)
         var attempt = 1
@@ -195,9 +197,12 @@ public final class CaseCommandHandler {
             snapshot.context.newCaseID = context.newCaseID()
             let decision = try decide(snapshot)
             let now = snapshot.context.now
+            // A take-over takes the hold from the holder it names, in the same transaction.
+            var takingOverFrom: String?
+            if decision.refusal == nil, case .takenOver(let from)? = decision.events.first?.body { takingOverFrom = from }
             if decision.events.isEmpty || decision.refusal != nil {
                 // Someone else's hold, not the gate, is what stops this operator: say so (exit 5).
-                if let record = try context.store.caseRecord(caseID), record.heldBySomeoneElse(than: actor.login, at: now),
+                if holdStops, let record = try context.store.caseRecord(caseID), record.heldBySomeoneElse(than: actor.login, at: now),
                    let holder = record.holder, let until = record.leaseExpiresAt {
                     throw StoreError.caseHeld(caseID: caseID, holder: holder, until: until)
                 }
@@ -214,7 +219,8 @@ public final class CaseCommandHandler {
                                          projection: CaseProjection(state: state),
                                          // A refused attempt is recorded but takes no hold: the case stays free for whoever can act.
                                          lease: decision.refusal == nil && takesHold
-                                            ? LeaseRequest(login: actor.login, now: now, duration: context.leaseDuration) : nil)
+                                            ? LeaseRequest(login: actor.login, now: now, duration: context.leaseDuration,
+                                                           takingOverFrom: takingOverFrom) : nil)
             }
             switch appended {
             case .success(let stored):

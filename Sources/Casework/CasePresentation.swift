@@ -16,6 +16,8 @@ public struct CasePresentation {
     public var actions: [PresentedAction]
     /// Facts the platform still needs typed before the current step can be decided.
     public var missingFacts: [MissingFact]
+    /// The verification on record, as a senior reviews or approves on it.
+    public var verification: VerificationSummary?
 
     public init(_ snapshot: CaseSnapshot) {
         let state = snapshot.state
@@ -29,6 +31,7 @@ public struct CasePresentation {
         actions = snapshot.factsProblem != nil ? []
             : CaseEngine.availableCommands(state: state, context: snapshot.context).map(PresentedAction.init)
         missingFacts = snapshot.missingFacts
+        verification = VerificationSummary(state: state, runbook: runbook)
     }
 
     /// Whether `kind` is among the actions available now.
@@ -95,7 +98,8 @@ public struct PresentedAction: Sendable, Equatable {
         case .restartVerification: (nil, "v", "re-verify")
         case .migrateRunbook: (nil, "m", "migrate runbook")
         case .clearPriorCases: (nil, "i", "clear prior cases")
-        case .confirmFacts: (nil, "y", "confirm a fact")
+        case .confirmFacts: (nil, "j", "confirm a fact")
+        case .takeOver: (nil, "y", "take over")
         }
         key = fkey.map { "F\($0)" } ?? "?\(menuLetter)"
     }

@@ -52,7 +52,8 @@ public final class CaseReader {
         let missing = state.status == .closed || problem != nil ? [] : runbook.step(state.currentStep).map {
             platform.missingFacts(for: $0, values: [:], history: events)
         } ?? []
-        let decisionContext = context.decisionContext(runbook: runbook, actor: actor, facts: facts, now: now, newCaseID: newCaseID)
+        var decisionContext = context.decisionContext(runbook: runbook, actor: actor, facts: facts, now: now, newCaseID: newCaseID)
+        if let record, record.heldBySomeoneElse(than: actor.login, at: now) { decisionContext.heldBy = record.holder }
         var snapshot = CaseSnapshot(history: history, state: state, runbook: runbook, facts: decisionContext.facts, record: record,
                                     context: decisionContext,
                                     missingFacts: missing, knownFacts: problem == nil ? platform.knownFacts(history: events) : [])
@@ -79,14 +80,27 @@ public final class CaseReader {
         // Newest first across statuses, as one query would have given them.
         active.sort { ($0.projection.updatedAt, $1.projection.id) > ($1.projection.updatedAt, $0.projection.id) }
         let closed = try context.store.cases(statuses: [CaseStatus.closed.rawValue], limit: 50)
+        // Step titles from each runbook, read once per queue (a runbook is a file to parse).
+        var runbooks: [String: Runbook?] = [:]
+        func runbook(_ id: String) -> Runbook? {
+            if let known = runbooks[id] { return known }
+            let loaded = context.runbooks(id)
+            runbooks[id] = loaded
+            return loaded
+        }
         func row(_ r: CaseRecord) -> QueueRow {
-            QueueRow(r, viewer: actor.login, now: now)
+            var row = QueueRow(r, viewer: actor.login, now: now)
+            row.stepTitle = runbook(r.projection.runbook)?.step(r.projection.step)?.title ?? r.projection.step
+            return row
         }
         let rows = active.map(row)
         let mine = active.filter { $0.projection.openedBy == actor.login || $0.holder == actor.login }
             .map(row).filter { $0.status != .awaitingEnrolment }
-        let review = rows.filter { $0.status == .escalated || $0.status == .awaitingApproval || $0.overdue }
+        var review = rows.filter { $0.status == .escalated || $0.status == .awaitingApproval || $0.overdue }
             .sorted { ($0.overdue ? 0 : 1, $0.updated) < ($1.overdue ? 0 : 1, $1.updated) }
+        // What a senior decides on, read from each waiting case's events (the review tab is short;
+        // the first 50 are read, the rest say so when opened).
+        for i in review.indices.prefix(50) { review[i].review = try? reviewSummary(review[i], now: now) }
         return [
             .mine: mine,
             .awaiting: rows.filter { $0.status == .awaitingEnrolment && !$0.overdue },
@@ -95,6 +109,47 @@ public final class CaseReader {
             .closed: closed.map(row),
             .allOpen: rows,
         ]
+    }
+
+    /// Why a case waits for a senior: the escalation's or the approval request's reason, who
+    /// sent it and since when, and every signal raised on it, in people's words.
+    func reviewSummary(_ row: QueueRow, now: Date) throws -> ReviewSummary? {
+        let history = try context.store.events(caseID: row.id)
+        guard let first = history.first else { return nil }
+        let runbook = try context.runbook(for: first.event)
+        guard let state = CaseState.replay(history.map(\.event), runbook: runbook) else { return nil }
+        func label(_ signal: String) -> String { runbook.signal(signal)?.label ?? signal }
+        var signals = state.signals.map { label($0.signal) }
+        let summary: ReviewSummary
+        if state.status == .escalated, let e = state.escalation {
+            signals.insert(label(e.signal), at: 0)
+            summary = ReviewSummary(kind: .refusal, reason: e.reason, requester: e.by, since: e.at, signals: [])
+        } else if state.status == .awaitingApproval, let a = state.approval {
+            summary = ReviewSummary(kind: .approval, reason: a.reason ?? "", requester: a.requestedBy, since: a.requestedAt, signals: [])
+        } else {
+            let since = state.enrolmentDeadline ?? state.lastEventAt
+            summary = ReviewSummary(kind: .overdue, reason: "No new factor enrolled in time: the account has no second factor",
+                                    requester: state.openedBy, since: since, signals: [])
+        }
+        var unique: [String] = []
+        for signal in signals where !unique.contains(signal) { unique.append(signal) }
+        var result = summary
+        result.signals = unique
+        result.age = max(0, now.timeIntervalSince(summary.since))
+        return result
+    }
+
+    /// A caller's cases, for the operator about to open another: the open and escalated ones
+    /// first, then the most recent closed ones. A read only: nothing is held or recorded.
+    public func subjectCases(_ subject: String, actor: Actor, recent: Int = 5) throws -> [QueueRow] {
+        let now = context.clock()
+        let records = try context.store.cases(subject: subject.trimmingCharacters(in: .whitespaces).lowercased(), limit: 50)
+        let rows = records.map { record -> QueueRow in
+            var row = QueueRow(record, viewer: actor.login, now: now)
+            row.stepTitle = context.runbooks(record.projection.runbook)?.step(record.projection.step)?.title ?? record.projection.step
+            return row
+        }
+        return rows.filter { $0.status != .closed } + rows.filter { $0.status == .closed }.prefix(recent)
     }
 
     /// Cases for `case list`, most recently updated first.

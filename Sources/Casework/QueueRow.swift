@@ -32,6 +32,10 @@ public struct QueueRow: Sendable, Equatable {
     /// Someone other than the viewer who holds the case now.
     public var holder: String?
     public var outcome: String?
+    /// The step as the runbook titles it (the id when the runbook cannot be read).
+    public var stepTitle: String
+    /// For the review tab: why the case waits for a senior, who sent it, since when, the signals.
+    public var review: ReviewSummary?
 
     public init(id: String, subject: String, status: CaseStatus, step: String, updated: Date, overdue: Bool, holder: String?, outcome: String?) {
         self.id = id
@@ -42,6 +46,7 @@ public struct QueueRow: Sendable, Equatable {
         self.overdue = overdue
         self.holder = holder
         self.outcome = outcome
+        stepTitle = step
     }
 
     init(_ record: CaseRecord, viewer: String, now: Date) {

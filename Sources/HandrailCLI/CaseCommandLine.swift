@@ -36,6 +36,7 @@ enum CaseCommandLine {
             case "note": return try runner.note(&args)
             case "release": return try runner.release(&args)
             case "migrate-runbook": return try runner.migrateRunbook(&args)
+            case "take-over": return try runner.takeOver(&args)
             default:
                 out.error("handrail case: unknown subcommand \"\(SafeText.visible(sub))\"\n\n" + HelpText.cases)
                 return .usage

@@ -94,6 +94,7 @@ struct CaseRunner {
             case .failure(let error): throw UsageError("confirm-fact needs KEY=VALUE…: " + SafeText.visible(error.message))
             case .success(let facts): command = .confirmFacts(facts, reason: try need(reason, "--reason TEXT"))
             }
+        case "take-over": command = .takeOver(reason: try need(reason, "--reason TEXT"))
         case "observe-enrolment": command = .observeEnrolment
         case "attest", "attest-failed":
             let text = reason ?? attestation ?? positional.first
@@ -145,6 +146,18 @@ struct CaseRunner {
         if !failed, let pending = try desk.snapshot(id, actor: actor).state.pendingAction { try requireTerminal(for: pending.action) }
         let outcome = try desk.attest(id, actor: actor, attestation: failed ? nil : text, failure: failed ? text : nil)
         return report(outcome, caseID: id, actor: actor)
+    }
+
+    // MARK: take-over
+
+    /// A senior takes over a case another operator holds: `case take-over ID --reason TEXT`.
+    func takeOver(_ args: inout ArgumentList) throws -> ExitCode {
+        let reason = args.takeOption("--reason")
+        guard let id = args.next() else { throw UsageError("which case? handrail case take-over ID --reason TEXT") }
+        if let extra = args.next() { throw UsageError("unexpected \(SafeText.visible(extra)); handrail case take-over ID --reason TEXT") }
+        guard let reason else { throw UsageError("take-over needs --reason TEXT: why the case changes hands (recorded)") }
+        let actor = try env.requireActor()
+        return report(try desk.perform(.takeOver(reason: reason), on: id, actor: actor), caseID: id, actor: actor)
     }
 
     // MARK: facts, attest, note, release

@@ -67,7 +67,7 @@ struct CaseView {
             if let path = step.consolePath { lines.append("  Console: \(s(path))") }
             for paragraph in step.guidance.split(separator: "\n") { lines.append("  " + s(String(paragraph))) }
             if let pending = state.pendingAction {
-                lines.append("  Pending action: \(s(pending.action.rawValue)) requested by \(s(pending.requestedBy)) at \(EventTime.format(pending.requestedAt)) (key \(s(pending.idempotencyKey)))")
+                lines.append("  Pending action: \(pending.action.title), requested by \(s(pending.requestedBy)) at \(EventTime.format(pending.requestedAt))")
             }
             if let escalation = state.escalation {
                 lines.append("  Escalated by \(s(escalation.by)): \(s(runbook.signal(escalation.signal)?.label ?? escalation.signal)): \(s(escalation.reason))")

@@ -134,7 +134,7 @@ struct CommandContext {
     /// The organisation's domains, default country code and time zone, from the configuration.
     var organisation: Organisation {
         return Organisation(domains: config.organisationDomains, defaultCountryCode: config.defaultCountryCode, timeZone: timeZone,
-                            privilegedAccounts: config.privilegedAccounts)
+                            privilegedAccounts: config.privilegedAccounts, ticketPattern: config.ticketPattern)
     }
 
     func runbookLibrary() -> RunbookLibrary? {

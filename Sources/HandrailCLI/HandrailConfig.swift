@@ -6,6 +6,7 @@ import Runbook
 ///
 ///     { platform: "local", directory: "/srv/handrail/directory.db", database: "/srv/handrail/handrail.db",
 ///       timeZone: "Europe/Berlin", organisationDomains: ["example.com"], defaultCountryCode: "+49",
+///       ticketPattern: "(SUP|HR)-[0-9]+",   // how the organisation's ticket references are written
 ///       // Checkpoints of the log (after `handrail anchor init`); defaults shown:
 ///       anchorKey: "DATABASE.anchor-key", checkpointFile: "DATABASE.checkpoints", syslogSocket: "/dev/log",
 ///       anchorHeartbeatMinutes: "5" }
@@ -37,6 +38,9 @@ struct HandrailConfig {
     var anchorHeartbeatMinutes: Int?
     /// Accounts that are privileged whatever the platform or typed facts say.
     var privilegedAccounts: [String] = []
+    /// How ticket references are written (a regular expression the whole reference matches);
+    /// default: the common ticket systems' forms (`TicketPattern.defaultSource`).
+    var ticketPattern: TicketPattern = .standard
     /// Set when the file exists but cannot be read as configuration.
     var problem: String?
 
@@ -98,6 +102,10 @@ struct HandrailConfig {
                     return HandrailConfig(problem: "\(file):\(member.keyLocation): \"\(value)\" is not a country calling code (e.g. +44)")
                 }
                 config.defaultCountryCode = value
+            case "ticketPattern":
+                do { config.ticketPattern = try TicketPattern(value) } catch {
+                    return HandrailConfig(problem: "\(file):\(member.keyLocation): ticketPattern: \(error.description)")
+                }
             case "anchorKey": config.anchorKey = value
             case "checkpointFile": config.checkpointFile = value
             case "syslogSocket": config.syslogSocket = value
@@ -106,7 +114,7 @@ struct HandrailConfig {
                     return HandrailConfig(problem: "\(file):\(member.keyLocation): anchorHeartbeatMinutes is a whole number of minutes, at least 1")
                 }
                 config.anchorHeartbeatMinutes = minutes
-            default: return HandrailConfig(problem: "\(file):\(member.keyLocation): unknown setting \"\(member.key)\" (platform, directory, database, timeZone, organisationDomains, defaultCountryCode, replica, litestream, replicationWarnSeconds, anchorKey, checkpointFile, syslogSocket, anchorHeartbeatMinutes, privilegedAccounts)")
+            default: return HandrailConfig(problem: "\(file):\(member.keyLocation): unknown setting \"\(member.key)\" (platform, directory, database, timeZone, organisationDomains, defaultCountryCode, replica, litestream, replicationWarnSeconds, anchorKey, checkpointFile, syslogSocket, anchorHeartbeatMinutes, privilegedAccounts, ticketPattern)")
             }
         }
         return config

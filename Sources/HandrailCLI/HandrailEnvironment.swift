@@ -97,9 +97,7 @@ struct HandrailEnvironment {
         if let db = options.database { return db }
         if let db = environment["HANDRAIL_DB"], !db.isEmpty { return db }
         if let db = config.database { return db }
-        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
-        return dataHome + "/handrail/" + demoDatabaseName
+        return DataHome.path(environment: environment) + "/handrail/" + demoDatabaseName
     }
 
     static let demoDatabaseName = "demo.db"

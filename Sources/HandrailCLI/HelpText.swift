@@ -25,6 +25,7 @@ enum HelpText {
       handrail case note ID TEXT                             add a note to the case and the audit log
       handrail case release ID                               stop holding the case
       handrail case migrate-runbook ID --reason T            (senior admins) move a case onto its changed runbook
+      handrail case take-over ID --reason TEXT               (senior admins) take over a case someone holds
       handrail audit [--event T]… [--actor A] [--subject S] [--case ID] [--since D] [--until D]
                      [--format table|csv|json]               the audit log, filtered
       handrail audit --follow [--format json|ocsf]           new events as they commit, as JSON lines
@@ -36,6 +37,10 @@ enum HelpText {
       handrail operator set LOGIN --role ROLE | remove LOGIN  change the roster (audited; promotion to
                                                              senior needs a second senior once there are two)
       handrail operator list
+      handrail directory list | show EMAIL | seed            the LocalDirectory tenant (--platform local): its
+                                                             users, one user, the demo users restored
+      handrail directory simulate EMAIL signin --password P [--code C] [--new-password N]
+      handrail directory simulate EMAIL enrol KIND LABEL     act as the user: sign in, enrol a new factor
       handrail train                                         the training scenarios
       handrail train SCENARIO                                practise one in the wizard, then a debrief
       handrail train results [LOGIN]                         training results (seniors: anyone's)
@@ -96,6 +101,7 @@ enum HelpText {
       handrail case note ID TEXT
       handrail case release ID
       handrail case migrate-runbook ID --reason TEXT
+      handrail case take-over ID --reason TEXT      (senior admins; recorded)
 
     STEP is the current step's id (see 'case show'). --reason fills the step's reason field (a
     pre-filled draft is used when omitted); --confirm types the user's email for dangerous steps;

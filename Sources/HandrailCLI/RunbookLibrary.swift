@@ -76,6 +76,13 @@ public struct RunbookLibrary: Sendable {
         try files().map { ($0, Self.load(file: $0)) }
     }
 
+    /// Every event type the log can hold from these runbooks: the fixed names and each valid
+    /// runbook's own, sorted, for the audit browser's completion.
+    public var eventTypes: [String] {
+        let runbooks = ((try? loadAll()) ?? []).compactMap { try? $0.1.get() }
+        return Array(Set(EventCodec.Name.fixed + runbooks.flatMap(EventCodec.Name.recorded(by:)))).sorted()
+    }
+
     public func runbook(id: String) throws -> Result<Runbook, LoadError> {
         let all = try loadAll()
         if let duplicate = Self.duplicateIDs(all).first(where: { $0.id == id }) { return .failure(.duplicateID(id, duplicate.files)) }

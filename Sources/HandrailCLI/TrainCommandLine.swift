@@ -115,7 +115,7 @@ enum TrainCommandLine {
             let results = try store.trainingResults(trainee: who)
             var rows = [["TRAINEE", "SCENARIO", "RESULT", "OUTCOME (EXPECTED)", "MISSED", "FINISHED (UTC)"]]
             for r in results {
-                let missed = (r.score["moments"]?.arrayValue ?? []).filter { $0["hit"]?.boolValue == false }.compactMap { $0["id"]?.stringValue }
+                let missed = (r.score["moments"]?.arrayValue ?? []).filter { $0["hit"]?.boolValue == false && $0["reached"]?.boolValue != false }.compactMap { $0["id"]?.stringValue }
                 rows.append([r.trainee, r.scenario, r.passed ? "passed" : "NOT PASSED", "\(r.outcome) (\(r.expected))",
                              missed.joined(separator: ", "), EventTime.format(r.finishedAt)].map { SafeText.visible($0) })
             }

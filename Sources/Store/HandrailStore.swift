@@ -8,11 +8,15 @@ public struct LeaseRequest: Sendable, Equatable {
     public var login: String
     public var now: Date
     public var duration: TimeInterval
+    /// A senior's take-over: the hold is taken from exactly this operator (and from nobody
+    /// else: if someone else took the case meanwhile, the take-over is refused as held).
+    public var takingOverFrom: String?
 
-    public init(login: String, now: Date, duration: TimeInterval) {
+    public init(login: String, now: Date, duration: TimeInterval, takingOverFrom: String? = nil) {
         self.login = login
         self.now = now
         self.duration = duration
+        self.takingOverFrom = takingOverFrom
     }
 }
 
@@ -299,7 +303,7 @@ public final class HandrailStore {
 
     private func holdInTransaction(caseID: String, _ lease: LeaseRequest) throws {
         guard let record = try caseRecordInTransaction(caseID) else { throw StoreError.caseNotFound(caseID) }
-        if record.heldBySomeoneElse(than: lease.login, at: lease.now) {
+        if record.heldBySomeoneElse(than: lease.login, at: lease.now), lease.takingOverFrom == nil || record.holder != lease.takingOverFrom {
             throw StoreError.caseHeld(caseID: caseID, holder: record.holder!, until: record.leaseExpiresAt!)
         }
         let statement = try db.cached("UPDATE cases SET holder = ?2, lease_expires_at = ?3 WHERE id = ?1")

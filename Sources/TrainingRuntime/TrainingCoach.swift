@@ -67,9 +67,9 @@ public final class TrainingCoach: CallCoach {
             if let problem = perform(action, caseID: caseID) { messages.append(.failed("The caller could not \(action.action): \(problem)")) }
         }
         let finalEvents = (try? desk.reader.events(caseID)) ?? events
-        guard let state = CaseState.replay(finalEvents, runbook: runbook), state.status == .closed || state.status == .escalated else {
-            return messages
-        }
+        // The debrief comes when the scenario's outcome is reached — a wrong reset included, which
+        // never closes by itself — not when the trainee happens to quit.
+        guard TrainingScorer.isOver(scenario, events: finalEvents, runbook: runbook) else { return messages }
         messages.append(.trainingFinished(debrief: conclude(finalEvents, caseID: caseID)))
         return messages
     }
@@ -133,15 +133,41 @@ public final class TrainingCoach: CallCoach {
             var text = "continue from \(runbook.step(step)?.title ?? step)"
             if let method = values["method"] { text += " (\(method))" }
             return text
-        case .perform(_, let command): return "\(command)"
-        default: return "\(effect)"
+        case .perform(_, let command): return words(command.kind)
+        case .attest: return "record the console action done"
+        case .resumePendingAction: return "resume the platform action"
+        case .recordFacts(_, _, let thenObserve): return thenObserve ? "check for the new factor" : "type console facts"
+        default: return "act on the case"
+        }
+    }
+
+    /// A command as the trainee would say it.
+    static func words(_ kind: CaseCommandKind) -> String {
+        switch kind {
+        case .continueStep: return "continue"
+        case .restartVerification: return "verify the caller again"
+        case .requestApproval: return "ask for a senior's approval"
+        case .observeEnrolment: return "check for the new factor"
+        case .attest: return "record the console action done"
+        case .attestFailed: return "record the console action failed"
+        case .approve: return "approve"
+        case .deny: return "deny the approval"
+        case .uphold: return "uphold the refusal"
+        case .reopen: return "reopen the case"
+        case .resume: return "resume the case"
+        case .raiseSignal: return "raise a signal"
+        case .refuse: return "refuse"
+        case .pause: return "pause the case"
+        case .declareIncident: return "declare an incident"
+        case .takeOver: return "take the case over"
+        case .note: return "add a note"
         }
     }
 
     static func json(_ score: TrainingScore) -> JSONValue {
         .object([
             "seconds": .number(score.seconds.rounded()),
-            "moments": .array(score.moments.map { .object(["id": .string($0.id), "description": .string($0.description), "hit": .bool($0.hit)]) }),
+            "moments": .array(score.moments.map { .object(["id": .string($0.id), "description": .string($0.description), "hit": .bool($0.hit), "reached": .bool($0.reached)]) }),
             "stops": .array(score.stops.map { .object(["gate": .string($0.gate), "attempted": .string($0.attempted), "message": .string($0.message)]) }),
         ])
     }

@@ -75,7 +75,7 @@ final class LayeringTests: XCTestCase {
         let names = ["case.opened", "case.closed", "case.escalated", "case.reopened", "case.paused", "case.resumed", "refusal.upheld",
                      "note.added", "signal.raised", "verification.restarted", "approval.requested", "approval.granted",
                      "approval.denied", "incident.declared", "facts.recorded", "verification.recorded", "verification.rejected",
-                     "gate.refused", "fact.confirmed", "case.prior_cases_found", "case.prior_cases_cleared"]
+                     "gate.refused", "fact.confirmed", "case.prior_cases_found", "case.prior_cases_cleared", "case.taken_over"]
         for file in try Self.files() where file.path != "Engine/Events/EventCodec.swift" && file.path != "Engine/Checks/VerificationMethod.swift"
             && !file.path.hasPrefix("handrail-bench/") {
             for name in names {

@@ -86,6 +86,7 @@ final class CommandAvailabilityTests: XCTestCase {
         case .clearPriorCases: return .clearPriorCases(reason: reason)
         case .confirmFacts: return .confirmFacts(Dictionary(uniqueKeysWithValues: state.disputedFacts.keys.map { ($0, JSONValue.string("no")) }),
                                                  reason: reason)
+        case .takeOver: return .takeOver(reason: reason)
         }
     }
 
@@ -95,9 +96,11 @@ final class CommandAvailabilityTests: XCTestCase {
         var offered = 0, withheld = 0
         var kindsSeenOffered = Set<CaseCommandKind>()
         for (state, facts, name) in try reachableCases() {
-            for actor in actors {
-                let context = DecisionContext(runbook: runbook, actor: actor, facts: facts, now: state.lastEventAt.addingTimeInterval(60),
+            // Free, and held by another operator (what a senior's take-over needs).
+            for actor in actors { for holder in [nil, "zed"] {
+                var context = DecisionContext(runbook: runbook, actor: actor, facts: facts, now: state.lastEventAt.addingTimeInterval(60),
                                               timeZone: .utc, newCaseID: "CASE-2")
+                context.heldBy = holder
                 let available = Set(CaseEngine.availableCommands(state: state, context: context).map(\.kind))
                 for kind in CaseCommandKind.allCases {
                     let decision = CaseEngine.decide(command(kind, state: state, runbook: runbook), state: state, context: context)
@@ -113,7 +116,7 @@ final class CommandAvailabilityTests: XCTestCase {
                         XCTAssertNotNil(decision.refusal, "\(what) is not offered, yet the Engine accepted it")
                     }
                 }
-            }
+            } }
         }
         XCTAssertGreaterThan(offered, 100)
         XCTAssertGreaterThan(withheld, 500)

@@ -90,13 +90,12 @@ final class EndToEndPathTests: XCTestCase {
         let h = try CaseHarness()
         h.openCase()
         assertRefused(h.submit("verify_identity", Evidence.unacceptable("knowledge")), .gate)
-        assertAccepted(h.decide(.raiseSignal(signal: "pressure", reason: "Caller insists it must be done in the next five minutes")))
         assertAccepted(h.decide(.refuse(signal: "cannot_verify", reason: "Only knowledge answers offered; no video, no number on file")))
         XCTAssertEqual(h.currentState.status, .escalated)
         h.advance(hours: 2)
         assertAccepted(h.decide(.review(.uphold, reason: "Refusal stands: no out-of-band verification was possible"), as: Operators.bob))
 
-        XCTAssertEqual(h.eventTypes, ["case.opened", "verification.rejected", "gate.refused", "signal.raised", "note.added", "case.escalated",
+        XCTAssertEqual(h.eventTypes, ["case.opened", "verification.rejected", "gate.refused", "note.added", "case.escalated",
                                       "refusal.upheld", "case.closed"])
         XCTAssertEqual(h.currentState.status, .closed)
         XCTAssertEqual(h.currentState.outcome, "refused")

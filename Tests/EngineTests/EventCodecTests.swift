@@ -54,7 +54,7 @@ final class EventCodecTests: XCTestCase {
                                 "resumed", "noteAdded", "signalRaised", "verificationRestarted", "approvalRequested",
                                 "approvalGranted", "approvalDenied", "incidentDeclared", "sessionStarted", "rosterChanged",
                                 "promotionRequested", "runbookMigrated", "factConfirmed", "priorCasesFound", "priorCasesCleared",
-                                "unrecognised"]
+                                "takenOver", "unrecognised"]
         XCTAssertEqual(kinds, all, "missing from the golden log: \(all.subtracting(kinds).sorted())")
     }
 

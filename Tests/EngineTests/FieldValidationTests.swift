@@ -64,15 +64,34 @@ final class FieldValidationTests: XCTestCase {
     // MARK: - Ticket references
 
     func testTicketReferencesInBothFormsAreAccepted() {
-        for raw in ["#1234", "SUP-1234", "sup-1", "HR-5521", "INC2-77", "#1"] {
+        for raw in ["#1234", "SUP-1234", "sup-1", "HR-5521", "INC2-77", "#1", "SUP-T1", "INC0012345", "RITM0012345", "#12345", "ABC-123"] {
             XCTAssertEqual(normalised(raw, .ticket), raw, raw)
         }
+    }
+
+    func testAConfiguredTicketPatternDecidesWhatIsAReference() throws {
+        let pattern = try TicketPattern("HD[0-9]{6}")
+        let field = field(.ticket)
+        XCTAssertEqual(try FieldValidator.normalise("HD004211", for: field, ticketPattern: pattern).get(), "HD004211")
+        // Anchored: the pattern must match the whole reference, not a part of it.
+        for raw in ["SUP-1234", "HD004211; DROP TABLE", "xHD004211"] {
+            guard case .failure(.invalid(let message)) = FieldValidator.normalise(raw, for: field, ticketPattern: pattern) else {
+                return XCTFail("\(raw) accepted")
+            }
+            XCTAssertEqual(message, "must be a ticket reference as this organisation writes them (its ticketPattern is HD[0-9]{6})")
+        }
+    }
+
+    func testATicketPatternThatCannotBeUsedIsRefusedWithItsReason() {
+        XCTAssertThrowsError(try TicketPattern("SUP-([0-9]+")) { XCTAssertTrue("\($0)".contains("is not a regular expression"), "\($0)") }
+        XCTAssertThrowsError(try TicketPattern("[A-Z]*")) { XCTAssertTrue("\($0)".contains("matches an empty reference"), "\($0)") }
+        XCTAssertThrowsError(try TicketPattern(""))
     }
 
     func testThingsThatAreNotTicketReferencesAreRefused() {
         for raw in ["1234", "#", "#12a", "#12345678901234", "SUP-", "-1234", "SUP 1234", "SUP-12-34", "2SUP-12",
                     "the one from Maria", "SUP-1234; DROP TABLE"] {
-            XCTAssertEqual(problem(raw, field(.ticket)), "must be a ticket reference such as #1234 or SUP-1234", raw)
+            XCTAssertEqual(problem(raw, field(.ticket)), "must be a ticket reference such as SUP-1234, INC0012345 or #1234", raw)
         }
     }
 

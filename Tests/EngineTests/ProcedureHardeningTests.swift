@@ -68,7 +68,7 @@ final class ProcedureHardeningTests: XCTestCase {
         h.verify()
         h.checkBackupCodes()
         assertAccepted(h.decide(.raiseSignal(signal: "pressure", reason: "Caller demands it now, threatens to escalate")))
-        assertRefused(h.submit("backup_code_self_service", ["walked_through": "yes"]), .gate, failing: ["noRefusalSignals"])
+        assertRefused(h.submit("backup_code_self_service", ["walked_through": "yes"]), .invalid, messageContains: ["escalated"])
     }
 
     func testASignalRaisedDuringFederatedSelfServiceStopsIt() throws {
@@ -78,6 +78,6 @@ final class ProcedureHardeningTests: XCTestCase {
         h.openCase()
         h.verify(Evidence.federated())
         assertAccepted(h.decide(.raiseSignal(signal: "gut_says_no", reason: "The voice does not match the earlier call")))
-        assertRefused(h.submit("federated_self_service", ["walked_through": "yes"]), .gate, failing: ["noRefusalSignals"])
+        assertRefused(h.submit("federated_self_service", ["walked_through": "yes"]), .invalid, messageContains: ["escalated"])
     }
 }

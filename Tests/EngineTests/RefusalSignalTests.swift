@@ -16,29 +16,36 @@ final class RefusalSignalTests: XCTestCase {
         XCTAssertTrue(evaluation.canContinue)
     }
 
-    func testPressureSignalBlocksVerification() throws {
+    func testRaisingASignalSendsTheCaseToSeniorReviewLikeARefusal() throws {
         let h = try CaseHarness()
         h.openCase()
-        let raised = assertAccepted(h.decide(.raiseSignal(signal: "pressure", reason: "Caller says the CEO will fire me if this is not done now")))
-        XCTAssertEqual(raised.events.map(\.type), ["signal.raised"])
-        let refusal = assertRefused(h.submit("verify_identity", Evidence.video()), .gate, failing: ["noRefusalSignals"])
-        XCTAssertEqual(failureMessage(refusal, check: "noRefusalSignals"),
-                       "Caller is pressing: urgency, threats, name-dropping (raised by alice): refuse and escalate")
+        let reason = "Caller says the CEO will fire me if this is not done now"
+        let raised = assertAccepted(h.decide(.raiseSignal(signal: "pressure", reason: reason)))
+        XCTAssertEqual(raised.events.map(\.type), ["signal.raised", "case.escalated"])
+        XCTAssertEqual(raised.events[1].reason, reason)
+        XCTAssertEqual(h.currentState.status, .escalated)
+        XCTAssertEqual(h.currentState.escalation?.signal, "pressure")
+        // The attack: carrying on with the step after the signal.
+        assertRefused(h.submit("verify_identity", Evidence.video()), .invalid, messageContains: ["escalated"])
+        h.assertReplayMatchesIncrementalState()
     }
 
-    func testCannotVerifySignalBlocksTheForceReset() throws {
+    func testASignalRaisedAtTheForceResetStopsIt() throws {
         let h = try CaseHarness()
         h.walkToRecoveryAction()
         assertAccepted(h.decide(.raiseSignal(signal: "cannot_verify", reason: "The face on video does not match the HR photo after all")))
-        assertRefused(h.submit("force_reset", h.actionValues("force_reset")), .gate, failing: ["noRefusalSignals"])
+        XCTAssertEqual(h.currentState.status, .escalated)
+        assertRefused(h.submit("force_reset", h.actionValues("force_reset")), .invalid, messageContains: ["escalated"])
     }
 
-    func testGutSaysNoSignalBlocksCheckingBackupCodes() throws {
+    func testASignalReopenedByASeniorLetsTheAgentGoOn() throws {
         let h = try CaseHarness()
         h.openCase()
         h.verify()
         assertAccepted(h.decide(.raiseSignal(signal: "gut_says_no", reason: "Caller hesitated over their own manager's name")))
-        assertRefused(h.submit("check_backup_codes", [:]), .gate, failing: ["noRefusalSignals"])
+        assertRefused(h.submit("check_backup_codes", [:]), .invalid, messageContains: ["escalated"])
+        assertAccepted(h.decide(.review(.reopen, reason: "Called the manager back: the hesitation was a bad line"), as: Operators.bob))
+        assertAccepted(h.submit("check_backup_codes", [:]))
     }
 
     func testRaisingASignalWithATooShortReasonIsRefused() throws {
@@ -191,7 +198,8 @@ final class RefusalSignalTests: XCTestCase {
         h.facts.signIns += unusualFailures()
         h.openCase()
         assertAccepted(h.decide(.raiseSignal(signal: "pressure", reason: "Caller insisted it must happen right now")))
-        assertAccepted(h.decide(.refuse(signal: "unusual_activity", reason: "Three failed sign-ins from unknown addresses")))
+        // Already with a senior: refusing on top of the signal is not needed, nor possible.
+        assertRefused(h.decide(.refuse(signal: "unusual_activity", reason: "Three failed sign-ins from unknown addresses")), .invalid)
         h.advance(minutes: 30)
         let decision = assertAccepted(h.decide(.review(.reopen, reason: "Failed sign-ins were the user's own travel laptop; confirmed with HR"),
                                                as: Operators.bob))

@@ -243,6 +243,17 @@ final class RunbookCommandTests: XCTestCase {
             for usage in ["handrail runbook list", "handrail runbook show ID", "handrail runbook check FILE..."] {
                 XCTAssertTrue(run.out.contains(usage), usage)
             }
+            // Every command the dispatcher takes, with each of its subcommands: the demo's
+            // `directory` commands too, which the first run points at.
+            for usage in ["handrail open EMAIL", "handrail case open", "handrail case show", "handrail case do", "handrail case facts",
+                          "handrail case attest", "handrail case list", "handrail case note", "handrail case release",
+                          "handrail audit [", "handrail audit --follow", "handrail audit verify", "handrail anchor init | status",
+                          "handrail init --senior", "handrail operator add", "handrail operator set", "handrail operator list",
+                          "handrail train ", "handrail train results", "handrail train check", "handrail status", "handrail restore",
+                          "handrail replication config", "handrail directory list | show EMAIL | seed",
+                          "handrail directory simulate EMAIL signin", "handrail directory simulate EMAIL enrol"] {
+                XCTAssertTrue(run.out.contains(usage), "--help does not list \(usage)")
+            }
         }
         XCTAssertEqual(ExitCode.allCases.map(\.rawValue), [0, 1, 2, 3, 4, 5])
         let runbookHelp = handrail(["runbook", "help"])

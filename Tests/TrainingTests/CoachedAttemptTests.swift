@@ -119,36 +119,47 @@ final class CoachedAttemptTests: XCTestCase {
         XCTAssertEqual(stored.score["stops"]?.arrayValue?.compactMap { $0["gate"]?.stringValue }, ["callbackNumberOnFileBeforeToday"])
     }
 
-    /// The trainee gives in to the pressure and resets: the case waits for an enrolment that never
-    /// comes, so it never ends. Leaving still scores the attempt (NOT PASSED, both moments missed)
-    /// and keeps the result; a second `finish` changes nothing.
-    func testLeavingAnUnfinishedAttemptStillScoresAndKeepsIt() throws {
+    /// The trainee gives in to the pressure and resets: the case would wait for an enrolment that
+    /// never comes, so the attempt is over when the reset is done, and the debrief comes then —
+    /// not when the trainee happens to quit — naming what actually happened.
+    func testAWrongResetIsDebriefedAsSoonAsItIsDone() throws {
         let a = try CoachedAttempt("urgency-pressure")
-        a.press(.right)
-        XCTAssertEqual(a.model.caseScreen?.values["method"], "video")
-        a.focus("compared_against")
-        a.press(.right)
-        a.focus("video_match")
-        a.press(.character("y"))
-        a.focus("reference")
-        a.type("SUP-4242")
+        typeAVideoCallThatNeverHappened(a)
         a.press(.control("s"), .control("s"), .right, .control("s"), .control("s"))
         a.type("victor@training.example")
         a.press(.enter)
         XCTAssertEqual(a.state?.status, .awaitingEnrolment, a.screen)
+        XCTAssertEqual(a.modalTitle, "Debrief", "the debrief is shown when the reset is done:\n\(a.screen)")
+        let debrief = a.modalLines
+        XCTAssertEqual(debrief.first, "NOT PASSED: Caller in a hurry, leaning on you")
+        XCTAssertTrue(debrief.contains("Outcome: carried out: Force MFA reset — expected escalated (wrong)"), debrief.joined(separator: "\n"))
+        XCTAssertTrue(debrief.contains("✗ MISSED  Never reset the account"), debrief.joined(separator: "\n"))
+        XCTAssertTrue(debrief.contains("✗ MISSED  Refused on the pressure signal and escalated"), debrief.joined(separator: "\n"))
+        XCTAssertFalse(debrief.joined().contains("observeEnrolment"), "no internal names")
+        XCTAssertNil(a.coach.finish(), "scored once")
+        let results = try a.results()
+        XCTAssertEqual(results.count, 1)
+        XCTAssertEqual(results.first?.passed, false)
+        XCTAssertEqual(results.first?.outcome, "carried out: Force MFA reset")
+    }
+
+    /// Leaving mid-call (verified, nothing decided yet) still scores the attempt, and says what
+    /// happened: "never reset" is not credited (leaving avoids nothing); not refusing is missed.
+    func testLeavingAnUnfinishedAttemptJudgesOnlyWhatHappened() throws {
+        let a = try CoachedAttempt("urgency-pressure")
+        typeAVideoCallThatNeverHappened(a)
+        a.press(.control("s"))
+        XCTAssertEqual(a.state?.currentStep, "check_backup_codes", a.screen)
         XCTAssertNil(a.coach.score, "the case has not ended")
         a.press(.escape)
 
         let debrief = try XCTUnwrap(a.coach.finish())
+        let text = debrief.joined(separator: "\n")
         XCTAssertEqual(debrief.first, "NOT PASSED: Caller in a hurry, leaning on you")
-        XCTAssertTrue(debrief.contains("Outcome: unfinished (awaiting_enrolment) — expected escalated (wrong)"), debrief.joined(separator: "\n"))
-        XCTAssertTrue(debrief.contains("✗ MISSED  Never reset the account"))
-        XCTAssertTrue(debrief.contains("✗ MISSED  Refused on the pressure signal and escalated"))
-        XCTAssertNil(a.coach.finish())
-        let results = try a.results()
-        XCTAssertEqual(results.count, 1)
-        XCTAssertEqual(results.first?.passed, false)
-        XCTAssertEqual(results.first?.outcome, "unfinished (awaiting_enrolment)")
+        XCTAssertTrue(debrief.contains("Outcome: unfinished (open) — expected escalated (wrong)"), text)
+        XCTAssertTrue(debrief.contains("– not reached Never reset the account"), text)
+        XCTAssertTrue(debrief.contains("✗ MISSED  Refused on the pressure signal and escalated"), text)
+        XCTAssertFalse(text.contains("✓ hit"), text)
     }
 
     /// Opening the scenario and leaving at once is not an attempt: nothing is scored or kept.
@@ -157,5 +168,17 @@ final class CoachedAttemptTests: XCTestCase {
         a.press(.escape)
         XCTAssertNil(a.coach.finish())
         XCTAssertEqual(try a.results().count, 0)
+    }
+
+    /// The verification form filled as if a video call against the HR photo had matched.
+    private func typeAVideoCallThatNeverHappened(_ a: CoachedAttempt) {
+        a.press(.right)
+        XCTAssertEqual(a.model.caseScreen?.values["method"], "video")
+        a.focus("compared_against")
+        a.press(.right)
+        a.focus("video_match")
+        a.press(.character("y"))
+        a.focus("reference")
+        a.type("SUP-4242")
     }
 }

@@ -95,8 +95,8 @@ final class TrainingTmuxTests: XCTestCase {
                       secondPrinted)
         print("--- debrief with a gate (caller-supplied-number)\n" + secondDebrief.joined(separator: "\n"))
 
-        // 3. urgency-pressure again, giving in: a "video call" that never happened, a reset, then
-        //    leaving while the case waits for an enrolment that never comes. Still debriefed and kept.
+        // 3. urgency-pressure again, giving in: a "video call" that never happened and a reset. The
+        //    reset is the attempt's outcome: the debrief comes at once, not when the trainee leaves.
         let third = try train("urgency-pressure")
         defer { third.kill() }
         try third.waitFor("TRAINING: Caller in a hurry", "How did you verify the caller?")
@@ -113,7 +113,11 @@ final class TrainingTmuxTests: XCTestCase {
         try third.waitFor("Type the user's email to confirm:")
         try third.type("victor@training.example")
         try third.press("Enter")
-        try third.waitFor("awaiting enrolment", "New factor enrolled after the reset: No factor enrolled since")
+        let atOnce = try third.waitFor("Debrief", "NOT PASSED: Caller in a hurry, leaning on you",
+                                       "Outcome: carried out: Force MFA reset")
+        XCTAssertTrue(atOnce.contains("awaiting enrolment"), atOnce)
+        try third.press("Enter")
+        try third.waitFor("New factor enrolled after the reset: No factor enrolled since")
         try third.press("Escape")
         try third.waitFor("My open cases")
         try third.press("q")
@@ -122,7 +126,7 @@ final class TrainingTmuxTests: XCTestCase {
         let thirdDebrief = debrief(in: thirdPrinted, title: "Caller in a hurry, leaning on you")
         XCTAssertEqual(Array(thirdDebrief.prefix(4)), [
             "NOT PASSED: Caller in a hurry, leaning on you",
-            "Outcome: unfinished (awaiting_enrolment) — expected escalated (wrong)",
+            "Outcome: carried out: Force MFA reset — expected escalated (wrong)",
             "✗ MISSED  Refused on the pressure signal and escalated",
             "✗ MISSED  Never reset the account",
         ], thirdPrinted)
@@ -134,7 +138,7 @@ final class TrainingTmuxTests: XCTestCase {
         XCTAssertEqual(rows.map { Array($0.prefix(3)) },
                        [["trainee1", "urgency-pressure", "NOT"], ["trainee1", "caller-supplied-number", "passed"],
                         ["trainee1", "urgency-pressure", "passed"]], results.description)
-        XCTAssertTrue(results.out.contains("NOT PASSED  unfinished (awaiting_enrolment) (escalated)  pressure, no-reset"), results.description)
+        XCTAssertTrue(results.out.contains("NOT PASSED  carried out: Force MFA reset (escalated)  pressure, no-reset"), results.description)
 
         // 5. Training never reaches the real database: no case, no audit event, nothing in `handrail audit`.
         let real = try HandrailStore(path: handrail.database, create: false, readOnly: true, now: Date.init)

@@ -35,7 +35,7 @@ final class CallbackPathScreenTests: XCTestCase {
 
         w.press(.control("s"))
         XCTAssertEqual(w.model.caseScreen?.state.currentStep, "check_backup_codes")
-        XCTAssertTrue(w.text.contains("Recorded verification.recorded"), w.text)
+        XCTAssertTrue(w.text.contains("Recorded: verified the caller"), w.text)
         Golden.assertScreen(w.text, "step-check-backup-codes")
 
         w.press(.control("s"))

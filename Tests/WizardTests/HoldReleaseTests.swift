@@ -50,4 +50,39 @@ final class HoldReleaseTests: XCTestCase {
         XCTAssertEqual(try h.state(id).status, .awaitingApproval)
         XCTAssertNil(try h.store.caseRecord(id)?.holder)
     }
+
+    /// A senior opening a case a colleague holds is told who holds it and that ?y takes it over;
+    /// the take-over asks for a reason, records it, and the senior then holds the case. An agent
+    /// is offered no take-over.
+    func testASeniorTakesOverAHeldCaseWithAReason() throws {
+        let h = try WizardHarness()
+        let id = try h.open("ben@demo.example")
+        XCTAssertEqual(try h.store.caseRecord(id)?.holder, "alice")
+
+        let agent = h.wizard(as: Actor(login: "aaron", role: .agent), start: [.openCase(id)])
+        XCTAssertTrue(agent.text.contains("Held by alice"), agent.text)
+        XCTAssertFalse(agent.text.contains("takes it over"), agent.text)
+        agent.press(.function(1))
+        guard case .actions(let offered)? = agent.model.modal?.kind else { return XCTFail("no menu:\n\(agent.text)") }
+        XCTAssertFalse(offered.contains { $0.action == .command(.takeOver) }, "an agent is offered no take-over")
+
+        let senior = h.wizard(as: WizardHarness.senior, start: [.openCase(id)])
+        XCTAssertTrue(senior.text.contains("?y takes it over"), senior.text)
+        Golden.assertScreen(senior.text, "held-by-colleague-senior")
+        senior.press(.function(1), .character("y"))
+        guard case .reason(.takeOver)? = senior.model.modal?.kind else { return XCTFail("no take-over dialog:\n\(senior.text)") }
+        senior.type("mine")
+        senior.press(.enter)
+        // Refused (too short): the dialog comes back with what was typed.
+        XCTAssertEqual(senior.model.modal?.input.text, "mine")
+        XCTAssertNotNil(senior.model.modal?.error)
+        XCTAssertEqual(try h.store.caseRecord(id)?.holder, "alice")
+        senior.press(.control("u"))
+        senior.type("Alice's terminal crashed mid-call; finishing with the caller")
+        Golden.assertScreen(senior.text, "modal-take-over")
+        senior.press(.enter)
+        XCTAssertEqual(try h.eventTypes(id).last, "case.taken_over")
+        XCTAssertEqual(try h.store.caseRecord(id)?.holder, "sam")
+        XCTAssertTrue(senior.model.caseScreen?.editable ?? false)
+    }
 }

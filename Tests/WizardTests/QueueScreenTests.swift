@@ -45,6 +45,12 @@ final class QueueScreenTests: XCTestCase {
         XCTAssertEqual(w.model.queue.tab, .review)
         XCTAssertEqual(w.model.queue.visibleRows.map(\.subject), ["fay@demo.example", "hana@demo.example"], "overdue first")
         Golden.assertScreen(w.text, "queue-review")
+        // What a senior decides on, before opening: why, who sent it, how long, the signals.
+        let hana = try XCTUnwrap(w.model.queue.visibleRows.last?.review)
+        XCTAssertEqual(hana.kind, .refusal)
+        XCTAssertEqual(hana.requester, "alice")
+        XCTAssertEqual(hana.signals, ["Unusual recent sign-in activity"])
+        for column in ["FROM", "WAITING", "SIGNALS", "REASON"] { XCTAssertTrue(w.text.contains(column), w.text) }
         w.press(.tab)
         Golden.assertScreen(w.text, "queue-overdue")
         w.press(.tab)

@@ -68,6 +68,7 @@ final class SeniorAndSecretsScreenTests: XCTestCase {
         senior.press(.enter)
         XCTAssertEqual(senior.model.caseScreen?.state.status, .escalated)
         Golden.assertScreen(senior.text, "senior-review")
+        XCTAssertTrue(senior.text.contains("Verification: none on record"), senior.text)
         senior.press(.function(1), .character("u"))
         senior.type("Agreed: the sign-ins are hostile; the user comes in person")
         Golden.assertScreen(senior.text, "modal-uphold")
@@ -115,6 +116,10 @@ final class SeniorAndSecretsScreenTests: XCTestCase {
 
         let tess = h.wizard(as: WizardHarness.otherSenior, start: [.openCase(id)])
         Golden.assertScreen(tess.text, "privileged-approval-pending")
+        // The approver sees what the approval rests on: the verification, its evidence, the ticket, who and when.
+        for shown in ["Verified by Live video call", "sam, 2026-05-18", "ticket", "Compared the face on video against: HR photo"] {
+            XCTAssertTrue(tess.text.contains(shown), "\(shown) missing from the approval screen:\n\(tess.text)")
+        }
         tess.press(.function(9))
         guard case .reason(.approve)? = tess.model.modal?.kind else { return XCTFail("no approve dialog:\n\(tess.text)") }
         tess.type("Saw the video recording; it is him")
@@ -132,5 +137,32 @@ final class SeniorAndSecretsScreenTests: XCTestCase {
         sam.press(.enter)
         XCTAssertEqual(sam.model.caseScreen?.state.status, .awaitingEnrolment, sam.text)
         XCTAssertTrue(try h.eventTypes(id).contains("mfa.factor_admin_reset"))
+    }
+
+    /// Every history line can be opened whole: the actions menu's l lists the case's events, and
+    /// Enter shows the selected one with its reason unwrapped and the values typed, labelled.
+    func testEveryHistoryLineCanBeShownWhole() throws {
+        let h = try WizardHarness()
+        let id = try h.open("hana@demo.example")
+        let reason = "Four failed sign-ins from addresses never seen for her, two of them abroad, one at 3 a.m. her time"
+        try h.perform(.refuse(signal: "unusual_activity", reason: reason), on: id)
+        try h.service().release(id, actor: WizardHarness.agent)
+        let senior = h.wizard(as: WizardHarness.senior, start: [.openCase(id)])
+        XCTAssertTrue(senior.text.contains("alice refused: Four failed sign-ins f…"), "the history line is cut on the case screen:\n\(senior.text)")
+        senior.press(.function(1), .character("l"))
+        guard case .history(let entries)? = senior.model.modal?.kind else { return XCTFail("no history list:\n\(senior.text)") }
+        XCTAssertEqual(entries.count, try h.eventTypes(id).count)
+        XCTAssertEqual(senior.model.modal?.selected, entries.count - 1, "the newest is selected")
+        Golden.assertScreen(senior.text, "modal-history")
+        senior.press(.up)
+        senior.press(.enter)
+        guard case .message(_, let lines)? = senior.model.modal?.kind else { return XCTFail("no event shown whole:\n\(senior.text)") }
+        XCTAssertTrue(lines.contains("Reason: " + reason), "\(lines)")
+        XCTAssertTrue(senior.text.contains("one at 3 a.m. her time"), senior.text)
+        Golden.assertScreen(senior.text, "modal-history-event")
+        senior.press(.escape)
+        guard case .history? = senior.model.modal?.kind else { return XCTFail("Esc does not go back to the list:\n\(senior.text)") }
+        senior.press(.escape)
+        XCTAssertNil(senior.model.modal)
     }
 }

@@ -33,7 +33,7 @@ final class TmuxShiftTests: XCTestCase {
         try t.send("Tab")
         try t.sendLiteral("none")        // signins (needed)
         try t.send("Enter")
-        try t.waitFor("Recorded facts.recorded")
+        try t.waitFor("Recorded: typed console facts")
         let screen = try t.capture()
         XCTAssertFalse(screen.contains("Suspended? not typed yet"), screen)
 
@@ -83,7 +83,7 @@ final class TmuxShiftTests: XCTestCase {
         try t.send("C-u")                       // everything before the cursor
         try t.waitUntil("C-u cleared before the cursor") { $0.contains("Support ticket for this…: big!") }
         let screen = try t.capture()
-        XCTAssertFalse(screen.contains("Raise a refusal signal"), "Ctrl-E raised no signal:\n\(screen)")
+        XCTAssertFalse(screen.contains("Raise a signal"), "Ctrl-E raised no signal:\n\(screen)")
         XCTAssertFalse(screen.contains("Request a senior"), "Ctrl-A asked for nothing:\n\(screen)")
         XCTAssertFalse(screen.contains("Uphold"), screen)
         let store = try HandrailStore(path: t.database, now: Date.init)
@@ -144,6 +144,8 @@ final class TmuxShiftTests: XCTestCase {
     func testEscOnTheQueueNeverQuits() throws {
         let t = try TmuxSession("esc", width: 80, height: 24)
         try t.launch([])
+        try t.waitFor("First run")
+        try t.send("Enter")
         try t.waitFor("No cases here.")
         try t.send("Escape")
         try t.waitFor("This is the top screen: q quits")

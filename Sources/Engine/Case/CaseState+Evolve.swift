@@ -68,6 +68,9 @@ extension CaseState {
             statusBeforePause = nil
         case .noteAdded(let kind, _, _):
             notes.append(CaseNote(kind: kind, text: event.reason ?? "", by: event.actor, at: event.time))
+        case .takenOver:
+            // Who holds a case is the lease's, not the case's: the event is the record of it.
+            break
         case .signalRaised(let signal, _):
             signals.append(RaisedSignal(signal: signal, reason: event.reason ?? "", by: event.actor, at: event.time))
         case .verificationRestarted(let step, let from):

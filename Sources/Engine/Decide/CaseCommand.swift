@@ -36,6 +36,8 @@ public enum CaseCommand: Sendable, Equatable {
     /// A senior admin confirms new values for typed facts a gate refused on (ManualConsole),
     /// after which the agent may type them.
     case confirmFacts([String: JSONValue], reason: String)
+    /// A senior admin takes over a case another operator holds (a crash, a hang-up, gone home).
+    case takeOver(reason: String)
 }
 
 public enum ReviewVerdict: String, Sendable, Equatable, CaseIterable {

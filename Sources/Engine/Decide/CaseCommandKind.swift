@@ -24,6 +24,8 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
     case declareIncident
     case clearPriorCases
     case confirmFacts
+    /// A senior takes over a case another operator holds.
+    case takeOver
     case note
     /// Move the case onto its runbook's current file (command line only: a case whose runbook
     /// changed cannot be shown on a screen until it is moved).
@@ -51,6 +53,7 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
         case .migrateRunbook: return "migrate-runbook"
         case .clearPriorCases: return "clear-prior"
         case .confirmFacts: return "confirm-fact"
+        case .takeOver: return "take-over"
         }
     }
 
@@ -78,13 +81,14 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
         case .migrateRunbook: return Set(CaseStatus.allCases).subtracting([.closed])
         case .clearPriorCases: return [.open, .paused, .awaitingApproval]
         case .confirmFacts: return [.open, .paused, .awaitingApproval, .awaitingEnrolment, .incident, .escalated]
+        case .takeOver: return Set(CaseStatus.allCases).subtracting([.closed])
         }
     }
 
     /// Approvals and reviews are a senior admin's.
     public var needsSenior: Bool {
         switch self {
-        case .approve, .deny, .uphold, .reopen, .migrateRunbook, .clearPriorCases, .confirmFacts: return true
+        case .approve, .deny, .uphold, .reopen, .migrateRunbook, .clearPriorCases, .confirmFacts, .takeOver: return true
         default: return false
         }
     }
@@ -110,6 +114,7 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
         case .migrateRunbook: return "move it to the current runbook"
         case .clearPriorCases: return "clear the prior cases"
         case .confirmFacts: return "confirm a typed fact"
+        case .takeOver: return "take the case over"
         }
     }
 }
@@ -137,6 +142,7 @@ extension CaseCommand {
         case .migrateRunbook: return .migrateRunbook
         case .clearPriorCases: return .clearPriorCases
         case .confirmFacts: return .confirmFacts
+        case .takeOver: return .takeOver
         }
     }
 }

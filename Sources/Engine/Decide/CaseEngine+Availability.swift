@@ -148,6 +148,10 @@ extension CaseEngine {
             return nil
         case .raiseSignal, .refuse, .note, .pause, .resume:
             return requireStatus(kind, state: state)
+        case .takeOver:
+            if let refusal = requireStatus(kind, state: state) { return refusal }
+            guard let holder = context.heldBy, holder != me else { return Refusal(.invalid, "Nobody else holds case \(state.caseID): there is nothing to take over") }
+            return nil
         }
     }
 

@@ -98,7 +98,8 @@ public enum CaseEngine {
         var normalised: [String: String] = [:]
         var problems: [String: FieldProblem] = [:]
         for field in step.fields {
-            switch FieldValidator.normalise(raw[field.id] ?? "", for: field, defaultCountryCode: context.organisation.defaultCountryCode) {
+            switch FieldValidator.normalise(raw[field.id] ?? "", for: field, defaultCountryCode: context.organisation.defaultCountryCode,
+                                                   ticketPattern: context.organisation.ticketPattern) {
             case .success(let value): normalised[field.id] = value
             case .failure(let problem): problems[field.id] = problem
             }
@@ -196,6 +197,18 @@ public enum CaseEngine {
         case .migrateRunbook(let reason): return migrateRunbook(reason: reason, state: state, context: context)
         case .clearPriorCases(let reason): return clearPriorCases(reason: reason, state: state, context: context)
         case .confirmFacts(let facts, let reason): return confirmFacts(facts, reason: reason, state: state, context: context)
+        case .takeOver(let reason): return takeOver(reason: reason, state: state, context: context)
+        }
+    }
+
+    /// A senior takes a held case from its holder: recorded with the reason, so that who worked
+    /// the case, and why it changed hands, is in the log. Nothing else about the case changes.
+    private static func takeOver(reason: String, state: CaseState, context: DecisionContext) -> Decision {
+        if let refusal = requirements(of: .takeOver, state: state, context: context) { return .refused(refusal) }
+        guard let holder = context.heldBy else { return .refused(Refusal(.invalid, "Nobody else holds the case: open it")) }
+        switch reasonText(reason, context: context) {
+        case .failure(let refusal): return .refused(refusal)
+        case .success(let text): return .accepted([event(.takenOver(from: holder), state: state, context: context, reason: text)])
         }
     }
 
@@ -242,7 +255,8 @@ public enum CaseEngine {
             // read) is bad input: answered, and nothing recorded.
             let malformed = step.fields.contains { field in
                 guard let value = raw[field.id], !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return false }
-                if case .failure = FieldValidator.normalise(value, for: field, defaultCountryCode: context.organisation.defaultCountryCode) { return true }
+                if case .failure = FieldValidator.normalise(value, for: field, defaultCountryCode: context.organisation.defaultCountryCode,
+                                                   ticketPattern: context.organisation.ticketPattern) { return true }
                 return false
             }
             guard !malformed, evaluation.failures.contains(where: { !$0.name.hasPrefix("field.") }) else {
@@ -401,7 +415,13 @@ public enum CaseEngine {
         switch reasonText(reason, context: context) {
         case .failure(let refusal): return .refused(refusal)
         case .success(let text):
-            return .accepted([event(.signalRaised(signal: signal.id, step: state.currentStep), state: state, context: context, reason: text)])
+            // A signal is a reason not to go on: the case goes to a senior's review as a refusal
+            // does, unless it is already a senior's matter (an incident under way).
+            var events = [event(.signalRaised(signal: signal.id, step: state.currentStep), state: state, context: context, reason: text)]
+            if CaseCommandKind.refuse.allowedStatuses.contains(state.status) {
+                events.append(event(.escalated(signal: signal.id, step: state.currentStep), state: state, context: context, reason: text))
+            }
+            return .accepted(events)
         }
     }
 

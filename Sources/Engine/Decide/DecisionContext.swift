@@ -19,6 +19,9 @@ public struct DecisionContext: Sendable {
     /// The runbook file in the folder now under the case's runbook id, when it differs from the
     /// one the case is pinned to: what `migrateRunbook` moves the case to. Nil otherwise.
     public var runbookMigrationTarget: RunbookPin?
+    /// Another operator holding the case now (its lease not run out), if any: what a senior's
+    /// take-over takes it from.
+    public var heldBy: String?
 
     public init(runbook: Runbook, actor: Actor, facts: PlatformFacts, now: Date, timeZone: TimeZone,
                 newCaseID: String? = nil, training: Bool = false, organisation: Organisation? = nil) {

@@ -46,6 +46,9 @@ public enum CaseEventBody: Sendable, Equatable {
     case resumed(step: String)
     /// `note.added`: a note, or the note that a refusal writes (with its signal).
     case noteAdded(kind: CaseNote.Kind, signal: String?, step: String)
+    /// `case.taken_over`: a senior admin took over the case `from` the operator holding it
+    /// (a crash, a hang-up, someone gone home), with the reason in the envelope.
+    case takenOver(from: String)
     /// `signal.raised`: an operator-observed refusal signal.
     case signalRaised(signal: String, step: String)
     /// `verification.restarted`: back to the start step; `from` is where to return to.

@@ -18,6 +18,7 @@ public enum EventCodec {
         public static let refusalUpheld = "refusal.upheld"
         public static let noteAdded = "note.added"
         public static let signalRaised = "signal.raised"
+        public static let caseTakenOver = "case.taken_over"
         public static let verificationRestarted = "verification.restarted"
         public static let approvalRequested = "approval.requested"
         public static let approvalGranted = "approval.granted"
@@ -36,6 +37,24 @@ public enum EventCodec {
         /// The suffixes of the two events around a platform action's completion event.
         public static let requestedSuffix = ".requested"
         public static let failedSuffix = ".failed"
+
+        /// Every fixed name, for a browser that completes what is typed.
+        public static let fixed = [caseOpened, caseClosed, caseEscalated, caseReopened, casePaused, caseResumed, refusalUpheld,
+                                   noteAdded, signalRaised, verificationRestarted, approvalRequested, approvalGranted, approvalDenied,
+                                   incidentDeclared, factorEnrolled, factsRecorded, gateRefused, sessionStarted, operatorChanged,
+                                   promotionRequested, caseTakenOver]
+
+        /// The names a runbook's steps record: completions, the events around each platform
+        /// action, and the records a gate's refusals write.
+        public static func recorded(by runbook: Runbook) -> [String] {
+            var names: [String] = []
+            for step in runbook.steps {
+                names.append(step.completionEvent)
+                if let action = step.action { names += [action.event, requested(action.event), failed(action.event)] }
+                names += step.checks.compactMap(\.onRefusal)
+            }
+            return names
+        }
 
         public static func requested(_ completion: String) -> String { completion + requestedSuffix }
         public static func failed(_ completion: String) -> String { completion + failedSuffix }
@@ -65,6 +84,7 @@ public enum EventCodec {
         case .resumed: return Name.caseResumed
         case .noteAdded: return Name.noteAdded
         case .signalRaised: return Name.signalRaised
+        case .takenOver: return Name.caseTakenOver
         case .verificationRestarted: return Name.verificationRestarted
         case .approvalRequested: return Name.approvalRequested
         case .approvalGranted: return Name.approvalGranted
@@ -178,6 +198,8 @@ public enum EventCodec {
             return p
         case .promotionRequested(let login):
             return ["login": .string(login)]
+        case .takenOver(let from):
+            return ["from": .string(from)]
         case .unrecognised(_, let payload):
             return payload
         }
@@ -268,6 +290,7 @@ public enum EventCodec {
         case Name.signalRaised:
             guard let signal = r.string("signal"), let step = r.string("step") else { return nil }
             return .signalRaised(signal: signal, step: step)
+        case Name.caseTakenOver: return r.string("from").map { .takenOver(from: $0) }
         case Name.caseReopened: return r.string("step").map { .reopened(step: $0) }
         case Name.refusalUpheld: return r.string("step").map { .refusalUpheld(step: $0) }
         case Name.caseResumed: return r.string("step").map { .resumed(step: $0) }

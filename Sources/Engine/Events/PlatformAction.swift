@@ -14,6 +14,16 @@ public enum PlatformAction: String, Sendable, Equatable, CaseIterable {
     /// done, when and how to dispute it, sent by the platform to every notification address on file.
     case sendNotification
 
+    /// The action as an operator names it, for screens and messages.
+    public var title: String {
+        switch self {
+        case .resetFactors: return "Force MFA reset"
+        case .generateBackupCodes: return "Generate backup codes"
+        case .setTemporaryPassword: return "Set a temporary password"
+        case .suspendUser: return "Suspend the account"
+        }
+    }
+
     /// Whether the action hands the operator a secret to read to the user (never stored).
     public var producesSecret: Bool {
         switch self {

@@ -8,8 +8,10 @@ public enum FieldValidator {
     /// The longest a free-text value may be unless the runbook says otherwise.
     public static let defaultMaximumLength = 2000
 
-    /// `defaultCountryCode` is the organisation's, for phone numbers typed without one.
-    public static func normalise(_ raw: String, for field: Field, defaultCountryCode: String? = nil) -> Result<String, FieldProblem> {
+    /// `defaultCountryCode` is the organisation's, for phone numbers typed without one;
+    /// `ticketPattern` how its ticket references are written.
+    public static func normalise(_ raw: String, for field: Field, defaultCountryCode: String? = nil,
+                                 ticketPattern: TicketPattern = .standard) -> Result<String, FieldProblem> {
         // Text pasted from Windows carries CR LF; it is one line break, stored as LF.
         let value = raw.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         if value.isEmpty { return .failure(.missing) }
@@ -44,8 +46,7 @@ public enum FieldValidator {
             return PhoneNumber.normalise(value, defaultCountryCode: defaultCountryCode).map { .success($0) }
                 ?? .failure(.invalid("must be a phone number of 7 to 15 digits (0-9), optionally starting with + or 00"))
         case .ticket:
-            return isTicketReference(value) ? .success(value)
-                : .failure(.invalid("must be a ticket reference such as #1234 or SUP-1234"))
+            return ticketPattern.matches(value) ? .success(value) : .failure(.invalid(ticketPattern.expectation))
         case .email:
             // ASCII only: a look-alike letter (Cyrillic а for Latin a), a combining mark or a
             // Hangul filler makes an address that displays as another and hides from searches.
@@ -75,19 +76,6 @@ public enum FieldValidator {
     public static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
         scalar.properties.generalCategory == .format || scalar.properties.isDefaultIgnorableCodePoint
             || scalar.value == 0x115F || scalar.value == 0x1160 || scalar.value == 0x3164 || scalar.value == 0xFFA0
-    }
-
-    static func isTicketReference(_ s: String) -> Bool {
-        let scalars = Array(s.unicodeScalars)
-        if scalars.first == "#" {
-            return (2...13).contains(scalars.count) && scalars.dropFirst().allSatisfy { ("0"..."9").contains($0) }
-        }
-        guard let dash = s.lastIndex(of: "-") else { return false }
-        let prefix = s[..<dash], number = s[s.index(after: dash)...]
-        return (1...16).contains(prefix.count) && (1...12).contains(number.count)
-            && prefix.first!.isASCII && prefix.first!.isLetter
-            && prefix.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
-            && number.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     public static func isEmail(_ s: String) -> Bool {

@@ -16,8 +16,12 @@ public struct Organisation: Sendable, Equatable {
     /// Accounts the organisation declares privileged (lower-cased emails), whatever the platform
     /// or an operator typing facts says: "privileged" never rests on the agent's word alone.
     public var privilegedAccounts: Set<String>
+    /// How the organisation's ticket references are written (a vouching ticket, the call's ticket).
+    public var ticketPattern: TicketPattern
 
-    public init(domains: [String] = [], defaultCountryCode: String? = nil, timeZone: TimeZone, privilegedAccounts: [String] = []) {
+    public init(domains: [String] = [], defaultCountryCode: String? = nil, timeZone: TimeZone, privilegedAccounts: [String] = [],
+                ticketPattern: TicketPattern = .standard) {
+        self.ticketPattern = ticketPattern
         self.privilegedAccounts = Set(privilegedAccounts.map { $0.lowercased() })
         self.domains = domains.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "@ ")) }.filter { !$0.isEmpty }
         self.defaultCountryCode = defaultCountryCode.flatMap(Self.countryCode)

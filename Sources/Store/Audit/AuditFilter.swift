@@ -5,6 +5,9 @@ import SQLiteCore
 /// What an auditor asks for: "every mfa.factor_admin_reset since May". Every field narrows.
 public struct AuditFilter: Sendable, Equatable {
     public var eventTypes: [String] = []
+    /// Parts of event types, lower-case: an event whose type contains any of them matches too
+    /// (with `eventTypes`, either kind of match will do).
+    public var eventTypeFragments: [String] = []
     public var actor: String?
     public var subject: String?
     public var caseID: String?
@@ -35,11 +38,18 @@ public struct AuditFilter: Sendable, Equatable {
             values.append(value)
             conditions.append(condition(values.count))
         }
+        var typeConditions: [String] = []
         if !eventTypes.isEmpty {
             let first = values.count + 1
             values += eventTypes.map(SQLValue.text)
-            conditions.append("type IN (\((first..<(first + eventTypes.count)).map { "?\($0)" }.joined(separator: ", ")))")
+            typeConditions.append("type IN (\((first..<(first + eventTypes.count)).map { "?\($0)" }.joined(separator: ", ")))")
         }
+        for fragment in eventTypeFragments {
+            // instr() rather than LIKE: "_" and "%" in a typed term are letters, not wildcards.
+            values.append(.text(fragment))
+            typeConditions.append("instr(lower(type), ?\(values.count)) > 0")
+        }
+        if !typeConditions.isEmpty { conditions.append("(" + typeConditions.joined(separator: " OR ") + ")") }
         if let actor { add({ "actor = ?\($0)" }, .text(actor)) }
         if let subject { add({ "subject = ?\($0)" }, .text(subject)) }
         if let caseID { add({ "case_id = ?\($0)" }, .text(caseID)) }

@@ -9,6 +9,8 @@ public struct ActionMenuItem: Sendable, Equatable {
         /// ManualConsole, waiting for enrolment: "I see the new factor".
         case newFactor
         case guidance
+        /// The case's history, a line each, any of them opened whole.
+        case history
         case help
     }
 

@@ -28,6 +28,17 @@ public struct Modal: Sendable, Equatable {
         case choose(fieldID: String, title: String, options: [ChoiceItem])
         /// Leaving would lose something (typed input, secrets on screen): Enter leaves, Esc stays.
         case confirmLeave(title: String, lines: [String], then: LeaveTarget)
+        /// The case's events, one line each (`selected`); Enter shows the selected one whole.
+        case history([HistoryEntry])
+        /// The caller already has cases: line 0 opens a new case anyway, the others open that case.
+        case subjectCases(subject: String, rows: [QueueRow])
+    }
+
+    /// One event of a case's history: its line in the list and everything it says, whole.
+    public struct HistoryEntry: Sendable, Equatable {
+        public var line: String
+        public var title: String
+        public var full: [String]
     }
 
     /// One option of a choice, as the list shows it.
@@ -45,12 +56,12 @@ public struct Modal: Sendable, Equatable {
     /// What a reason modal is for.
     public enum Purpose: Sendable, Equatable {
         case refuse, signal, note, pause, uphold, reopen, approve, deny, requestApproval, incident, restartVerification, attest, attestFailed,
-             clearPriorCases
+             clearPriorCases, takeOver
 
         public var title: String {
             switch self {
             case .refuse: return "Refuse and escalate to a senior admin"
-            case .signal: return "Raise a refusal signal"
+            case .signal: return "Raise a signal: the case goes to a senior admin"
             case .note: return "Add a note"
             case .pause: return "Pause the case"
             case .uphold: return "Uphold the refusal (the case closes)"
@@ -63,6 +74,7 @@ public struct Modal: Sendable, Equatable {
             case .attest: return "Attest what you did in the admin console"
             case .attestFailed: return "Say why the console action failed"
             case .clearPriorCases: return "Clear the prior refused cases: say what you checked"
+            case .takeOver: return "Take the case over from whoever holds it (recorded)"
             }
         }
 
@@ -90,6 +102,9 @@ public struct Modal: Sendable, Equatable {
     public var underneath: [Modal] = []
     /// A note under the input (a paste cut at the field's limit).
     public var note: String?
+    /// The export dialog: the file the operator was told exists, so that Enter again on the
+    /// same path replaces it (and only then).
+    public var replaceConfirmed: String?
 
     public init(kind: Kind, input: String = "", secondInput: String = "") {
         self.kind = kind

@@ -29,6 +29,29 @@ public final class WizardRuntime: @unchecked Sendable {
     /// senior admin's results screen; nil where there is none.
     public var trainingResults: (() throws -> [TrainingResultRow])?
 
+    /// The event types the audit browser completes and matches (the fixed names and the runbooks').
+    public var eventTypes: [String] = [] {
+        didSet { model.audit.knownTypes = eventTypes }
+    }
+
+    /// The folder the audit browser offers for exports (in the user's data directory).
+    public var exportFolder = "" {
+        didSet { model.audit.exportFolder = exportFolder }
+    }
+
+    /// What setting up had to say (a first run: who is the senior admin, the demo tenant made):
+    /// a dialog over the queue; on a case opened for a caller on the line, a line at the foot of
+    /// the screen instead, so that nothing stands between the operator and the call.
+    public func announce(title: String, lines: [String]) {
+        if model.route == .queue, model.modal == nil {
+            model.modal = Modal(kind: .message(title: title, lines: lines))
+        } else if model.flash == nil {
+            model.flash = title + ": " + lines.joined(separator: " · ")
+            model.flashIsError = false
+        }
+        draw()
+    }
+
     /// Set for a training attempt: plays the caller and scores the attempt.
     public var coach: CallCoach? {
         didSet { model.training = coach?.pane }
@@ -147,6 +170,8 @@ public final class WizardRuntime: @unchecked Sendable {
                 return [.queueLoaded(try desk.reader.queue(for: actor))]
             case .openCase(let id):
                 return try openCase(id)
+            case .lookUpSubject(let subject):
+                return [.subjectCases(subject: subject, rows: try desk.reader.subjectCases(subject, actor: actor))]
             case .newCase(let subject):
                 let outcome = try desk.open(subject: subject, runbookID: "mfa-recovery", actor: actor)
                 if let refusal = outcome.refusal { return [.failed("Cannot open a case: " + refusal.message)] }
@@ -183,17 +208,35 @@ public final class WizardRuntime: @unchecked Sendable {
                 }
                 if let problem = report.problem { return [.verifyFinished("FAILED: \(problem)", ok: false)] }
                 return [.verifyFinished("Chain intact: \(report.eventsChecked) events; head #\(report.headSeq) \(report.headHashHex)", ok: true)]
-            case .exportAudit(let filter, let format, let path):
-                guard let kind = AuditFormat(rawValue: format) else { return [.failed("Unknown format \(format)")] }
-                guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-                      let handle = FileHandle(forWritingAtPath: path) else { return [.failed("Cannot write \(path)")] }
-                defer { try? handle.close() }
-                let count = try desk.reader.exportAudit(filter, format: kind) { bytes in handle.write(Data(bytes)) }
-                return [.exported("Exported \(count) events to \(path)")]
+            case .exportAudit(let filter, let format, let path, let replace):
+                return try export(filter, format: format, path: path, replace: replace)
             }
         } catch {
             return [.failed(String(describing: error))]
         }
+    }
+
+    /// Writes an export. The file is created only if it does not exist (O_CREAT|O_EXCL, open(2)),
+    /// so an existing file is never replaced unless the operator said so for that path; the
+    /// export folder is made (0700) the first time. Files are 0600: the log names people.
+    func export(_ filter: AuditFilter, format: String, path: String, replace: Bool) throws -> [WizardMessage] {
+        guard let kind = AuditFormat(rawValue: format) else { return [.failed("Unknown format \(format)")] }
+        guard !path.isEmpty, !path.hasSuffix("/") else { return [.failed("Name the file to export to")] }
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder), folder == model.audit.exportFolder {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (replace ? O_TRUNC : O_EXCL)
+        let fd = open(path, flags, 0o600)
+        if fd < 0 {
+            let code = errno
+            if code == EEXIST { return [.exportWouldReplace(path: path)] }
+            return [.failed("Cannot write \(path): \(String(cString: strerror(code)))")]
+        }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        let count = try desk.reader.exportAudit(filter, format: kind) { bytes in handle.write(Data(bytes)) }
+        try? handle.close()
+        return [.exported(count: count, path: path)]
     }
 
     private let progressLock = NSLock()
@@ -217,7 +260,9 @@ public final class WizardRuntime: @unchecked Sendable {
             return [.caseLoaded(snapshot)]
         }
         if case .heldBy(let holder, let until) = try desk.hold(id, actor: actor) {
-            return [.caseLoaded(snapshot), .failed("Held by \(holder) until \(EventTime.format(until)): read-only for you")]
+            let takeOver = CasePresentation(snapshot).actions.first { $0.command.kind == .takeOver }
+            return [.caseLoaded(snapshot), .failed("Held by \(holder) until \(Wizard.time(until)) UTC: read-only for you"
+                                                   + (takeOver.map { "; \($0.key) takes it over" } ?? ""))]
         }
         if snapshot.state.status == .awaitingEnrolment, let step = snapshot.runbook.step(snapshot.state.currentStep),
            CaseEngine.evaluate(step: step, values: [:], state: snapshot.state, context: snapshot.context).failures.isEmpty {

@@ -44,7 +44,7 @@ enum CaseUpdate {
     /// The actions menu: every action available now, in the order an operator reaches for them.
     static func menu(_ screen: CaseScreenModel) -> [ActionMenuItem] {
         var items: [ActionMenuItem] = []
-        let order: [CaseCommandKind] = [.continueStep, .observeEnrolment, .refuse, .uphold, .reopen, .approve, .deny, .attest,
+        let order: [CaseCommandKind] = [.takeOver, .continueStep, .observeEnrolment, .refuse, .uphold, .reopen, .approve, .deny, .attest,
                                         .requestApproval, .clearPriorCases, .confirmFacts, .note, .pause, .resume, .raiseSignal,
                                         .restartVerification, .declareIncident]
         let factsItem: ActionMenuItem? = screen.snapshot.factPrompts.isEmpty || screen.state.status == .closed ? nil
@@ -60,6 +60,7 @@ enum CaseUpdate {
         }
         if let factsItem, !items.contains(factsItem) { items.insert(factsItem, at: 0) }
         if screen.step != nil { items.append(ActionMenuItem(letter: "g", label: "the step's whole guidance", key: "^G", action: .guidance)) }
+        items.append(ActionMenuItem(letter: "l", label: "the case's history, any line shown whole", key: nil, action: .history))
         items.append(ActionMenuItem(letter: "h", label: "every key of this screen", key: nil, action: .help))
         return items
     }
@@ -160,6 +161,11 @@ enum CaseUpdate {
         case .help:
             model.showHelp = true
             return []
+        case .history:
+            var modal = Modal(kind: .history(historyEntries(screen)))
+            modal.selected = max(0, screen.snapshot.history.count - 1)
+            model.modal = modal
+            return []
         case .guidance:
             guard let step = screen.step else { return [] }
             var lines = step.guidance.split(separator: "\n").map(String.init)
@@ -195,6 +201,7 @@ enum CaseUpdate {
                 // Which fact and which value is typed on the command line, where it is recorded with the reason.
                 model.flash = "Confirm a typed fact with: handrail case do \(caseID) confirm-fact KEY=VALUE --reason \"what you checked\""
                 return []
+            case .takeOver: return ask(.takeOver, .takeOver)
             case .observeEnrolment: return require(.observeEnrolment) { [.perform(caseID: caseID, command: .observeEnrolment)] }
             case .attest, .attestFailed: return require(.attest) { [.resumePendingAction(caseID: caseID)] }
             case .migrateRunbook:
@@ -203,6 +210,29 @@ enum CaseUpdate {
                 model.flashIsError = true
                 return []
             }
+        }
+    }
+
+    /// The case's events for the history list: each a line (time, who, what, why) and, whole,
+    /// everything it records — the reason unwrapped and the values typed, under their labels.
+    static func historyEntries(_ screen: CaseScreenModel) -> [Modal.HistoryEntry] {
+        var labels: [String: String] = [:]
+        for step in screen.runbook.steps { for field in step.fields where labels[field.id] == nil { labels[field.id] = field.label } }
+        return screen.snapshot.history.map { stored in
+            let e = stored.event
+            let time = EventTimeText.format(e.time).prefix(19).replacingOccurrences(of: "T", with: " ")
+            var line = "\(time.dropFirst(5).prefix(11)) \(e.actor) \(PeopleWords.event(e, runbook: screen.runbook))"
+            if let reason = e.reason { line += ": " + reason }
+            var full = ["\(time) UTC, by \(e.actor): \(PeopleWords.event(e, runbook: screen.runbook))",
+                        "In the audit log: #\(stored.seq), \(e.type)"]
+            if let reason = e.reason { full += ["", "Reason: " + reason] }
+            if case .object(let values)? = e.payload["values"], !values.isEmpty {
+                full.append("")
+                for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+                    full.append("\(labels[key] ?? key): \(value.stringValue ?? value.exportText)")
+                }
+            }
+            return Modal.HistoryEntry(line: line, title: "Event #\(stored.seq)", full: full)
         }
     }
 

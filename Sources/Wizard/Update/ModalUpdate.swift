@@ -12,7 +12,39 @@ enum ModalUpdate {
             if key == .enter { model.modal = nil }
             return []
         case .message:
-            if key == .enter || key == .escape { model.modal = nil }
+            // Back to the list it was opened from (a history line shown whole), if any.
+            if key == .enter || key == .escape { model.modal = modal.underneath.first }
+            return []
+        case .subjectCases(let subject, let rows):
+            switch key {
+            case .escape: model.modal = nil; return []
+            case .up, .backTab: modal.selected = max(0, modal.selected - 1)
+            case .down, .tab: modal.selected = min(rows.count, modal.selected + 1)
+            case .enter:
+                model.modal = nil
+                return modal.selected == 0 ? [.newCase(subject: subject)] : [.openCase(rows[modal.selected - 1].id)]
+            default: break
+            }
+            model.modal = modal
+            return []
+        case .history(let entries):
+            switch key {
+            case .escape, .character("q"): model.modal = nil; return []
+            case .up, .backTab: modal.selected = max(0, modal.selected - 1)
+            case .down, .tab: modal.selected = min(max(0, entries.count - 1), modal.selected + 1)
+            case .pageUp: modal.selected = max(0, modal.selected - 10)
+            case .pageDown: modal.selected = min(max(0, entries.count - 1), modal.selected + 10)
+            case .home: modal.selected = 0
+            case .end: modal.selected = max(0, entries.count - 1)
+            case .enter where entries.indices.contains(modal.selected):
+                let entry = entries[modal.selected]
+                var whole = Modal(kind: .message(title: entry.title, lines: entry.full))
+                whole.underneath = [modal]
+                model.modal = whole
+                return []
+            default: break
+            }
+            model.modal = modal
             return []
         case .confirmLeave(_, _, let then):
             if key == .escape || key == .character("n") { model.modal = modal.underneath.first; return [] }
@@ -73,7 +105,10 @@ enum ModalUpdate {
         case .enter:
             model.modal = nil
             // A reason the Engine refuses (too short, say) comes back in its dialog, still typed.
-            if case .reason = modal.kind { model.submittedModal = modal } else { model.submittedModal = nil }
+            switch modal.kind {
+            case .reason, .export: model.submittedModal = modal
+            default: model.submittedModal = nil
+            }
             let effects = submit(modal, &model)
             return effects
         default:
@@ -91,6 +126,8 @@ enum ModalUpdate {
             let dropped = second ? modal.secondInput.dropped : modal.input.dropped
             modal.note = dropped > 0 ? "Pasted text cut at \(limit) characters (\(dropped) left out)" : nil
             modal.error = nil
+            // Another name is another question: a replacement is confirmed for one path only.
+            modal.replaceConfirmed = nil
         }
         model.modal = modal
         return []
@@ -100,9 +137,10 @@ enum ModalUpdate {
         let text = modal.input.text
         switch modal.kind {
         case .newCase:
-            return [.newCase(subject: text)]
+            return [.lookUpSubject(text)]
         case .export(let format):
-            return [.exportAudit(AuditUpdate.filter(model.audit), format: format, path: text)]
+            let path = AuditUpdate.exportPath(text, folder: model.audit.exportFolder)
+            return [.exportAudit(AuditUpdate.filter(model.audit), format: format, path: path, replace: modal.replaceConfirmed == path)]
         case .confirmStep(let stepID, _, _):
             guard var screen = model.caseScreen, let step = screen.step, step.id == stepID else { return [] }
             for field in step.fields where field.confirmsSubject { screen.inputs[field.id] = TextInput(text) }
@@ -133,11 +171,12 @@ enum ModalUpdate {
             case .incident: command = .declareIncident(reason: text)
             case .restartVerification: command = .restartVerification(reason: text)
             case .clearPriorCases: command = .clearPriorCases(reason: text)
+            case .takeOver: command = .takeOver(reason: text)
             case .attest: return [.attest(caseID: caseID, text: text, failed: false)]
             case .attestFailed: return [.attest(caseID: caseID, text: text, failed: true)]
             }
             return [.perform(caseID: caseID, command: command)]
-        case .secrets, .message, .confirmLeave, .actions, .facts, .choose:
+        case .secrets, .message, .confirmLeave, .actions, .facts, .choose, .history, .subjectCases:
             return []
         }
     }

@@ -32,6 +32,14 @@ public enum Wizard {
             model.queue.rows = rows
             model.queue.selected = min(model.queue.selected, max(0, model.queue.visibleRows.count - 1))
             return []
+        case .subjectCases(let subject, let rows):
+            // Nothing before: straight into the new case. Otherwise the caller's cases come first,
+            // an open one selected (a second case for the same request is rarely what is wanted).
+            guard !rows.isEmpty else { return [.newCase(subject: subject)] }
+            var modal = Modal(kind: .subjectCases(subject: subject, rows: rows))
+            modal.selected = rows.first { $0.status != .closed } != nil ? 1 : 0
+            model.modal = modal
+            return []
         case .caseLoaded(let snapshot):
             model.caseScreen = CaseScreenModel(snapshot: snapshot)
             model.route = .caseScreen
@@ -64,12 +72,21 @@ public enum Wizard {
             model.flash = ok ? "Audit chain intact" : "AUDIT CHAIN BROKEN"
             model.flashIsError = !ok
             return []
-        case .exported(let text):
-            model.flash = text
+        case .exported(let count, let path):
+            model.modal = Modal(kind: .message(title: "Exported", lines: ["\(count) event\(count == 1 ? "" : "s") written to", path]))
+            model.flash = "Exported \(count) events to \(path)"
             model.flashIsError = false
             return []
         case .replicationChecked(let warning):
             model.replicationWarning = warning
+            return []
+        case .exportWouldReplace(let path):
+            // Never replaced silently: the dialog comes back with the path, and Enter again replaces.
+            guard var again = model.submittedModal else { return [] }
+            model.submittedModal = nil
+            again.replaceConfirmed = path
+            again.error = "\(path) exists: Enter again replaces it, or change the name"
+            model.modal = again
             return []
         case .failed(let text):
             model.submittedModal = nil
@@ -246,7 +263,8 @@ public enum Wizard {
             model.flashIsError = false
         }
         if let last = outcome.stored.last {
-            model.flash = "Recorded \(last.event.type) (#\(last.seq))" + (outcome.linkedCase.map { "; opened linked case \($0)" } ?? "")
+            let words = model.caseScreen.map { PeopleWords.event(last.event, runbook: $0.runbook) } ?? last.event.type
+            model.flash = "Recorded: \(words) (#\(last.seq))" + (outcome.linkedCase.map { "; opened linked case \($0)" } ?? "")
             model.flashIsError = false
         }
         // A checkpoint that did not reach a sink is shown, never dropped: the decision stands.

@@ -11,6 +11,12 @@ enum AuditView {
         drawFilters(model, theme, &screen)
         if let error = a.error {
             screen.put(TerminalText.truncate(TerminalText.safe(error), to: model.width - 2), row: 5, column: 1, style: Theme.failStyle)
+        } else if a.focus == .event, let term = a.eventTerms.last, !a.knownTypes.contains(term) {
+            // What the term finds, as it is typed: a part of a name finds every type containing it.
+            let found = a.types(matching: term)
+            let text = found.isEmpty ? "No known event type contains \"\(term)\"; Enter searches for it anyway"
+                : "Tab completes · \"\(term)\" finds \(found.count): " + found.joined(separator: ", ")
+            screen.put(TerminalText.truncate(TerminalText.safe(text), to: model.width - 2), row: 5, column: 1, style: Theme.hint)
         }
 
         // SEQ, TIME, ACTOR, CASE, SUBJECT, EVENT (and reason): the event takes what is left.

@@ -330,6 +330,7 @@ enum CaseScreenView {
                 lines.add("Refused by \(e.by) at \(c.runbook.step(e.step)?.title ?? e.step): \(c.runbook.signal(e.signal)?.label ?? e.signal)", .plain)
                 lines.add("Reason: \(e.reason)", .plain)
             }
+            verification(c, &lines)
             if presentation.offers(.uphold) {
                 lines.add("?u upholds the refusal (the case closes); ?o reopens it at the step it stopped.", Theme.title)
             } else {
@@ -338,6 +339,7 @@ enum CaseScreenView {
         case .awaitingApproval:
             lines.add("A privileged reset waits for a second senior admin's approval", Theme.warning)
             if let a = state.approval { lines.add("Requested by \(a.requestedBy): \(a.reason ?? "")", .plain) }
+            verification(c, &lines)
             if presentation.offers(.approve) {
                 lines.add("F9 approves the reset; ?d denies it.", Theme.title)
             } else {
@@ -368,22 +370,38 @@ enum CaseScreenView {
         return lines
     }
 
+    /// What a senior decides on: the verification on record, its evidence, ticket, who and when.
+    static func verification(_ c: CaseScreenModel, _ lines: inout RightPanel) {
+        guard let v = c.presentation.verification else {
+            lines.add("Verification: none on record", Theme.warning)
+            return
+        }
+        lines.add("Verified by \(v.method) — \(v.by), \(Wizard.time(v.at)) UTC" + (v.reference.map { ", ticket \($0)" } ?? ""), Theme.title)
+        for e in v.evidence { lines.add("  \(e.label): \(e.value)", .plain) }
+    }
+
+    /// The key line, most needed first: what moves the case on or stops it (continue, refuse,
+    /// a senior's review), then what the form needs (the facts), then the rest. `Wizard.fitHints`
+    /// keeps them in this order while they fit, so at 80 columns it is the menu's letters and the
+    /// field keys that give way — never refuse; F1 lists every action whatever is left out.
     static func footer(_ c: CaseScreenModel) -> String {
         var hints: [String] = []
-        if c.editable {
-            if !c.formFields.isEmpty { hints.append("Tab fields") }
-            if c.focusedField?.kind == .choice { hints.append("Space list") }
-            hints.append("F5 continue")
-            if !c.snapshot.factPrompts.isEmpty { hints.append("F2 facts") }
-        }
-        // In the order an operator reaches for them: decisions first, then notes and pauses.
-        let order: [CaseCommandKind] = [.refuse, .uphold, .reopen, .approve, .deny, .observeEnrolment, .attest, .requestApproval,
-                                        .clearPriorCases, .note, .pause, .resume, .raiseSignal, .declareIncident, .restartVerification]
-        for kind in order {
-            guard let action = c.presentation.actions.first(where: { $0.command.kind == kind }) else { continue }
+        func add(_ kind: CaseCommandKind) {
+            guard let action = c.presentation.actions.first(where: { $0.command.kind == kind }) else { return }
             let hint = "\(action.key) \(action.label)"
             if !hints.contains(hint) { hints.append(hint) }
         }
+        add(.takeOver)
+        if c.editable { hints.append("F5 continue") }
+        for kind: CaseCommandKind in [.uphold, .reopen, .approve, .deny, .refuse, .observeEnrolment, .attest, .requestApproval,
+                                       .clearPriorCases] { add(kind) }
+        if c.editable || c.state.status == .awaitingEnrolment, !c.snapshot.factPrompts.isEmpty { hints.append("F2 facts") }
+        for kind: CaseCommandKind in [.note, .pause, .resume] { add(kind) }
+        if c.editable {
+            if !c.formFields.isEmpty { hints.append("Tab fields") }
+            if c.focusedField?.kind == .choice { hints.append("Space list") }
+        }
+        for kind: CaseCommandKind in [.raiseSignal, .declareIncident, .restartVerification] { add(kind) }
         return " " + (hints + ["F1/? actions", "Esc back"]).joined(separator: "  ")
     }
 }
@@ -430,7 +448,8 @@ struct RightPanel {
         addRaw(TerminalText.truncate(title + (shown.count < events.count ? " \(shown.count) of \(events.count)" : ""), to: width), Theme.title)
         for stored in shown {
             let e = stored.event
-            var text = "\(String(Wizard.time(e.time).dropFirst(5))) \(TerminalText.safe(e.actor)) \(TerminalText.safe(e.type))"
+            var text = "\(String(Wizard.time(e.time).dropFirst(5))) \(TerminalText.safe(e.actor)) "
+                + TerminalText.safe(PeopleWords.event(e, runbook: c.runbook))
             if let reason = e.reason { text += ": " + TerminalText.safe(reason) }
             addRaw(TerminalText.truncate(text, to: width), .plain)
         }

@@ -19,7 +19,7 @@ enum HelpView {
                     ("F1, ?", "actions menu: every action, by letter"),
                     ("?e ?u ?o ?d", "menu: signal, uphold, reopen, deny"),
                     ("?t ?v ?x", "menu: resume action, re-verify, incident"),
-                    ("^G", "the step's whole guidance"), ("PgUp/PgDn", "history: older / newer"),
+                    ("^G", "the step's whole guidance"), ("PgUp/PgDn, ?l", "history: older / newer; any line whole"),
                     ("Esc, q", "back to the queue (asks if you typed)")]
         case .trainingResults:
             return [("Esc, q", "back to the queue")]

@@ -49,6 +49,9 @@ enum ModalView {
             title = "Export the filtered audit log"
             text("Format: \(theme.left) \(format.uppercased()) \(theme.right)  (Tab switches CSV / JSON)", Theme.title)
             input("File", modal.input, focused: true)
+            text("A name without a folder goes into \(model.audit.exportFolder). An existing file is never replaced without asking.",
+                 Theme.hint)
+            keys = modal.replaceConfirmed != nil ? "Enter replace it  Esc cancel" : "Enter export  Esc cancel"
         case .secrets(let secrets):
             title = "Shown once — never stored, never shown again"
             text("Read these to the user now, over the channel you verified them on:", Theme.warning)
@@ -76,6 +79,30 @@ enum ModalView {
                 for (j, part) in TerminalText.wrap(text, to: inner - 4).enumerated() { lines.append(((j == 0 ? "\(mark) " : "    ") + part, style)) }
             }
             keys = "↑/↓ move  type to filter  Enter choose  Esc back"
+        case .subjectCases(let subject, let rows):
+            title = "\(subject) already has cases"
+            text("Look at these first: a second case for the same request splits the call's record.", Theme.warning)
+            lines.append(("", .plain))
+            var items = ["Open a new case for \(subject) anyway"]
+            for row in rows {
+                var status = QueueView.statusText(row)
+                if let holder = row.holder { status += ", held by \(holder)" }
+                items.append("\(row.id)  \(status) · \(row.stepTitle) · \(Wizard.time(row.updated))")
+            }
+            for (i, item) in items.enumerated() {
+                let mark = i == modal.selected ? theme.focusMark : " "
+                lines.append((TerminalText.truncate(mark + " " + TerminalText.safe(item), to: inner), i == modal.selected ? Theme.focus : .plain))
+            }
+            keys = "↑/↓ move  Enter open it  Esc cancel"
+        case .history(let entries):
+            title = "History — every event of the case, oldest first"
+            let room = max(1, model.height - 10)
+            let start = max(0, min(modal.selected - room + 1, entries.count - room))
+            for (i, entry) in entries.enumerated().dropFirst(start).prefix(room) {
+                let mark = i == modal.selected ? theme.focusMark : " "
+                lines.append((TerminalText.truncate(mark + " " + TerminalText.safe(entry.line), to: inner), i == modal.selected ? Theme.focus : .plain))
+            }
+            keys = "↑/↓ move  Enter show it whole  Esc close"
         case .actions(let items):
             title = "Actions — press a letter, or ↑/↓ and Enter"
             for (i, item) in items.enumerated() {

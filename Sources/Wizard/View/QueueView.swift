@@ -1,3 +1,4 @@
+import Casework
 import Engine
 import Foundation
 import Terminal
@@ -45,6 +46,11 @@ enum QueueView {
         } else {
             screen.put(q.tab.title, row: 3, column: 1, style: Theme.hint)
         }
+        if q.tab == .review {
+            drawReview(model, theme, &screen)
+            Wizard.drawFooter(" \(theme.arrows) select  Enter open  n new case  / search  Tab tabs  a audit  g refresh  ? help  q quit", model, &screen)
+            return
+        }
         // CASE, SUBJECT (what is left), STATUS, STEP, UPDATED.
         let wide = model.width >= 100
         let timeWidth = wide ? 17 : 12
@@ -74,7 +80,7 @@ enum QueueView {
             var status = statusText(row)
             if let holder = row.holder { status += " · \(holder)" }
             let time = wide ? Wizard.time(row.updated) : String(Wizard.time(row.updated).dropFirst(5))
-            let cells = [(row.id, caseWidth), (row.subject, subjectWidth), (status, statusWidth), (row.step, stepWidth), (time, 0)]
+            let cells = [(row.id, caseWidth), (row.subject, subjectWidth), (status, statusWidth), (row.stepTitle, stepWidth), (time, 0)]
             var x = 1
             for (text, width) in cells {
                 let room = width == 0 ? model.width - x : width - 1
@@ -87,6 +93,80 @@ enum QueueView {
             screen.put(" \(q.selected + 1)/\(rows.count) ", row: model.height - 2, column: model.width - 12, style: Theme.hint, limit: 11)
         }
         Wizard.drawFooter(" \(theme.arrows) select  Enter open  n new case  / search  Tab tabs  a audit  g refresh  ? help  q quit", model, &screen)
+    }
+
+    /// The review tab: what each case needs from a senior — why it waits (REASON), who sent it
+    /// (FROM), for how long (WAITING), the signals raised — and the selected case's reason and
+    /// signals whole under the list, where the columns cut them.
+    static func drawReview(_ model: WizardModel, _ theme: Theme, _ screen: inout Screen) {
+        let q = model.queue
+        let caseWidth = 12, fromWidth = 10, ageWidth = 8
+        let subjectWidth = model.width >= 100 ? 24 : 17
+        let signalsWidth = model.width >= 100 ? 22 : 13
+        let columns = [("CASE", caseWidth), ("SUBJECT", subjectWidth), ("FROM", fromWidth), ("WAITING", ageWidth),
+                       ("SIGNALS", signalsWidth), ("REASON", 0)]
+        var cx = 1
+        for (title, width) in columns {
+            screen.put(title, row: 4, column: cx, style: Theme.title)
+            cx += width
+        }
+        let rows = q.visibleRows
+        let top = 5, detailRows = 4
+        let capacity = max(1, model.height - top - 2 - detailRows)
+        if rows.isEmpty {
+            screen.put(q.search.text.isEmpty ? "Nothing waits for a senior admin." : "No case matches the search.",
+                       row: top + 1, column: 2, style: Theme.hint)
+        }
+        let first = max(0, min(q.selected - capacity + 1, rows.count - capacity))
+        for (i, row) in rows.dropFirst(first).prefix(capacity).enumerated() {
+            let selected = first + i == q.selected
+            let style: Style = selected ? Theme.focus : .plain
+            if selected {
+                screen.fill(row: top + i, column: 0, height: 1, width: model.width, with: Cell(" ", style))
+                screen.put(theme.focusMark, row: top + i, column: 0, style: style)
+            }
+            let r = row.review
+            let signals = r.map { $0.signals.isEmpty ? "none" : $0.signals[0] + ($0.signals.count > 1 ? " +\($0.signals.count - 1)" : "") } ?? ""
+            let reason = r.map { reasonText($0, row) } ?? statusText(row)
+            let cells = [(row.id, caseWidth), (row.subject, subjectWidth), (r?.requester ?? "", fromWidth),
+                         (r.map { age($0.age) } ?? "", ageWidth), (signals, signalsWidth), (reason, 0)]
+            var x = 1
+            for (text, width) in cells {
+                let room = width == 0 ? model.width - x - 1 : width - 1
+                let cellStyle = !selected && width == signalsWidth && r.map({ !$0.signals.isEmpty }) == true ? Theme.warning : style
+                screen.put(TerminalText.truncate(TerminalText.safe(text), to: room), row: top + i, column: x, style: cellStyle)
+                x += width
+            }
+        }
+        // The selected case's reason and signals, whole (wrapped to the rows there are).
+        guard rows.indices.contains(q.selected), let r = rows[q.selected].review else { return }
+        var lines = TerminalText.wrap(TerminalText.safe(reasonText(r, rows[q.selected])), to: model.width - 2)
+        if !r.signals.isEmpty { lines += TerminalText.wrap(TerminalText.safe("Signals: " + r.signals.joined(separator: "; ")), to: model.width - 2) }
+        let detailTop = model.height - 2 - detailRows
+        for (i, line) in lines.prefix(detailRows).enumerated() {
+            let cut = i == detailRows - 1 && lines.count > detailRows
+            screen.put(cut ? TerminalText.truncate(line + " …", to: model.width - 2) : line, row: detailTop + i, column: 1,
+                       style: i == 0 ? Theme.title : .plain)
+        }
+    }
+
+    /// What the senior is asked, and why, in one line.
+    static func reasonText(_ r: ReviewSummary, _ row: QueueModel.Row) -> String {
+        switch r.kind {
+        case .refusal: return "Refused: " + r.reason
+        case .approval: return "Approve a privileged reset: " + r.reason
+        case .overdue: return "Overdue at \(row.stepTitle): " + r.reason
+        }
+    }
+
+    /// How long a case has waited: "<1m", "45m", "3h05", "2d04h".
+    static func age(_ seconds: TimeInterval) -> String {
+        let minutes = Int(seconds / 60)
+        if minutes < 1 { return "<1m" }
+        if minutes < 60 { return "\(minutes)m" }
+        let hours = minutes / 60
+        if hours < 24 { return "\(hours)h" + String(format: "%02d", minutes % 60) }
+        return "\(hours / 24)d" + String(format: "%02dh", hours % 24)
     }
 
     /// A status in words that fit the column: the outcome for a closed case, OVERDUE first.

@@ -42,9 +42,14 @@ final class CaseHarness {
 
     // MARK: - Context and clock
 
+    /// Another operator holding the case (its lease), as the edges report it.
+    var heldBy: String?
+
     func context(as actor: Actor? = nil) -> DecisionContext {
-        DecisionContext(runbook: runbook, actor: actor ?? defaultActor, facts: facts, now: now, timeZone: timeZone,
-                        newCaseID: newCaseID, training: training, organisation: organisation)
+        var context = DecisionContext(runbook: runbook, actor: actor ?? defaultActor, facts: facts, now: now, timeZone: timeZone,
+                                      newCaseID: newCaseID, training: training, organisation: organisation)
+        context.heldBy = heldBy
+        return context
     }
 
     func advance(minutes: Double = 0, hours: Double = 0, seconds: Double = 0) {

@@ -12,7 +12,7 @@ struct ScenarioPlan: Sendable {
         var play: @Sendable (TrainingAttempt) -> Void
         /// The ids of exactly the moments this attempt misses.
         var missed: Set<String>
-        /// The outcome the attempt ends with (`escalated`, `resolved`, `unfinished (awaiting_enrolment)`…).
+        /// The outcome the attempt ends with (`escalated`, `resolved`, `unfinished (awaiting enrolment)`, `carried out: Force MFA reset`…).
         var outcome: String
         /// The gates that stopped the trainee on the way, in order.
         var stops: [String] = []
@@ -51,7 +51,10 @@ enum ScenarioPlans {
         a.resetAfterVerifying(TrainingAttempt.Evidence.video())
     }
 
-    static let caveOutcome = "unfinished (awaiting_enrolment)"
+    /// A refusal scenario where the trainee gave in: the reset itself is the outcome.
+    static let caveOutcome = "carried out: Force MFA reset"
+    /// An honest scenario where the wrong action leaves the user unable to finish.
+    static let stuckOutcome = "unfinished (awaiting enrolment)"
 
     // MARK: - Honest callers
 
@@ -147,7 +150,7 @@ enum ScenarioPlans {
                       a.resetAfterVerifying(TrainingAttempt.Evidence.video(against: "government_id"))
                       a.refusedByGates(.observeEnrolment, ["enrolledAfterReset"])
                   },
-                  missed: ["codes", "no-reset"], outcome: caveOutcome, stops: ["enrolledAfterReset"]),
+                  missed: ["codes", "no-reset"], outcome: stuckOutcome, stops: ["enrolledAfterReset"]),
             .init(name: "verifies by calling back the number on file (the stolen phone) and reads the codes over it",
                   play: { a in
                       a.verify(TrainingAttempt.Evidence.callback(a.numberOnFile))
@@ -176,7 +179,7 @@ enum ScenarioPlans {
                       a.resetAfterVerifying(TrainingAttempt.Evidence.video(against: "government_id"))
                       a.refusedByGates(.observeEnrolment, ["enrolledAfterReset"])
                   },
-                  missed: ["temporary-password"], outcome: caveOutcome, stops: ["enrolledAfterReset"]),
+                  missed: ["temporary-password"], outcome: stuckOutcome, stops: ["enrolledAfterReset"]),
             .init(name: "verifies by calling back the number on file, his stolen phone",
                   play: { a in
                       a.verify(TrainingAttempt.Evidence.callback(a.numberOnFile))

@@ -72,9 +72,14 @@ final class WizardHarness {
         let runtime = WizardRuntime(terminal: terminal, desk: service(), actor: actor, header: header,
                                     signals: runbook.refusalSignals.map { (id: $0.id, label: $0.label) })
         runtime.replicationStatus = replication
+        runtime.eventTypes = Array(Set(EventCodec.Name.fixed + EventCodec.Name.recorded(by: runbook))).sorted()
+        runtime.exportFolder = exportFolder.path
         runtime.start(start)
         return WizardDriver(terminal: terminal, runtime: runtime)
     }
+
+    /// Where the audit browser offers exports (the data directory's, in the product).
+    var exportFolder: URL { folder.appendingPathComponent("exports") }
 
     var simulator: UserSimulator { UserSimulator(store: directoryStore) }
 
