@@ -116,7 +116,7 @@ public final class CaseReader {
     func reviewSummary(_ row: QueueRow, now: Date) throws -> ReviewSummary? {
         let history = try context.store.events(caseID: row.id)
         guard let first = history.first else { return nil }
-        let runbook = try context.runbook(for: first.event)
+        let runbook = try context.runbook(for: first.event, history: history.map(\.event))
         guard let state = CaseState.replay(history.map(\.event), runbook: runbook) else { return nil }
         func label(_ signal: String) -> String { runbook.signal(signal)?.label ?? signal }
         var signals = state.signals.map { label($0.signal) }

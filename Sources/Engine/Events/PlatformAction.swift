@@ -21,6 +21,7 @@ public enum PlatformAction: String, Sendable, Equatable, CaseIterable {
         case .generateBackupCodes: return "Generate backup codes"
         case .setTemporaryPassword: return "Set a temporary password"
         case .suspendUser: return "Suspend the account"
+        case .sendNotification: return "Send the recovery notice"
         }
     }
 

@@ -21,6 +21,10 @@ enum PeopleWords {
         case .attemptRefused: return "verification refused"
         case .gateRefused(let g): return "refused at " + title(g.step)
         case .factsRecorded: return "typed console facts"
+        case .factConfirmed(let c): return "confirmed typed facts: " + c.facts.keys.sorted().joined(separator: ", ")
+        case .priorCasesFound: return "found earlier refused or escalated cases for this person"
+        case .priorCasesCleared: return "cleared the earlier cases"
+        case .runbookMigrated: return "moved the case to the current runbook"
         case .closed(let outcome, let step): return step.flatMap { runbook.step($0)?.title } ?? "closed: " + Self.outcome(outcome)
         case .escalated: return "escalated to a senior admin"
         case .reopened: return "reopened"
