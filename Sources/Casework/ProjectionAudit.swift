@@ -19,7 +19,11 @@ extension CaseReader {
     public func auditProjections(limit: Int = 20) throws -> (casesChecked: Int, mismatches: [ProjectionMismatch]) {
         var checked = 0
         var mismatches: [ProjectionMismatch] = []
-        try context.store.forEachCaseHistory { caseID, record, history in
+        // Cases share a handful of runbooks: each is found (read, parsed, checked) once per audit,
+        // not once per case, which on a log of a million cases was most of the time taken.
+        // Only runbooks found are kept: a failure names its case, so each failing case asks again.
+        var runbooks: [RunbookKey: Runbook] = [:]
+        try context.store.forEachCaseEvents { caseID, record, history in
             guard mismatches.count < limit else { return }
             // Sessions and roster changes: chained like every event, but no case and so no row.
             if record == nil, HandrailStore.isDeskCase(caseID) { return }
@@ -34,12 +38,18 @@ extension CaseReader {
             }
             let runbook: Runbook
             do {
-                runbook = try context.replayRunbook(for: first.event)
+                let key = RunbookKey(first)
+                if let known = key.flatMap({ runbooks[$0] }) {
+                    runbook = known
+                } else {
+                    runbook = try context.replayRunbook(for: first)
+                    if let key { runbooks[key] = runbook }
+                }
             } catch {
                 mismatches.append(ProjectionMismatch(caseID: caseID, reason: "cannot be replayed: \(error)"))
                 return
             }
-            guard let state = CaseState.replay(history.map(\.event), runbook: runbook) else {
+            guard let state = CaseState.replay(history, runbook: runbook) else {
                 mismatches.append(ProjectionMismatch(caseID: caseID, reason: "its events do not replay to a case"))
                 return
             }
@@ -51,6 +61,20 @@ extension CaseReader {
             }
         }
         return (checked, mismatches)
+    }
+
+    /// What `CaseworkContext.replayRunbook(for:)` looks a case's runbook up by: the pinned file's
+    /// hash where the opening records one, and the runbook's id. Nil for an event that is not an
+    /// opening (which has no runbook to look up).
+    struct RunbookKey: Hashable {
+        var sha256: String?
+        var id: String
+
+        init?(_ opening: CaseEvent) {
+            guard case .opened(let o) = opening.body else { return nil }
+            sha256 = o.runbookSHA256
+            id = o.runbookID
+        }
     }
 
     static func differences(stored: CaseProjection, replayed: CaseProjection) -> [String] {
