@@ -87,7 +87,7 @@ enum HelpText {
       handrail case do ID resume | observe-enrolment
       handrail case facts ID KEY=VALUE…
       handrail case attest ID TEXT | --failed TEXT
-      handrail case list [--status STATUS|overdue] [--subject EMAIL] [--json]
+      handrail case list [--status STATUS|overdue] [--subject EMAIL] [--limit N] [--after ID] [--json]
       handrail case note ID TEXT
       handrail case release ID
 
