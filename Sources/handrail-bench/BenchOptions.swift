@@ -7,8 +7,13 @@ struct BenchOptions {
     var commits = 300
     /// Events in the log `audit verify --anchors` is measured on (`--anchor-events`).
     var anchorEvents = 1_000_000
-    /// Run one part only: commit, tui, audit or anchor.
+    /// Run one part only: commit, tui, audit, caselist, restore, replication or anchor.
     var only: String?
+    /// The handrail executable measured (`--handrail PATH`): this executable's sibling unless
+    /// given, e.g. an older build to compare with on the same files.
+    var handrail: String?
+    /// Events in each log of the `case list` scaling table (`--scaling 10000,100000,…`).
+    var scaling = [10_000, 100_000, 1_000_000]
 
     static func parse(_ args: [String]) -> BenchOptions {
         var o = BenchOptions()
@@ -22,6 +27,8 @@ struct BenchOptions {
             case "--commits": o.commits = Int(value) ?? o.commits; i += 1
             case "--anchor-events": o.anchorEvents = Int(value) ?? o.anchorEvents; i += 1
             case "--only": o.only = value; i += 1
+            case "--handrail": o.handrail = value; i += 1
+            case "--scaling": o.scaling = value.split(separator: ",").compactMap { Int($0) }; i += 1
             default: FileHandle.standardError.write(Data("handrail-bench: unknown argument \(args[i])\n".utf8)); exit(2)
             }
             i += 1
@@ -29,6 +36,8 @@ struct BenchOptions {
         try? FileManager.default.createDirectory(at: o.workdir, withIntermediateDirectories: true)
         return o
     }
+
+    var handrailPath: String { handrail ?? productsDirectory.appendingPathComponent("handrail").path }
 
     /// The directory holding this executable and its sibling `handrail`.
     var productsDirectory: URL {
