@@ -9,6 +9,17 @@ struct ChildRun {
 }
 
 func runChild(_ argv: [String], stdout path: String = "/dev/null", environment: [String: String] = [:]) -> ChildRun {
+    let start = Date()
+    guard let pid = spawnChild(argv, stdout: path, environment: environment) else { return ChildRun(seconds: 0, maxRSSBytes: 0, status: -1) }
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    let seconds = Date().timeIntervalSince(start)
+    return ChildRun(seconds: seconds, maxRSSBytes: Int(usage.ru_maxrss) * 1024, status: (status >> 8) & 0xFF)
+}
+
+/// posix_spawnp with stdout to `path` and `environment` over this process's; nil when it fails.
+func spawnChild(_ argv: [String], stdout path: String, environment: [String: String]) -> pid_t? {
     var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -19,12 +30,5 @@ func runChild(_ argv: [String], stdout path: String = "/dev/null", environment: 
     let cEnv = env.map { strdup("\($0)=\($1)") } + [nil]
     defer { (cArgs + cEnv).forEach { free($0) } }
     var pid: pid_t = 0
-    let start = Date()
-    let rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, cEnv)
-    guard rc == 0 else { return ChildRun(seconds: 0, maxRSSBytes: 0, status: -1) }
-    var status: Int32 = 0
-    var usage = rusage()
-    wait4(pid, &status, 0, &usage)
-    let seconds = Date().timeIntervalSince(start)
-    return ChildRun(seconds: seconds, maxRSSBytes: Int(usage.ru_maxrss) * 1024, status: (status >> 8) & 0xFF)
+    return posix_spawnp(&pid, argv[0], &actions, nil, cArgs, cEnv) == 0 ? pid : nil
 }

@@ -20,18 +20,8 @@ struct MeasuredRun {
 }
 
 func runMeasured(_ argv: [String], stdout path: String = "/dev/null", environment: [String: String] = [:]) -> MeasuredRun {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    var env = ProcessInfo.processInfo.environment
-    for (k, v) in environment { env[k] = v }
-    let cArgs = argv.map { strdup($0) } + [nil]
-    let cEnv = env.map { strdup("\($0)=\($1)") } + [nil]
-    defer { (cArgs + cEnv).forEach { free($0) } }
-    var pid: pid_t = 0
     let start = DispatchTime.now().uptimeNanoseconds
-    guard posix_spawnp(&pid, argv[0], &actions, nil, cArgs, cEnv) == 0 else {
+    guard let pid = spawnChild(argv, stdout: path, environment: environment) else {
         return MeasuredRun(seconds: 0, cpuSeconds: 0, peakBytes: 0, rusageMaxRSSBytes: 0, status: -1)
     }
     let sampler = PeakSampler(pid: pid)

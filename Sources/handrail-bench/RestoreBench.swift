@@ -66,12 +66,7 @@ struct RestoreBench {
     func replicateOnce(litestream: String, replica: String, folder: URL, env: [String: String]) {
         let config = folder.appendingPathComponent("litestream.yml").path
         _ = runChild([options.handrailPath, "replication", "config"], stdout: config, environment: env)
-        let replicate = Process()
-        replicate.executableURL = URL(fileURLWithPath: litestream)
-        replicate.arguments = ["replicate", "-config", config]
-        replicate.standardOutput = FileHandle.nullDevice
-        replicate.standardError = FileHandle.nullDevice
-        try! replicate.run()
+        let replicate = Self.startReplicating(litestream: litestream, config: config)
         // Until the snapshot is written and the replica stops growing (polling, with a deadline).
         let started = Date()
         var size = -1, stable = 0
@@ -84,6 +79,17 @@ struct RestoreBench {
         replicate.terminate()
         replicate.waitUntilExit()
         print(String(format: "restore: replica of %@ written in %.0f s (%.0f MB)", folder.lastPathComponent, Date().timeIntervalSince(started), Double(size) / 1e6))
+    }
+
+    /// `litestream replicate -config CONFIG`, running, its output discarded.
+    static func startReplicating(litestream: String, config: String) -> Process {
+        let replicate = Process()
+        replicate.executableURL = URL(fileURLWithPath: litestream)
+        replicate.arguments = ["replicate", "-config", config]
+        replicate.standardOutput = FileHandle.nullDevice
+        replicate.standardError = FileHandle.nullDevice
+        try! replicate.run()
+        return replicate
     }
 
     func directorySize(_ path: String) -> Int {

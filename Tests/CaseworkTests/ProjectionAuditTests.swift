@@ -69,6 +69,19 @@ final class ProjectionAuditTests: XCTestCase {
         XCTAssertTrue(result.mismatches[0].reason.contains("status is closed, the events say "), result.mismatches[0].reason)
     }
 
+    /// Hiding a case from the overdue list by moving its times: compared to the millisecond.
+    func testTimesMovedInTheRowAreNamed() throws {
+        let ids = try openCases(3)
+        var row = try XCTUnwrap(harness.store.caseRecord(ids[2])).projection
+        let updated = row.updatedAt
+        row.updatedAt = updated.addingTimeInterval(0.001)
+        try harness.store.append([], caseID: ids[2], expectedLastCaseSeq: row.lastCaseSeq, projection: row)
+        let result = try harness.desk().reader.auditProjections()
+        XCTAssertEqual(result.mismatches.map(\.caseID), [ids[2]])
+        XCTAssertTrue(result.mismatches[0].reason.contains("updated at is \(EventTime.format(row.updatedAt)), the events say \(EventTime.format(updated))"),
+                      result.mismatches[0].reason)
+    }
+
     func testAnEventCountThatDisagreesIsNamed() throws {
         let ids = try openCases(3)
         var row = try XCTUnwrap(harness.store.caseRecord(ids[1])).projection
