@@ -21,7 +21,7 @@ struct CaseListBench {
             if options.handrail != nil { path = IndexlessCopy.make(of: path) }
             let env = ["HANDRAIL_LOGIN": "bench"]
             let page = [options.handrailPath, "case", "list", "--db", path]
-            let status = page + ["--status", "escalated", "--limit", "50"]
+            let status = page + ["--status", "escalated"]
             var all: [MeasuredRun] = [], one: [MeasuredRun] = []
             for _ in 0..<max(3, options.runs * 2) {
                 all.append(runMeasured(page, environment: env))
@@ -38,7 +38,7 @@ struct CaseListBench {
             report.add("peak memory, case list, \(label)", ours: String(format: "%.1f MB", Double(peak) / 1e6), budget: "≤ 32 MB", met: peak <= 32_000_000)
         }
         print("case list scaling (whole process: start, open, first page, print):")
-        print("| log | case list (500 newest) | --status escalated --limit 50 | peak |")
+        print("| log | case list (500 newest) | case list --status escalated | peak |")
         print("|---|---|---|---|")
         lines.forEach { print($0) }
     }
