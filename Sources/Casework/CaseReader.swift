@@ -152,9 +152,10 @@ public final class CaseReader {
         return rows.filter { $0.status != .closed } + rows.filter { $0.status == .closed }.prefix(recent)
     }
 
-    /// Cases for `case list`, most recently updated first.
-    public func cases(status: CaseStatus?, subject: String?, limit: Int) throws -> [CaseRecord] {
-        try context.store.cases(statuses: status.map { [$0.rawValue] }, subject: subject, limit: limit)
+    /// Cases for `case list`, most recently updated first: a page of at most `limit`, after the
+    /// case `after` (the last of the page before) when given.
+    public func cases(status: CaseStatus?, subject: String?, limit: Int, after: String? = nil) throws -> [CaseRecord] {
+        try context.store.cases(statuses: status.map { [$0.rawValue] }, subject: subject, limit: limit, after: after)
     }
 
     // MARK: - The audit log

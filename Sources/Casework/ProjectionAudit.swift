@@ -19,7 +19,11 @@ extension CaseReader {
     public func auditProjections(limit: Int = 20) throws -> (casesChecked: Int, mismatches: [ProjectionMismatch]) {
         var checked = 0
         var mismatches: [ProjectionMismatch] = []
-        try context.store.forEachCaseHistory { caseID, record, history in
+        // Cases share a handful of runbooks: each is found (read, parsed, checked) once per audit,
+        // not once per case, which on a log of a million cases was most of the time taken.
+        // Only runbooks found are kept: a failure names its case, so each failing case asks again.
+        var runbooks: [RunbookKey: Runbook] = [:]
+        try context.store.forEachCaseEvents { caseID, record, history in
             guard mismatches.count < limit else { return }
             // Sessions and roster changes: chained like every event, but no case and so no row.
             if record == nil, HandrailStore.isDeskCase(caseID) { return }
@@ -34,12 +38,18 @@ extension CaseReader {
             }
             let runbook: Runbook
             do {
-                runbook = try context.replayRunbook(for: first.event, history: history.map(\.event))
+                let key = RunbookKey(first, history: history)
+                if let known = key.flatMap({ runbooks[$0] }) {
+                    runbook = known
+                } else {
+                    runbook = try context.replayRunbook(for: first, history: history)
+                    if let key { runbooks[key] = runbook }
+                }
             } catch {
                 mismatches.append(ProjectionMismatch(caseID: caseID, reason: "cannot be replayed: \(error)"))
                 return
             }
-            guard let state = CaseState.replay(history.map(\.event), runbook: runbook) else {
+            guard let state = CaseState.replay(history, runbook: runbook) else {
                 mismatches.append(ProjectionMismatch(caseID: caseID, reason: "its events do not replay to a case"))
                 return
             }
@@ -53,6 +63,25 @@ extension CaseReader {
         return (checked, mismatches)
     }
 
+    /// What `CaseworkContext.replayRunbook(for:)` looks a case's runbook up by: the pinned file's
+    /// hash where the opening records one, and the runbook's id. Nil for an event that is not an
+    /// opening (which has no runbook to look up).
+    struct RunbookKey: Hashable {
+        var sha256: String?
+        var id: String
+
+        init?(_ opening: CaseEvent, history: [CaseEvent]) {
+            guard case .opened(let o) = opening.body else { return nil }
+            // A case a senior moved onto a changed runbook replays on the file it was moved to.
+            let migrated = history.reversed().lazy.compactMap { event -> String? in
+                if case .runbookMigrated(let m) = event.body { return m.to }
+                return nil
+            }.first
+            sha256 = migrated ?? o.runbookSHA256
+            id = o.runbookID
+        }
+    }
+
     static func differences(stored: CaseProjection, replayed: CaseProjection) -> [String] {
         var out: [String] = []
         func compare<T: Equatable>(_ name: String, _ a: T, _ b: T) {
@@ -62,11 +91,20 @@ extension CaseReader {
         compare("step", stored.step, replayed.step)
         compare("outcome", stored.outcome ?? "none", replayed.outcome ?? "none")
         compare("subject", stored.subject, replayed.subject)
-        compare("runbook", "\(stored.runbook) v\(stored.runbookVersion)", "\(replayed.runbook) v\(replayed.runbookVersion)")
+        if stored.runbook != replayed.runbook || stored.runbookVersion != replayed.runbookVersion {
+            compare("runbook", "\(stored.runbook) v\(stored.runbookVersion)", "\(replayed.runbook) v\(replayed.runbookVersion)")
+        }
         compare("opened by", stored.openedBy, replayed.openedBy)
-        compare("opened at", EventTime.format(stored.openedAt), EventTime.format(replayed.openedAt))
-        compare("updated at", EventTime.format(stored.updatedAt), EventTime.format(replayed.updatedAt))
-        compare("overdue at", stored.overdueAt.map(EventTime.format) ?? "none", replayed.overdueAt.map(EventTime.format) ?? "none")
+        // Times as stored (to the millisecond); spelt out only when they differ, since formatting
+        // three times per case was a good part of replaying a million cases.
+        func compareTime(_ name: String, _ a: Date?, _ b: Date?) {
+            if a.map(EventTime.truncated) != b.map(EventTime.truncated) {
+                compare(name, a.map(EventTime.format) ?? "none", b.map(EventTime.format) ?? "none")
+            }
+        }
+        compareTime("opened at", stored.openedAt, replayed.openedAt)
+        compareTime("updated at", stored.updatedAt, replayed.updatedAt)
+        compareTime("overdue at", stored.overdueAt, replayed.overdueAt)
         compare("event count", stored.lastCaseSeq, replayed.lastCaseSeq)
         compare("linked from", stored.linkedFrom ?? "none", replayed.linkedFrom ?? "none")
         return out

@@ -130,7 +130,7 @@ enum AuditCommandLine {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let head = report.headHash.hexString
         var problem = report.problem.map(\.description)
-        if problem == nil, let regression = try env.store.timeRegressions(limit: 1).first {
+        if problem == nil, let regression = report.timeRegression {
             problem = "event #\(regression.seq) is dated \(regression.time), before an earlier event (\(regression.previousTime)): the clock was set back, or the row was written around Handrail"
         }
         if problem == nil, let expectedHead, expectedHead.lowercased() != head {

@@ -217,16 +217,36 @@ struct CaseRunner {
 
     // MARK: list
 
+    /// Cases a page of `case list` shows unless `--limit` says otherwise, and the most it may say.
+    static let defaultPage = 500
+    static let largestPage = 10_000
+
     func list(_ args: inout ArgumentList) throws -> ExitCode {
         let status = args.takeOption("--status")
         let subject = args.takeOption("--subject")
+        let limitText = args.takeOption("--limit")
+        let after = args.takeOption("--after")
         try rejectLeftovers(args)
+        let limit = try limitText.map { text in
+            guard let n = Int(text), (1...Self.largestPage).contains(n) else {
+                throw UsageError("--limit takes a number of cases from 1 to \(Self.largestPage); \"\(SafeText.visible(text))\" is not one")
+            }
+            return n
+        } ?? Self.defaultPage
         if let status, status != "overdue", CaseStatus(rawValue: status) == nil {
             throw UsageError("unknown status \"\(SafeText.visible(status))\"; one of: \((CaseStatus.allCases.map(\.rawValue) + ["overdue"]).joined(separator: ", "))")
         }
         let now = env.now
         let wanted: CaseStatus? = status == "overdue" ? .awaitingEnrolment : status.flatMap(CaseStatus.init(rawValue:))
-        var records = try desk.reader.cases(status: wanted, subject: subject, limit: 500)
+        // One more than the page: whether there is a next page, without counting the table.
+        var records = try desk.reader.cases(status: wanted, subject: subject, limit: limit + 1, after: after)
+        let more = records.count > limit
+        if more { records.removeLast() }
+        if more, let last = records.last {
+            out.error("More cases follow: handrail case list" + (status.map { " --status \(SafeText.visible($0))" } ?? "")
+                      + (subject.map { " --subject \(SafeText.visible($0))" } ?? "") + (limitText.map { " --limit \($0)" } ?? "")
+                      + " --after \(SafeText.visible(last.projection.id))")
+        }
         if status == "overdue" { records = records.filter { ($0.projection.overdueAt.map { $0 < now }) ?? false } }
         if json {
             out.print(JSONValue.array(records.map { CaseView.json(record: $0, now: now) }).exportText)

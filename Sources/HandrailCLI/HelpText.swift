@@ -97,7 +97,7 @@ enum HelpText {
       handrail case do ID confirm-fact KEY=VALUE… --reason TEXT (senior) allow a typed fact a gate refused on to change
       handrail case facts ID KEY=VALUE…
       handrail case attest ID TEXT | --failed TEXT
-      handrail case list [--status STATUS|overdue] [--subject EMAIL] [--json]
+      handrail case list [--status STATUS|overdue] [--subject EMAIL] [--limit N] [--after ID] [--json]
       handrail case note ID TEXT
       handrail case release ID
       handrail case migrate-runbook ID --reason TEXT

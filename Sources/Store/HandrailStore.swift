@@ -254,13 +254,25 @@ public final class HandrailStore {
         }
     }
 
-    /// Cases for the queue, most recently updated first.
-    public func cases(statuses: [String]? = nil, subject: String? = nil, limit: Int = 500) throws(StoreError) -> [CaseRecord] {
+    /// Cases for the queue, most recently updated first (ties by id): at most `limit`, after the
+    /// case `after` in that order when given (a page's continuation; `caseNotFound` when there is
+    /// no such case). Read from the front of the `cases_by_update_order` indexes, so a page costs
+    /// O(log n + limit) however many cases there are.
+    public func cases(statuses: [String]? = nil, subject: String? = nil, limit: Int = 500, after: String? = nil) throws(StoreError) -> [CaseRecord] {
         try read {
             var conditions: [String] = []
             var values: [SQLValue] = []
+            if let after {
+                guard let from = try caseRecordInTransaction(after) else { throw StoreError.caseNotFound(after) }
+                // Later in (updated_at DESC, id) order: earlier updates, or the same moment and a
+                // greater id. Written as a range on updated_at (the index's first column) with the
+                // ties filtered, rather than an OR, which SQLite would not read in index order.
+                values += [.text(EventTime.format(from.projection.updatedAt)), .text(after)]
+                conditions.append("updated_at <= ?1 AND NOT (updated_at = ?1 AND id <= ?2)")
+            }
             if let statuses, !statuses.isEmpty {
-                conditions.append("status IN (\(statuses.indices.map { "?\($0 + 1)" }.joined(separator: ", ")))")
+                let first = values.count + 1
+                conditions.append("status IN (\(statuses.indices.map { "?\($0 + first)" }.joined(separator: ", ")))")
                 values += statuses.map(SQLValue.text)
             }
             if let subject {

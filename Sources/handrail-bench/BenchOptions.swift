@@ -7,9 +7,10 @@ struct BenchOptions {
     var commits = 300
     /// Events in the log `audit verify --anchors` is measured on (`--anchor-events`).
     var anchorEvents = 1_000_000
-    /// Run one part only: commit, tui, audit, replication, anchor, startup, cli or load.
+    /// Run one part only: commit, tui, audit, caselist, restore, replication, anchor, startup, cli or load.
     var only: String?
-    /// The `handrail` executable measured (`--handrail`): by default the one beside this benchmark.
+    /// The `handrail` executable measured (`--handrail`): by default the one beside this benchmark,
+    /// e.g. an older build to compare with on the same files.
     var handrail: String?
     /// The help desk under load (`--operators`, `--think` seconds between one operator's decisions
     /// on average, `--load-seconds`), and the saturation run (`--saturation-workers`, `--saturation-seconds`).
@@ -18,6 +19,8 @@ struct BenchOptions {
     var loadSeconds = 60.0
     var saturationWorkers = 50
     var saturationSeconds = 20.0
+    /// Events in each log of the `case list` scaling table (`--scaling 10000,100000,…`).
+    var scaling = [10_000, 100_000, 1_000_000]
 
     static func parse(_ args: [String]) -> BenchOptions {
         var o = BenchOptions()
@@ -37,6 +40,7 @@ struct BenchOptions {
             case "--load-seconds": o.loadSeconds = Double(value) ?? o.loadSeconds; i += 1
             case "--saturation-workers": o.saturationWorkers = Int(value) ?? o.saturationWorkers; i += 1
             case "--saturation-seconds": o.saturationSeconds = Double(value) ?? o.saturationSeconds; i += 1
+            case "--scaling": o.scaling = value.split(separator: ",").compactMap { Int($0) }; i += 1
             default: FileHandle.standardError.write(Data("handrail-bench: unknown argument \(args[i])\n".utf8)); exit(2)
             }
             i += 1

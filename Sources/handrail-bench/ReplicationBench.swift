@@ -43,12 +43,7 @@ struct ReplicationBench {
         let without = decisions("alone")
         let config = folder.appendingPathComponent("litestream.yml").path
         _ = runChild([handrail, "replication", "config"], stdout: config, environment: env)
-        let replicate = Process()
-        replicate.executableURL = URL(fileURLWithPath: litestream)
-        replicate.arguments = ["replicate", "-config", config]
-        replicate.standardOutput = FileHandle.nullDevice
-        replicate.standardError = FileHandle.nullDevice
-        try! replicate.run()
+        let replicate = RestoreBench.startReplicating(litestream: litestream, config: config)
         // Replicating starts with a snapshot of the whole database: wait for it before timing.
         let snapshotStarted = Date()
         while !FileManager.default.fileExists(atPath: replica + "/ltx/9") && Date().timeIntervalSince(snapshotStarted) < 300 {

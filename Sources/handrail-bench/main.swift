@@ -10,6 +10,8 @@ print("(the machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; medi
 if options.only == nil || options.only == "commit" { DecisionCommitBench(options: options, report: report).run() }
 if options.only == nil || options.only == "tui" { TUIBench(options: options, report: report).run() }
 if options.only == nil || options.only == "audit" { AuditBench(options: options, report: report).run() }
+if options.only == nil || options.only == "caselist" { CaseListBench(options: options, report: report).run() }
+if options.only == nil || options.only == "restore" { RestoreBench(options: options, report: report).run() }
 if options.only == nil || options.only == "replication" { ReplicationBench(options: options, report: report).run() }
 if options.only == nil || options.only == "anchor" { AnchorBench(options: options, report: report).run() }
 if options.only == nil || options.only == "startup" { StartupBench(options: options, report: report).run() }

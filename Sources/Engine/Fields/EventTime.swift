@@ -29,8 +29,19 @@ public enum EventTime {
         fields(text).map { $0.seconds * 1000 + Int64($0.millis) }
     }
 
+    /// A time in the stored spelling, from its UTF-8 bytes as a column holds them: for loops
+    /// over millions of events, which should not build a String per time.
+    public static func parse(utf8 bytes: UnsafeRawBufferPointer) -> Date? {
+        guard let (seconds, millis) = fields(bytes) else { return nil }
+        return Date(timeIntervalSince1970: Double(seconds) + Double(millis) / 1000)
+    }
+
     private static func fields(_ text: String) -> (seconds: Int64, millis: Int)? {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { fields(UnsafeRawBufferPointer($0)) }
+    }
+
+    private static func fields(_ bytes: UnsafeRawBufferPointer) -> (seconds: Int64, millis: Int)? {
         guard bytes.count == 24, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58,
               bytes[19] == 46, bytes[23] == 90 else { return nil }
         func number(_ range: Range<Int>) -> Int? {

@@ -99,6 +99,18 @@ public enum JSONValue: Sendable, Hashable {
         return out
     }
 
+    /// Whether a string writes `scalar` as a `\u` escape: control characters, DEL, C1 and the
+    /// JavaScript line separators always; with `escapingInvisible`, also what a screen does not
+    /// show (format characters such as U+202E, default-ignorable code points, Hangul fillers).
+    /// (`"` and `\\` have short escapes of their own.)
+    static func mustEscape(_ scalar: Unicode.Scalar, escapingInvisible: Bool) -> Bool {
+        let v = scalar.value
+        if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || v == 0x2028 || v == 0x2029 { return true }
+        guard escapingInvisible, v >= 0xA0 else { return false }
+        return scalar.properties.generalCategory == .format || scalar.properties.isDefaultIgnorableCodePoint
+            || v == 0x115F || v == 0x1160 || v == 0x3164 || v == 0xFFA0
+    }
+
     static func writeString(_ s: String, into out: inout String, escapingInvisible: Bool = false) {
         out += "\""
         for scalar in s.unicodeScalars {
@@ -108,12 +120,10 @@ public enum JSONValue: Sendable, Hashable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
-                || scalar.value == 0x2028 || scalar.value == 0x2029
-                || escapingInvisible && (scalar.properties.generalCategory == .format || scalar.properties.isDefaultIgnorableCodePoint
-                                         || [0x115F, 0x1160, 0x3164, 0xFFA0].contains(scalar.value)):
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            case _ where mustEscape(scalar, escapingInvisible: escapingInvisible):
+                var escape: [UInt8] = []
+                CanonicalJSON.appendEscape(scalar.value, to: &escape)
+                out += String(decoding: escape, as: UTF8.self)
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -31,45 +31,62 @@ extension HandrailStore {
 
     /// Every case with its events, in one snapshot: each case's `cases` row (nil when missing)
     /// beside the events the log holds for it (empty when there are none), case by case in id
-    /// order. Two streams merged, so memory holds one case at a time.
-    public func forEachCaseHistory(_ body: (_ caseID: String, _ record: CaseRecord?, _ events: [StoredEvent]) throws -> Void) throws(StoreError) {
+    /// order. Two streams merged, so memory holds one case at a time: the rows in id order, and
+    /// the events in (case, case sequence) order through the log's UNIQUE (case_id, case_seq)
+    /// index.
+    ///
+    /// Made for replaying every case (`audit verify --projections`, a restore's proof), so it
+    /// reads only what a replay needs, each column once, straight from SQLite's buffers: no
+    /// hashes, no String for the payload, which is decoded once by `CanonicalJSON` (falling
+    /// back to the JSON5 reader for anything outside the canonical form).
+    public func forEachCaseEvents(_ body: (_ caseID: String, _ record: CaseRecord?, _ events: [CaseEvent]) throws -> Void) throws(StoreError) {
         try read {
             let cases = try db.prepare("SELECT \(Self.caseColumns) FROM cases ORDER BY id")
             let events = try db.prepare("""
-            SELECT seq, case_seq, time, actor, subject, type, reason, payload, prev_hash, hash, case_id
-            FROM events ORDER BY case_id, case_seq
+            SELECT case_id, time, actor, subject, type, reason, payload FROM events ORDER BY case_id, case_seq
             """)
-            // Both in SQLite's BINARY order, compared here byte by byte as SQLite does.
             var record: CaseRecord? = try cases.step() ? Self.caseRecord(from: cases) : nil
-            var pending: StoredEvent?
-            var pendingCase: String?
-            func nextEvent() throws {
-                guard try events.step() else {
-                    pending = nil
-                    pendingCase = nil
-                    return
+            var hasEvent = try events.step()
+            var history: [CaseEvent] = []
+            let actor = RepeatedText(), subject = RepeatedText(), type = RepeatedText()
+            while record != nil || hasEvent {
+                // Both in SQLite's BINARY order, compared here byte by byte as SQLite does.
+                let eventCase: [UInt8]? = hasEvent ? events.withBytes(0) { Array($0) } : nil
+                let recordCase = record.map { Array($0.projection.id.utf8) }
+                let id: [UInt8]
+                if let eventCase, let recordCase { id = eventCase.lexicographicallyPrecedes(recordCase) ? eventCase : recordCase } else { id = (eventCase ?? recordCase)! }
+                let caseID = String(decoding: id, as: UTF8.self)
+                history.removeAll(keepingCapacity: true)
+                while hasEvent, events.withBytes(0, { $0.elementsEqual(id) }) {
+                    let payload = events.withBytes(6) { bytes in
+                        CanonicalJSON.decode(bytes)?.objectValue ?? (try? JSON5Parser.parse(String(decoding: bytes, as: UTF8.self)))?.plain.objectValue ?? [:]
+                    }
+                    history.append(CaseEvent(type: type.text(events, 4), caseID: caseID, subject: subject.text(events, 3), actor: actor.text(events, 2),
+                                             time: events.withBytes(1) { EventTime.parse(utf8: $0) } ?? .distantPast,
+                                             reason: events.optionalString(5), payload: payload))
+                    hasEvent = try events.step()
                 }
-                let caseID = events.string(10)
-                let payloadText = events.string(7)
-                let payload = (try? JSON5Parser.parse(payloadText))?.plain.objectValue ?? [:]
-                let event = CaseEvent(type: events.string(5), caseID: caseID, subject: events.string(4), actor: events.string(3),
-                                      time: EventTime.parse(events.string(2)) ?? .distantPast, reason: events.optionalString(6), payload: payload)
-                pending = StoredEvent(seq: events.int64(0), caseSeq: events.int(1), event: event, payloadText: payloadText,
-                                      previousHash: events.bytes(8), hash: events.bytes(9))
-                pendingCase = caseID
-            }
-            try nextEvent()
-            while record != nil || pendingCase != nil {
-                let id = [record?.projection.id, pendingCase].compactMap { $0 }.min { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }!
-                var history: [StoredEvent] = []
-                while pendingCase == id, let event = pending {
-                    history.append(event)
-                    try nextEvent()
-                }
-                let row = record?.projection.id == id ? record : nil
+                let row = recordCase == id ? record : nil
                 if row != nil { record = try cases.step() ? Self.caseRecord(from: cases) : nil }
-                try body(id, row, history)
+                try body(caseID, row, history)
             }
+        }
+    }
+}
+
+/// A text column that mostly repeats from row to row (a case's subject and actor, a type name):
+/// the String of the last value is kept and handed out again while the bytes are the same.
+final class RepeatedText {
+    private var bytes: [UInt8] = []
+    private var string = ""
+
+    func text(_ statement: Statement, _ column: Int32) -> String {
+        statement.withBytes(column) { current in
+            if !current.elementsEqual(bytes) {
+                bytes = Array(current)
+                string = String(decoding: current, as: UTF8.self)
+            }
+            return string
         }
     }
 }

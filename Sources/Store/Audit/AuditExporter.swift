@@ -33,8 +33,15 @@ public struct AuditExporter {
             }
         case .json:
             out.append("[")
-            try store.auditRows(filter) { row in
-                out.append((count == 0 ? "\n" : ",\n") + Self.jsonObject(row).exportText)
+            var object: [UInt8] = []
+            object.reserveCapacity(4096)
+            try store.auditRowsRaw(filter) { columns in
+                object.removeAll(keepingCapacity: true)
+                if count > 0 { object.append(0x2C) }
+                object.append(0x0A)
+                JSONExportRow.append(columns, to: &object)
+                object.withUnsafeBytes { out.append($0) }
+                out.endChunkIfFull()
                 count += 1
             }
             out.append("\n]\n")

@@ -17,6 +17,16 @@ public struct ChainVerifier {
         public var headSeq: Int64
         public var headHash: [UInt8]
         public var problem: Problem?
+        /// The first event dated more than `HandrailStore.clockSkewAllowance` before the event
+        /// just before it: appends refuse that, so the clock was set back or the row was written
+        /// around Handrail. Found in the same pass as the hashes, not by another scan of the log.
+        public var timeRegression: TimeRegression?
+    }
+
+    public struct TimeRegression: Sendable, Equatable {
+        public var seq: Int64
+        public var time: String
+        public var previousTime: String
     }
 
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
@@ -78,7 +88,15 @@ public struct ChainVerifier {
         }
         var checked: Int64 = 0, bytes: Int64 = 0
         var problem: Problem?
+        var regression: TimeRegression?
         for (i, outcome) in results.outcomes.enumerated() {
+            // The pair across the boundary first (it comes before the range's own pairs), then the range's.
+            if regression == nil, i > 0, let first = outcome.firstTime, let before = results.outcomes[i - 1].lastTime,
+               Self.regressed(first, after: before) {
+                regression = TimeRegression(seq: ranges[i].lowerBound, time: String(decoding: first, as: UTF8.self),
+                                            previousTime: String(decoding: before, as: UTF8.self))
+            }
+            if regression == nil { regression = outcome.regression }
             if let error = outcome.error { throw error }
             checked += outcome.checked
             bytes += outcome.bytes
@@ -104,10 +122,19 @@ public struct ChainVerifier {
         if problem == nil, head.hash != lastHash {
             problem = Problem(seq: lastSeq, reason: "the last event does not match the recorded chain head: the head was replaced")
         }
-        return Report(eventsChecked: checked, bytesHashed: bytes, headSeq: head.seq, headHash: head.hash, problem: problem)
+        return Report(eventsChecked: checked, bytesHashed: bytes, headSeq: head.seq, headHash: head.hash, problem: problem,
+                      timeRegression: regression)
     }
 
-    /// Verifies rows `range` (and that nothing past `last` is read), returning the first problem.
+    /// Whether `time` is more than `HandrailStore.clockSkewAllowance` before `previous` (both as
+    /// stored): text order is time order for the stored spelling, so only an out-of-order pair is parsed.
+    static func regressed(_ time: some Collection<UInt8>, after previous: some Collection<UInt8>) -> Bool {
+        guard time.lexicographicallyPrecedes(previous) else { return false }
+        let t = Array(time), p = Array(previous)
+        guard let tm = t.withUnsafeBytes({ EventTime.parse(utf8: $0) }), let pm = p.withUnsafeBytes({ EventTime.parse(utf8: $0) }) else { return false }
+        return pm.timeIntervalSince(tm) > HandrailStore.clockSkewAllowance
+    }
+
     static func timeProblem(_ time: String, after latest: String, tolerance: TimeInterval) -> String? {
         guard time < latest, let t = EventTime.parse(time), let l = EventTime.parse(latest), l.timeIntervalSince(t) > tolerance else { return nil }
         return "it is dated \(time), \(Int(l.timeIntervalSince(t))) s before an earlier event (\(latest)): event times went backwards"
@@ -127,6 +154,7 @@ public struct ChainVerifier {
             var previous = [UInt8](repeating: 0, count: 32)
             var computed = [UInt8](repeating: 0, count: 32)
             var sinceReport: Int64 = 0
+            var previousTime: [UInt8]?
             while try statement.step() {
                 let seq = statement.int64(0)
                 if seq != expected {
@@ -167,12 +195,24 @@ public struct ChainVerifier {
                     outcome.problem = Problem(seq: seq, reason: "its content does not match its hash: the event was edited")
                     return outcome
                 }
+                statement.withBytes(2) { time in
+                    if outcome.regression == nil, let previous = previousTime, regressed(time, after: previous) {
+                        outcome.regression = TimeRegression(seq: seq, time: String(decoding: time, as: UTF8.self),
+                                                            previousTime: String(decoding: previous, as: UTF8.self))
+                    }
+                    if previousTime == nil {
+                        outcome.firstTime = Array(time)
+                        previousTime = Array(time)
+                    } else {
+                        previousTime!.removeAll(keepingCapacity: true)
+                        previousTime!.append(contentsOf: time)
+                    }
+                }
                 if let timeTolerance {
                     // ISO 8601 UTC in one fixed width sorts as text: parse only when out of order.
                     let later: Bool = statement.withBytes(2) { time in
                         guard let latest = outcome.latestTime else {
                             outcome.latestTime = Array(time)
-                            outcome.firstTime = Array(time)
                             return true
                         }
                         if !latest.lexicographicallyPrecedes(time) && !latest.elementsEqual(time) {
@@ -201,6 +241,7 @@ public struct ChainVerifier {
                 outcome.problem = Problem(seq: expected, reason: "event missing (deleted): the log ends at \(expected - 1) before \(range.upperBound)")
             }
             outcome.lastHash = outcome.checked > 0 ? previous : outcome.firstPrevious ?? EventHashing.genesis
+            outcome.lastTime = previousTime
         } catch {
             outcome.error = error
         }
@@ -215,7 +256,9 @@ struct RangeOutcome: @unchecked Sendable {
     var firstPrevious: [UInt8]?
     var lastHash: [UInt8] = EventHashing.genesis
     var firstTime: [UInt8]?
+    var lastTime: [UInt8]?
     var latestTime: [UInt8]?
+    var regression: ChainVerifier.TimeRegression?
     var error: Error?
 
     init() {}

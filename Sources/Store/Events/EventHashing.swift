@@ -80,19 +80,25 @@ public final class EventHashing {
 
     /// Calls `body` with exactly the bytes an event's hash covers: previous hash ‖ canonical event.
     public func withCanonicalBytes<R>(previous: UnsafeRawBufferPointer, _ f: Fields, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        // Room for the worst case (every string byte escaped as \u00XX) is reserved once, and the
+        // bytes are written through a local cursor: no capacity check or property access per byte.
+        let strings = f.actor.count + f.caseID.count + f.subject.count + f.time.count + f.type.count + (f.reason?.count ?? 0)
         count = 0
-        put(previous)
-        put("{\"actor\":"); putString(f.actor)
-        put(",\"case\":"); putString(f.caseID)
-        put(",\"caseSeq\":"); putInteger(f.caseSeq)
-        put(",\"payload\":"); put(f.payload)
-        put(",\"reason\":")
-        if let reason = f.reason { putString(reason) } else { put("null") }
-        put(",\"seq\":"); putInteger(f.seq)
-        put(",\"subject\":"); putString(f.subject)
-        put(",\"time\":"); putString(f.time)
-        put(",\"type\":"); putString(f.type)
-        put("}")
+        reserve(previous.count + f.payload.count + 6 * strings + 160)
+        var at = buffer
+        Self.copy(previous, to: &at)
+        Self.copy("{\"actor\":", to: &at); Self.string(f.actor, to: &at)
+        Self.copy(",\"case\":", to: &at); Self.string(f.caseID, to: &at)
+        Self.copy(",\"caseSeq\":", to: &at); Self.integer(f.caseSeq, to: &at)
+        Self.copy(",\"payload\":", to: &at); Self.copy(f.payload, to: &at)
+        Self.copy(",\"reason\":", to: &at)
+        if let reason = f.reason { Self.string(reason, to: &at) } else { Self.copy("null", to: &at) }
+        Self.copy(",\"seq\":", to: &at); Self.integer(f.seq, to: &at)
+        Self.copy(",\"subject\":", to: &at); Self.string(f.subject, to: &at)
+        Self.copy(",\"time\":", to: &at); Self.string(f.time, to: &at)
+        Self.copy(",\"type\":", to: &at); Self.string(f.type, to: &at)
+        Self.copy("}", to: &at)
+        count = at - buffer
         return body(UnsafeRawBufferPointer(start: buffer, count: count))
     }
 
@@ -130,61 +136,62 @@ public final class EventHashing {
     }
 
     @inline(__always)
-    private func put(_ bytes: UnsafeRawBufferPointer) {
+    private static func copy(_ bytes: UnsafeRawBufferPointer, to at: inout UnsafeMutableRawPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        reserve(bytes.count)
-        (buffer + count).copyMemory(from: base, byteCount: bytes.count)
-        count += bytes.count
+        at.copyMemory(from: base, byteCount: bytes.count)
+        at += bytes.count
     }
 
     @inline(__always)
-    private func put(_ ascii: StaticString) {
-        put(UnsafeRawBufferPointer(start: ascii.utf8Start, count: ascii.utf8CodeUnitCount))
+    private static func copy(_ ascii: StaticString, to at: inout UnsafeMutableRawPointer) {
+        copy(UnsafeRawBufferPointer(start: ascii.utf8Start, count: ascii.utf8CodeUnitCount), to: &at)
     }
 
     @inline(__always)
-    private func putByte(_ byte: UInt8) {
-        reserve(1)
-        buffer.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
-        count += 1
+    private static func byte(_ byte: UInt8, to at: inout UnsafeMutableRawPointer) {
+        at.storeBytes(of: byte, as: UInt8.self)
+        at += 1
     }
 
-    private func putString(_ bytes: UnsafeRawBufferPointer) {
-        putByte(0x22)
-        // Most fields need no escaping: copy them whole.
-        if !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            put(bytes)
+    private static func string(_ bytes: UnsafeRawBufferPointer, to at: inout UnsafeMutableRawPointer) {
+        byte(0x22, to: &at)
+        // Most fields need no escaping: found in one pass, copied whole.
+        var clean = true
+        for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C {
+            clean = false
+            break
+        }
+        if clean {
+            copy(bytes, to: &at)
         } else {
-            for byte in bytes {
-                switch byte {
-                case 0x22: putByte(0x5C); putByte(0x22)
-                case 0x5C: putByte(0x5C); putByte(0x5C)
+            for b in bytes {
+                switch b {
+                case 0x22: byte(0x5C, to: &at); byte(0x22, to: &at)
+                case 0x5C: byte(0x5C, to: &at); byte(0x5C, to: &at)
                 case 0..<0x20:
-                    for b in [0x5C, 0x75, 0x30, 0x30, Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0xF)]] { putByte(b) }
-                default: putByte(byte)
+                    copy("\\u00", to: &at)
+                    byte(hexDigits[Int(b >> 4)], to: &at)
+                    byte(hexDigits[Int(b & 0xF)], to: &at)
+                default: byte(b, to: &at)
                 }
             }
         }
-        putByte(0x22)
+        byte(0x22, to: &at)
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Decimal digits of an integer, without a String in between.
-    private func putInteger(_ value: Int64) {
-        if value < 0 { putByte(0x2D) }
+    private static func integer(_ value: Int64, to at: inout UnsafeMutableRawPointer) {
+        if value < 0 { byte(0x2D, to: &at) }
         var magnitude = value.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes: room for 20 digits
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[n] = UInt8(48 + magnitude % 10)
-                magnitude /= 10
-                n += 1
-            } while magnitude > 0
-            reserve(n)
-            for i in 0..<n { buffer.storeBytes(of: d[n - 1 - i], toByteOffset: count + i, as: UInt8.self) }
+        var digits = 1
+        var scale: UInt64 = 1
+        while magnitude / scale >= 10 { scale *= 10; digits += 1 }
+        for i in 0..<digits {
+            (at + digits - 1 - i).storeBytes(of: UInt8(48 + magnitude % 10), as: UInt8.self)
+            magnitude /= 10
         }
-        count += n
+        at += digits
     }
 }
