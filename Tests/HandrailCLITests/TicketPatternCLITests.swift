@@ -17,8 +17,9 @@ final class TicketPatternCLITests: XCTestCase {
     }
 
     func testCommonTicketSystemsReferencesAreAcceptedByDefault() throws {
-        for reference in ["SUP-T1", "INC0012345", "RITM0012345", "#12345", "ABC-123"] {
-            let c = try ManualCase.open(handrail, subject: subject)
+        for (n, reference) in ["SUP-T1", "INC0012345", "RITM0012345", "#12345", "ABC-123"].enumerated() {
+            // One person each: a person has one open case at a time.
+            let c = try ManualCase.open(handrail, subject: "sam\(n)@example.com")
             try c.typeOrdinaryFacts()
             try c.verifyByVideo(reference: reference)
             try c.release()

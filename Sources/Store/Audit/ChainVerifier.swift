@@ -91,9 +91,12 @@ public struct ChainVerifier {
         var regression: TimeRegression?
         for (i, outcome) in results.outcomes.enumerated() {
             // The pair across the boundary first (it comes before the range's own pairs), then the range's.
-            if regression == nil, i > 0, let first = outcome.firstTime, let before = results.outcomes[i - 1].lastTime,
-               Self.regressed(first, after: before) {
-                regression = TimeRegression(seq: ranges[i].lowerBound, time: String(decoding: first, as: UTF8.self),
+            // Against the latest time of every range before (a walk back in small steps is a
+            // regression as surely as one jump): this range's earliest event is the one to compare.
+            if regression == nil, i > 0, let earliest = outcome.earliestTime,
+               let before = results.outcomes[..<i].compactMap(\.lastTime).max(by: { $0.lexicographicallyPrecedes($1) }),
+               Self.regressed(earliest.time, after: before) {
+                regression = TimeRegression(seq: earliest.seq, time: String(decoding: earliest.time, as: UTF8.self),
                                             previousTime: String(decoding: before, as: UTF8.self))
             }
             if regression == nil { regression = outcome.regression }
@@ -107,7 +110,7 @@ public struct ChainVerifier {
                                   reason: "its previous hash does not match the hash of event \(ranges[i].lowerBound - 1): an event before it was changed, removed or reordered")
             }
             // Times across the boundary: this range's first event against the latest before it.
-            if problem == nil, i > 0, let tolerance, let first = outcome.firstTime, let before = results.outcomes[..<i].compactMap(\.latestTime).max(by: { $0.lexicographicallyPrecedes($1) }),
+            if problem == nil, i > 0, let tolerance, let first = outcome.earliestTime?.time, let before = results.outcomes[..<i].compactMap(\.latestTime).max(by: { $0.lexicographicallyPrecedes($1) }),
                let why = Self.timeProblem(String(decoding: first, as: UTF8.self), after: String(decoding: before, as: UTF8.self), tolerance: tolerance) {
                 problem = Problem(seq: ranges[i].lowerBound, reason: why)
             }
@@ -154,7 +157,7 @@ public struct ChainVerifier {
             var previous = [UInt8](repeating: 0, count: 32)
             var computed = [UInt8](repeating: 0, count: 32)
             var sinceReport: Int64 = 0
-            var previousTime: [UInt8]?
+            var latestTime: [UInt8]?
             while try statement.step() {
                 let seq = statement.int64(0)
                 if seq != expected {
@@ -195,17 +198,23 @@ public struct ChainVerifier {
                     outcome.problem = Problem(seq: seq, reason: "its content does not match its hash: the event was edited")
                     return outcome
                 }
+                // `latestTime` is the latest time so far in this range: an event dated before it by
+                // more than the allowance is a regression, however small each step back was.
                 statement.withBytes(2) { time in
-                    if outcome.regression == nil, let previous = previousTime, regressed(time, after: previous) {
-                        outcome.regression = TimeRegression(seq: seq, time: String(decoding: time, as: UTF8.self),
-                                                            previousTime: String(decoding: previous, as: UTF8.self))
+                    guard let latest = latestTime else {
+                        latestTime = Array(time)
+                        outcome.earliestTime = (Array(time), seq)
+                        return
                     }
-                    if previousTime == nil {
-                        outcome.firstTime = Array(time)
-                        previousTime = Array(time)
-                    } else {
-                        previousTime!.removeAll(keepingCapacity: true)
-                        previousTime!.append(contentsOf: time)
+                    if latest.lexicographicallyPrecedes(time) {
+                        latestTime!.removeAll(keepingCapacity: true)
+                        latestTime!.append(contentsOf: time)
+                    } else if outcome.regression == nil, regressed(time, after: latest) {
+                        outcome.regression = TimeRegression(seq: seq, time: String(decoding: time, as: UTF8.self),
+                                                            previousTime: String(decoding: latest, as: UTF8.self))
+                    }
+                    if let earliest = outcome.earliestTime, time.lexicographicallyPrecedes(earliest.time) {
+                        outcome.earliestTime = (Array(time), seq)
                     }
                 }
                 if let timeTolerance {
@@ -241,7 +250,7 @@ public struct ChainVerifier {
                 outcome.problem = Problem(seq: expected, reason: "event missing (deleted): the log ends at \(expected - 1) before \(range.upperBound)")
             }
             outcome.lastHash = outcome.checked > 0 ? previous : outcome.firstPrevious ?? EventHashing.genesis
-            outcome.lastTime = previousTime
+            outcome.lastTime = latestTime
         } catch {
             outcome.error = error
         }
@@ -255,7 +264,9 @@ struct RangeOutcome: @unchecked Sendable {
     var problem: ChainVerifier.Problem?
     var firstPrevious: [UInt8]?
     var lastHash: [UInt8] = EventHashing.genesis
-    var firstTime: [UInt8]?
+    /// The range's earliest event time and its seq, to compare with the ranges before it.
+    var earliestTime: (time: [UInt8], seq: Int64)?
+    /// The latest event time in the range.
     var lastTime: [UInt8]?
     var latestTime: [UInt8]?
     var regression: ChainVerifier.TimeRegression?
