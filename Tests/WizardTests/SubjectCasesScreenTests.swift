@@ -33,15 +33,18 @@ final class SubjectCasesScreenTests: XCTestCase {
         XCTAssertEqual(try h.store.eventCount(), before)
         w.press(.escape)
 
-        // An escalated case is listed too; the first line opens a new case anyway.
+        // An escalated case is listed too. A new case beside it is the engine's to refuse (a person
+        // has one case that is not closed at a time): the refusal names the case, nothing is opened.
         w.press(.character("n"))
         w.type("hana@demo.example")
         w.press(.enter)
         guard case .subjectCases(_, let hanas)? = w.model.modal?.kind else { return XCTFail("no list:\n\(w.text)") }
         XCTAssertEqual(hanas.map(\.status), [.escalated])
+        let eventsBefore = try h.store.eventCount()
         w.press(.up, .enter)
-        XCTAssertNotEqual(w.model.caseScreen?.state.caseID, refused)
-        XCTAssertEqual(w.model.caseScreen?.state.subject, "hana@demo.example")
+        XCTAssertNil(w.model.caseScreen, w.text)
+        XCTAssertTrue(w.text.contains("already has an open case"), w.text)
+        XCTAssertEqual(try h.store.eventCount(), eventsBefore, "a refused opening records nothing")
     }
 
     func testACallerWithNoCasesGoesStraightIntoTheNewCase() throws {
