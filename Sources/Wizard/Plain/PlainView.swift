@@ -32,7 +32,7 @@ enum PlainView {
         if rows.isEmpty { lines.append("No cases in this list.") }
         for (i, row) in rows.enumerated() {
             var text = "\(i + 1). \(row.id) \(row.subject): \(PeopleWords.status(row.status))"
-            if let outcome = row.outcome { text += ", \(PeopleWords.outcome(outcome))" } else { text += ", at \(row.step)" }
+            if let outcome = row.outcome { text += ", \(PeopleWords.outcome(outcome))" } else { text += ", at \(row.stepTitle)" }
             if row.overdue { text += ", OVERDUE" }
             if let holder = row.holder { text += ", held by \(holder)" }
             lines.append(text + ".")
