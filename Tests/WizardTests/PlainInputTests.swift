@@ -64,13 +64,16 @@ final class PlainInputTests: XCTestCase {
         p.assertTranscript("plain-bad-lines")
     }
 
-    /// Data from the directory with escape sequences and bidi overrides reaches the output as visible escapes.
+    /// Data from the directory with escape sequences and bidi overrides never reaches the output
+    /// raw: the platform's facts are cleaned on the way in (each control or bidi character becomes
+    /// U+FFFD, visibly), and the box drawing is given its ASCII stand-in.
     func testHostileDataIsShownAsVisibleEscapes() throws {
         let h = try WizardHarness()
         try h.addUser("mallory@demo.example", displayName: "Mal\u{1B}]0;pwned\u{07}\u{202E}lory ┌──┐")
         let p = PlainDriver(h, as: WizardHarness.agent)
         p.type("n mallory@demo.example")
-        XCTAssertTrue(p.text.contains("Mal\\e]0;pwned\\x07\\u{202E}lory +--+"), p.text)
+        XCTAssertTrue(p.text.contains("Mal\u{FFFD}]0;pwned\u{FFFD}\u{FFFD}lory +--+"), p.text)
+        for raw in ["\u{1B}", "\u{07}", "\u{202E}", "┌", "─"] { XCTAssertFalse(p.text.contains(raw), "raw \(raw.debugDescription) in the output") }
         PlainDriver.assertPlain(p.text)
     }
 
