@@ -155,3 +155,28 @@ extension PlainInputTests {
         XCTAssertEqual(try h.state(id).status, .awaitingEnrolment)
     }
 }
+
+extension PlainInputTests {
+    /// The caller already has a case: before a new one, the caller's cases are read out and
+    /// answered by number, as the full screen's list; a number not listed is refused and nothing
+    /// is opened; the case chosen opens; a second open case for the same person is refused.
+    func testTheCallersCasesComeFirstAndAreAnsweredByNumber() throws {
+        let h = try WizardHarness()
+        let first = try h.open("ada@demo.example")
+        let p = PlainDriver(h, as: WizardHarness.agent)
+        let list = p.type("n ada@demo.example")
+        XCTAssertTrue(list.contains("Dialog: ada@demo.example already has cases."), list)
+        XCTAssertTrue(list.contains("  1. \(first): open, at Verify identity out-of-band"), list)
+        XCTAssertTrue(list.contains("Enter opens \(first)"), list)
+        XCTAssertTrue(p.type("7").contains("Problem: type 0 for a new case, or 1 for that case."), p.text)
+        let refused = p.type("0")
+        XCTAssertTrue(refused.contains("a second case for the same person is not opened"), refused)
+        XCTAssertTrue(refused.contains("Queue prompt:"), refused)
+        XCTAssertEqual(try h.eventTypes(first), ["case.opened"], "nothing recorded by a refused second case")
+        p.type("n ada@demo.example")
+        XCTAssertTrue(p.type("1").contains("Case \(first) for ada@demo.example"), p.text)
+        p.endOfInput()
+        PlainDriver.assertPlain(p.text)
+        p.assertTranscript("plain-caller-cases")
+    }
+}

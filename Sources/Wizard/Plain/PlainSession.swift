@@ -335,7 +335,7 @@ public final class PlainSession {
             // The full screen's list: line 0 opens a new case anyway, the others open that case.
             if !text.isEmpty {
                 guard let n = Int(text), (0...rows.count).contains(n) else {
-                    say(["Problem: type 0 for a new case, or a number from 1 to \(rows.count) for that case."])
+                    say(["Problem: type 0 for a new case, or " + Self.numbers(rows.count) + " for that case."])
                     return
                 }
                 press(Array(repeating: Key.up, count: modal.selected) + Array(repeating: Key.down, count: n))
@@ -364,6 +364,11 @@ public final class PlainSession {
               PlatformAction(rawValue: name)?.producesSecret == true else { return nil }
         return "Problem: this step shows a one-time secret, which goes to your terminal only (never to this output), and this session "
             + "has no controlling terminal. Nothing was done; run handrail --plain from a terminal."
+    }
+
+    /// "1", or "a number from 1 to n": how the numbers of a list are asked for.
+    static func numbers(_ count: Int) -> String {
+        count == 1 ? "1" : "a number from 1 to \(count)"
     }
 
     static func firstPart(of modal: Modal) -> Dialog {
@@ -417,7 +422,9 @@ public final class PlainSession {
         }
         switch model.route {
         case .queue:
-            if announced != "queue" || force {
+            // A dialog over the queue that closed (a new case refused, the caller's cases cancelled): the queue is asked again.
+            let dialogClosed: Bool = if case .dialog = stage, model.modal == nil { true } else { false }
+            if announced != "queue" || force || dialogClosed {
                 announced = "queue"
                 stage = .queue
             }
@@ -574,7 +581,7 @@ public final class PlainSession {
             return ["The caller's email:"]
         case (.subjectCases, .subjectCases(_, let rows)):
             let chosen = modal.selected == 0 ? "a new case" : rows.indices.contains(modal.selected - 1) ? rows[modal.selected - 1].id : "a new case"
-            return ["Type 0 for a new case anyway, or a number from 1 to \(rows.count) to open that case; Enter opens \(chosen); ?q cancels."]
+            return ["Type 0 for a new case anyway, or " + Self.numbers(rows.count) + " to open that case; Enter opens \(chosen); ?q cancels."]
         default:
             return []
         }
