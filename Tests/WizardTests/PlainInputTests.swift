@@ -180,3 +180,21 @@ extension PlainInputTests {
         p.assertTranscript("plain-caller-cases")
     }
 }
+
+extension PlainInputTests {
+    /// l (the full screen's history list) reads the case's events out, oldest first, in people's
+    /// words, and the prompt comes back; nothing is recorded by reading it.
+    func testTheHistoryIsReadOutAndThePromptComesBack() throws {
+        let h = try WizardHarness()
+        let id = try h.caseAtForceReset()
+        let p = PlainDriver(h, as: WizardHarness.agent, start: [.openCase(id)])
+        let before = try h.eventTypes(id)
+        let history = p.type("?l")
+        XCTAssertTrue(history.contains("History, every event of the case, oldest first:"), history)
+        XCTAssertFalse(history.contains("case.opened"), "no raw event types: \(history)")
+        XCTAssertTrue(history.contains("alice verified the caller"), history)
+        XCTAssertTrue(history.contains("Checklist for Force MFA reset:"), "the prompt again: \(history)")
+        XCTAssertEqual(try h.eventTypes(id), before)
+        PlainDriver.assertPlain(p.text)
+    }
+}
