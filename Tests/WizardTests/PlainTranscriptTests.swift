@@ -178,6 +178,48 @@ final class PlainTranscriptTests: XCTestCase {
         sam.assertTranscript("plain-ben-incident-relinked-by-senior")
     }
 
+    /// The linked case an incident opened: its reset needs a senior admin who did not work the
+    /// incident. The agent asks; the senior who relinked cannot approve (not offered); another
+    /// senior approves; the agent then does the reset, and the account's password follows.
+    func testIncidentLinkedCaseNeedsASeniorOutsideTheIncident() throws {
+        let h = try WizardHarness()
+        let id = try h.caseAtForceReset()
+        try h.pass(id, "force_reset")
+        let p = PlainDriver(h, as: WizardHarness.agent, start: [.openCase(id)])
+        p.lines("x", "Ben called from his desk: he never asked for a reset", "", "ben@demo.example", "The reset went to an attacker; cutting them off")
+        p.lines("1", "y", "", "The caller who asked for the reset was not Ben", "Ben called the desk from his own phone", "SEC-77", "")
+        p.lines("y", "", "q", "y", "q")
+        let sam = PlainDriver(h, as: WizardHarness.senior)
+        sam.lines(id, "y", "", "q", "q")
+        let linked = try XCTUnwrap(h.state(id).linkedCases.first, sam.text)
+
+        let agent = PlainDriver(h, as: WizardHarness.agent)
+        agent.lines(linked, "1", "1", "y", "INC-1001", "", "", "1", "")
+        XCTAssertTrue(agent.type("").contains("Cannot continue: Approval by a senior outside the incident"), agent.text)
+        XCTAssertFalse(try h.eventTypes(linked).contains("mfa.factor_admin_reset.requested"), "refused before anything is asked of the platform")
+        agent.lines("k", "Real Ben verified on video after the incident")
+        XCTAssertEqual(try h.state(linked).status, .awaitingApproval)
+        agent.lines("q", "q")
+
+        let relinker = PlainDriver(h, as: WizardHarness.senior)
+        XCTAssertTrue(relinker.type(linked).contains("who did not work the incident (alice, sam)"), relinker.text)
+        XCTAssertTrue(relinker.type("a").contains("Problem: a is not an action now."), relinker.text)
+        XCTAssertEqual(try h.state(linked).status, .awaitingApproval, "nothing recorded by the refused approval")
+        relinker.lines("q", "q")
+
+        let tess = PlainDriver(h, as: Actor(login: "tess", role: .senior))
+        tess.lines(linked, "a", "Saw the video and spoke to his manager: approved", "q", "q")
+        let done = PlainDriver(h, as: WizardHarness.agent)
+        done.lines(linked, "", "ben@demo.example", "")
+        XCTAssertTrue(try h.eventTypes(linked).contains("mfa.factor_admin_reset"))
+        XCTAssertEqual(try h.state(linked).currentStep, "set_temporary_password")
+        done.endOfInput()
+        agent.assertTranscript("plain-linked-case-approval-asked")
+        relinker.assertTranscript("plain-linked-case-relinker-cannot-approve")
+        tess.assertTranscript("plain-linked-case-approved-outside-the-incident")
+        done.assertTranscript("plain-linked-case-reset")
+    }
+
     /// Fay lost the device and the authenticator: the admin generates backup codes, delivered
     /// over the call-back; the codes go to the operator's terminal only.
     func testFayBackupCodesOnTheTerminalOnly() throws {

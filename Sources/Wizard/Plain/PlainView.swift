@@ -189,10 +189,16 @@ enum PlainView {
                 lines.append("A senior admin other than \(state.escalation?.by ?? "the one who refused") reviews it: uphold or reopen.")
             }
         case .awaitingApproval:
-            lines.append("A privileged reset waits for a second senior admin's approval.")
+            // A case an incident opened: whoever worked the incident cannot approve (the Engine's
+            // linkedCaseApproved), so the operator hears who can before looking for a senior.
+            let incident = state.linkedFromIncident ? state.linkedFrom ?? "?" : nil
+            lines.append(incident.map { "An admin action in this case, opened by incident case \($0), waits for a senior admin's approval." }
+                ?? "A privileged reset waits for a second senior admin's approval.")
             if let a = state.approval { lines.append("Requested by \(a.requestedBy): \(a.reason ?? "")") }
             if !presentation.offers(.approve) {
-                lines.append("A senior admin other than the requester and the case's opener approves or denies it.")
+                lines.append(incident == nil ? "A senior admin other than the requester and the case's opener approves or denies it."
+                    : "A senior admin other than the requester and the case's opener, who did not work the incident ("
+                        + state.incidentWorkers.joined(separator: ", ") + "), approves or denies it.")
             }
         case .actionPending:
             lines.append("A platform action was requested; its outcome is not recorded.")
