@@ -198,3 +198,26 @@ extension PlainInputTests {
         PlainDriver.assertPlain(p.text)
     }
 }
+
+extension PlainInputTests {
+    /// A case held by a colleague is read, not acted on; y (the full screen's take-over) asks a
+    /// reason and then the senior works it. The agent cannot take it over.
+    func testASeniorTakesOverAHeldCaseLineByLine() throws {
+        let h = try WizardHarness()
+        let id = try h.caseAtForceReset()
+        let alice = PlainDriver(h, as: WizardHarness.agent, start: [.openCase(id)])
+        XCTAssertTrue(alice.text.contains("Case \(id)"), alice.text)
+        let bob = PlainDriver(h, as: Actor(login: "bob", role: .agent))
+        XCTAssertTrue(bob.type(id).contains("Checklist prompt: read-only, held by alice; ? lists the actions."), bob.text)
+        XCTAssertTrue(bob.type("y").contains("Problem: y is not an action now."), bob.text)
+        let sam = PlainDriver(h, as: WizardHarness.senior)
+        XCTAssertTrue(sam.type(id).contains("Checklist prompt: read-only, held by alice; y takes it over"), sam.text)
+        let asked = sam.type("y")
+        XCTAssertTrue(asked.contains("Dialog:"), asked)
+        sam.type("Alice is off sick; taking the case over")
+        XCTAssertTrue(try h.eventTypes(id).contains("case.taken_over"), sam.text)
+        PlainDriver.assertPlain(sam.text)
+        sam.endOfInput()
+        sam.assertTranscript("plain-take-over")
+    }
+}

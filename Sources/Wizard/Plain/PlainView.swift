@@ -154,7 +154,11 @@ enum PlainView {
         if evaluation.checklist.isEmpty { lines.append("Nothing to check at this step.") }
         let fields = c.formFields
         let change = fields.isEmpty ? "" : fields.count == 1 ? "; 1 changes the field" : "; a number from 1 to \(fields.count) changes that field"
-        if blocking.isEmpty {
+        if let holder = c.snapshot.context.heldBy {
+            // Held by a colleague: the checks are read, but nothing continues until the hold is theirs no more.
+            let takeOver = CaseUpdate.menu(c).first { $0.action == .command(.takeOver) }.map { "; \($0.letter) takes it over" } ?? ""
+            lines.append("Checklist prompt: read-only, held by \(holder)" + takeOver + "; ? lists the actions.")
+        } else if blocking.isEmpty {
             lines.append(step.dangerous
                 ? "Checklist prompt: all checks pass. Enter confirms: you type the user's email, then the reason is asked" + change + "; ? lists the actions."
                 : "Checklist prompt: all checks pass. Enter continues" + change + "; ? lists the actions.")
