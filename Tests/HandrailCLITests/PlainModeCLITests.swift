@@ -51,7 +51,7 @@ final class PlainModeCLITests: XCTestCase {
         assertPlainBytes(run.out)
         let out = String(decoding: run.out, as: UTF8.self)
         XCTAssertTrue(out.hasPrefix("Handrail plain mode: one prompt at a time; type ? for the actions of this prompt.\n"), out)
-        XCTAssertTrue(out.contains("Recorded case.closed"), out)
+        XCTAssertTrue(out.contains("Recorded: Closed: the user recovered themself"), out)
         XCTAssertTrue(out.hasSuffix("Goodbye.\n"), out)
         let normalised = out.replacingOccurrences(of: folder.path, with: "$DEMO")
         ReferenceText.assertMatches(normalised, PackagePaths.tests("HandrailCLITests/Transcripts/plain-ada-piped.txt"),

@@ -64,13 +64,16 @@ final class PlainInputTests: XCTestCase {
         p.assertTranscript("plain-bad-lines")
     }
 
-    /// Data from the directory with escape sequences and bidi overrides reaches the output as visible escapes.
+    /// Data from the directory with escape sequences and bidi overrides never reaches the output
+    /// raw: the platform's facts are cleaned on the way in (each control or bidi character becomes
+    /// U+FFFD, visibly), and the box drawing is given its ASCII stand-in.
     func testHostileDataIsShownAsVisibleEscapes() throws {
         let h = try WizardHarness()
         try h.addUser("mallory@demo.example", displayName: "Mal\u{1B}]0;pwned\u{07}\u{202E}lory ┌──┐")
         let p = PlainDriver(h, as: WizardHarness.agent)
         p.type("n mallory@demo.example")
-        XCTAssertTrue(p.text.contains("Mal\\e]0;pwned\\x07\\u{202E}lory +--+"), p.text)
+        XCTAssertTrue(p.text.contains("Mal\u{FFFD}]0;pwned\u{FFFD}\u{FFFD}lory +--+"), p.text)
+        for raw in ["\u{1B}", "\u{07}", "\u{202E}", "┌", "─"] { XCTAssertFalse(p.text.contains(raw), "raw \(raw.debugDescription) in the output") }
         PlainDriver.assertPlain(p.text)
     }
 
@@ -150,5 +153,71 @@ extension PlainInputTests {
         XCTAssertFalse(try h.eventTypes(id).contains("mfa.factor_admin_reset.requested"), "nothing was asked of the platform")
         p.lines("ben@demo.example", "")
         XCTAssertEqual(try h.state(id).status, .awaitingEnrolment)
+    }
+}
+
+extension PlainInputTests {
+    /// The caller already has a case: before a new one, the caller's cases are read out and
+    /// answered by number, as the full screen's list; a number not listed is refused and nothing
+    /// is opened; the case chosen opens; a second open case for the same person is refused.
+    func testTheCallersCasesComeFirstAndAreAnsweredByNumber() throws {
+        let h = try WizardHarness()
+        let first = try h.open("ada@demo.example")
+        let p = PlainDriver(h, as: WizardHarness.agent)
+        let list = p.type("n ada@demo.example")
+        XCTAssertTrue(list.contains("Dialog: ada@demo.example already has cases."), list)
+        XCTAssertTrue(list.contains("  1. \(first): open, at Verify identity out-of-band"), list)
+        XCTAssertTrue(list.contains("Enter opens \(first)"), list)
+        XCTAssertTrue(p.type("7").contains("Problem: type 0 for a new case, or 1 for that case."), p.text)
+        let refused = p.type("0")
+        XCTAssertTrue(refused.contains("a second case for the same person is not opened"), refused)
+        XCTAssertTrue(refused.contains("Queue prompt:"), refused)
+        XCTAssertEqual(try h.eventTypes(first), ["case.opened"], "nothing recorded by a refused second case")
+        p.type("n ada@demo.example")
+        XCTAssertTrue(p.type("1").contains("Case \(first) for ada@demo.example"), p.text)
+        p.endOfInput()
+        PlainDriver.assertPlain(p.text)
+        p.assertTranscript("plain-caller-cases")
+    }
+}
+
+extension PlainInputTests {
+    /// l (the full screen's history list) reads the case's events out, oldest first, in people's
+    /// words, and the prompt comes back; nothing is recorded by reading it.
+    func testTheHistoryIsReadOutAndThePromptComesBack() throws {
+        let h = try WizardHarness()
+        let id = try h.caseAtForceReset()
+        let p = PlainDriver(h, as: WizardHarness.agent, start: [.openCase(id)])
+        let before = try h.eventTypes(id)
+        let history = p.type("?l")
+        XCTAssertTrue(history.contains("History, every event of the case, oldest first:"), history)
+        XCTAssertFalse(history.contains("case.opened"), "no raw event types: \(history)")
+        XCTAssertTrue(history.contains("alice verified the caller"), history)
+        XCTAssertTrue(history.contains("Checklist for Force MFA reset:"), "the prompt again: \(history)")
+        XCTAssertEqual(try h.eventTypes(id), before)
+        PlainDriver.assertPlain(p.text)
+    }
+}
+
+extension PlainInputTests {
+    /// A case held by a colleague is read, not acted on; y (the full screen's take-over) asks a
+    /// reason and then the senior works it. The agent cannot take it over.
+    func testASeniorTakesOverAHeldCaseLineByLine() throws {
+        let h = try WizardHarness()
+        let id = try h.caseAtForceReset()
+        let alice = PlainDriver(h, as: WizardHarness.agent, start: [.openCase(id)])
+        XCTAssertTrue(alice.text.contains("Case \(id)"), alice.text)
+        let bob = PlainDriver(h, as: Actor(login: "bob", role: .agent))
+        XCTAssertTrue(bob.type(id).contains("Checklist prompt: read-only, held by alice; ? lists the actions."), bob.text)
+        XCTAssertTrue(bob.type("y").contains("Problem: y is not an action now."), bob.text)
+        let sam = PlainDriver(h, as: WizardHarness.senior)
+        XCTAssertTrue(sam.type(id).contains("Checklist prompt: read-only, held by alice; y takes it over"), sam.text)
+        let asked = sam.type("y")
+        XCTAssertTrue(asked.contains("Dialog:"), asked)
+        sam.type("Alice is off sick; taking the case over")
+        XCTAssertTrue(try h.eventTypes(id).contains("case.taken_over"), sam.text)
+        PlainDriver.assertPlain(sam.text)
+        sam.endOfInput()
+        sam.assertTranscript("plain-take-over")
     }
 }

@@ -26,7 +26,7 @@ public final class PlainSession {
 
     /// The part of a dialog being asked.
     enum Dialog: Equatable {
-        case signal, reason, confirmEmail, confirmReason, secrets, fact(Int), leave, newCase, other
+        case signal, reason, confirmEmail, confirmReason, secrets, fact(Int), leave, newCase, subjectCases, other
     }
 
     let runtime: WizardRuntime
@@ -331,6 +331,16 @@ public final class PlainSession {
         case (.newCase, .newCase):
             replaceText(text)
             submit()
+        case (.subjectCases, .subjectCases(_, let rows)):
+            // The full screen's list: line 0 opens a new case anyway, the others open that case.
+            if !text.isEmpty {
+                guard let n = Int(text), (0...rows.count).contains(n) else {
+                    say(["Problem: type 0 for a new case, or " + Self.numbers(rows.count) + " for that case."])
+                    return
+                }
+                press(Array(repeating: Key.up, count: modal.selected) + Array(repeating: Key.down, count: n))
+            }
+            press(.enter)
         default:
             press(.escape)
         }
@@ -356,6 +366,11 @@ public final class PlainSession {
             + "has no controlling terminal. Nothing was done; run handrail --plain from a terminal."
     }
 
+    /// "1", or "a number from 1 to n": how the numbers of a list are asked for.
+    static func numbers(_ count: Int) -> String {
+        count == 1 ? "1" : "a number from 1 to \(count)"
+    }
+
     static func firstPart(of modal: Modal) -> Dialog {
         switch modal.kind {
         case .reason: return modal.kindIsRefusal ? .signal : .reason
@@ -364,6 +379,7 @@ public final class PlainSession {
         case .facts: return .fact(0)
         case .confirmLeave: return .leave
         case .newCase: return .newCase
+        case .subjectCases: return .subjectCases
         default: return .other
         }
     }
@@ -383,6 +399,10 @@ public final class PlainSession {
             case .message(let title, let lines):
                 say([title + ":"] + lines)
                 press(.enter)
+            case .history(let entries):
+                // The list is read out whole, oldest first; nothing in it waits for an answer.
+                say(["History, every event of the case, oldest first:"] + entries.map { "  " + $0.line })
+                press(.escape)
             case .actions, .choose, .export:
                 press(.escape)
             default:
@@ -402,7 +422,9 @@ public final class PlainSession {
         }
         switch model.route {
         case .queue:
-            if announced != "queue" || force {
+            // A dialog over the queue that closed (a new case refused, the caller's cases cancelled): the queue is asked again.
+            let dialogClosed: Bool = if case .dialog = stage, model.modal == nil { true } else { false }
+            if announced != "queue" || force || dialogClosed {
                 announced = "queue"
                 stage = .queue
             }
@@ -456,6 +478,7 @@ public final class PlainSession {
         case (.confirmStep(let x, _, _), .confirmStep(let y, _, _)): return x == y
         case (.secrets(let x), .secrets(let y)): return x == y
         case (.facts, .facts), (.confirmLeave, .confirmLeave), (.newCase, .newCase): return true
+        case (.subjectCases(let x, _), .subjectCases(let y, _)): return x == y
         default: return false
         }
     }
@@ -481,6 +504,13 @@ public final class PlainSession {
                     + (needed.isEmpty ? "." : "; this step needs: " + needed.joined(separator: ", ") + ".")]
         case .confirmLeave(let title, let lines, _): return [title] + lines.filter { !$0.contains("Esc") }
         case .newCase: return ["Dialog: a new case."]
+        case .subjectCases(let subject, let rows):
+            return ["Dialog: \(subject) already has cases. Look at these first: a second case for the same request splits the call's record.",
+                    "  0. Open a new case for \(subject) anyway"]
+                + rows.enumerated().map { i, row in
+                    "  \(i + 1). \(row.id): \(PeopleWords.status(row.status))" + (row.holder.map { ", held by \($0)" } ?? "")
+                        + ", at \(row.stepTitle), updated \(Wizard.time(row.updated))"
+                }
         default: return []
         }
     }
@@ -549,6 +579,9 @@ public final class PlainSession {
             return ["Type y to leave, n to stay."]
         case (.newCase, _):
             return ["The caller's email:"]
+        case (.subjectCases, .subjectCases(_, let rows)):
+            let chosen = modal.selected == 0 ? "a new case" : rows.indices.contains(modal.selected - 1) ? rows[modal.selected - 1].id : "a new case"
+            return ["Type 0 for a new case anyway, or " + Self.numbers(rows.count) + " to open that case; Enter opens \(chosen); ?q cancels."]
         default:
             return []
         }

@@ -32,7 +32,7 @@ enum PlainView {
         if rows.isEmpty { lines.append("No cases in this list.") }
         for (i, row) in rows.enumerated() {
             var text = "\(i + 1). \(row.id) \(row.subject): \(PeopleWords.status(row.status))"
-            if let outcome = row.outcome { text += ", \(PeopleWords.outcome(outcome))" } else { text += ", at \(row.step)" }
+            if let outcome = row.outcome { text += ", \(PeopleWords.outcome(outcome))" } else { text += ", at \(row.stepTitle)" }
             if row.overdue { text += ", OVERDUE" }
             if let holder = row.holder { text += ", held by \(holder)" }
             lines.append(text + ".")
@@ -154,7 +154,11 @@ enum PlainView {
         if evaluation.checklist.isEmpty { lines.append("Nothing to check at this step.") }
         let fields = c.formFields
         let change = fields.isEmpty ? "" : fields.count == 1 ? "; 1 changes the field" : "; a number from 1 to \(fields.count) changes that field"
-        if blocking.isEmpty {
+        if let holder = c.snapshot.context.heldBy {
+            // Held by a colleague: the checks are read, but nothing continues until the hold is theirs no more.
+            let takeOver = CaseUpdate.menu(c).first { $0.action == .command(.takeOver) }.map { "; \($0.letter) takes it over" } ?? ""
+            lines.append("Checklist prompt: read-only, held by \(holder)" + takeOver + "; ? lists the actions.")
+        } else if blocking.isEmpty {
             lines.append(step.dangerous
                 ? "Checklist prompt: all checks pass. Enter confirms: you type the user's email, then the reason is asked" + change + "; ? lists the actions."
                 : "Checklist prompt: all checks pass. Enter continues" + change + "; ? lists the actions.")
@@ -189,10 +193,16 @@ enum PlainView {
                 lines.append("A senior admin other than \(state.escalation?.by ?? "the one who refused") reviews it: uphold or reopen.")
             }
         case .awaitingApproval:
-            lines.append("A privileged reset waits for a second senior admin's approval.")
+            // A case an incident opened: whoever worked the incident cannot approve (the Engine's
+            // linkedCaseApproved), so the operator hears who can before looking for a senior.
+            let incident = state.linkedFromIncident ? state.linkedFrom ?? "?" : nil
+            lines.append(incident.map { "An admin action in this case, opened by incident case \($0), waits for a senior admin's approval." }
+                ?? "A privileged reset waits for a second senior admin's approval.")
             if let a = state.approval { lines.append("Requested by \(a.requestedBy): \(a.reason ?? "")") }
             if !presentation.offers(.approve) {
-                lines.append("A senior admin other than the requester and the case's opener approves or denies it.")
+                lines.append(incident == nil ? "A senior admin other than the requester and the case's opener approves or denies it."
+                    : "A senior admin other than the requester and the case's opener, who did not work the incident ("
+                        + state.incidentWorkers.joined(separator: ", ") + "), approves or denies it.")
             }
         case .actionPending:
             lines.append("A platform action was requested; its outcome is not recorded.")
