@@ -25,7 +25,11 @@ enum PeopleWords {
         case .priorCasesFound: return "found earlier refused or escalated cases for this person"
         case .priorCasesCleared: return "cleared the earlier cases"
         case .runbookMigrated: return "moved the case to the current runbook"
-        case .closed(let outcome, let step): return step.flatMap { runbook.step($0)?.title } ?? "closed: " + Self.outcome(outcome)
+        case .closed(let outcome, let step):
+            // An end step's title says how the case ended; a case closed elsewhere (a refusal
+            // upheld at the step it was refused on) is said by its outcome.
+            if let end = step.flatMap({ runbook.step($0) }), end.terminal { return end.title }
+            return "closed: " + Self.outcome(outcome)
         case .escalated: return "escalated to a senior admin"
         case .reopened: return "reopened"
         case .refusalUpheld: return "upheld the refusal"
