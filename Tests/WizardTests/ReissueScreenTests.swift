@@ -54,4 +54,31 @@ final class ReissueScreenTests: XCTestCase {
             XCTAssertFalse(text.contains(password) || text.contains(lost), stored.event.type)
         }
     }
+
+    /// In the plain mode, as for the first issue: without a terminal the reissue is refused before
+    /// it is decided; on a terminal the new codes go there, never to the output.
+    func testPlainModeReissuesOnTheTerminalOnly() throws {
+        let h = try WizardHarness()
+        let id = try h.caseAtForceReset("fay@demo.example", number: "+1555010015", situation: "device_and_app")
+        let p = PlainDriver(h, as: WizardHarness.agent, start: [.openCase(id)])
+        p.lines("2", "", "fay@demo.example", "")
+        XCTAssertEqual(p.recorder.secrets.count, 1, p.text)
+        p.type("")
+        XCTAssertEqual(try h.state(id).status, .awaitingEnrolment)
+        let why = try XCTUnwrap(try h.state(id).stepValues["generate_backup_codes"]?["reason"]) + "; the codes were lost"
+        p.lines("q", "q")
+
+        let blind = PlainDriver(h, as: WizardHarness.agent, start: [.openCase(id)], terminal: false)
+        blind.type("s")
+        XCTAssertTrue(blind.type(why).contains("no controlling terminal. Nothing was done"), blind.text)
+        XCTAssertEqual(try h.eventTypes(id).filter { $0 == "mfa.backup_codes_generated_by_admin.requested" }.count, 1, "refused before it is decided")
+        blind.lines("q", "q")
+
+        let again = PlainDriver(h, as: WizardHarness.agent, start: [.openCase(id)])
+        again.type("s")
+        again.type(why)
+        XCTAssertEqual(again.recorder.secrets.count, 1, again.text)
+        for code in again.recorder.secrets.first ?? [] { XCTAssertFalse(again.text.contains(code), "never on the output") }
+        XCTAssertEqual(try h.eventTypes(id).filter { $0 == "mfa.backup_codes_generated_by_admin.requested" }.count, 2)
+    }
 }
