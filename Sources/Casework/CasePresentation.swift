@@ -100,6 +100,7 @@ public struct PresentedAction: Sendable, Equatable {
         case .clearPriorCases: (nil, "i", "clear prior cases")
         case .confirmFacts: (nil, "j", "confirm a fact")
         case .takeOver: (nil, "y", "take over")
+        case .reissueSecret: (nil, "s", "reissue secret")
         }
         key = fkey.map { "F\($0)" } ?? "?\(menuLetter)"
     }

@@ -95,6 +95,7 @@ struct CaseRunner {
             case .success(let facts): command = .confirmFacts(facts, reason: try need(reason, "--reason TEXT"))
             }
         case "take-over": command = .takeOver(reason: try need(reason, "--reason TEXT"))
+        case "reissue": command = .reissueSecret(reason: try need(reason, "--reason TEXT: why the secret is issued again"))
         case "observe-enrolment": command = .observeEnrolment
         case "attest", "attest-failed":
             let text = reason ?? attestation ?? positional.first
@@ -120,6 +121,10 @@ struct CaseRunner {
         }
         if case .submit(let stepID, _) = command, let name = snapshot.runbook.step(stepID)?.action?.name {
             try requireTerminal(for: PlatformAction(rawValue: name))
+        }
+        if case .reissueSecret = command {
+            // A reissue always hands out a secret: with nowhere to show it, it is not decided at all.
+            try requireTerminal(for: CaseEngine.reissuableAction(state: snapshot.state, context: snapshot.context)?.action ?? .generateBackupCodes)
         }
         // The checklist's warnings (a ticket not from the manager on record…) are read before the
         // outcome: the same lines the wizard shows, from the same evaluation.

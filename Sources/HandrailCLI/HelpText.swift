@@ -93,6 +93,7 @@ enum HelpText {
       handrail case do ID refuse|signal SIGNAL --reason TEXT
       handrail case do ID pause|restart-verification|request-approval|approve|deny|uphold|reopen|incident --reason TEXT
       handrail case do ID resume | observe-enrolment
+      handrail case do ID reissue --reason TEXT                 lost one-time codes/password: new ones on your terminal
       handrail case do ID clear-prior --reason TEXT             (senior) let a case go on past prior refusals
       handrail case do ID confirm-fact KEY=VALUE… --reason TEXT (senior) allow a typed fact a gate refused on to change
       handrail case facts ID KEY=VALUE…

@@ -160,6 +160,7 @@ public final class TrainingCoach: CallCoach {
         case .pause: return "pause the case"
         case .declareIncident: return "declare an incident"
         case .takeOver: return "take the case over"
+        case .reissueSecret: return "issue the lost secret again"
         case .clearPriorCases: return "clear the earlier cases"
         case .confirmFacts: return "confirm a typed fact"
         case .migrateRunbook: return "move the case to the current runbook"

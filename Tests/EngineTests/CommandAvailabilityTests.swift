@@ -55,6 +55,14 @@ final class CommandAvailabilityTests: XCTestCase {
             h.decide(.requestApproval(reason: "Tenant admin verified by video; needs a second senior")); snap()
             h.decide(.approve(reason: "Checked the video evidence and the ticket"), as: Operators.bob); snap()
         }
+        try walk("reissued", facts: Subject.facts(privileged: true)) { h, snap in
+            h.walkToRecoveryAction(situation: "device_and_app")
+            h.decide(.requestApproval(reason: "Tenant admin verified by video; needs a second senior"))
+            h.decide(.approve(reason: "Checked the video evidence and the ticket"), as: Operators.bob)
+            h.performAction("generate_backup_codes", ["delivery_channel": "video"]); snap()
+            h.decide(.requestApproval(reason: "The codes were lost before the user read them")); snap()
+            h.advance(minutes: 20); snap()
+        }
         try walk("restarted") { h, snap in
             h.walkToRecoveryAction()
             h.decide(.restartVerification(reason: "Wrong ticket reference recorded")); snap()
@@ -87,6 +95,7 @@ final class CommandAvailabilityTests: XCTestCase {
         case .confirmFacts: return .confirmFacts(Dictionary(uniqueKeysWithValues: state.disputedFacts.keys.map { ($0, JSONValue.string("no")) }),
                                                  reason: reason)
         case .takeOver: return .takeOver(reason: reason)
+        case .reissueSecret: return .reissueSecret(reason: reason)
         }
     }
 

@@ -486,7 +486,7 @@ final class LocalDirectoryPathTests: XCTestCase {
 /// The built `handrail` run as a subprocess on a fresh folder with `HANDRAIL_PLATFORM=local`
 /// (its directory file defaults to directory.db beside the database, created on first use).
 /// Optionally records a transcript of the commands and their output.
-private final class LocalDemoShell {
+final class LocalDemoShell {
     struct Run: CustomStringConvertible {
         var arguments: [String]
         var login: String
@@ -538,6 +538,7 @@ private final class LocalDemoShell {
         // to the controlling terminal only. script(1) gives the command one (a pty) and copies what
         // it shows, stdout and terminal together, to its own stdout.
         let onTerminal = arguments.contains("set_temporary_password") || arguments.contains("generate_backup_codes")
+            || arguments.contains("reissue")
         var env = environment(login: login)
         let result: ProcessResult
         if onTerminal {
@@ -676,7 +677,7 @@ private final class LocalDemoShell {
 }
 
 /// One case on the demo tenant, driven as an operator types it.
-private struct LocalDemoCase {
+struct LocalDemoCase {
     let shell: LocalDemoShell
     let id: String
 

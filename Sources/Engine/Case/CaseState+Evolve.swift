@@ -98,7 +98,9 @@ extension CaseState {
             approval?.decidedBy = event.actor
             approval?.decidedAt = event.time
             approval?.reason = event.reason
-            status = .open
+            // An approval asked for while the case waits for the user (a lost secret's reissue)
+            // returns it to that wait.
+            status = runbook.step(currentStep)?.awaits != nil ? .awaitingEnrolment : .open
         case .runbookMigrated(let migration):
             runbookSHA256 = migration.to
         case .incidentDeclared(let step, _):
@@ -109,11 +111,17 @@ extension CaseState {
         case .actionRequested(let request):
             pendingAction = PendingAction(idempotencyKey: request.idempotencyKey, action: request.action, event: request.completion,
                                           step: request.move.step, next: request.move.next, values: request.move.values,
-                                          reason: event.reason, requestedBy: event.actor, requestedAt: event.time)
+                                          reason: event.reason, requestedBy: event.actor, requestedAt: event.time,
+                                          reissue: request.reissue)
             status = .actionPending
         case .actionFailed:
             pendingAction = nil
-            status = currentStepIsIncident(runbook) ? .incident : .open
+            // A reissue that failed leaves the case where it waited for the user.
+            if runbook.step(currentStep)?.awaits != nil {
+                status = .awaitingEnrolment
+            } else {
+                status = currentStepIsIncident(runbook) ? .incident : .open
+            }
         case .actionCompleted(let completion):
             completedActions.append(CompletedAction(action: completion.request.action, event: completion.request.completion,
                                                     step: completion.request.move.step, by: event.actor, at: event.time))

@@ -142,6 +142,8 @@ public struct PendingAction: Sendable, Equatable {
     public var reason: String?
     public var requestedBy: String
     public var requestedAt: Date
+    /// A lost secret issued again: its completion carries the same marker.
+    public var reissue = false
 }
 
 public struct CompletedAction: Sendable, Equatable {

@@ -38,6 +38,10 @@ public enum CaseCommand: Sendable, Equatable {
     case confirmFacts([String: JSONValue], reason: String)
     /// A senior admin takes over a case another operator holds (a crash, a hang-up, gone home).
     case takeOver(reason: String)
+    /// Issue again the one-time secret (backup codes, a temporary password) of the case's last
+    /// admin action, lost before it reached the user (a crash, Ctrl-C, a closed terminal): the
+    /// same action under a new idempotency key, behind the same gates, with a reason.
+    case reissueSecret(reason: String)
 }
 
 public enum ReviewVerdict: String, Sendable, Equatable, CaseIterable {

@@ -9,6 +9,8 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
     case restartVerification
     case requestApproval
     case observeEnrolment
+    /// Issue a lost one-time secret again, while the case waits for the user.
+    case reissueSecret
     /// Record that the pending platform action was done (ManualConsole's attestation).
     case attest
     /// Record that the pending platform action failed.
@@ -54,6 +56,7 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
         case .clearPriorCases: return "clear-prior"
         case .confirmFacts: return "confirm-fact"
         case .takeOver: return "take-over"
+        case .reissueSecret: return "reissue"
         }
     }
 
@@ -75,7 +78,7 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
         case .restartVerification, .requestApproval: return [.open]
         case .approve, .deny: return [.awaitingApproval]
         case .attest, .attestFailed: return [.actionPending]
-        case .observeEnrolment: return [.awaitingEnrolment]
+        case .observeEnrolment, .reissueSecret: return [.awaitingEnrolment]
         case .uphold, .reopen: return [.escalated]
         case .declareIncident: return [.open, .awaitingEnrolment, .closed, .paused]
         case .migrateRunbook: return Set(CaseStatus.allCases).subtracting([.closed])
@@ -115,6 +118,7 @@ public enum CaseCommandKind: String, Sendable, Equatable, CaseIterable {
         case .clearPriorCases: return "clear the prior cases"
         case .confirmFacts: return "confirm a typed fact"
         case .takeOver: return "take the case over"
+        case .reissueSecret: return "reissue the one-time secret"
         }
     }
 }
@@ -143,6 +147,7 @@ extension CaseCommand {
         case .clearPriorCases: return .clearPriorCases
         case .confirmFacts: return .confirmFacts
         case .takeOver: return .takeOver
+        case .reissueSecret: return .reissueSecret
         }
     }
 }

@@ -50,6 +50,10 @@ extension CaseEngine {
             if step.awaits != nil { return Refusal(.invalid, "The case waits for an enrolment; check for it instead") }
             return nil
         case .restartVerification:
+            // While the case waits for the user, only a lost secret's reissue needs a verification
+            // again (the one it was issued on expired): restarting returns to the wait afterwards.
+            if state.status == .awaitingEnrolment, reissuableAction(state: state, context: context) != nil,
+               !verificationIsFresh(state: state, context: context) { return nil }
             if let refusal = requireStatus(kind, state: state) { return refusal }
             // Something to restart: a verification, a later step, or a restart already under way.
             if state.currentStep == runbook.start && state.verification == nil && state.resumeAfterVerification == nil {
@@ -57,12 +61,16 @@ extension CaseEngine {
             }
             return nil
         case .requestApproval:
+            // A reissue on an account that needs an approval takes a fresh one, asked for while
+            // the case waits for the user; the approval returns the case to its wait.
+            if state.status == .awaitingEnrolment, let (_, step) = reissuableAction(state: state, context: context),
+               reissueNeedsApproval(step, state: state, context: context) {
+                return hasFreshApproval(state: state) ? Refusal(.invalid, "Already approved for the reissue by \(state.approval?.decidedBy ?? "?")") : nil
+            }
             if let refusal = requireStatus(kind, state: state) { return refusal }
             guard context.facts.user.privileged || !context.facts.federatedLinks.isEmpty || state.linkedFromIncident else {
                 return Refusal(.invalid, "\(state.subject) is not a privileged account and has no federated identity; no approval is needed")
             }
-            let approvalGates = [ActionChecks.privilegedResetApproved.name, ActionChecks.federatedUserApproved.name,
-                                 ActionChecks.linkedCaseApproved.name]
             guard runbook.step(state.currentStep)?.checks.contains(where: { approvalGates.contains($0.name) }) == true else {
                 return Refusal(.invalid, "The current step needs no approval; request it at the reset step")
             }
@@ -99,6 +107,13 @@ extension CaseEngine {
                                    + "the case is at \"\(state.currentStep)\" now; reload it")
                 }
                 return Refusal(.invalid, "The case is not waiting for an enrolment")
+            }
+            return nil
+        case .reissueSecret:
+            if let refusal = requireStatus(kind, state: state) { return refusal }
+            guard reissuableAction(state: state, context: context) != nil else {
+                return Refusal(.invalid, "The last admin action of this case handed out no one-time secret (backup codes, a temporary password); "
+                               + "there is nothing to issue again")
             }
             return nil
         case .declareIncident:
@@ -153,6 +168,12 @@ extension CaseEngine {
             guard let holder = context.heldBy, holder != me else { return Refusal(.invalid, "Nobody else holds case \(state.caseID): there is nothing to take over") }
             return nil
         }
+    }
+
+    /// Whether the case's verification is within its validity window now.
+    static func verificationIsFresh(state: CaseState, context: DecisionContext) -> Bool {
+        guard let v = state.verification else { return false }
+        return context.now.timeIntervalSince(v.at) <= Double(context.runbook.settings.verificationValidityMinutes) * 60
     }
 
     /// The table's statuses for `kind`, with what the case's status means for the operator.

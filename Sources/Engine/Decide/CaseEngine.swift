@@ -198,6 +198,7 @@ public enum CaseEngine {
         case .clearPriorCases(let reason): return clearPriorCases(reason: reason, state: state, context: context)
         case .confirmFacts(let facts, let reason): return confirmFacts(facts, reason: reason, state: state, context: context)
         case .takeOver(let reason): return takeOver(reason: reason, state: state, context: context)
+        case .reissueSecret(let reason): return reissueSecret(reason: reason, state: state, context: context)
         }
     }
 
@@ -351,7 +352,7 @@ public enum CaseEngine {
             return .refused(Refusal(.stale, "The pending action is \(state.pendingAction?.idempotencyKey ?? "none"), not \(key)"))
         }
         let request = ActionRecord(completion: pending.event, action: pending.action, idempotencyKey: key,
-                                   move: StepMove(step: pending.step, next: pending.next, values: pending.values))
+                                   move: StepMove(step: pending.step, next: pending.next, values: pending.values), reissue: pending.reissue)
         // The actor of `mfa.factor_admin_reset` is the operator who decided the reset, even when
         // someone else records its completion (after a crash, say): that is who the auditor asks about.
         var completion = event(.actionCompleted(ActionCompletion(request: request, details: details, recordedBy: context.actor.login)),
@@ -370,7 +371,9 @@ public enum CaseEngine {
         // Failed after its verification expired: the action can only be tried again on a fresh
         // verification, so the case returns to verifying the caller.
         if verificationExpiry(state: state, context: context) != nil, let start = context.runbook.step(context.runbook.start) {
-            let from = state.resumeAfterVerification ?? pending.step
+            // A reissue (requested while the case waited for the user) returns to that wait.
+            let waiting = context.runbook.step(state.currentStep)?.awaits != nil ? state.currentStep : pending.step
+            let from = state.resumeAfterVerification ?? waiting
             events.append(event(.verificationRestarted(step: start.id, from: from == start.id ? nil : from), state: state, context: context,
                                 reason: "The verification expired before the action was carried out; verify the caller again"))
         }
@@ -596,7 +599,7 @@ public enum CaseEngine {
     }
 
     /// Every reason and note goes through `ReasonRule`, the one rule for them.
-    private static func reasonText(_ reason: String, context: DecisionContext, what: String = "reason", maxLength: Int = 2000) -> Result<String, Refusal> {
+    static func reasonText(_ reason: String, context: DecisionContext, what: String = "reason", maxLength: Int = 2000) -> Result<String, Refusal> {
         switch ReasonRule.check(reason, settings: context.runbook.settings, maxLength: maxLength) {
         case .failure(.missing): return .failure(Refusal(.invalid, what == "note" ? "A note needs some text" : "Give a reason"))
         case .failure(.invalid(let message)): return .failure(Refusal(.invalid, "The \(what) \(message)"))
@@ -604,7 +607,7 @@ public enum CaseEngine {
         }
     }
 
-    private static func event(_ body: CaseEventBody, state: CaseState, context: DecisionContext, reason: String? = nil) -> CaseEvent {
+    static func event(_ body: CaseEventBody, state: CaseState, context: DecisionContext, reason: String? = nil) -> CaseEvent {
         CaseEvent(body, caseID: state.caseID, subject: state.subject, actor: context.actor.login, time: context.now, reason: reason)
     }
 }

@@ -123,11 +123,13 @@ public enum EventCodec {
             var p = move(r.move)
             p["idempotencyKey"] = .string(r.idempotencyKey)
             p["action"] = .string(r.action.rawValue)
+            if r.reissue { p["reissue"] = .bool(true) }
             return p
         case .actionCompleted(let c):
             var p = move(c.request.move)
             p["idempotencyKey"] = .string(c.request.idempotencyKey)
             p["action"] = .string(c.request.action.rawValue)
+            if c.request.reissue { p["reissue"] = .bool(true) }
             p["details"] = .object(c.details)
             p["recordedBy"] = .string(c.recordedBy)
             return p
@@ -368,14 +370,18 @@ public enum EventCodec {
                                                    idempotencyKey: key, step: step))
             }
             guard let move = r.move() else { return nil }
+            // `reissue` was added later and is written only when true: absent reads as false.
+            let reissue = r.has("reissue") ? r.bool("reissue") : false
+            guard let reissue, !(r.has("reissue") && !reissue) else { return nil }
             if r.has("details") {
                 guard let details = r.object("details"), let recordedBy = r.string("recordedBy") else { return nil }
-                return .actionCompleted(ActionCompletion(request: ActionRecord(completion: type, action: action, idempotencyKey: key, move: move),
+                return .actionCompleted(ActionCompletion(request: ActionRecord(completion: type, action: action, idempotencyKey: key, move: move,
+                                                                                       reissue: reissue),
                                                          details: details, recordedBy: recordedBy))
             }
             guard type.hasSuffix(Name.requestedSuffix) else { return nil }
             return .actionRequested(ActionRecord(completion: String(type.dropLast(Name.requestedSuffix.count)), action: action,
-                                                 idempotencyKey: key, move: move))
+                                                 idempotencyKey: key, move: move, reissue: reissue))
         }
         if r.has("check") {
             guard let step = r.string("step"), let check = r.string("check") else { return nil }

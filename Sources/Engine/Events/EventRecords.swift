@@ -121,12 +121,17 @@ public struct ActionRecord: Sendable, Equatable {
     public var action: PlatformAction
     public var idempotencyKey: String
     public var move: StepMove
+    /// A one-time secret issued again (`reissue`) because the first was lost: the same action
+    /// under a new key, so the platform issues a new secret and the old one stops working.
+    /// Recorded only when true, so the events written before it existed read back unchanged.
+    public var reissue: Bool
 
-    public init(completion: String, action: PlatformAction, idempotencyKey: String, move: StepMove) {
+    public init(completion: String, action: PlatformAction, idempotencyKey: String, move: StepMove, reissue: Bool = false) {
         self.completion = completion
         self.action = action
         self.idempotencyKey = idempotencyKey
         self.move = move
+        self.reissue = reissue
     }
 }
 

@@ -56,7 +56,7 @@ public struct Modal: Sendable, Equatable {
     /// What a reason modal is for.
     public enum Purpose: Sendable, Equatable {
         case refuse, signal, note, pause, uphold, reopen, approve, deny, requestApproval, incident, restartVerification, attest, attestFailed,
-             clearPriorCases, takeOver
+             clearPriorCases, takeOver, reissueSecret
 
         public var title: String {
             switch self {
@@ -75,6 +75,7 @@ public struct Modal: Sendable, Equatable {
             case .attestFailed: return "Say why the console action failed"
             case .clearPriorCases: return "Clear the prior refused cases: say what you checked"
             case .takeOver: return "Take the case over from whoever holds it (recorded)"
+            case .reissueSecret: return "Issue the lost one-time secret again (the old one stops working)"
             }
         }
 

@@ -294,9 +294,14 @@ public final class PlainSession {
                 press(Array(repeating: Key.right, count: (n - 1 - modal.signalIndex + count) % count))
             }
             stage = .dialog(.reason)
-        case (.reason, .reason):
+        case (.reason, .reason(let purpose)):
             if !(model.modal?.focusSecond ?? true), model.modal?.kindIsRefusal == true { press(.tab) }
             if !text.isEmpty { replaceText(text) }
+            if purpose == .reissueSecret, let refusal = secretRefusal(producing: true) {
+                press(.escape)
+                say([refusal])
+                return
+            }
             submit()
         case (.confirmEmail, .confirmStep):
             if model.modal?.focusSecond == true { press(.tab) }
@@ -359,9 +364,13 @@ public final class PlainSession {
     /// A step that generates a one-time secret runs only where the secret can be shown on the
     /// operator's terminal (never on the output): asked before anything is decided.
     private func secretRefusal(_ stepID: String) -> String? {
-        guard !output.canShowSecrets, runtime.desk.platform.actsItself,
-              let step = model.caseScreen?.runbook.step(stepID), let name = step.action?.name,
-              PlatformAction(rawValue: name)?.producesSecret == true else { return nil }
+        guard let step = model.caseScreen?.runbook.step(stepID), let name = step.action?.name else { return nil }
+        return secretRefusal(producing: PlatformAction(rawValue: name)?.producesSecret == true)
+    }
+
+    /// The same for a command that hands out a secret (a lost one's reissue).
+    private func secretRefusal(producing secret: Bool) -> String? {
+        guard secret, !output.canShowSecrets, runtime.desk.platform.actsItself else { return nil }
         return "Problem: this step shows a one-time secret, which goes to your terminal only (never to this output), and this session "
             + "has no controlling terminal. Nothing was done; run handrail --plain from a terminal."
     }

@@ -44,7 +44,7 @@ enum CaseUpdate {
     /// The actions menu: every action available now, in the order an operator reaches for them.
     static func menu(_ screen: CaseScreenModel) -> [ActionMenuItem] {
         var items: [ActionMenuItem] = []
-        let order: [CaseCommandKind] = [.takeOver, .continueStep, .observeEnrolment, .refuse, .uphold, .reopen, .approve, .deny, .attest,
+        let order: [CaseCommandKind] = [.takeOver, .continueStep, .observeEnrolment, .reissueSecret, .refuse, .uphold, .reopen, .approve, .deny, .attest,
                                         .requestApproval, .clearPriorCases, .confirmFacts, .note, .pause, .resume, .raiseSignal,
                                         .restartVerification, .declareIncident]
         let factsItem: ActionMenuItem? = screen.snapshot.factPrompts.isEmpty || screen.state.status == .closed ? nil
@@ -202,6 +202,7 @@ enum CaseUpdate {
                 model.flash = "Confirm a typed fact with: handrail case do \(caseID) confirm-fact KEY=VALUE --reason \"what you checked\""
                 return []
             case .takeOver: return ask(.takeOver, .takeOver)
+            case .reissueSecret: return ask(.reissueSecret, .reissueSecret)
             case .observeEnrolment: return require(.observeEnrolment) { [.perform(caseID: caseID, command: .observeEnrolment)] }
             case .attest, .attestFailed: return require(.attest) { [.resumePendingAction(caseID: caseID)] }
             case .migrateRunbook:

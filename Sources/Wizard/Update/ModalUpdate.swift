@@ -172,6 +172,7 @@ enum ModalUpdate {
             case .restartVerification: command = .restartVerification(reason: text)
             case .clearPriorCases: command = .clearPriorCases(reason: text)
             case .takeOver: command = .takeOver(reason: text)
+            case .reissueSecret: command = .reissueSecret(reason: text)
             case .attest: return [.attest(caseID: caseID, text: text, failed: false)]
             case .attestFailed: return [.attest(caseID: caseID, text: text, failed: true)]
             }
