@@ -28,6 +28,8 @@ final class PlainModeCLITests: XCTestCase {
                            "HANDRAIL_DB": folder.appendingPathComponent("handrail.db").path, "HANDRAIL_RUNBOOKS": PackagePaths.runbooks.path,
                            "HANDRAIL_LOGIN": "alice", "HANDRAIL_PLATFORM": "local"]
         environment.merge(extra) { $1 }
+        try DatabaseInit.ensure(binary: binary, environment: environment, before: arguments, senior: environment["HANDRAIL_LOGIN"] ?? "alice",
+                                directory: folder, faketime: .frozen(FakeClock.defaultStart))
         let result = try ChildProcess.run(binary, arguments, environment: environment, directory: folder, scratch: folder,
                                           stdin: Data(stdin), faketime: .frozen(FakeClock.defaultStart), timeout: 60)
         return (result.status, result.stdout, String(decoding: result.stderr, as: UTF8.self))
@@ -51,7 +53,7 @@ final class PlainModeCLITests: XCTestCase {
         assertPlainBytes(run.out)
         let out = String(decoding: run.out, as: UTF8.self)
         XCTAssertTrue(out.hasPrefix("Handrail plain mode: one prompt at a time; type ? for the actions of this prompt.\n"), out)
-        XCTAssertTrue(out.contains("Recorded case.closed"), out)
+        XCTAssertTrue(out.contains("Recorded: Closed: the user recovered themself"), out)
         XCTAssertTrue(out.hasSuffix("Goodbye.\n"), out)
         let normalised = out.replacingOccurrences(of: folder.path, with: "$DEMO")
         ReferenceText.assertMatches(normalised, PackagePaths.tests("HandrailCLITests/Transcripts/plain-ada-piped.txt"),

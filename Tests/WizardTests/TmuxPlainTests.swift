@@ -24,7 +24,7 @@ final class TmuxPlainTests: XCTestCase {
         try line(t, "", then: "Checklist for Force MFA reset:")
         try line(t, "", then: "Type the user's email to confirm (typed, not copied):")
         try line(t, "ben@demo.example", then: "Type a new one, or Enter keeps it and does it.")
-        try line(t, "", then: "Recorded mfa.factor_admin_reset")
+        try line(t, "", then: "Recorded: done on the platform: Force MFA reset")
         try line(t, "", then: "Still waiting: No factor enrolled since the reset")
 
         var run = try t.handrail(["directory", "simulate", "ben@demo.example", "signin", "--password", DemoTenant.password])
@@ -32,10 +32,9 @@ final class TmuxPlainTests: XCTestCase {
         run = try t.handrail(["directory", "simulate", "ben@demo.example", "enrol", "totp", "Pixel 9"])
         XCTAssertEqual(run.status, 0, run.output)
 
-        try line(t, "", then: "Recorded mfa.factor_enrolled")
-        try line(t, "", then: "Field 2 of 2: I have sent this message to the user.")
-        try line(t, "y", then: "Checklist for Follow up with the user:")
-        try line(t, "", then: "Closed: resolved.")
+        try line(t, "", then: "Recorded: new factor enrolled (totp Pixel 9)")
+        try line(t, "", then: "Checklist for Notify the user:")
+        try line(t, "", then: "Closed: access restored.")
         try line(t, "q", then: "Queue prompt:")
         try line(t, "q", then: "EXITED 0")
         let screen = try t.capture()
@@ -45,13 +44,14 @@ final class TmuxPlainTests: XCTestCase {
         let id = try XCTUnwrap(try store.cases(limit: 10).first?.projection.id)
         XCTAssertEqual(try store.events(caseID: id).map(\.event.type), [
             "case.opened", "verification.recorded", "backup_codes.checked", "recovery.chosen",
-            "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset", "mfa.factor_enrolled", "followup.sent", "case.closed",
+            "mfa.factor_admin_reset.requested", "mfa.factor_admin_reset", "mfa.factor_enrolled", "user.notified.requested", "user.notified", "case.closed",
         ])
     }
 
     /// ACCESSIBLE=1 chooses the plain mode without the flag; TERM=dumb offers it.
     func testAccessibleInTheEnvironmentAndDumbTerminalOffer() throws {
         let t = try TmuxSession("plain-env")
+        try t.initialiseDatabase(before: [])
         try t.sendLiteral("ACCESSIBLE=1 " + shellQuoted(t.binary.path) + " open ada@demo.example; echo \"EXITED $?\"")
         try t.send("Enter")
         try t.waitFor("Handrail plain mode: one prompt at a time")
