@@ -1,26 +1,32 @@
 import Foundation
 
-/// What may become a new database. A zero-byte file or a missing folder is a mistake (a
-/// truncated copy, a mistyped path), never a new, empty log that would then be trusted.
+/// What may become a new database. Only `handrail init` and the first run of the personal demo
+/// database create one: a missing file, a zero-byte file or a missing folder given as `--db`,
+/// `$HANDRAIL_DB` or the configuration's `database` is a mistake (a mistyped path, a truncated
+/// copy, `touch`), never a new, empty log with an implicit first senior that would then be trusted.
 enum DatabaseCreation {
-    static func requireOpenable(_ path: String, isDefault: Bool) throws(HandrailEnvironment.SetupError) {
+    /// Throws unless `path` is a database to open; `isDemo` is the default demo database, which its
+    /// first run creates.
+    static func requireOpenable(_ path: String, isDemo: Bool) throws(HandrailEnvironment.SetupError) {
+        let create = "create one with: handrail init --db \(SafeText.visible(path)) --senior LOGIN"
         var info = stat()
         if lstat(path, &info) == 0 {
             if info.st_mode & S_IFMT == S_IFLNK {
                 throw .failed(.usage, "handrail: \(SafeText.visible(path)) is a symbolic link; give the database's real path")
             }
+            guard info.st_mode & S_IFMT == S_IFREG, info.st_size == 0 else { return }
             // Handrail creates a database as an empty 0600 file and migrates it at once (another
-            // process opening it in that moment must go on). An empty file anyone else may read was
-            // not made that way: `touch`, a truncated copy.
-            if info.st_mode & S_IFMT == S_IFREG, info.st_size == 0, info.st_mode & 0o077 != 0 {
-                throw .failed(.usage, "handrail: \(SafeText.visible(path)) is an empty file Handrail did not create (mode \(String(info.st_mode & 0o777, radix: 8))); nothing was created in its place (handrail init --senior LOGIN --db PATH creates a database)")
-            }
-            return
+            // process opening the demo database in that moment must go on). An empty file anyone
+            // else may read was not made that way: `touch`, a truncated copy.
+            if isDemo, info.st_mode & 0o077 == 0 { return }
+            throw .failed(.usage, "handrail: \(SafeText.visible(path)) is an empty file, not a database (mode \(String(info.st_mode & 0o777, radix: 8))); nothing was created in its place; remove it and \(create)")
         }
+        if isDemo { return }
         let folder = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
-        if !isDefault, !folder.isEmpty, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) {
-            throw .failed(.usage, "handrail: no folder \(SafeText.visible(folder)) for the database \(SafeText.visible(path)); check the path (handrail init --senior LOGIN --db PATH creates a database)")
+        if !folder.isEmpty, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw .failed(.usage, "handrail: no database at \(SafeText.visible(path)) (no folder \(SafeText.visible(folder))); check the path, or create the folder and \(create)")
         }
+        throw .failed(.usage, "handrail: no database at \(SafeText.visible(path)); \(create)")
     }
 }

@@ -40,14 +40,17 @@ struct HandrailEnvironment {
             throw .failed(.usage, "handrail: configuration: \(SafeText.visible(problem))")
         }
         let path = databasePath(options: options, environment: context.environment, config: context.config)
-        try DatabaseCreation.requireOpenable(path, isDefault: options.database == nil && (context.environment["HANDRAIL_DB"] ?? "").isEmpty)
+        let isDemo = path == demoDatabasePath(environment: context.environment)
+        try DatabaseCreation.requireOpenable(path, isDemo: isDemo)
         if readOnly, !FileManager.default.fileExists(atPath: path) {
             // A command that reads never creates: "audit verify" of a mistyped path is not "ok: 0 events".
             throw .failed(.usage, "handrail: no database at \(SafeText.visible(path)); check the path (handrail init --senior LOGIN --db PATH creates one)")
         }
         let store: HandrailStore
         do {
-            store = try HandrailStore(path: path, create: !readOnly, readOnly: readOnly, now: context.clock)
+            // Opened without create unless it is the demo database: a file removed after the check
+            // above is not recreated.
+            store = try HandrailStore(path: path, create: isDemo && !readOnly, readOnly: readOnly, now: context.clock)
         } catch {
             // SQLite's own words ("unable to open database file") do not say which file.
             let message = error.description.contains(path) ? error.description : "cannot open the database \(path): \(error.description)"
@@ -97,7 +100,12 @@ struct HandrailEnvironment {
         if let db = options.database { return db }
         if let db = environment["HANDRAIL_DB"], !db.isEmpty { return db }
         if let db = config.database { return db }
-        return DataHome.path(environment: environment) + "/handrail/" + demoDatabaseName
+        return demoDatabasePath(environment: environment)
+    }
+
+    /// `$XDG_DATA_HOME/handrail/demo.db`: the only database a command other than `init` creates.
+    static func demoDatabasePath(environment: [String: String]) -> String {
+        DataHome.path(environment: environment) + "/handrail/" + demoDatabaseName
     }
 
     static let demoDatabaseName = "demo.db"

@@ -1,8 +1,9 @@
 import Foundation
 
-/// A help desk's database for the command-line figures: a fresh folder with the database, an
-/// empty configuration home (nobody's own settings leak in) and the environment every
-/// `handrail` child runs with (ManualConsole, the package's runbooks, a login).
+/// A help desk's database for the command-line figures: a fresh folder with the database (made
+/// by `handrail init`, bench its senior admin: no other command creates one), an empty
+/// configuration home (nobody's own settings leak in) and the environment every `handrail`
+/// child runs with (ManualConsole, the package's runbooks, a login).
 struct BenchDesk {
     let folder: URL
     let handrail: String
@@ -12,6 +13,7 @@ struct BenchDesk {
         try? FileManager.default.removeItem(at: folder)
         try! FileManager.default.createDirectory(at: folder.appendingPathComponent("config"), withIntermediateDirectories: true)
         handrail = options.handrailExecutable
+        run(["init", "--senior", "bench"])
     }
 
     var database: String { folder.appendingPathComponent("handrail.db").path }

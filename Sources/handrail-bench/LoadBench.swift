@@ -21,7 +21,7 @@ struct LoadBench {
         FileHandle.standardError.write(Data("load: enrolling \(logins.count) operators and opening their cases…\n".utf8))
         var cases: [String] = []
         for login in logins {
-            // The first command's login, bench, becomes the database's first operator, a senior.
+            // bench, the senior admin `handrail init` named, adds each operator.
             desk.run(["operator", "add", login, "--role", "agent"])
             cases.append(desk.openCase(subject: "\(login)@example.com", login: login))
         }

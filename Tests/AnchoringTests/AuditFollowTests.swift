@@ -31,10 +31,11 @@ final class AuditFollowTests: XCTestCase {
         let id = handrail.must(["case", "open", "--subject", "sam@example.com"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
         let (process, output) = try follower(handrail, [])
         defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
-        try waitUntil("the existing event", timeout: 20) { lines(output).count == 1 }
+        // The existing events: alice named senior by `handrail init`, the case opened.
+        try waitUntil("the existing events", timeout: 20) { lines(output).count == 2 }
         for n in 1...3 { handrail.must(["case", "note", id, "Progress note number \(n) on this call"]) }
-        try waitUntil("three more events", timeout: 20) { lines(output).count == 4 }
-        XCTAssertEqual(lines(output).compactMap { $0["seq"] as? Int }, [1, 2, 3, 4])
+        try waitUntil("three more events", timeout: 20) { lines(output).count == 5 }
+        XCTAssertEqual(lines(output).compactMap { $0["seq"] as? Int }, [1, 2, 3, 4, 5])
         XCTAssertEqual(lines(output).last?["reason"] as? String, "Progress note number 3 on this call")
         XCTAssertNotNil(lines(output).last?["hash"] as? String)
 

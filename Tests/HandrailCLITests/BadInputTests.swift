@@ -178,18 +178,24 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(roster.out.components(separatedBy: "\n").filter { !$0.isEmpty }.count, 2, "\(roster)")
     }
 
-    /// A login carrying an escape sequence on a brand-new database does not become its senior
-    /// admin (it would be the recorded actor of every event it wrote, escape sequence and all).
+    /// A login carrying an escape sequence never becomes a brand-new database's senior admin (it
+    /// would be the recorded actor of every event it wrote, escape sequence and all): `init`
+    /// refuses it as senior, and a command it runs on the demo database does not enrol it.
     func testAnEscapeSequenceLoginIsNotEnrolledAsTheFirstOperator() throws {
         let fresh = handrail.path("fresh.db")
-        let run = try handrail.run(["case", "open", "--subject", "sam@example.com", "--db", fresh], as: "mal\u{1B}]52;c;eA==\u{07}")
+        let named = try handrail.run(["init", "--senior", "mal\u{1B}]52;c;eA==\u{07}", "--db", fresh])
+        XCTAssertEqual(named.status, 2, "\(named)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fresh), "\(named)")
+        assertNoRawControls(named)
+        let demo = ["HANDRAIL_DB": ""]
+        let run = try handrail.run(["case", "open", "--subject", "sam@example.com"], as: "mal\u{1B}]52;c;eA==\u{07}", environment: demo)
         XCTAssertEqual(run.status, 2, "\(run)")
         XCTAssertTrue(run.err.contains("is not a login name"), "\(run)")
         assertNoRawControls(run)
-        let first = try handrail.run(["operator", "add", "bob", "--role", "agent", "--db", fresh], as: "alice")
+        let first = try handrail.run(["operator", "add", "bob", "--role", "agent"], as: "alice", environment: demo)
         XCTAssertEqual(first.status, 0, "\(first)")
         XCTAssertTrue(first.err.contains("alice is the first operator"), "the first valid login is: \(first)")
-        let roster = try handrail.run(["operator", "list", "--db", fresh], as: "alice")
+        let roster = try handrail.run(["operator", "list"], as: "alice", environment: demo)
         XCTAssertEqual(roster.status, 0, "\(roster)")
         XCTAssertFalse(roster.out.contains("mal"), "\(roster)")
     }
@@ -244,12 +250,14 @@ final class BadInputTests: XCTestCase {
     // MARK: - Databases that cannot be written, or are not Handrail's
 
     /// Root is not stopped by file modes, so the not-writable case is a path that cannot be created:
-    /// inside /proc. Exit 1 (the store cannot be opened), the path named, nothing created.
+    /// inside /proc. Only `handrail init` creates a database: a command that writes says there is
+    /// none there and how to make one (exit 2); `init` itself cannot create it (exit 1). Nothing created.
     func testDatabaseThatCannotBeCreated() throws {
         let path = "/proc/handrail.db"
         for args in [["case", "open", "--subject", subject, "--db", path], ["operator", "add", "bob", "--role", "agent", "--db", path]] {
-            try assertRejected(args, exit: 1, says: ["cannot create /proc/handrail.db"])
+            try assertRejected(args, exit: 2, says: ["no database at /proc/handrail.db", "handrail init --db /proc/handrail.db --senior LOGIN"])
         }
+        try assertRejected(["init", "--senior", "alice", "--db", path], exit: 1, says: ["/proc/handrail.db"])
         // Commands that only read never create: a missing database is a usage error, never "ok: 0 events".
         for args in [["case", "list", "--db", path], ["audit", "verify", "--db", path], ["--db", path, "audit"]] {
             try assertRejected(args, exit: 2, says: ["no database at /proc/handrail.db"])

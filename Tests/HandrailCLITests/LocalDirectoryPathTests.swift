@@ -540,6 +540,7 @@ final class LocalDemoShell {
         let onTerminal = arguments.contains("set_temporary_password") || arguments.contains("generate_backup_codes")
             || arguments.contains("reissue")
         var env = environment(login: login)
+        try DatabaseInit.ensure(binary: binary, environment: env, before: arguments, senior: login, directory: folder, faketime: .frozen(clock.now))
         let result: ProcessResult
         if onTerminal {
             env["SHELL"] = "/bin/sh"
@@ -633,10 +634,11 @@ final class LocalDemoShell {
         let header = """
         # Handrail on the LocalDirectory demo tenant: one MFA recovery case, from open to closed.
         # Ben Okafor lost his phone. Run in a fresh, empty folder ($DEMO) with HANDRAIL_PLATFORM=local,
-        # HANDRAIL_DB=$DEMO/handrail.db, TZ=UTC, as the operator alice (HANDRAIL_LOGIN=alice), on a clock
-        # set with faketime: 2026-05-19 10:15:00 UTC for the first command, a second later for each
-        # next one. The first command creates the demo tenant ($DEMO/directory.db). Each command is
-        # followed by what it printed (stdout, then stderr), and its exit status when it is not 0.
+        # HANDRAIL_DB=$DEMO/handrail.db (made first with handrail init --senior alice), TZ=UTC, as the
+        # operator alice (HANDRAIL_LOGIN=alice), on a clock set with faketime: 2026-05-19 10:15:00 UTC
+        # for the first command, a second later for each next one. The first command creates the demo
+        # tenant ($DEMO/directory.db). Each command is followed by what it printed (stdout, then stderr),
+        # and its exit status when it is not 0.
         # Compared with each run of LocalDirectoryPathTests.testBenCallBackResetEnrolmentFollowUpClosed
         # (case ids and the chain's head hash aside); after an intended change, regenerate with
         # HANDRAIL_REGENERATE_TRANSCRIPTS=1 swift test --filter LocalDirectoryPathTests, read the diff, commit it.

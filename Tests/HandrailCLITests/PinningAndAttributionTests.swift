@@ -185,7 +185,8 @@ final class PinningAndAttributionTests: XCTestCase {
         XCTAssertEqual(try handrail.run(["operator", "set", "bob", "--role", "senior"], as: "carol").status, 0)
         XCTAssertEqual(try handrail.run(["operator", "remove", "bob"], as: "carol").status, 0)
         let roster = try handrail.audit(["--event", "operator.changed"])
-        XCTAssertEqual(roster.map { $0["subject"] as? String }, ["bob", "carol", "bob", "bob"])
+        // alice: named senior by `handrail init`, the first roster event.
+        XCTAssertEqual(roster.map { $0["subject"] as? String }, ["alice", "bob", "carol", "bob", "bob"])
         XCTAssertEqual(try handrail.audit(["--event", "operator.promotion_requested"]).count, 1)
         let verify = try handrail.run(["audit", "verify"])
         XCTAssertEqual(verify.status, 0, "\(verify)")

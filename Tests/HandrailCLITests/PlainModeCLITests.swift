@@ -28,6 +28,8 @@ final class PlainModeCLITests: XCTestCase {
                            "HANDRAIL_DB": folder.appendingPathComponent("handrail.db").path, "HANDRAIL_RUNBOOKS": PackagePaths.runbooks.path,
                            "HANDRAIL_LOGIN": "alice", "HANDRAIL_PLATFORM": "local"]
         environment.merge(extra) { $1 }
+        try DatabaseInit.ensure(binary: binary, environment: environment, before: arguments, senior: environment["HANDRAIL_LOGIN"] ?? "alice",
+                                directory: folder, faketime: .frozen(FakeClock.defaultStart))
         let result = try ChildProcess.run(binary, arguments, environment: environment, directory: folder, scratch: folder,
                                           stdin: Data(stdin), faketime: .frozen(FakeClock.defaultStart), timeout: 60)
         return (result.status, result.stdout, String(decoding: result.stderr, as: UTF8.self))

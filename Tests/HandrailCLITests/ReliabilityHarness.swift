@@ -26,11 +26,16 @@ final class ReliabilityHarness {
     let database: String
     private var counter = 0
 
-    init() throws {
+    /// The personal demo database (`$XDG_DATA_HOME/handrail/demo.db`), which its first run
+    /// creates, rather than a database made by `handrail init` before the first command.
+    let demo: Bool
+
+    init(demo: Bool = false) throws {
         binary = try Self.binary()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("handrail-reliability-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        database = folder.appendingPathComponent("handrail.db").path
+        database = demo ? folder.appendingPathComponent("handrail/demo.db").path : folder.appendingPathComponent("handrail.db").path
+        self.demo = demo
     }
 
     deinit {
@@ -41,7 +46,7 @@ final class ReliabilityHarness {
     /// the user's own home or configuration.
     func environment(login: String) -> [String: String] {
         [
-            "HANDRAIL_DB": database, "HANDRAIL_RUNBOOKS": Self.runbooks.path, "HANDRAIL_LOGIN": login, "HANDRAIL_PLATFORM": "manual",
+            "HANDRAIL_DB": demo ? "" : database, "HANDRAIL_RUNBOOKS": Self.runbooks.path, "HANDRAIL_LOGIN": login, "HANDRAIL_PLATFORM": "manual",
             "PATH": "/usr/bin:/bin", "HOME": folder.path, "XDG_DATA_HOME": folder.path, "XDG_CONFIG_HOME": folder.path,
             "LANG": "C.UTF-8", "TZ": "UTC",
         ]
@@ -51,7 +56,10 @@ final class ReliabilityHarness {
 
     /// Starts `handrail ARGS` as `login`.
     func start(_ arguments: [String], as login: String) throws -> ReliabilityChild {
-        try start(executable: binary, arguments: arguments, login: login, shown: arguments)
+        if !demo {
+            try DatabaseInit.ensure(binary: binary, environment: environment(login: login), before: arguments, senior: login, directory: folder)
+        }
+        return try start(executable: binary, arguments: arguments, login: login, shown: arguments)
     }
 
     /// `shown` is what reports name: the handrail arguments, not the barrier's shell around them.

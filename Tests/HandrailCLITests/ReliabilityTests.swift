@@ -193,13 +193,13 @@ final class ReliabilityTests: XCTestCase {
         try assertVerifies(h, as: "lead")
     }
 
-    /// Eight first runs at once on a database file that does not exist yet (a team's first
-    /// morning): every one opens it, exactly one becomes its senior admin, and none takes the
-    /// half-migrated file for another application's database. Repeated on fresh files, since the
-    /// window is a few milliseconds wide.
+    /// Eight first runs at once on a demo database that does not exist yet (the one database a
+    /// first run creates): every one opens it, exactly one becomes its senior admin, and none
+    /// takes the half-migrated file for another application's database. Repeated on fresh files,
+    /// since the window is a few milliseconds wide.
     func testEightFirstRunsAtOnceOnABrandNewDatabaseAllOpenItAndOneBecomesSenior() throws {
         for round in 1...20 {
-            let h = try ReliabilityHarness()
+            let h = try ReliabilityHarness(demo: true)
             let logins = (1...8).map { "first\($0)" }
             // A command that writes (reads open read-only and never create): the first login becomes
             // senior and adds the agent; the seven others are not on the roster (exit 4).

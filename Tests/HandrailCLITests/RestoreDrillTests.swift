@@ -22,6 +22,8 @@ final class RestoreDrillTests: XCTestCase {
         try """
         { replica: "\(folder.appendingPathComponent("replica").path)", replicationWarnSeconds: 1, syslogSocket: "off" }
         """.write(to: folder.appendingPathComponent("config/handrail/config.json5"), atomically: true, encoding: .utf8)
+        // Only `handrail init` creates a database.
+        try run(["init", "--senior", "alice"])
     }
 
     override func tearDownWithError() throws {
@@ -125,7 +127,7 @@ final class RestoreDrillTests: XCTestCase {
     var checkpoints: String { database + ".checkpoints" }
 
     func testReplicateKillThePrimaryMidStreamRestoreAndTheCopyProvesItself() throws {
-        try run(["case", "open", "--subject", "ada@demo.example"]) // creates the database and the demo tenant
+        try run(["case", "open", "--subject", "ada@demo.example"]) // creates the demo tenant
         let k0 = try initialiseAnchor()
         try startReplicating()
         // A person has one open case at a time: each case is another demo user's.

@@ -10,7 +10,7 @@ final class TmuxShiftFlowTests: XCTestCase {
     /// The first run's messages (the first senior admin, the demo tenant) are shown in the wizard,
     /// not printed behind its full screen to be found after quitting.
     func testFirstRunMessagesAreShownInTheWizardNotBehindIt() throws {
-        let t = try TmuxSession("first-run", width: 80, height: 24)
+        let t = try TmuxSession("first-run", width: 80, height: 24, demo: true)
         try t.launch([])
         let shown = try t.waitFor("First run")
         XCTAssertTrue(shown.contains("is now its senior admin"), shown)

@@ -77,6 +77,11 @@ final class AnchoredHandrail {
         var env = environment
         env["HANDRAIL_LOGIN"] = login
         let clock = self.clock
+        // Only `handrail init` creates a database: the first command's login is its senior admin.
+        if arguments.first != "init", !FileManager.default.fileExists(atPath: database) {
+            _ = HandrailCommandLine.run(["init", "--senior", login], environment: env, output: CommandOutput(out: { _ in }, err: { err.append($0) }),
+                                        clock: { clock.now() })
+        }
         let status = HandrailCommandLine.run(arguments, environment: env, output: CommandOutput(out: { out.append($0) }, err: { err.append($0) }),
                                              clock: { clock.now() })
         return Run(arguments: arguments, status: status, out: out.text, err: err.text)

@@ -39,7 +39,8 @@ final class HandrailProcess {
     let binary: URL
     /// A fresh folder for this instance: the database, the commands' output files, scratch files.
     let folder: URL
-    /// The database every command uses (through `HANDRAIL_DB`) unless it passes `--db`.
+    /// The database every command uses (through `HANDRAIL_DB`) unless it passes `--db`; made by
+    /// `handrail init` before the first command, with that command's login as its senior admin.
     let database: String
     /// The login commands act as unless `run(_:as:)` names another.
     var login: String
@@ -76,7 +77,12 @@ final class HandrailProcess {
     @discardableResult
     func run(_ arguments: [String], as login: String? = nil, environment extra: [String: String] = [:]) throws -> Run {
         let login = login ?? self.login
-        let result = try ChildProcess.run(binary, arguments, environment: environment(login: login).merging(extra) { $1 },
+        let environment = environment(login: login).merging(extra) { $1 }
+        if extra["HANDRAIL_DB"] == nil {
+            try DatabaseInit.ensure(binary: binary, environment: environment, before: arguments, senior: login, directory: folder,
+                                    faketime: .frozen(clock.now))
+        }
+        let result = try ChildProcess.run(binary, arguments, environment: environment,
                                           directory: folder, scratch: folder, faketime: clock.tick(), timeout: Self.timeout)
         return Run(arguments: arguments, login: login, status: result.status, stdout: result.stdout, stderr: result.stderr)
     }

@@ -56,6 +56,8 @@ final class HandrailBinary {
 
     @discardableResult
     func run(_ arguments: [String], as login: String) throws -> Run {
+        try DatabaseInit.ensure(binary: binary, environment: environment(login: login), before: arguments, senior: login, directory: folder,
+                                faketime: clock.map { .frozen($0.now) })
         let result = try ChildProcess.run(binary, arguments, environment: environment(login: login), directory: folder, scratch: folder,
                                           faketime: clock?.tick(), timeout: Self.timeout)
         return Run(arguments: arguments, login: login, status: result.status, out: result.out, err: result.err)

@@ -27,15 +27,17 @@ final class TmuxSession {
     var socket: String { server.socket }
 
     /// Fails the test when tmux is not installed or the binary was not built.
-    init(_ name: String, width: Int = 100, height: Int = 30, login: String = "alice") throws {
+    /// With `demo`, the personal demo database (`$XDG_DATA_HOME/handrail/demo.db`), which the
+    /// first run creates; otherwise a database made by `handrail init` before the first launch.
+    init(_ name: String, width: Int = 100, height: Int = 30, login: String = "alice", demo: Bool = false) throws {
         binary = try HandrailExecutable.locate()
         baseSocket = "handrail-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("handrail-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         server = try Self.server(socket: baseSocket, target: target, folder: folder)
-        database = folder.appendingPathComponent("handrail.db").path
+        database = folder.appendingPathComponent(demo ? "handrail/demo.db" : "handrail.db").path
         environment = [
-            "HANDRAIL_DB": database,
+            "HANDRAIL_DB": demo ? "" : database,
             "HANDRAIL_PLATFORM": "local",
             "HANDRAIL_RUNBOOKS": ShippedRunbook.runbooks.path,
             "HANDRAIL_LOGIN": login,
@@ -45,6 +47,7 @@ final class TmuxSession {
             "TZ": "UTC",
             "ENV": "",
         ]
+        if demo { environment["XDG_DATA_HOME"] = folder.path }
         try startServer(width: width, height: height)
     }
 
@@ -83,6 +86,12 @@ final class TmuxSession {
     /// Types a shell command line in the pane: the binary with `arguments`, then its exit status.
     /// With `time`, the binary runs under faketime (the wall clock it sees; the monotonic one stays real).
     func launch(_ arguments: [String], time: FakeTime? = nil) throws {
+        let initTime = time.map { time -> FakeTime in
+            switch time {
+            case .frozen(let date), .startingAt(let date): return .frozen(date)
+            }
+        }
+        try initialiseDatabase(before: arguments, faketime: initTime)
         var words = [binary.path] + arguments
         var assignments = ""
         if let time {
@@ -152,9 +161,19 @@ final class TmuxSession {
     @discardableResult
     func handrail(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let out = folder.appendingPathComponent("cli-\(UUID().uuidString).out")
+        try initialiseDatabase(before: arguments)
         let environment = ProcessInfo.processInfo.environment.merging(self.environment) { $1 }
         let status = try spawnAndWait(binary.path, arguments, environment: environment, output: out)
         return (status, (try? String(contentsOf: out, encoding: .utf8)) ?? "")
+    }
+
+    /// `handrail init` with the acting login as senior admin, before the first command on a
+    /// database that is not the demo one (`launch` and `handrail` call it; a test typing the
+    /// binary's command line itself calls it first).
+    func initialiseDatabase(before arguments: [String], faketime: FakeTime? = nil) throws {
+        let environment = ProcessInfo.processInfo.environment.merging(self.environment) { $1 }
+        try DatabaseInit.ensure(binary: binary, environment: environment, before: arguments, senior: environment["HANDRAIL_LOGIN"] ?? "alice",
+                                directory: folder, faketime: faketime)
     }
 
     // MARK: - Plumbing
