@@ -52,6 +52,7 @@ final class TmuxPlainTests: XCTestCase {
     /// ACCESSIBLE=1 chooses the plain mode without the flag; TERM=dumb offers it.
     func testAccessibleInTheEnvironmentAndDumbTerminalOffer() throws {
         let t = try TmuxSession("plain-env")
+        try t.initialiseDatabase(before: ["open", "ada@demo.example"])
         try t.sendLiteral("ACCESSIBLE=1 " + shellQuoted(t.binary.path) + " open ada@demo.example; echo \"EXITED $?\"")
         try t.send("Enter")
         try t.waitFor("Handrail plain mode: one prompt at a time")
