@@ -51,13 +51,19 @@ public struct CaseworkContext {
     /// The runbook a case runs on (by its pinned hash where it has one: the opening's, or the
     /// last `runbook.migrated` event's), whatever platform this process works on: to replay the
     /// case, not to decide on it.
-    func replayRunbook(for opening: CaseEvent, history: [CaseEvent]) throws -> Runbook {
-        guard case .opened(let o) = opening.body else { throw StoreError.caseNotFound(opening.caseID) }
+    /// The runbook file a case runs on: the last `runbook.migrated` event's (a senior moved the case
+    /// onto a changed file), else the one its opening pinned; nil for a case opened before pinning.
+    static func pinnedSHA256(_ opening: CaseOpening, history: [CaseEvent]) -> String? {
         let migrated = history.reversed().lazy.compactMap { event -> String? in
             if case .runbookMigrated(let m) = event.body { return m.to }
             return nil
         }.first
-        if let hash = migrated ?? o.runbookSHA256, let runbookByHash {
+        return migrated ?? opening.runbookSHA256
+    }
+
+    func replayRunbook(for opening: CaseEvent, history: [CaseEvent]) throws -> Runbook {
+        guard case .opened(let o) = opening.body else { throw StoreError.caseNotFound(opening.caseID) }
+        if let hash = Self.pinnedSHA256(o, history: history), let runbookByHash {
             guard let runbook = runbookByHash(hash) else {
                 throw CaseworkError.runbookChanged(caseID: opening.caseID, runbookID: o.runbookID, file: o.runbookFile, sha256: hash)
             }

@@ -63,8 +63,8 @@ extension CaseReader {
         return (checked, mismatches)
     }
 
-    /// What `CaseworkContext.replayRunbook(for:)` looks a case's runbook up by: the pinned file's
-    /// hash where the opening records one, and the runbook's id. Nil for an event that is not an
+    /// What `CaseworkContext.replayRunbook(for:history:)` looks a case's runbook up by: the pinned
+    /// file's hash (`pinnedSHA256`, a migration's if there was one) and the runbook's id. Nil for an event that is not an
     /// opening (which has no runbook to look up).
     struct RunbookKey: Hashable {
         var sha256: String?
@@ -72,12 +72,7 @@ extension CaseReader {
 
         init?(_ opening: CaseEvent, history: [CaseEvent]) {
             guard case .opened(let o) = opening.body else { return nil }
-            // A case a senior moved onto a changed runbook replays on the file it was moved to.
-            let migrated = history.reversed().lazy.compactMap { event -> String? in
-                if case .runbookMigrated(let m) = event.body { return m.to }
-                return nil
-            }.first
-            sha256 = migrated ?? o.runbookSHA256
+            sha256 = CaseworkContext.pinnedSHA256(o, history: history)
             id = o.runbookID
         }
     }

@@ -45,30 +45,8 @@ struct CaseListBench {
 
     /// Cases of ten events (opened, then notes) with their rows, statuses spread over the queue.
     func generate(path: String, events: Int, runbook: Runbook) {
-        FileHandle.standardError.write(Data("generating \(events) events / \(events / 10) cases into \(path)…\n".utf8))
-        let store = try! HandrailStore(path: path, now: Date.init)
-        _ = try! store.enrolFirstOperator("bench", at: Date())
         let statuses: [CaseStatus] = [.closed, .closed, .closed, .closed, .closed, .closed, .awaitingEnrolment, .escalated, .open, .awaitingApproval]
-        let base = Date().addingTimeInterval(-400 * 86_400)
-        var batch: [CaseAppend] = []
-        let cases = max(1, events / 10)
-        for c in 0..<cases {
-            let caseID = String(format: "HR-L%07d", c)
-            let at = base.addingTimeInterval(Double(c) * 30)
-            var list = [CaseEvent(.opened(CaseOpening(runbookID: runbook.id, runbookVersion: runbook.version, startStep: runbook.start)),
-                                  caseID: caseID, subject: "user\(c % 20_000)@example.com", actor: "bench", time: at)]
-            for n in 1..<10 {
-                list.append(CaseEvent(.noteAdded(kind: .note, signal: nil, step: runbook.start), caseID: caseID, subject: list[0].subject,
-                                      actor: "bench", time: at.addingTimeInterval(Double(n)), reason: "Progress note \(n) on the call"))
-            }
-            var state = CaseState.replay(list, runbook: runbook)!
-            state.status = statuses[c % statuses.count]
-            batch.append(CaseAppend(caseID: caseID, events: list, projection: CaseProjection(state: state)))
-            if batch.count == 10_000 || c == cases - 1 {
-                _ = try! store.appendBulk(batch)
-                batch.removeAll(keepingCapacity: true)
-            }
-        }
-        try! store.checkpoint()
+        NoteCaseLog(eventsPerCase: 10, caseIDPrefix: "HR-L", secondsBetweenCases: 30, daysBack: 400, status: { statuses[$0 % statuses.count] })
+            .write(path: path, events: events, runbook: runbook)
     }
 }

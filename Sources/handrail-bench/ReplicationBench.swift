@@ -76,28 +76,7 @@ struct ReplicationBench {
 
     /// Cases of twenty events (opened, then notes) with their rows, as the command line writes them.
     func generate(path: String, events: Int, runbook: Runbook) {
-        FileHandle.standardError.write(Data("generating \(events) events with their case rows into \(path)…\n".utf8))
-        let store = try! HandrailStore(path: path, now: Date.init)
-        _ = try! store.enrolFirstOperator("bench", at: Date())
-        let base = Date().addingTimeInterval(-100 * 86_400)
-        var batch: [CaseAppend] = []
-        let cases = max(1, events / 20)
-        for c in 0..<cases {
-            let caseID = String(format: "HR-R%07d", c)
-            let at = base.addingTimeInterval(Double(c) * 60)
-            var list = [CaseEvent(.opened(CaseOpening(runbookID: runbook.id, runbookVersion: runbook.version, startStep: runbook.start)),
-                                  caseID: caseID, subject: "user\(c % 20_000)@example.com", actor: "bench", time: at)]
-            for n in 1..<20 {
-                list.append(CaseEvent(.noteAdded(kind: .note, signal: nil, step: runbook.start), caseID: caseID, subject: list[0].subject,
-                                      actor: "bench", time: at.addingTimeInterval(Double(n)), reason: "Progress note \(n) on the call"))
-            }
-            batch.append(CaseAppend(caseID: caseID, events: list, projection: CaseProjection(state: CaseState.replay(list, runbook: runbook)!)))
-            if batch.count == 10_000 || c == cases - 1 {
-                _ = try! store.appendBulk(batch)
-                batch.removeAll(keepingCapacity: true)
-            }
-        }
-        try! store.checkpoint()
+        NoteCaseLog(eventsPerCase: 20, caseIDPrefix: "HR-R", secondsBetweenCases: 60, daysBack: 100).write(path: path, events: events, runbook: runbook)
     }
 
     func which(_ name: String) -> String? {

@@ -89,13 +89,15 @@ public struct ChainVerifier {
         var checked: Int64 = 0, bytes: Int64 = 0
         var problem: Problem?
         var regression: TimeRegression?
+        // The latest time of every range before this one: against it, a walk back in small steps
+        // across a boundary is a regression as surely as one jump (this range's earliest event is
+        // the one to compare), and it comes before the range's own.
+        var latestBefore: [UInt8]?
         for (i, outcome) in results.outcomes.enumerated() {
-            // The pair across the boundary first (it comes before the range's own pairs), then the range's.
-            // Against the latest time of every range before (a walk back in small steps is a
-            // regression as surely as one jump): this range's earliest event is the one to compare.
-            if regression == nil, i > 0, let earliest = outcome.earliestTime,
-               let before = results.outcomes[..<i].compactMap(\.lastTime).max(by: { $0.lexicographicallyPrecedes($1) }),
-               Self.regressed(earliest.time, after: before) {
+            defer {
+                if let last = outcome.lastTime, latestBefore.map({ $0.lexicographicallyPrecedes(last) }) ?? true { latestBefore = last }
+            }
+            if regression == nil, let earliest = outcome.earliestTime, let before = latestBefore, Self.regressed(earliest.time, after: before) {
                 regression = TimeRegression(seq: earliest.seq, time: String(decoding: earliest.time, as: UTF8.self),
                                             previousTime: String(decoding: before, as: UTF8.self))
             }
@@ -109,8 +111,8 @@ public struct ChainVerifier {
                 problem = Problem(seq: ranges[i].lowerBound,
                                   reason: "its previous hash does not match the hash of event \(ranges[i].lowerBound - 1): an event before it was changed, removed or reordered")
             }
-            // Times across the boundary: this range's first event against the latest before it.
-            if problem == nil, i > 0, let tolerance, let first = outcome.earliestTime?.time, let before = results.outcomes[..<i].compactMap(\.latestTime).max(by: { $0.lexicographicallyPrecedes($1) }),
+            // Times across the boundary: this range's earliest event against the latest before it.
+            if problem == nil, let tolerance, let first = outcome.earliestTime?.time, let before = latestBefore,
                let why = Self.timeProblem(String(decoding: first, as: UTF8.self), after: String(decoding: before, as: UTF8.self), tolerance: tolerance) {
                 problem = Problem(seq: ranges[i].lowerBound, reason: why)
             }
@@ -198,43 +200,35 @@ public struct ChainVerifier {
                     outcome.problem = Problem(seq: seq, reason: "its content does not match its hash: the event was edited")
                     return outcome
                 }
-                // `latestTime` is the latest time so far in this range: an event dated before it by
-                // more than the allowance is a regression, however small each step back was.
-                statement.withBytes(2) { time in
+                // `latestTime` is the latest time so far in this range (ISO 8601 UTC in one fixed
+                // width sorts as text, so only an out-of-order row is parsed). An event dated before
+                // it is measured against it, however small each step back was: a regression for the
+                // report beyond the skew allowance, a problem beyond the caller's tolerance.
+                let behind: [UInt8]? = statement.withBytes(2) { time in
                     guard let latest = latestTime else {
                         latestTime = Array(time)
                         outcome.earliestTime = (Array(time), seq)
-                        return
-                    }
-                    if latest.lexicographicallyPrecedes(time) {
-                        latestTime!.removeAll(keepingCapacity: true)
-                        latestTime!.append(contentsOf: time)
-                    } else if outcome.regression == nil, regressed(time, after: latest) {
-                        outcome.regression = TimeRegression(seq: seq, time: String(decoding: time, as: UTF8.self),
-                                                            previousTime: String(decoding: latest, as: UTF8.self))
+                        return nil
                     }
                     if let earliest = outcome.earliestTime, time.lexicographicallyPrecedes(earliest.time) {
                         outcome.earliestTime = (Array(time), seq)
                     }
+                    if latest.lexicographicallyPrecedes(time) {
+                        latestTime!.removeAll(keepingCapacity: true)
+                        latestTime!.append(contentsOf: time)
+                        return nil
+                    }
+                    if latest.elementsEqual(time) { return nil }
+                    if outcome.regression == nil, regressed(time, after: latest) {
+                        outcome.regression = TimeRegression(seq: seq, time: String(decoding: time, as: UTF8.self),
+                                                            previousTime: String(decoding: latest, as: UTF8.self))
+                    }
+                    return latest
                 }
-                if let timeTolerance {
-                    // ISO 8601 UTC in one fixed width sorts as text: parse only when out of order.
-                    let later: Bool = statement.withBytes(2) { time in
-                        guard let latest = outcome.latestTime else {
-                            outcome.latestTime = Array(time)
-                            return true
-                        }
-                        if !latest.lexicographicallyPrecedes(time) && !latest.elementsEqual(time) {
-                            return false
-                        }
-                        if !latest.elementsEqual(time) { outcome.latestTime = Array(time) }
-                        return true
-                    }
-                    if !later, let latest = outcome.latestTime,
-                       let why = timeProblem(statement.string(2), after: String(decoding: latest, as: UTF8.self), tolerance: timeTolerance) {
-                        outcome.problem = Problem(seq: seq, reason: why)
-                        return outcome
-                    }
+                if let timeTolerance, let latest = behind,
+                   let why = timeProblem(statement.string(2), after: String(decoding: latest, as: UTF8.self), tolerance: timeTolerance) {
+                    outcome.problem = Problem(seq: seq, reason: why)
+                    return outcome
                 }
                 swap(&previous, &computed)
                 outcome.checked += 1
@@ -268,7 +262,6 @@ struct RangeOutcome: @unchecked Sendable {
     var earliestTime: (time: [UInt8], seq: Int64)?
     /// The latest event time in the range.
     var lastTime: [UInt8]?
-    var latestTime: [UInt8]?
     var regression: ChainVerifier.TimeRegression?
     var error: Error?
 
