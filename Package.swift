@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Hashing", dependencies: ["CSHA256"]),
         // Checkpoints of the log that leave the machine: the forward-evolving anchor key, the
         // signers (key file; locked mode's helper later), the sinks (syslog, append-only file).
-        .target(name: "Anchoring", dependencies: ["Hashing", "Engine"]),
+        .target(name: "Anchoring", dependencies: ["Hashing", "Runbook", "Engine"]),
 
         // The runbook language: JSON5 with source locations, the model, the checker.
         .target(name: "Runbook"),

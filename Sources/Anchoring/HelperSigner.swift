@@ -1,4 +1,5 @@
 import Foundation
+import Runbook
 
 /// Locked mode's signer: the key belongs to a separate anchor account and the process that
 /// writes the log never reads it. Each request runs the fixed helper command (`sudo -n -u
@@ -57,7 +58,7 @@ public final class HelperSigner: CheckpointSigner {
         let (status, out, err) = try Self.run(command, input: request.line + "\n")
         let line = String(decoding: out, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
         if let reply = AnchorReply.parse(line) { return reply }
-        let said = AnchorReply.oneLine(String(decoding: err.prefix(400), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        let said = AnchorReply.oneLine(String(decoding: err.prefix(400), as: UTF8.self).trimmingWhitespace())
         throw .helper("\(command.joined(separator: " ")) exited \(status)\(said.isEmpty ? "" : ": " + said)")
     }
 

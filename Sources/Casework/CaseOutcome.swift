@@ -19,6 +19,13 @@ public struct CaseOutcome {
     /// The case as the decision saw it, its own events included: what effects are carried out against.
     var decidedOn: CaseSnapshot?
 
+    /// The case as this command's commit left it, when nothing ran after that commit (no platform
+    /// action, no linked case opened) and nothing was refused: enough to say what comes next
+    /// without reading the case again. nil otherwise.
+    public var committedSnapshot: CaseSnapshot? {
+        refusal == nil && effects.isEmpty && !stored.isEmpty ? decidedOn : nil
+    }
+
     public init(caseID: String, stored: [StoredEvent] = [], refusal: Refusal? = nil, effects: [Effect] = []) {
         self.caseID = caseID
         self.stored = stored

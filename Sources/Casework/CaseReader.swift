@@ -143,7 +143,7 @@ public final class CaseReader {
     /// first, then the most recent closed ones. A read only: nothing is held or recorded.
     public func subjectCases(_ subject: String, actor: Actor, recent: Int = 5) throws -> [QueueRow] {
         let now = context.clock()
-        let records = try context.store.cases(subject: subject.trimmingCharacters(in: .whitespaces).lowercased(), limit: 50)
+        let records = try context.store.cases(subject: subject.trimmingBlanks().lowercased(), limit: 50)
         let rows = records.map { record -> QueueRow in
             var row = QueueRow(record, viewer: actor.login, now: now)
             row.stepTitle = context.runbooks(record.projection.runbook)?.step(record.projection.step)?.title ?? record.projection.step

@@ -65,9 +65,9 @@ extension CaseDesk {
     public func recordTypedFacts(_ values: [String: String], on caseID: String, actor: Actor) throws -> CaseOutcome {
         var words: [String] = []
         for fact in ManualConsole.factKeys {
-            guard let value = values[fact.key]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { continue }
+            guard let value = values[fact.key]?.trimmingBlanks(), !value.isEmpty else { continue }
             let parts = FactPrompt.single.contains(fact.key) ? [value]
-                : value.split(separator: FactPrompt.separator).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                : value.split(separator: FactPrompt.separator).map { $0.trimmingBlanks() }.filter { !$0.isEmpty }
             words += parts.map { "\(fact.key)=\($0)" }
         }
         switch ManualConsole.parse(words) {

@@ -332,8 +332,9 @@ struct CaseRunner {
             }
         }
         if let refusal = outcome.refusal { return report(refusal) }
-        if !json, let snapshot = try? desk.snapshot(caseID, actor: actor) {
-            out.print(CaseView(snapshot: snapshot, platform: env.platform, identityVerified: env.identity != nil).nextLine())
+        // The commit's own view of the case when nothing ran after it; read again otherwise.
+        if !json, let snapshot = outcome.committedSnapshot ?? (try? desk.snapshot(caseID, actor: actor)) {
+            out.print(CaseView.nextLine(state: snapshot.state, runbook: snapshot.runbook))
         }
         return .ok
     }

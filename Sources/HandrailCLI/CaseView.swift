@@ -118,8 +118,8 @@ struct CaseView {
         return lines.joined(separator: "\n")
     }
 
-    /// One line saying where the case stands, after a command.
-    func nextLine() -> String {
+    /// One line saying where the case stands after a command, from the case's state alone.
+    static func nextLine(state: CaseState, runbook: Runbook) -> String {
         let s: (String) -> String = { SafeText.visible($0) }
         switch state.status {
         case .closed: return "Case \(s(state.caseID)) is closed (\(s(state.outcome ?? "closed")))."

@@ -1,4 +1,5 @@
 import Foundation
+import Runbook
 import Hashing
 
 /// Who is at the keyboard, and how Handrail knows. In a locked deployment the login comes from
@@ -34,7 +35,7 @@ struct OperatorIdentity: Sendable, Equatable {
 
     static func loginUID() -> uid_t? {
         guard let text = try? String(contentsOfFile: "/proc/self/loginuid", encoding: .utf8),
-              let value = UInt32(text.trimmingCharacters(in: .whitespacesAndNewlines)), value != unsetLoginUID else { return nil }
+              let value = UInt32(text.trimmingWhitespace()), value != unsetLoginUID else { return nil }
         return value
     }
 

@@ -101,7 +101,7 @@ public final class LocalDirectory: IdentityPlatform {
             eventType = "user.suspended"
         case .sendNotification:
             guard let notice = request.notification, !notice.recipients.isEmpty,
-                  !notice.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                  !notice.body.trimmingWhitespace().isEmpty else {
                 return .failed("No notice to send: it needs a message and at least one notification address")
             }
             changes = [.sendNotice(recipients: notice.recipients, subject: notice.subject, body: notice.body, caseID: notice.caseID)]

@@ -96,7 +96,7 @@ public struct ManualConsole: IdentityPlatform {
     }
 
     public func perform(_ request: ActionRequest) throws -> ActionOutcome {
-        guard let attestation = request.attestation?.trimmingCharacters(in: .whitespacesAndNewlines), !attestation.isEmpty else {
+        guard let attestation = request.attestation?.trimmingWhitespace(), !attestation.isEmpty else {
             return .awaitingAttestation(instructions: Self.instructions(for: request.action, notice: request.notification))
         }
         if request.action == .sendNotification {
@@ -158,7 +158,7 @@ public struct ManualConsole: IdentityPlatform {
         var grouped: [String: [String]] = [:]
         for word in words {
             guard let eq = word.firstIndex(of: "=") else { return .failure(FactError("\"\(word)\" is not key=value")) }
-            let key = String(word[..<eq]), value = String(word[word.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+            let key = String(word[..<eq]), value = String(word[word.index(after: eq)...]).trimmingBlanks()
             guard factKeys.contains(where: { $0.key == key }) else {
                 return .failure(FactError("unknown fact \"\(key)\"; known: \(factKeys.map(\.key).joined(separator: ", "))"))
             }
@@ -199,7 +199,7 @@ public struct ManualConsole: IdentityPlatform {
             return Self.date(date) == nil ? "\(date) is not a date" : nil
         case "enrolledfrom":
             let parts = value.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, parts[0] == "seen" || parts[0] == "new", !parts[1].trimmingCharacters(in: .whitespaces).isEmpty else {
+            guard parts.count == 2, parts[0] == "seen" || parts[0] == "new", !parts[1].trimmingBlanks().isEmpty else {
                 return "write seen:ADDRESS (the sign-in log shows the user signing in from it before the reset) or new:ADDRESS"
             }
             return nil

@@ -136,15 +136,21 @@ public final class Database {
 
     /// Runs `body` in a transaction: committed if it returns, rolled back if it throws.
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
-        try execute("BEGIN \(kind.rawValue)")
+        try control("BEGIN \(kind.rawValue)")
         do {
             let result = try body()
-            try execute("COMMIT")
+            try control("COMMIT")
             return result
         } catch {
-            try? execute("ROLLBACK")
+            try? control("ROLLBACK")
             throw error
         }
+    }
+
+    /// BEGIN, COMMIT and ROLLBACK through statements prepared once per connection: a command runs
+    /// several transactions, and `sqlite3_exec` would parse each of these words again every time.
+    private func control(_ sql: String) throws(SQLiteError) {
+        try cached(sql).run()
     }
 
     /// Runs `body` in one read transaction, so everything it reads comes from one snapshot of

@@ -29,15 +29,19 @@ public enum Migrator {
         let known = Set(migrations.map(\.id))
         let unknown = applied.filter { !known.contains($0) }
         if !unknown.isEmpty { throw Failure.newerSchema(unknown.sorted()) }
-        let appliedAt = timestamp(now)
         for migration in migrations where !applied.contains(migration.id) {
             try db.transaction {
                 // Another process may have applied it while this one waited for the lock.
                 let done = try db.scalarInt("SELECT count(*) FROM schema_migrations WHERE id = ?1", [.text(migration.id)]) ?? 0
                 guard done == 0 else { return }
                 try db.execute(migration.sql)
-                let insert = try db.prepare("INSERT INTO schema_migrations (id, applied_at) VALUES (?1, ?2)")
-                try insert.run([.text(migration.id), .text(appliedAt)])
+                // UTC, ISO 8601 with milliseconds ("2026-05-17T10:00:00.000Z"), the form every time in
+                // these files takes, written by SQLite from the caller's reading
+                // (https://sqlite.org/lang_datefunc.html: %f is seconds with milliseconds).
+                let insert = try db.prepare("""
+                INSERT INTO schema_migrations (id, applied_at) VALUES (?1, strftime('%Y-%m-%dT%H:%M:%fZ', ?2, 'unixepoch'))
+                """)
+                try insert.run([.text(migration.id), .real(now.timeIntervalSince1970)])
             }
         }
     }
@@ -65,17 +69,5 @@ public enum Migrator {
         var ids: Set<String> = []
         while try statement.step() { ids.insert(statement.string(0)) }
         return ids
-    }
-
-    /// UTC, ISO 8601 with milliseconds ("2026-05-17T10:00:00.000Z"), the form every time in
-    /// these files takes.
-    static func timestamp(_ date: Date) -> String {
-        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded(.down)
-        var seconds = time_t((milliseconds / 1000).rounded(.down))
-        let millis = Int(milliseconds - Double(seconds) * 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Runbook
 
 /// A help desk's database for the command-line figures: a fresh folder with the database (made
 /// by `handrail init`, bench its senior admin: no other command creates one), an empty
@@ -30,7 +31,7 @@ struct BenchDesk {
         defer { try? FileManager.default.removeItem(atPath: out) }
         let result = runChild([handrail] + args, stdout: out, environment: environment(login: login))
         precondition(result.status == 0, "handrail \(args.joined(separator: " ")) failed with \(result.status)")
-        return ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        return ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").trimmingWhitespace()
     }
 
     /// A case opened through the command line by `login` (who becomes its holder).

@@ -1,4 +1,5 @@
 import Foundation
+import Runbook
 
 /// A child's wall time, CPU time and its own peak resident memory.
 ///
@@ -76,6 +77,6 @@ final class PeakSampler: @unchecked Sendable {
         guard n > 0 else { return nil }
         let text = String(decoding: buffer[0..<n], as: UTF8.self)
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
-        return Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
+        return Int(line.dropFirst(6).trimmingBlanks().split(separator: " ").first ?? "")
     }
 }

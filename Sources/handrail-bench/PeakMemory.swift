@@ -1,4 +1,5 @@
 import Foundation
+import Runbook
 
 /// A program's own peak resident set, for programs that run and exit.
 ///
@@ -27,7 +28,7 @@ enum PeakMemory {
         defer { try? FileManager.default.removeItem(atPath: report) }
         let run = runChild([timeProgram, "-f", "%M", "-o", report] + argv, environment: environment)
         guard run.status == 0, let text = try? String(contentsOfFile: report, encoding: .utf8),
-              let kilobytes = text.split(whereSeparator: \.isNewline).last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) })
+              let kilobytes = text.split(whereSeparator: \.isNewline).last.flatMap({ Int($0.trimmingBlanks()) })
         else { return nil }
         return kilobytes * 1024
     }

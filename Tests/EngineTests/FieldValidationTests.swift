@@ -82,6 +82,40 @@ final class FieldValidationTests: XCTestCase {
         }
     }
 
+    /// The default pattern is matched by hand (no regular expression compiled at start-up); this
+    /// holds the hand-written matcher to what ICU makes of the same pattern, on every reference
+    /// of up to 5 characters over the characters that matter and on 20,000 random longer ones
+    /// around each alternative's limits.
+    func testTheHandWrittenDefaultMatcherAgreesWithTheCompiledDefaultPattern() throws {
+        let compiled = try TicketPattern.compiledDefault()
+        let standard = TicketPattern.standard
+        XCTAssertEqual(standard, compiled)
+        let alphabet: [Character] = ["#", "-", "a", "Z", "0", "9", " ", "é", "_"]
+        var references: [String] = [""]
+        var frontier: [String] = [""]
+        for _ in 1...5 {
+            frontier = frontier.flatMap { prefix in alphabet.map { prefix + String($0) } }
+            references += frontier
+        }
+        var random = SystemRandomNumberGenerator()
+        let pieces = ["#", "-", "SUP", "INC", "RITM", "a", "Z", "0", "12", "1234", "00012345", "999999999999", "x", "ABCDEFGHIJKLMNOPQ", "ü", "\u{200B}"]
+        for _ in 0..<20_000 {
+            references.append((0..<Int.random(in: 1...6, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined())
+        }
+        var disagreements: [String] = []
+        for reference in references where standard.matches(reference) != compiled.matches(reference) {
+            disagreements.append(reference)
+        }
+        XCTAssertEqual(disagreements.prefix(10), [], "\(disagreements.count) of \(references.count) references read differently")
+        // The limits of each alternative, both sides.
+        for (reference, expected) in [("#123456789012", true), ("#1234567890123", false), ("A123456789012345-ABC123456789012", true),
+                                      ("A1234567890123456-1", false), ("AB-ABCD1", false), ("AB-1234567890123", false),
+                                      ("ABCDEFGH123456789012", true), ("ABCDEFGHI1234", false), ("AB123", false), ("A1234", false)] {
+            XCTAssertEqual(standard.matches(reference), expected, reference)
+            XCTAssertEqual(compiled.matches(reference), expected, reference)
+        }
+    }
+
     func testATicketPatternThatCannotBeUsedIsRefusedWithItsReason() {
         XCTAssertThrowsError(try TicketPattern("SUP-([0-9]+")) { XCTAssertTrue("\($0)".contains("is not a regular expression"), "\($0)") }
         XCTAssertThrowsError(try TicketPattern("[A-Z]*")) { XCTAssertTrue("\($0)".contains("matches an empty reference"), "\($0)") }

@@ -255,7 +255,7 @@ public enum CaseEngine {
             // an agent who retried with other facts. Malformed input (a value its field cannot
             // read) is bad input: answered, and nothing recorded.
             let malformed = step.fields.contains { field in
-                guard let value = raw[field.id], !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return false }
+                guard let value = raw[field.id], !value.trimmingWhitespace().isEmpty else { return false }
                 if case .failure = FieldValidator.normalise(value, for: field, defaultCountryCode: context.organisation.defaultCountryCode,
                                                    ticketPattern: context.organisation.ticketPattern) { return true }
                 return false

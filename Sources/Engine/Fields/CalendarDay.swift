@@ -24,7 +24,11 @@ public struct CalendarDay: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        var text = DigitText(capacity: 10)
+        text.append(year, width: 4, then: "-")
+        text.append(month, width: 2, then: "-")
+        text.append(day, width: 2)
+        return text.string
     }
 
     /// Midnight at the start of `date`'s day in `timeZone`: "before today" means before this.

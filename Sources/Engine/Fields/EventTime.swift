@@ -15,8 +15,15 @@ public enum EventTime {
         let millis = Int(ms - Int64(t) * 1000)
         var parts = tm()
         gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+        var text = DigitText(capacity: 24)
+        text.append(Int(parts.tm_year) + 1900, width: 4, then: "-")
+        text.append(Int(parts.tm_mon) + 1, width: 2, then: "-")
+        text.append(Int(parts.tm_mday), width: 2, then: "T")
+        text.append(Int(parts.tm_hour), width: 2, then: ":")
+        text.append(Int(parts.tm_min), width: 2, then: ":")
+        text.append(Int(parts.tm_sec), width: 2, then: ".")
+        text.append(millis, width: 3, then: "Z")
+        return text.string
     }
 
     public static func parse(_ text: String) -> Date? {

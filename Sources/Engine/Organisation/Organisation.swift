@@ -1,4 +1,5 @@
 import Foundation
+import Runbook
 
 /// What the gates need to know about the organisation running the help desk, as a plain value:
 /// the mail domains its staff write from (a vouching ticket must come from one of them), the
@@ -38,7 +39,7 @@ public struct Organisation: Sendable, Equatable {
     /// A country calling code as configured ("+44", "44", "0044") reduced to its digits; nil
     /// unless it is 1 to 3 ASCII digits not starting with 0.
     public static func countryCode(_ text: String) -> String? {
-        var digits = text.trimmingCharacters(in: .whitespaces)
+        var digits = text.trimmingBlanks()
         if digits.hasPrefix("+") { digits.removeFirst() } else if digits.hasPrefix("00") { digits.removeFirst(2) }
         guard (1...3).contains(digits.unicodeScalars.count), digits.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }),
               !digits.hasPrefix("0") else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import Runbook
 
 /// Litestream, the program that replicates the live SQLite database to a replica (a folder, SFTP
 /// or S3-compatible storage) by shipping its WAL, and restores it to any point in time
@@ -88,7 +89,7 @@ struct Litestream {
         let errData = ReadAll(err.fileHandleForReading)
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let message = String(decoding: errData.wait(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let message = String(decoding: errData.wait(), as: UTF8.self).trimmingWhitespace()
         guard process.terminationStatus == 0 else {
             throw Failure.failed(command: command, status: process.terminationStatus, message: message)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Runbook
 
 /// Where the replica is, as Litestream names it: a folder (written `file:///…`), or an
 /// `s3://`, `sftp://`, `gs://`, `abs://` or `file://` URL.
@@ -10,7 +11,7 @@ struct ReplicaLocation: Sendable, Equatable {
     /// `text` as typed in the configuration or on the command line; nil for what Litestream
     /// would not understand.
     init?(_ text: String, relativeTo base: String = FileManager.default.currentDirectoryPath) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingBlanks()
         guard !trimmed.isEmpty, !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
         if let colon = trimmed.range(of: "://") {
             guard Self.schemes.contains(String(trimmed[..<colon.lowerBound])) else { return nil }

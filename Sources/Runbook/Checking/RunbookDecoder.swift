@@ -289,7 +289,7 @@ final class RunbookDecoder {
             wrongType(node, at: path.appending(key), expected: "a string")
             return nil
         }
-        if required && s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if required && s.trimmingWhitespace().isEmpty {
             invalid(node, at: path.appending(key), "\"\(key)\" must not be empty")
             return nil
         }

@@ -5,7 +5,11 @@
 /// A test cross-checks this reader against Foundation on the shipped runbooks.
 public struct JSON5Parser {
     private let scalars: [Unicode.Scalar]
+    /// The same text in UTF-8, for copying a string's characters at once: `byteIndex` is where
+    /// `scalars[index]` starts in it.
+    private let utf8: [UInt8]
     private var index = 0
+    private var byteIndex = 0
     private var line = 1
     private var column = 1
     private var depth = 0
@@ -14,7 +18,11 @@ public struct JSON5Parser {
     public static let maximumDepth = 256
 
     public init(_ text: String) {
-        self.scalars = Array(text.unicodeScalars)
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(text.utf8.count)
+        scalars.append(contentsOf: text.unicodeScalars)
+        self.scalars = scalars
+        self.utf8 = Array(text.utf8)
     }
 
     public static func parse(_ text: String) throws(JSON5SyntaxError) -> JSONNode {
@@ -127,22 +135,40 @@ public struct JSON5Parser {
         let start = here
         let quote = peek!
         advance()
-        var out = String.UnicodeScalarView()
+        var out = ""
         while true {
+            // The run of plain characters up to the next quote, escape or line break, copied at
+            // once: none of them is a line break, so the column moves by the run's length.
+            let run = index, runBytes = byteIndex
+            while index < scalars.count, !Self.endsPlainRun(scalars[index], quote: quote) {
+                byteIndex += UTF8.width(scalars[index])
+                index += 1
+            }
+            if index > run {
+                out.append(contentsOf: String(decoding: utf8[runBytes..<byteIndex], as: UTF8.self))
+                column += index - run
+            }
             guard let c = peek else { throw JSON5SyntaxError("unterminated string", at: start) }
             if c == quote { advance(); break }
             if c == "\n" || c == "\r" {
                 throw error("line break inside a string; end the line with '\\' to continue it")
             }
+            // A backslash; U+2028 and U+2029 are allowed in strings (JSON5 §5.1) and move the line.
             if c == "\\" {
                 advance()
-                try parseEscape(into: &out)
+                try parseEscape(into: &out.unicodeScalars)
                 continue
             }
-            out.append(c)
+            out.unicodeScalars.append(c)
             advance()
         }
-        return String(out)
+        return out
+    }
+
+    /// What stops a run of plain string characters: the closing quote, an escape, or anything
+    /// `advance` counts as a line break.
+    private static func endsPlainRun(_ c: Unicode.Scalar, quote: Unicode.Scalar) -> Bool {
+        c == quote || c == "\\" || c == "\n" || c == "\r" || c == "\u{2028}" || c == "\u{2029}"
     }
 
     private mutating func parseEscape(into out: inout String.UnicodeScalarView) throws(JSON5SyntaxError) {
@@ -287,12 +313,20 @@ public struct JSON5Parser {
 
     // MARK: - Identifiers
 
+    // ASCII is decided without Unicode's property tables, which are a lookup each: a runbook
+    // is almost all ASCII, and this is every character of every name.
     private static func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
-        c == "$" || c == "_" || c.properties.isXIDStart
+        if c.isASCII { return isASCIILetter(c) || c == "$" || c == "_" }
+        return c.properties.isXIDStart
     }
 
     private static func isIdentifierPart(_ c: Unicode.Scalar) -> Bool {
-        isIdentifierStart(c) || c.properties.isXIDContinue || c == "\u{200C}" || c == "\u{200D}"
+        if c.isASCII { return isASCIILetter(c) || ("0"..."9").contains(c) || c == "$" || c == "_" }
+        return c.properties.isXIDStart || c.properties.isXIDContinue || c == "\u{200C}" || c == "\u{200D}"
+    }
+
+    private static func isASCIILetter(_ c: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(c) || ("A"..."Z").contains(c)
     }
 
     private mutating func parseIdentifier() throws(JSON5SyntaxError) -> String {
@@ -338,7 +372,7 @@ public struct JSON5Parser {
     private static func isWhitespace(_ c: Unicode.Scalar) -> Bool {
         switch c {
         case "\t", "\u{0B}", "\u{0C}", " ", "\u{A0}", "\u{FEFF}", "\n", "\r", "\u{2028}", "\u{2029}": return true
-        default: return c.properties.generalCategory == .spaceSeparator
+        default: return !c.isASCII && c.properties.generalCategory == .spaceSeparator
         }
     }
 
@@ -355,6 +389,7 @@ public struct JSON5Parser {
     private mutating func advance() {
         let c = scalars[index]
         index += 1
+        byteIndex += UTF8.width(c)
         if c == "\n" || c == "\u{2028}" || c == "\u{2029}" || (c == "\r" && peek != "\n") {
             line += 1
             column = 1

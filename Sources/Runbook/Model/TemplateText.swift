@@ -10,7 +10,7 @@ public enum TemplateText {
         var rest = Substring(text)
         while let open = rest.range(of: "{{") {
             guard let close = rest[open.upperBound...].range(of: "}}") else { break }
-            names.append(rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces))
+            names.append(rest[open.upperBound..<close.lowerBound].trimmingBlanks())
             rest = rest[close.upperBound...]
         }
         return names
@@ -24,7 +24,7 @@ public enum TemplateText {
         while let open = rest.range(of: "{{") {
             guard let close = rest[open.upperBound...].range(of: "}}") else { break }
             out += rest[..<open.lowerBound]
-            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            let name = rest[open.upperBound..<close.lowerBound].trimmingBlanks()
             out += values[name] ?? "{{\(name)}}"
             rest = rest[close.upperBound...]
         }

@@ -66,7 +66,7 @@ public final class PlainSession {
             prompt()
             return
         }
-        let text = line.text.trimmingCharacters(in: .whitespaces)
+        let text = line.text.trimmingBlanks()
         switch stage {
         case .queue: queueLine(text)
         case .field(let id): fieldLine(text, id)

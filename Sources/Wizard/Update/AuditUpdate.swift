@@ -1,6 +1,7 @@
+import Casework
 import Engine
 import Foundation
-import Casework
+import Runbook
 import Terminal
 
 /// Keys in the audit browser: type filters, move through the rows a page at a time, export, verify.
@@ -60,7 +61,7 @@ enum AuditUpdate {
 
     static func filter(_ audit: AuditModel) -> AuditFilter {
         func value(_ f: AuditModel.FilterField) -> String? {
-            let t = audit.text(f).trimmingCharacters(in: .whitespaces)
+            let t = audit.text(f).trimmingBlanks()
             return t.isEmpty ? nil : t
         }
         // A known type typed whole is that type; any other term finds every type containing it
@@ -96,7 +97,7 @@ enum AuditUpdate {
     static func defaultExport(_ audit: AuditModel, format: String) -> String {
         var name = "handrail-audit"
         for field in [AuditModel.FilterField.caseID, .subject, .actor] {
-            let text = audit.text(field).trimmingCharacters(in: .whitespaces)
+            let text = audit.text(field).trimmingBlanks()
             let safe = String(text.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.@".unicodeScalars.contains($0)) })
             if !safe.isEmpty { name += "-" + safe.prefix(40) }
         }
@@ -105,7 +106,7 @@ enum AuditUpdate {
 
     /// The path an export goes to: `~` is the home folder; a name without a folder is in the export folder.
     static func exportPath(_ typed: String, folder: String) -> String {
-        let text = typed.trimmingCharacters(in: .whitespaces)
+        let text = typed.trimmingBlanks()
         if text.hasPrefix("/") || folder.isEmpty { return text }
         if text.hasPrefix("~/") { return NSString(string: text).expandingTildeInPath }
         return folder + "/" + text
@@ -118,7 +119,7 @@ enum AuditUpdate {
 
     static func problem(_ audit: AuditModel) -> String? {
         for field in [AuditModel.FilterField.since, .until] {
-            let text = audit.text(field).trimmingCharacters(in: .whitespaces)
+            let text = audit.text(field).trimmingBlanks()
             if !text.isEmpty && date(text) == nil { return "\(field.label): write YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)" }
         }
         return nil

@@ -1,4 +1,5 @@
 import Foundation
+import Runbook
 import Terminal
 
 extension Wizard {
@@ -58,7 +59,7 @@ extension Wizard {
 
     static func fitHints(_ hints: String, width: Int) -> String {
         if TerminalText.width(of: hints) <= width { return hints }
-        let items = hints.components(separatedBy: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let items = hints.components(separatedBy: "  ").map { $0.trimmingBlanks() }.filter { !$0.isEmpty }
         let kept = Array(items.suffix(2))
         var middle: [String] = []
         for item in items.dropLast(2) {
