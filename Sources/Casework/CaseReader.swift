@@ -71,7 +71,10 @@ public final class CaseReader {
     /// The queue's tabs for `actor`, from the projection only (no replay): cheap on a database of
     /// millions. One query per status, each reading only its newest rows through the
     /// (status, updated_at) index, so the first frame does not depend on how many are closed.
-    public func queue(for actor: Actor) throws -> [QueueTab: [QueueRow]] {
+    /// - Parameter summarising: whether the review tab's rows carry their `ReviewSummary` (each
+    ///   one a read of the case's events); the wizard asks for them after its first frame
+    ///   (`reviewSummaries(for:)`), which needs only the rows.
+    public func queue(for actor: Actor, summarising: Bool = true) throws -> [QueueTab: [QueueRow]] {
         let now = context.clock()
         var active: [CaseRecord] = []
         for status in CaseStatus.allCases where status != .closed {
@@ -98,9 +101,10 @@ public final class CaseReader {
             .map(row).filter { $0.status != .awaitingEnrolment }
         var review = rows.filter { $0.status == .escalated || $0.status == .awaitingApproval || $0.overdue }
             .sorted { ($0.overdue ? 0 : 1, $0.updated) < ($1.overdue ? 0 : 1, $1.updated) }
-        // What a senior decides on, read from each waiting case's events (the review tab is short;
-        // the first 50 are read, the rest say so when opened).
-        for i in review.indices.prefix(50) { review[i].review = try? reviewSummary(review[i], now: now) }
+        if summarising {
+            let summaries = reviewSummaries(for: review, now: now)
+            for i in review.indices { review[i].review = summaries[review[i].id] ?? review[i].review }
+        }
         return [
             .mine: mine,
             .awaiting: rows.filter { $0.status == .awaitingEnrolment && !$0.overdue },
@@ -111,9 +115,42 @@ public final class CaseReader {
         ]
     }
 
+    /// What a senior decides on, read from each waiting case's events, by case id: the review
+    /// tab is short, and the first `reviewSummaryLimit` rows are read (the rest say so when opened).
+    public func reviewSummaries(for rows: [QueueRow], now: Date? = nil) -> [String: ReviewSummary] {
+        let now = now ?? context.clock()
+        // The runbook folder looked at once per runbook for the whole list (by pinned hash, or by
+        // id for a case opened before pinning), not once per case: one reading of the folder as it is now.
+        var listing = context
+        let seen = RunbooksSeen()
+        if let byHash = context.runbookByHash {
+            listing.runbookByHash = { hash in seen.remembered(hash, in: \.byHash) { byHash(hash) } }
+        }
+        let byID = context.runbooks
+        listing.runbooks = { id in seen.remembered(id, in: \.byID) { byID(id) } }
+        var summaries: [String: ReviewSummary] = [:]
+        for row in rows.prefix(Self.reviewSummaryLimit) { summaries[row.id] = try? reviewSummary(row, now: now, context: listing) }
+        return summaries
+    }
+
+    /// The runbooks one list of review summaries found, by SHA-256 and by id (nil: none found).
+    private final class RunbooksSeen {
+        var byHash: [String: Runbook?] = [:]
+        var byID: [String: Runbook?] = [:]
+
+        func remembered(_ key: String, in table: ReferenceWritableKeyPath<RunbooksSeen, [String: Runbook?]>, _ find: () -> Runbook?) -> Runbook? {
+            if let known = self[keyPath: table][key] { return known }
+            let found = find()
+            self[keyPath: table][key] = .some(found)
+            return found
+        }
+    }
+
+    public static let reviewSummaryLimit = 50
+
     /// Why a case waits for a senior: the escalation's or the approval request's reason, who
     /// sent it and since when, and every signal raised on it, in people's words.
-    func reviewSummary(_ row: QueueRow, now: Date) throws -> ReviewSummary? {
+    func reviewSummary(_ row: QueueRow, now: Date, context: CaseworkContext) throws -> ReviewSummary? {
         let history = try context.store.events(caseID: row.id)
         guard let first = history.first else { return nil }
         let runbook = try context.runbook(for: first.event, history: history.map(\.event))

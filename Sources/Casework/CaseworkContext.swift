@@ -11,7 +11,7 @@ import Store
 public struct CaseworkContext {
     public let store: HandrailStore
     public let platform: IdentityPlatform
-    public let runbooks: (String) -> Runbook?
+    public var runbooks: (String) -> Runbook?
     public let timeZone: TimeZone
     /// The clock, truncated to what the log stores.
     public let clock: () -> Date

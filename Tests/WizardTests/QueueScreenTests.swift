@@ -1,3 +1,4 @@
+import Casework
 import Engine
 import Terminal
 import Wizard
@@ -131,4 +132,68 @@ final class QueueScreenTests: XCTestCase {
         let agent = h.wizard(as: WizardHarness.agent)
         XCTAssertEqual(agent.model.queue.tab, .mine)
     }
+
+    // MARK: - What the first frame waits for
+
+    /// The queue is drawn before the review tab's summaries are read (each is a read of a case's
+    /// events): the first frame shows the rows with their status, the next one the summaries.
+    func testTheReviewQueueIsDrawnBeforeItsSummariesAreRead() throws {
+        let h = try WizardHarness()
+        try seedQueue(h)
+        let terminal = FrameRecorder(width: 100, height: 24)
+        let header = HeaderInfo(login: WizardHarness.senior.login, role: .senior, database: WizardHarness.shownDatabase,
+                                platform: "LocalDirectory", demo: true)
+        let runtime = WizardRuntime(terminal: terminal, desk: h.service(), actor: WizardHarness.senior, header: header, signals: [])
+        runtime.start([.loadQueue])
+        XCTAssertEqual(terminal.frames.count, 2, "the rows, then their summaries")
+        XCTAssertTrue(terminal.frames[0].contains("hana@demo.example"), terminal.frames[0])
+        XCTAssertFalse(terminal.frames[0].contains("Four failed"), "no case's events read before the first frame:\n\(terminal.frames[0])")
+        XCTAssertTrue(terminal.frames[1].contains("Refused: Four failed"), terminal.frames[1])
+        XCTAssertEqual(runtime.model.queue.rows[.review]?.compactMap(\.review).count, 2)
+        // Nothing is left waiting: keys are read with every summary in.
+        XCTAssertFalse(runtime.catchUp())
+    }
+
+    /// A long review queue is summarised a screenful at a time, each after a frame, up to the
+    /// limit; a case that cannot be summarised is not asked for again.
+    func testALongReviewQueueIsSummarisedAScreenfulAtATime() throws {
+        let h = try WizardHarness()
+        try seedQueue(h)
+        let w = h.wizard(as: WizardHarness.senior, height: 24)
+        let template = try XCTUnwrap(w.model.queue.rows[.review]?.last)
+        let rows = (0..<60).map { n -> QueueModel.Row in
+            var row = template
+            row.id = "HR-R\(n)"
+            row.review = nil
+            return row
+        }
+        var model = w.model
+        var effects = Wizard.update(&model, .queueLoaded([.review: rows]))
+        let limited = Array(rows.prefix(CaseReader.reviewSummaryLimit))
+        XCTAssertEqual(effects, [.summariseReview(limited, screenful: 24)])
+        XCTAssertTrue(effects.allSatisfy(\.waitsForFrame))
+        // The runtime read the first 24 (one of them could not be read): the rest are asked for next.
+        var summaries: [String: ReviewSummary] = [:]
+        for row in limited.prefix(24).dropFirst() { summaries[row.id] = template.review }
+        effects = Wizard.update(&model, .reviewSummariesLoaded(summaries, remaining: Array(limited.dropFirst(24))))
+        XCTAssertEqual(effects, [.summariseReview(Array(limited.dropFirst(24)), screenful: 24)])
+        XCTAssertEqual(model.queue.rows[.review]?.filter { $0.review != nil }.count, 23)
+        effects = Wizard.update(&model, .reviewSummariesLoaded([:], remaining: []))
+        XCTAssertEqual(effects, [], "done: the unreadable one is not asked for again")
+        XCTAssertFalse(WizardEffect.loadQueue.waitsForFrame)
+    }
+}
+
+/// A terminal that keeps the text of every frame drawn.
+private final class FrameRecorder: TerminalDevice {
+    let size: (width: Int, height: Int)
+    let colors = true
+    let unicode = true
+    private(set) var frames: [String] = []
+
+    init(width: Int, height: Int) { size = (width, height) }
+
+    func draw(_ screen: Screen) { frames.append(screen.text) }
+
+    func readKey(timeoutMilliseconds: Int) -> Key? { nil }
 }

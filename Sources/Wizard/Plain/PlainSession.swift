@@ -164,6 +164,7 @@ public final class PlainSession {
             press(Array(repeating: Key.up, count: model.queue.selected) + Array(repeating: Key.down, count: n - 1) + [.enter])
         case let word? where word.uppercased().hasPrefix("HR-"):
             for message in runtime.execute(.openCase(word.uppercased())) { runtime.dispatch(message) }
+            runtime.catchUp()
             capture()
         default:
             say(["Problem: not understood at the queue."])

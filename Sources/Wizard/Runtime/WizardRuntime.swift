@@ -138,8 +138,29 @@ public final class WizardRuntime: @unchecked Sendable {
     func dispatch(_ message: WizardMessage) {
         let effects = Wizard.update(&model, message)
         for effect in effects {
+            if effect.waitsForFrame {
+                afterFrame.append(effect)
+                continue
+            }
             for result in execute(effect) { dispatch(result) }
         }
+    }
+
+    /// Effects that wait until the frame is drawn (`WizardEffect.waitsForFrame`).
+    private var afterFrame: [WizardEffect] = []
+
+    /// Carries out the effects that waited for the frame, and what they lead to, for up to
+    /// `rounds` rounds (each round's results may wait for a frame again); true if there were any.
+    @discardableResult
+    public func catchUp(rounds: Int = .max) -> Bool {
+        var round = 0
+        while !afterFrame.isEmpty, round < rounds {
+            let waiting = afterFrame
+            afterFrame = []
+            for effect in waiting { for message in execute(effect) { dispatch(message) } }
+            round += 1
+        }
+        return round > 0
     }
 
     /// Training: after a command on a case, the caller's side of the call.
@@ -153,8 +174,10 @@ public final class WizardRuntime: @unchecked Sendable {
         draw()
     }
 
+    /// Draws the model; then, while work waits for the frame, does one round of it and draws again.
     func draw() {
         terminal.draw(Wizard.view(model))
+        while catchUp(rounds: 1) { terminal.draw(Wizard.view(model)) }
     }
 
     // MARK: - Effects
@@ -167,7 +190,10 @@ public final class WizardRuntime: @unchecked Sendable {
             case .loadTrainingResults:
                 return [.trainingResultsLoaded(try trainingResults?() ?? [])]
             case .loadQueue:
-                return [.queueLoaded(try desk.reader.queue(for: actor))]
+                return [.queueLoaded(try desk.reader.queue(for: actor, summarising: false))]
+            case .summariseReview(let rows, let screenful):
+                return [.reviewSummariesLoaded(desk.reader.reviewSummaries(for: Array(rows.prefix(screenful))),
+                                               remaining: Array(rows.dropFirst(screenful)))]
             case .openCase(let id):
                 return try openCase(id)
             case .lookUpSubject(let subject):

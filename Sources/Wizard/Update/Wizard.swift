@@ -8,6 +8,12 @@ import Terminal
 /// `view(model) -> Screen`. Everything the operator can do goes through here, so the screens
 /// can be driven and asserted without a terminal.
 public enum Wizard {
+    /// The review tab's summaries, read after the frame a screenful at a time: the rows on screen
+    /// first (a screen never shows more rows than it is high), the rest after the next frame.
+    static func summarise(_ rows: [QueueModel.Row], _ model: WizardModel) -> [WizardEffect] {
+        rows.isEmpty ? [] : [.summariseReview(rows, screenful: max(1, model.height))]
+    }
+
     public static func update(_ model: WizardModel, _ message: WizardMessage) -> (WizardModel, [WizardEffect]) {
         var next = model
         let effects = update(&next, message)
@@ -31,7 +37,16 @@ public enum Wizard {
             if model.queue.rows.isEmpty, model.header.role == .senior, !(rows[.review] ?? []).isEmpty { model.queue.tab = .review }
             model.queue.rows = rows
             model.queue.selected = min(model.queue.selected, max(0, model.queue.visibleRows.count - 1))
-            return []
+            return summarise(Array((rows[.review] ?? []).filter { $0.review == nil }.prefix(CaseReader.reviewSummaryLimit)), model)
+        case .reviewSummariesLoaded(let summaries, let remaining):
+            for (tab, rows) in model.queue.rows {
+                model.queue.rows[tab] = rows.map { row in
+                    var row = row
+                    row.review = summaries[row.id] ?? row.review
+                    return row
+                }
+            }
+            return summarise(remaining, model)
         case .subjectCases(let subject, let rows):
             // Nothing before: straight into the new case. Otherwise the caller's cases come first,
             // an open one selected (a second case for the same request is rarely what is wanted).

@@ -7,6 +7,9 @@ public enum WizardMessage {
     case key(Key)
     case resized(width: Int, height: Int)
     case queueLoaded([QueueModel.Tab: [QueueModel.Row]])
+    /// The review tab's summaries (reason, requester, signals), by case id, read after the queue
+    /// was drawn; `remaining`: the rows still to read, a screenful at a time.
+    case reviewSummariesLoaded([String: ReviewSummary], remaining: [QueueModel.Row])
     case caseLoaded(CaseSnapshot)
     /// The caller's cases so far, for the operator about to open another.
     case subjectCases(subject: String, rows: [QueueModel.Row])
@@ -33,6 +36,9 @@ public enum WizardMessage {
 /// Work for the runtime: reading and writing the store, calling the platform.
 public enum WizardEffect: Equatable {
     case loadQueue
+    /// The review tab's summaries for the first `screenful` of these rows: each a read of a
+    /// case's events, which the queue's first frame does not need (`waitsForFrame`).
+    case summariseReview([QueueModel.Row], screenful: Int)
     case openCase(String)
     case newCase(subject: String)
     /// Before a new case: the caller's cases so far, shown first (a read only).
@@ -49,4 +55,13 @@ public enum WizardEffect: Equatable {
     case exportAudit(AuditFilter, format: String, path: String, replace: Bool)
     case loadTrainingResults
     case quit
+}
+
+extension WizardEffect {
+    /// Work the frame on screen does not need: the runtime draws first and carries it out after,
+    /// then draws again, so an operator is not kept waiting for what they may never look at.
+    public var waitsForFrame: Bool {
+        if case .summariseReview = self { return true }
+        return false
+    }
 }
