@@ -7,13 +7,13 @@ import Runbook
 public enum HandrailCommandLine {
     public static let version = "0.1.0"
 
-    public static func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+    public static func run(_ arguments: [String], environment: [String: String] = ProcessEnvironment.current(),
                            executable: URL = URL(fileURLWithPath: CommandLine.arguments.first ?? "handrail"),
                            output: CommandOutput = .standard(), clock: @escaping @Sendable () -> Date = WallClock.now,
                            systemConfiguration: String? = nil) -> Int32 {
         // The installation's configuration, found from the running executable's real path: its
         // presence locks the deployment, and nothing an operator sets can move it.
-        let configPath = systemConfiguration ?? SystemConfiguration.installedPath(executable: SystemConfiguration.runningExecutable())
+        let configPath = systemConfiguration ?? SystemConfiguration.installedPath(executablePath: SystemConfiguration.runningExecutablePath())
         let locked: SystemConfiguration?
         do { locked = try SystemConfiguration.load(path: configPath) } catch {
             output.error("handrail: refusing to run: \(SafeText.visible(error.description))")

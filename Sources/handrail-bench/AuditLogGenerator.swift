@@ -25,6 +25,9 @@ struct AuditLogGenerator {
         let start = EventTime.parse("2025-05-01T00:00:00.000Z")!.timeIntervalSince1970
         let span = EventTime.parse("2026-11-01T00:00:00.000Z")!.timeIntervalSince1970 - start
         let cases = events / Self.caseEvents.count
+        // A case's events 37 s apart, closer when the cases come thicker than that: time in the
+        // log only moves forward (the store refuses an event dated before the latest one).
+        let step = min(37, span / Double(cases) / Double(Self.caseEvents.count))
         var appended = 0
         let actors = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"]
         var batch: [CaseAppend] = []
@@ -36,7 +39,7 @@ struct AuditLogGenerator {
             let day = CalendarDay(Date(timeIntervalSince1970: caseStart), in: TimeZone(identifier: "UTC")!).description
             let events = Self.caseEvents.enumerated().map { i, spec in
                 CaseEvent(type: spec.type, caseID: caseID, subject: subject, actor: actor,
-                          time: Date(timeIntervalSince1970: caseStart + Double(i) * 37),
+                          time: Date(timeIntervalSince1970: caseStart + Double(i) * step),
                           reason: spec.reason.map { $0.replacingOccurrences(of: "DATE", with: day).replacingOccurrences(of: "NUM", with: String(c)) },
                           payload: ["step": .string("step_\(i)"), "next": .string("step_\(i + 1)"),
                                     "values": .object(["reference": .string("SUP-\(c)")])])

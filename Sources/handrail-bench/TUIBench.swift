@@ -20,19 +20,23 @@ struct TUIBench {
         let actor = Actor(login: "bench", role: .senior)
         let header = HeaderInfo(login: "bench", role: .senior, database: path, platform: "manual", demo: false)
 
-        var starts: [Double] = []
+        // To the first frame (the queue's rows), and to the frame with the review tab's summaries
+        // on screen, which the runtime reads after the first (a screenful at a time).
+        var starts: [Double] = [], completes: [Double] = []
         for _ in 0..<max(5, options.runs * 4) {
             let begin = DispatchTime.now().uptimeNanoseconds
             let store = try! HandrailStore(path: path, now: Date.init)
             let service = CaseDesk(CaseworkContext(store: store, platform: ManualConsole(), runbooks: { _ in runbook },
                                                    timeZone: TimeZone(identifier: "UTC")!, clock: { EventTime.truncated(Date()) }))
-            let terminal = VirtualTerminal(width: 100, height: 30)
+            let terminal = FrameClock(width: 100, height: 30)
             let runtime = WizardRuntime(terminal: terminal, desk: service, actor: actor, header: header, signals: [])
             runtime.start([.loadQueue])
-            precondition(terminal.framesDrawn == 1)
-            starts.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9)
+            // The rows; the screenful of summaries on screen; the rest of the summaries (off screen).
+            precondition(terminal.frames.count >= 2, "the queue, then its review summaries: \(terminal.frames.count) frames")
+            starts.append(Double(terminal.frames[0] - begin) / 1e9)
+            completes.append(Double(terminal.frames[1] - begin) / 1e9)
         }
-        let start = median(starts)
+        let start = median(starts), complete = median(completes)
 
         // Key presses on a case at its verification step: choose the method, move, type a reference.
         let store = try! HandrailStore(path: path, now: Date.init)
@@ -50,8 +54,10 @@ struct TUIBench {
             presses.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9)
         }
         let press = median(presses)
-        print(String(format: "wizard: first frame of the queue %.2f ms (1M events, 50k cases); key press %.3f ms", start * 1000, press * 1000))
+        print(String(format: "wizard: first frame of the queue %.2f ms, with the review summaries %.2f ms (1M events, 50k cases); key press %.3f ms",
+                     start * 1000, complete * 1000, press * 1000))
         report.add("start to first frame, queue, 1M events / 50k cases", ours: ms(start), budget: "≤ 20 ms", met: start <= 0.020)
+        report.add("  … to the frame with the review summaries on screen", ours: ms(complete), budget: "reported", met: nil)
         report.add("key press to updated frame (update + view)", ours: ms(press), budget: "≤ 1 ms", met: press <= 0.001)
     }
 
@@ -88,4 +94,18 @@ struct TUIBench {
         try! store.appendBulk(batch)
         try! store.checkpoint()
     }
+}
+
+/// A terminal that draws nothing and notes when each frame was drawn (monotonic nanoseconds).
+final class FrameClock: TerminalDevice {
+    let size: (width: Int, height: Int)
+    let colors = true
+    let unicode = true
+    private(set) var frames: [UInt64] = []
+
+    init(width: Int, height: Int) { size = (width, height) }
+
+    func draw(_ screen: Screen) { frames.append(DispatchTime.now().uptimeNanoseconds) }
+
+    func readKey(timeoutMilliseconds: Int) -> Key? { nil }
 }
