@@ -354,9 +354,9 @@ public enum CanonicalJSON {
 }
 
 /// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing beyond U+10FFFF.
-enum UTF8Scalar {
+public enum UTF8Scalar {
     /// The scalar starting at `i` and its length in bytes; nil when the bytes there are not UTF-8.
-    static func decode(_ bytes: UnsafeRawBufferPointer, at i: Int) -> (Unicode.Scalar, Int)? {
+    public static func decode(_ bytes: UnsafeRawBufferPointer, at i: Int) -> (Unicode.Scalar, Int)? {
         let b0 = UInt32(bytes[i])
         func continuation(_ k: Int) -> UInt32? {
             guard i + k < bytes.count, bytes[i + k] & 0xC0 == 0x80 else { return nil }

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Runbook
 
@@ -124,13 +125,24 @@ final class CSVEncoder {
     func cell(_ bytes: UnsafeRawBufferPointer, first: Bool) {
         if !first { out.append(UInt8(ascii: ",")) }
         let neutralise = bytes.first.map(Self.startsFormula) ?? false
-        let quote = neutralise || bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-        let control = bytes.contains(where: Self.isControl) || Self.containsC1(bytes)
-        guard quote || control else { return out.append(bytes) }
+        // One pass over the cell: whether it needs quotes, and whether anything in it must not
+        // reach a spreadsheet or a terminal raw (a control character; past ASCII, see `hides`).
+        var quote = neutralise, escape = false, beyondASCII = false
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: ","), UInt8(ascii: "\""), 0x0A, 0x0D: quote = true
+            case 0x09: break
+            case 0..<0x20, 0x7F: escape = true
+            case 0x80...: beyondASCII = true
+            default: break
+            }
+        }
+        if beyondASCII && !escape { escape = Self.hides(bytes) }
+        guard quote || escape else { return out.append(bytes) }
         if quote { out.append(UInt8(ascii: "\"")) }
         if neutralise { out.append(UInt8(ascii: "'")) }
-        if control {
-            appendEscapingControls(bytes)
+        if escape {
+            appendEscaping(bytes)
         } else {
             // Copy the runs between quotes whole, doubling each quote.
             var start = 0
@@ -144,41 +156,70 @@ final class CSVEncoder {
         if quote { out.append(UInt8(ascii: "\"")) }
     }
 
-    /// Input validation keeps control characters out of everything recorded; should one be in
-    /// the log anyway (written by older code, or by hand), an export printed on a terminal must
-    /// still not act on it: it is written as visible `\xNN` text instead.
-    private func appendEscapingControls(_ bytes: UnsafeRawBufferPointer) {
+    /// Input validation keeps control and invisible characters out of everything recorded;
+    /// should one be in the log anyway (written by older code, or around Handrail with the
+    /// sqlite3 shell), an export opened in a spreadsheet or printed on a terminal must still not
+    /// act on it or hide behind it: a control character (C0, DEL, C1) is written as visible
+    /// `\xNN` text, a character that hides or reorders text (`hidden`) as `\u{XXXX}`, and a byte
+    /// that is not UTF-8 as `\xNN`.
+    private func appendEscaping(_ bytes: UnsafeRawBufferPointer) {
         var i = 0
         while i < bytes.count {
             let byte = bytes[i]
             if byte == UInt8(ascii: "\"") {
                 out.append(byte)
                 out.append(byte)
-            } else if Self.isControl(byte) || (byte == 0xC2 && i + 1 < bytes.count && (0x80...0x9F).contains(bytes[i + 1])) {
-                let value = byte == 0xC2 ? bytes[i + 1] : byte
-                if byte == 0xC2 { i += 1 }
-                out.append(UInt8(ascii: "\\"))
-                out.append(UInt8(ascii: "x"))
-                let hex = Array("0123456789ABCDEF".utf8)
-                out.append(hex[Int(value >> 4)])
-                out.append(hex[Int(value & 0xF)])
+                i += 1
+            } else if byte < 0x80 {
+                if Self.isControl(byte) { appendHex(UInt32(byte), prefix: "\\x", width: 2) } else { out.append(byte) }
+                i += 1
+            } else if let (scalar, length) = UTF8Scalar.decode(bytes, at: i) {
+                if (0x80...0x9F).contains(scalar.value) {
+                    appendHex(scalar.value, prefix: "\\x", width: 2)
+                } else if Self.hidden(scalar) {
+                    appendHex(scalar.value, prefix: "\\u{", width: 4)
+                    out.append(UInt8(ascii: "}"))
+                } else {
+                    out.append(UnsafeRawBufferPointer(rebasing: bytes[i..<(i + length)]))
+                }
+                i += length
             } else {
-                out.append(byte)
+                appendHex(UInt32(byte), prefix: "\\x", width: 2)
+                i += 1
             }
-            i += 1
         }
+    }
+
+    private func appendHex(_ value: UInt32, prefix: StaticString, width: Int) {
+        out.append(UnsafeRawBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+        let digits = Array(String(value, radix: 16, uppercase: true).utf8)
+        for _ in digits.count..<max(width, digits.count) { out.append(UInt8(ascii: "0")) }
+        for digit in digits { out.append(digit) }
+    }
+
+    /// Whether text past ASCII holds a C1 control, a character that hides or reorders text
+    /// (`hidden`), or bytes that are not UTF-8.
+    static func hides(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] >= 0x80 else { i += 1; continue }
+            guard let (scalar, length) = UTF8Scalar.decode(bytes, at: i) else { return true }
+            if (0x80...0x9F).contains(scalar.value) || hidden(scalar) { return true }
+            i += length
+        }
+        return false
+    }
+
+    /// Format characters (the bidirectional overrides and isolates among them), every other
+    /// default-ignorable code point (the one definition the fields are checked with,
+    /// `FieldValidator.isInvisible`), and the line and paragraph separators.
+    static func hidden(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\u{2028}" || scalar == "\u{2029}" || FieldValidator.isInvisible(scalar)
     }
 
     /// C0 controls other than the line breaks and tab a CSV cell may hold, and DEL.
     static func isControl(_ byte: UInt8) -> Bool {
         (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F
-    }
-
-    /// C1 controls (U+0080–U+009F) in UTF-8: 0xC2 followed by 0x80…0x9F.
-    static func containsC1(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard bytes.count > 1 else { return false }
-        for i in 0..<(bytes.count - 1) where bytes[i] == 0xC2 && (0x80...0x9F).contains(bytes[i + 1]) { return true }
-        return false
     }
 
     func endRow() {

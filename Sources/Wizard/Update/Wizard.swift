@@ -39,12 +39,10 @@ public enum Wizard {
             model.queue.selected = min(model.queue.selected, max(0, model.queue.visibleRows.count - 1))
             return summarise(Array((rows[.review] ?? []).filter { $0.review == nil }.prefix(CaseReader.reviewSummaryLimit)), model)
         case .reviewSummariesLoaded(let summaries, let remaining):
-            for (tab, rows) in model.queue.rows {
-                model.queue.rows[tab] = rows.map { row in
-                    var row = row
-                    row.review = summaries[row.id] ?? row.review
-                    return row
-                }
+            model.queue.rows[.review] = model.queue.rows[.review]?.map { row in
+                var row = row
+                row.review = summaries[row.id] ?? row.review
+                return row
             }
             return summarise(remaining, model)
         case .subjectCases(let subject, let rows):
