@@ -84,13 +84,8 @@ public final class CaseReader {
         active.sort { ($0.projection.updatedAt, $1.projection.id) > ($1.projection.updatedAt, $0.projection.id) }
         let closed = try context.store.cases(statuses: [CaseStatus.closed.rawValue], limit: 50)
         // Step titles from each runbook, read once per queue (a runbook is a file to parse).
-        var runbooks: [String: Runbook?] = [:]
-        func runbook(_ id: String) -> Runbook? {
-            if let known = runbooks[id] { return known }
-            let loaded = context.runbooks(id)
-            runbooks[id] = loaded
-            return loaded
-        }
+        let seen = RunbooksSeen()
+        func runbook(_ id: String) -> Runbook? { seen.remembered(id, in: \.byID) { context.runbooks(id) } }
         func row(_ r: CaseRecord) -> QueueRow {
             var row = QueueRow(r, viewer: actor.login, now: now)
             row.stepTitle = runbook(r.projection.runbook)?.step(r.projection.step)?.title ?? r.projection.step
@@ -133,7 +128,7 @@ public final class CaseReader {
         return summaries
     }
 
-    /// The runbooks one list of review summaries found, by SHA-256 and by id (nil: none found).
+    /// The runbooks one queue or one list of review summaries found, by SHA-256 and by id (nil: none found).
     private final class RunbooksSeen {
         var byHash: [String: Runbook?] = [:]
         var byID: [String: Runbook?] = [:]

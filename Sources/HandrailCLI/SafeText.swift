@@ -1,3 +1,4 @@
+import Engine
 /// Makes text that came from data safe to print on a terminal: control characters and
 /// escape sequences are shown, never interpreted. A display name of "\u{1B}]52;c;…" must
 /// appear as harmless text, not rewrite the operator's clipboard or screen.
@@ -26,10 +27,10 @@ public enum SafeText {
     }
 
     /// Format characters and default-ignorable code points (zero-width joiners and spaces,
-    /// variation selectors, Hangul fillers): they make data display as something it is not.
+    /// variation selectors, Hangul fillers): they make data display as something it is not. The
+    /// fields' own definition, so what is refused on the way in is what is shown on the way out.
     static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.generalCategory == .format || scalar.properties.isDefaultIgnorableCodePoint
-            || scalar.value == 0x115F || scalar.value == 0x1160 || scalar.value == 0x3164 || scalar.value == 0xFFA0
+        FieldValidator.isInvisible(scalar)
     }
 
     static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {

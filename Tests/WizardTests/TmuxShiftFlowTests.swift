@@ -111,9 +111,7 @@ final class TmuxShiftFlowTests: XCTestCase {
     func testTheCallersCaseIsListedFirstAndASeniorTakesItOver() throws {
         let t = try TmuxSession("take-over", width: 80, height: 24)
         XCTAssertEqual(try t.handrail(["operator", "add", "aaron", "--role", "agent"]).status, 0)
-        t.environment["HANDRAIL_LOGIN"] = "aaron"
-        let opened = try t.handrail(["case", "open", "--subject", "ben@demo.example"])
-        t.environment["HANDRAIL_LOGIN"] = "alice"
+        let opened = try t.handrail(["case", "open", "--subject", "ben@demo.example"], as: "aaron")
         XCTAssertEqual(opened.status, 0, opened.output)
 
         try t.launch(["open", "ben@demo.example"])
@@ -140,12 +138,10 @@ final class TmuxShiftFlowTests: XCTestCase {
     func testReviewSaysWhyAndAnyHistoryLineIsShownWhole() throws {
         let t = try TmuxSession("review", width: 80, height: 24)
         XCTAssertEqual(try t.handrail(["operator", "add", "aaron", "--role", "agent"]).status, 0)
-        t.environment["HANDRAIL_LOGIN"] = "aaron"
-        let opened = try t.handrail(["case", "open", "--subject", "hana@demo.example"])
+        let opened = try t.handrail(["case", "open", "--subject", "hana@demo.example"], as: "aaron")
         let id = opened.output.trimmingCharacters(in: .whitespacesAndNewlines)
         let reason = "Four failed sign-ins from addresses never seen for her, two of them abroad, one at 3 a.m. her time"
-        let refused = try t.handrail(["case", "do", id, "refuse", "unusual_activity", "--reason", reason])
-        t.environment["HANDRAIL_LOGIN"] = "alice"
+        let refused = try t.handrail(["case", "do", id, "refuse", "unusual_activity", "--reason", reason], as: "aaron")
         XCTAssertEqual(refused.status, 0, refused.output)
 
         try t.launch([])

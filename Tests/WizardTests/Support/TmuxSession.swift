@@ -167,6 +167,14 @@ final class TmuxSession {
         return (status, (try? String(contentsOf: out, encoding: .utf8)) ?? "")
     }
 
+    /// `handrail ARGS` as another operator; the session's own login acts again afterwards.
+    func handrail(_ arguments: [String], as login: String) throws -> (status: Int32, output: String) {
+        let own = environment["HANDRAIL_LOGIN"]
+        environment["HANDRAIL_LOGIN"] = login
+        defer { environment["HANDRAIL_LOGIN"] = own }
+        return try handrail(arguments)
+    }
+
     /// `handrail init` with the acting login as senior admin, before the first command on a
     /// database that is not the demo one (`launch` and `handrail` call it; a test typing the
     /// binary's command line itself calls it first).
