@@ -7,11 +7,17 @@ import Runbook
 ///
 /// A command used to list the runbook folder and parse and check every file in it two to five
 /// times (the case's runbook by its pinned hash, the runbook by id, the pin of a case opened
-/// now, the case shown after a decision). The bytes are still read and hashed every time — a
-/// case pinned to a file must be refused the moment that file changes, and a changed file has
-/// another hash — but the same bytes are parsed and checked only once: the same text always
-/// gives the same runbook, so the hash is the key. A parse never happens inside a write
-/// transaction on a warm cache, and the first one comes from the read that precedes it.
+/// now, the case shown after a decision). The same bytes are parsed and checked only once: the
+/// same text always gives the same runbook, so the hash is the key. A parse never happens
+/// inside a write transaction on a warm cache, and the first one comes from the read that
+/// precedes it.
+///
+/// A case pinned to a file must be refused the moment that file changes, and a changed file has
+/// another hash; so each look-up asks the file system whether the file may have changed since
+/// it was last read (`FileStamp`: same inode, size and times, left alone long enough for a
+/// change to show), and reads and hashes it again whenever it may have. A long-running wizard
+/// used to read and hash every file in the folder two or three times for every decision, a
+/// third of the work of a decision besides its commit.
 final class RunbookCache: @unchecked Sendable {
     static let shared = RunbookCache()
 
@@ -24,9 +30,74 @@ final class RunbookCache: @unchecked Sendable {
     private let lock = NSLock()
     private var parsed: [String: RunbookLoader.Outcome] = [:]
     private var parseCount = 0
+    /// Each file's hash when it was last read, with the stamp it had then: only settled stamps.
+    private var read: [String: (stamp: FileStamp, sha256: String)] = [:]
+    private var readCount = 0
 
     /// How many times bytes were parsed in this process: what the tests hold to once per file.
     var parses: Int { lock.withLock { parseCount } }
+    /// How many times a file's bytes were read in this process.
+    var reads: Int { lock.withLock { readCount } }
+
+    /// Why a runbook file gave no bytes.
+    enum FileFailure: Error, Equatable {
+        case folder
+        /// The system's reason, in words (strerror(3)).
+        case unreadable(String)
+    }
+
+    /// The file at `path` as a runbook: from what was read before when its stamp has not changed
+    /// and had settled, else read and hashed now.
+    func entry(file path: String) -> Result<Entry, FileFailure> {
+        if let stamp = FileStamp(path: path), let known = lock.withLock({ remembered(path, stamp: stamp) }) {
+            return .success(known)
+        }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return .failure(.unreadable(Self.reason(errno))) }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return .failure(.unreadable(Self.reason(errno))) }
+        guard info.st_mode & S_IFMT != S_IFDIR else { return .failure(.folder) }
+        let stamp = FileStamp(info)
+        let bytes: [UInt8]
+        switch Self.readAll(descriptor, sizeHint: Int(stamp.size)) {
+        case .success(let read): bytes = read
+        case .failure(let failure): return .failure(failure)
+        }
+        let entry = entry(bytes: bytes)
+        lock.withLock {
+            readCount += 1
+            if stamp.isSettled { read[path] = (stamp, entry.sha256) } else { read[path] = nil }
+        }
+        return .success(entry)
+    }
+
+    /// What `path` held when it was last read, if it still has that stamp.
+    private func remembered(_ path: String, stamp: FileStamp) -> Entry? {
+        guard let last = read[path], last.stamp == stamp, let outcome = parsed[last.sha256] else { return nil }
+        return Entry(sha256: last.sha256, outcome: outcome)
+    }
+
+    private static func readAll(_ descriptor: Int32, sizeHint: Int) -> Result<[UInt8], FileFailure> {
+        var bytes = [UInt8](repeating: 0, count: max(sizeHint, 0) + 1)
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(bytes.count, 4096))) }
+            let got = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                return .failure(errno == EISDIR ? .folder : .unreadable(reason(errno)))
+            }
+            if got == 0 { break }
+            filled += got
+        }
+        bytes.removeSubrange(filled...)
+        return .success(bytes)
+    }
+
+    private static func reason(_ code: Int32) -> String {
+        strerror(code).map { String(cString: $0).lowercased() } ?? "error \(code)"
+    }
 
     /// The file's bytes as a runbook (bytes that are not UTF-8: one problem at the first bad byte).
     func entry(bytes: [UInt8]) -> Entry {

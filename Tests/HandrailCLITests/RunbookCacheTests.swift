@@ -61,4 +61,87 @@ final class RunbookCacheTests: XCTestCase {
         try original.write(to: file, atomically: true, encoding: .utf8)
         XCTAssertNotNil(library.runbook(sha256: pinned.sha256), "the file as it was: the case goes on")
     }
+
+    /// Honest path: a file nobody has touched for a while is read and hashed once, however many
+    /// times a long-running process looks a case's runbook up by its pin.
+    func testASettledFileIsReadOnceForEveryLookUp() throws {
+        try waitUntilSettled(file)
+        let library = RunbookLibrary(directory: folder)
+        let pin = try XCTUnwrap(library.pin(id: "mfa-recovery"))
+        let before = RunbookCache.shared.reads
+        for _ in 0..<20 { XCTAssertNotNil(library.runbook(sha256: pin.sha256)) }
+        XCTAssertEqual(RunbookCache.shared.reads - before, 0, "a settled, unchanged file is not read again")
+    }
+
+    /// The attack: a settled file edited in place, the same number of bytes, and its
+    /// modification time put back as it was (touch -d). The change time moves with any write
+    /// and cannot be put back, so the edit is read: the pinned case finds nothing.
+    func testAnEditInPlaceWithItsModificationTimePutBackIsStillSeen() throws {
+        try waitUntilSettled(file)
+        let library = RunbookLibrary(directory: folder)
+        let pinned = try XCTUnwrap(library.pin(id: "mfa-recovery"))
+        XCTAssertNotNil(library.runbook(sha256: pinned.sha256))
+        var before = stat()
+        XCTAssertEqual(stat(file.path, &before), 0)
+
+        try overwriteInPlace(file, replacing: "\n// ", with: "\n//x")
+        var times = [before.st_atim, before.st_mtim]
+        XCTAssertEqual(utimensat(AT_FDCWD, file.path, &times, 0), 0)
+        var after = stat()
+        XCTAssertEqual(stat(file.path, &after), 0)
+        XCTAssertEqual([after.st_size, after.st_mtim.tv_sec, after.st_mtim.tv_nsec], [before.st_size, before.st_mtim.tv_sec, before.st_mtim.tv_nsec],
+                       "the edit keeps the size and the modification time")
+
+        XCTAssertTrue(library.runbook(sha256: pinned.sha256) == nil, "the edited bytes are not the pinned ones")
+        XCTAssertNotEqual(library.pin(id: "mfa-recovery")?.sha256, pinned.sha256)
+    }
+
+    /// The race: a file written, looked up, and written again within the same tick of the file
+    /// system's clock would have the same stamp both times, and no test can make the kernel
+    /// stamp two writes alike on demand. So a file that recent is never taken from its stamp:
+    /// it is read at every look-up, and an edit with its modification time put back is seen.
+    func testAFileChangedMomentsAgoIsReadAtEveryLookUp() throws {
+        XCTAssertEqual(FileStamp(path: file.path)?.isSettled, false, "written by setUp just now")
+        let library = RunbookLibrary(directory: folder)
+        let pinned = try XCTUnwrap(library.pin(id: "mfa-recovery"))
+        let before = RunbookCache.shared.reads
+        XCTAssertNotNil(library.runbook(sha256: pinned.sha256))
+        XCTAssertNotNil(library.runbook(sha256: pinned.sha256))
+        XCTAssertEqual(RunbookCache.shared.reads - before, 2, "a file changed moments ago is read every time")
+
+        var stamp = stat()
+        XCTAssertEqual(stat(file.path, &stamp), 0)
+        try overwriteInPlace(file, replacing: "\n// ", with: "\n//x")
+        var times = [stamp.st_atim, stamp.st_mtim]
+        XCTAssertEqual(utimensat(AT_FDCWD, file.path, &times, 0), 0)
+        XCTAssertTrue(library.runbook(sha256: pinned.sha256) == nil, "the edited bytes are not the pinned ones")
+    }
+
+    /// A modification time set in the future (touch -d) never lets a file settle.
+    func testAFileDatedInTheFutureNeverSettles() throws {
+        var times = [timespec(tv_sec: time(nil) + 3600, tv_nsec: 0), timespec(tv_sec: time(nil) + 3600, tv_nsec: 0)]
+        XCTAssertEqual(utimensat(AT_FDCWD, file.path, &times, 0), 0)
+        XCTAssertEqual(FileStamp(path: file.path)?.isSettled, false)
+    }
+
+    /// Replaces the first `old` in the file with `new` (same length), writing into the same inode.
+    private func overwriteInPlace(_ url: URL, replacing old: String, with new: String) throws {
+        precondition(old.utf8.count == new.utf8.count)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let range = try XCTUnwrap(text.range(of: old, options: .backwards))
+        let edited = Array(text.replacingCharacters(in: range, with: new).utf8)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.write(contentsOf: edited)
+        try handle.close()
+    }
+
+    /// Waits (on the condition, not a fixed time) until the file has been left alone long enough
+    /// for its stamp to stand for its bytes.
+    private func waitUntilSettled(_ url: URL) throws {
+        let deadline = Date().addingTimeInterval(Double(FileStamp.settleSeconds) + 5)
+        while FileStamp(path: url.path)?.isSettled != true {
+            guard Date() < deadline else { return XCTFail("the file never settled") }
+            usleep(50_000)
+        }
+    }
 }

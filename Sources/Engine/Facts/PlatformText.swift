@@ -16,11 +16,19 @@ public enum PlatformText {
     /// cut to `limit` scalars.
     public static func clean(_ text: String, limit: Int? = maximumLength) -> String {
         var out = String.UnicodeScalarView()
+        var kept = 0
+        var changed = false
         for scalar in text.unicodeScalars {
-            if let limit, out.count >= limit { break }
-            out.append(FieldValidator.isForbiddenControl(scalar, allowNewlines: false) ? replacement : scalar)
+            if let limit, kept >= limit {
+                changed = true
+                break
+            }
+            let forbidden = FieldValidator.isForbiddenControl(scalar, allowNewlines: false)
+            changed = changed || forbidden
+            out.append(forbidden ? replacement : scalar)
+            kept += 1
         }
-        return String(out)
+        return changed ? String(out) : text
     }
 }
 

@@ -13,7 +13,7 @@ public enum FieldValidator {
     public static func normalise(_ raw: String, for field: Field, defaultCountryCode: String? = nil,
                                  ticketPattern: TicketPattern = .standard) -> Result<String, FieldProblem> {
         // Text pasted from Windows carries CR LF; it is one line break, stored as LF.
-        let value = raw.replacingOccurrences(of: "\r\n", with: "\n").trimmingWhitespace()
+        let value = (raw.utf8.contains(UInt8(ascii: "\r")) ? raw.replacingOccurrences(of: "\r\n", with: "\n") : raw).trimmingWhitespace()
         if value.isEmpty { return .failure(.missing) }
         if let bad = value.unicodeScalars.first(where: { isForbiddenControl($0, allowNewlines: field.kind == .text) }) {
             let what = isInvisible(bad) ? "the invisible character" : "the control character"
