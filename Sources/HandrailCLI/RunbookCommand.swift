@@ -104,8 +104,10 @@ enum RunbookCommand {
         guard let library = context.runbookLibrary() else { return noLibrary(context) }
         let all: [(URL, Result<Runbook, RunbookLibrary.LoadError>)]
         do { all = try library.loadAll() } catch {
+            // The folder named (--runbooks, HANDRAIL_RUNBOOKS) is not there or not a folder: the
+            // operator's setting, like a folder not found at all, not a fault of Handrail's.
             out.error("handrail: cannot read the runbook folder \(SafeText.visible(library.directory.path)): \(error.localizedDescription)")
-            return .internalError
+            return .usage
         }
         if all.isEmpty { out.print("No runbooks in \(SafeText.visible(library.directory.path))") }
         var rows: [[String]] = [["ID", "VERSION", "STEPS", "TITLE"]]

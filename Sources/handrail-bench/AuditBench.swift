@@ -16,7 +16,8 @@ struct AuditBench {
 
     var databasePath: String { options.workdir.appendingPathComponent("audit-\(options.events).db").path }
     var handrail: String { options.handrailExecutable }
-    let env = ["HANDRAIL_LOGIN": "bench"]
+    /// As a deployment runs it: the platform configured (no demo tenant created beside the log).
+    let env = ["HANDRAIL_LOGIN": "bench", "HANDRAIL_PLATFORM": "manual"]
     var label: String { options.events >= 1_000_000 ? "\(options.events / 1_000_000)M" : "\(options.events / 1000)k" }
 
     func run() {

@@ -117,6 +117,25 @@ final class RunbookCommandTests: XCTestCase {
         XCTAssertTrue(run.out.contains("bad.json5: has problems; run handrail runbook check \(folder.appendingPathComponent("bad.json5").path)"), run.out)
     }
 
+    /// A runbook folder named that is not there, or is a file: the setting is wrong (exit 2, the
+    /// system's reason), not a fault of Handrail's (exit 1); a folder of a runbook file named
+    /// `.json5` alone and other files is listed as empty.
+    func testListOfAFolderThatCannotBeReadIsAUsageError() throws {
+        let folder = try temporaryFolder()
+        let missing = folder.appendingPathComponent("gone").path
+        let run = handrail(["runbook", "list", "--runbooks", missing])
+        XCTAssertEqual(run.status, 2, run.err)
+        XCTAssertEqual(run.err, "handrail: cannot read the runbook folder \(missing): no such file or directory\n")
+        let file = folder.appendingPathComponent("plain.txt")
+        try "not a folder".write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(handrail(["runbook", "list", "--runbooks", file.path]).err,
+                       "handrail: cannot read the runbook folder \(file.path): not a directory\n")
+        try "{}".write(to: folder.appendingPathComponent(".json5"), atomically: true, encoding: .utf8)
+        let empty = handrail(["runbook", "list", "--runbooks", folder.path])
+        XCTAssertEqual(empty.status, 0, empty.err)
+        XCTAssertTrue(empty.out.hasPrefix("No runbooks in \(folder.path)\n"), empty.out)
+    }
+
     // MARK: - show
 
     /// Every step, numbered in the order a case meets them (ends last), each with its fields,
