@@ -80,22 +80,40 @@ public final class CaseReader {
         for status in CaseStatus.allCases where status != .closed {
             active += try context.store.cases(statuses: [status.rawValue], limit: 300)
         }
-        // Newest first across statuses, as one query would have given them.
-        active.sort { ($0.projection.updatedAt, $1.projection.id) > ($1.projection.updatedAt, $0.projection.id) }
+        // Newest first across statuses, as one query would have given them (sorted as positions:
+        // a record is a dozen strings to move).
+        let newestFirst = active.indices.sorted { a, b in
+            (active[a].projection.updatedAt, active[b].projection.id) > (active[b].projection.updatedAt, active[a].projection.id)
+        }
         let closed = try context.store.cases(statuses: [CaseStatus.closed.rawValue], limit: 50)
-        // Step titles from each runbook, read once per queue (a runbook is a file to parse).
-        let seen = RunbooksSeen()
-        func runbook(_ id: String) -> Runbook? { seen.remembered(id, in: \.byID) { context.runbooks(id) } }
-        func row(_ r: CaseRecord) -> QueueRow {
-            var row = QueueRow(r, viewer: actor.login, now: now)
-            row.stepTitle = runbook(r.projection.runbook)?.step(r.projection.step)?.title ?? r.projection.step
+        // Step titles from each runbook, read once per queue (a runbook is a file to parse), and
+        // kept as a table: a queue is hundreds of rows, and copying a runbook out for each cost
+        // more than reading the rows.
+        var stepTitles: [String: [String: String]] = [:]
+        func title(runbook id: String, step: String) -> String? {
+            if stepTitles[id] == nil {
+                stepTitles[id] = context.runbooks(id).map { Dictionary($0.steps.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first }) } ?? [:]
+            }
+            return stepTitles[id]?[step]
+        }
+        func row(_ record: CaseRecord) -> QueueRow {
+            var row = QueueRow(record, viewer: actor.login, now: now)
+            row.stepTitle = title(runbook: record.projection.runbook, step: record.projection.step) ?? record.projection.step
             return row
         }
-        let rows = active.map(row)
-        let mine = active.filter { $0.projection.openedBy == actor.login || $0.holder == actor.login }
-            .map(row).filter { $0.status != .awaitingEnrolment }
-        var review = rows.filter { $0.status == .escalated || $0.status == .awaitingApproval || $0.overdue }
-            .sorted { ($0.overdue ? 0 : 1, $0.updated) < ($1.overdue ? 0 : 1, $1.updated) }
+        var rows: [QueueRow] = [], mine: [QueueRow] = []
+        rows.reserveCapacity(active.count)
+        for record in newestFirst.lazy.map({ active[$0] }) {
+            let row = row(record)
+            rows.append(row)
+            if record.projection.openedBy == actor.login || record.holder == actor.login, row.status != .awaitingEnrolment { mine.append(row) }
+        }
+        // Overdue first, then the longest waiting; the row's place in `rows` settles ties, as a
+        // stable sort would. Sorted as positions, not rows: a row is a dozen strings to move.
+        let waiting = rows.indices.filter { rows[$0].status == .escalated || rows[$0].status == .awaitingApproval || rows[$0].overdue }
+        var review = waiting.sorted { a, b in
+            (rows[a].overdue ? 0 : 1, rows[a].updated, a) < (rows[b].overdue ? 0 : 1, rows[b].updated, b)
+        }.map { rows[$0] }
         if summarising {
             let summaries = reviewSummaries(for: review, now: now)
             for i in review.indices { review[i].review = summaries[review[i].id] ?? review[i].review }
