@@ -34,6 +34,18 @@ final class JSON5ParserTests: XCTestCase {
                                 "null": .number(5), "true": .number(6)]))
     }
 
+    /// An identifier read as a run of ASCII bytes, then scalar by scalar from its first other
+    /// letter: one that starts or goes on beyond ASCII reads whole, and columns after it count scalars.
+    func testIdentifiersThatLeaveASCIIReadWholeWithTheirColumns() throws {
+        let root = try JSON5Parser.parse("{ ñame: 1, caféX2: 2, ab\u{0301}c: 3, z: 4 }")
+        XCTAssertEqual(root.members?.map(\.key), ["ñame", "caféX2", "ab\u{0301}c", "z"])
+        XCTAssertEqual(root.members?.map(\.keyLocation), [at(1, 3), at(1, 12), at(1, 23), at(1, 32)])
+        XCTAssertEqual(root["z"]?.location, at(1, 35))
+        XCTAssertThrowsError(try JSON5Parser.parse("{ a: naïve }")) { error in
+            XCTAssertEqual((error as? JSON5SyntaxError)?.description, "1:6: unexpected word 'naïve'; strings need quotes")
+        }
+    }
+
     func testSingleAndDoubleQuotedStrings() {
         XCTAssertEqual(value(#"['it\'s "quoted"', "it's \"quoted\"", '', ""]"#),
                        .array([.string(#"it's "quoted""#), .string(#"it's "quoted""#), .string(""), .string("")]))

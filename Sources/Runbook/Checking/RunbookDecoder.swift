@@ -14,8 +14,7 @@ final class RunbookDecoder {
     // MARK: - Document
 
     func decode(_ root: JSONNode) -> Runbook? {
-        guard let members = object(root, at: .root, required: ["id", "version", "title", "start", "templates", "steps"],
-                                   optional: ["summary", "incidentEntry", "settings", "refusalSignals"]) else { return nil }
+        guard let members = object(root, at: .root, required: Self.documentKeys, optional: Self.optionalDocumentKeys) else { return nil }
         let path = JSONPath.root
         let id = string(members, "id", at: path)
         let version = integer(members, "version", at: path, minimum: 1)
@@ -62,7 +61,7 @@ final class RunbookDecoder {
     }
 
     private func decodeSignal(_ node: JSONNode, at path: JSONPath) -> RefusalSignal? {
-        guard let m = object(node, at: path, required: ["id", "label"], optional: ["guidance", "source"]) else { return nil }
+        guard let m = object(node, at: path, required: Self.signalKeys, optional: Self.optionalSignalKeys) else { return nil }
         let id = string(m, "id", at: path)
         let label = string(m, "label", at: path)
         let guidance = string(m, "guidance", at: path, required: false) ?? ""
@@ -88,7 +87,7 @@ final class RunbookDecoder {
                                                 "emits", "action", "awaits", "reasonField", "dangerous", "opensLinkedCase"]
 
     private func decodeStep(_ node: JSONNode, at path: JSONPath) -> Step? {
-        guard let m = object(node, at: path, required: ["id", "title"], optional: Self.stepKeys) else { return nil }
+        guard let m = object(node, at: path, required: Self.requiredStepKeys, optional: Self.stepKeys) else { return nil }
         let id = string(m, "id", at: path)
         let title = string(m, "title", at: path)
         var step = Step(id: id ?? "", title: title ?? "")
@@ -106,7 +105,7 @@ final class RunbookDecoder {
         step.transitions = array(m, "transitions", at: path, required: false) { n, p in decodeTransition(n, at: p) } ?? []
         if let actionNode = m["action"] {
             let p = path.appending("action")
-            if let a = object(actionNode, at: p, required: ["name", "event", "done"]),
+            if let a = object(actionNode, at: p, required: Self.actionKeys),
                let name = string(a, "name", at: p), let event = string(a, "event", at: p), let done = string(a, "done", at: p) {
                 step.action = StepAction(name: name, event: event, done: done)
             }
@@ -122,8 +121,7 @@ final class RunbookDecoder {
     }
 
     private func decodeField(_ node: JSONNode, at path: JSONPath) -> Field? {
-        guard let m = object(node, at: path, required: ["id", "label", "type"],
-                             optional: ["required", "help", "options", "when", "prefill", "maxLength", "mustConfirm", "confirmsSubject"])
+        guard let m = object(node, at: path, required: Self.fieldKeys, optional: Self.optionalFieldKeys)
         else { return nil }
         let id = string(m, "id", at: path)
         let label = string(m, "label", at: path)
@@ -168,7 +166,7 @@ final class RunbookDecoder {
     }
 
     private func decodeOption(_ node: JSONNode, at path: JSONPath) -> ChoiceOption? {
-        guard let m = object(node, at: path, required: ["value", "label"], optional: ["acceptable", "refusal", "reasonTerm"]) else { return nil }
+        guard let m = object(node, at: path, required: Self.optionKeys, optional: Self.optionalOptionKeys) else { return nil }
         let value = string(m, "value", at: path)
         let label = string(m, "label", at: path)
         let acceptable = bool(m, "acceptable", at: path) ?? true
@@ -188,14 +186,14 @@ final class RunbookDecoder {
             wrongType(node, at: path, expected: "a check name or an object with \"check\"")
             return nil
         }
-        guard let m = object(node, at: path, required: ["check"], optional: ["onRefusal", "escalate"]),
+        guard let m = object(node, at: path, required: Self.checkKeys, optional: Self.optionalCheckKeys),
               let name = string(m, "check", at: path) else { return nil }
         return CheckReference(name: name, onRefusal: string(m, "onRefusal", at: path, required: false),
                               escalate: string(m, "escalate", at: path, required: false))
     }
 
     private func decodeTransition(_ node: JSONNode, at path: JSONPath) -> Transition? {
-        guard let m = object(node, at: path, required: ["to"], optional: ["when", "label"]),
+        guard let m = object(node, at: path, required: Self.transitionKeys, optional: Self.optionalTransitionKeys),
               let to = string(m, "to", at: path) else { return nil }
         let when = m["when"].flatMap { decodeCondition($0, at: path.appending("when")) }
         return Transition(to: to, when: when, label: string(m, "label", at: path, required: false))
@@ -253,6 +251,24 @@ final class RunbookDecoder {
         return subjectKey == "fact" ? .fact(name, comparison) : .field(name, comparison)
     }
 
+    // MARK: - Keys
+
+    // Each object's keys, built once: a set written at the call would be built for every object read.
+    private static let documentKeys: Set<String> = ["id", "version", "title", "start", "templates", "steps"]
+    private static let optionalDocumentKeys: Set<String> = ["summary", "incidentEntry", "settings", "refusalSignals"]
+    private static let signalKeys: Set<String> = ["id", "label"]
+    private static let optionalSignalKeys: Set<String> = ["guidance", "source"]
+    private static let requiredStepKeys: Set<String> = ["id", "title"]
+    private static let actionKeys: Set<String> = ["name", "event", "done"]
+    private static let fieldKeys: Set<String> = ["id", "label", "type"]
+    private static let optionalFieldKeys: Set<String> = ["required", "help", "options", "when", "prefill", "maxLength", "mustConfirm", "confirmsSubject"]
+    private static let optionKeys: Set<String> = ["value", "label"]
+    private static let optionalOptionKeys: Set<String> = ["acceptable", "refusal", "reasonTerm"]
+    private static let checkKeys: Set<String> = ["check"]
+    private static let optionalCheckKeys: Set<String> = ["onRefusal", "escalate"]
+    private static let transitionKeys: Set<String> = ["to"]
+    private static let optionalTransitionKeys: Set<String> = ["when", "label"]
+
     // MARK: - Reading helpers
 
     typealias Members = [String: JSONNode]
@@ -264,17 +280,18 @@ final class RunbookDecoder {
             return nil
         }
         var seen: Members = [:]
+        seen.reserveCapacity(members.count)
         for member in members {
-            let p = path.appending(member.key)
+            // The member's path is built only for a problem: most objects have none.
             if seen[member.key] != nil {
-                problems.append(RunbookProblem(.duplicateKey, at: p, member.keyLocation, "duplicate key \"\(member.key)\""))
+                problems.append(RunbookProblem(.duplicateKey, at: path.appending(member.key), member.keyLocation, "duplicate key \"\(member.key)\""))
                 continue
             }
             seen[member.key] = member.value
             if !required.contains(member.key) && !optional.contains(member.key) {
                 let allowed = (required.union(optional)).sorted()
                 let hint = Self.closest(to: member.key, in: allowed).map { " (did you mean \"\($0)\"?)" } ?? ""
-                problems.append(RunbookProblem(.unknownKey, at: p, member.keyLocation, "unknown key \"\(member.key)\"\(hint)"))
+                problems.append(RunbookProblem(.unknownKey, at: path.appending(member.key), member.keyLocation, "unknown key \"\(member.key)\"\(hint)"))
             }
         }
         for key in required.sorted() where seen[key] == nil {

@@ -20,7 +20,8 @@ public struct JSON5Parser {
     public init(_ text: String) {
         var scalars: [Unicode.Scalar] = []
         scalars.reserveCapacity(text.utf8.count)
-        scalars.append(contentsOf: text.unicodeScalars)
+        // One pass: appending the view whole counts its scalars first, a second pass.
+        for scalar in text.unicodeScalars { scalars.append(scalar) }
         self.scalars = scalars
         self.utf8 = Array(text.utf8)
     }
@@ -330,7 +331,15 @@ public struct JSON5Parser {
     }
 
     private mutating func parseIdentifier() throws(JSON5SyntaxError) -> String {
-        var out = String.UnicodeScalarView()
+        // An ASCII identifier (every key of a runbook) is one run of bytes, copied at once; an
+        // identifier with other letters is built scalar by scalar.
+        let startByte = byteIndex, startIndex = index
+        while let c = peek, c.isASCII, index == startIndex ? Self.isIdentifierStart(c) : Self.isIdentifierPart(c) {
+            index += 1
+            byteIndex += 1
+            column += 1
+        }
+        var out = String(decoding: utf8[startByte..<byteIndex], as: UTF8.self).unicodeScalars
         while let c = peek, out.isEmpty ? Self.isIdentifierStart(c) : Self.isIdentifierPart(c) {
             out.append(c)
             advance()

@@ -1,5 +1,3 @@
-import Foundation
-
 /// `{{name}}` placeholder templates: the reason and follow-up texts of a runbook.
 /// Deliberately tiny (no logic, no loops): runbooks are written by support leads, and what
 /// a template says must be obvious from reading it.
@@ -8,8 +6,8 @@ public enum TemplateText {
     public static func placeholders(in text: String) -> [String] {
         var names: [String] = []
         var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+        while let open = Self.pair(UInt8(ascii: "{"), in: rest) {
+            guard let close = Self.pair(UInt8(ascii: "}"), in: rest[open.upperBound...]) else { break }
             names.append(rest[open.upperBound..<close.lowerBound].trimmingBlanks())
             rest = rest[close.upperBound...]
         }
@@ -21,8 +19,8 @@ public enum TemplateText {
     public static func render(_ text: String, values: [String: String]) -> String {
         var out = ""
         var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+        while let open = Self.pair(UInt8(ascii: "{"), in: rest) {
+            guard let close = Self.pair(UInt8(ascii: "}"), in: rest[open.upperBound...]) else { break }
             out += rest[..<open.lowerBound]
             let name = rest[open.upperBound..<close.lowerBound].trimmingBlanks()
             out += values[name] ?? "{{\(name)}}"
@@ -30,5 +28,19 @@ public enum TemplateText {
         }
         out += rest
         return out
+    }
+
+    /// Where `{{` or `}}` (the byte twice) first occurs in `text`, found on its UTF-8 bytes:
+    /// Foundation's `range(of:)` compares as NSString does, through CoreFoundation, which was
+    /// most of the time a runbook's check spent on its templates.
+    private static func pair(_ byte: UInt8, in text: Substring) -> Range<String.Index>? {
+        let bytes = text.utf8
+        var i = bytes.startIndex
+        while i != bytes.endIndex {
+            let next = bytes.index(after: i)
+            if bytes[i] == byte, next != bytes.endIndex, bytes[next] == byte { return i..<bytes.index(after: next) }
+            i = next
+        }
+        return nil
     }
 }
