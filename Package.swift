@@ -20,9 +20,13 @@ let package = Package(
         .target(name: "CSHA256"),
         // prctl(2) for the process's hardening at start (PR_SET_DUMPABLE): variadic in C.
         .target(name: "CProcess"),
+        // The VFS the connections open their files through: SQLite's default one, but an existing
+        // write-ahead log is opened without "create", so a new connection's commit does not also
+        // sync the log's folder. In C: a VFS is a struct of C function pointers. SQLiteCore only.
+        .target(name: "CSQLiteVFS", dependencies: ["CSQLite"]),
         // SQLite without a domain: connection, statements, errors, migrations, and the one way a
-        // store's file is opened. The only target that imports CSQLite.
-        .target(name: "SQLiteCore", dependencies: ["CSQLite"]),
+        // store's file is opened. The only target that imports CSQLite (and CSQLiteVFS).
+        .target(name: "SQLiteCore", dependencies: ["CSQLite", "CSQLiteVFS"]),
         // SHA-256, HMAC-SHA256 and PBKDF2 password hashes, on the project's own SHA-256. Pure.
         .target(name: "Hashing", dependencies: ["CSHA256"]),
         // Checkpoints of the log that leave the machine: the forward-evolving anchor key, the

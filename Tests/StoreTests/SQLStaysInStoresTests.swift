@@ -74,14 +74,28 @@ final class SQLStaysInTheCoreAndTheStoresTests: XCTestCase {
         XCTAssertGreaterThan(allowedWithSQL, 5, "the stores' own SQL should be seen, or the scan is blind")
     }
 
-    func testOnlyTheSQLiteCoreImportsCSQLite() throws {
-        let importing = try NSRegularExpression(pattern: #"^\s*(@\w+(\(\w+\))?\s+)*import\s+(\w+\s+)?CSQLite(\.\w+)?\s*$"#, options: .anchorsMatchLines)
+    /// The Swift files under Sources that import `module` (or one of its submodules).
+    static func importers(of module: String) throws -> [String] {
+        let importing = try NSRegularExpression(pattern: #"^\s*(@\w+(\(\w+\))?\s+)*import\s+(\w+\s+)?"# + module + #"(\.\w+)?\s*$"#,
+                                                options: .anchorsMatchLines)
         var importers: [String] = []
-        for relative in try Self.swiftFiles() {
-            let text = try String(contentsOf: Self.sources.appendingPathComponent(relative), encoding: .utf8)
+        for relative in try swiftFiles() {
+            let text = try String(contentsOf: sources.appendingPathComponent(relative), encoding: .utf8)
             if importing.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil { importers.append(relative) }
         }
+        return importers
+    }
+
+    func testOnlyTheSQLiteCoreImportsCSQLite() throws {
+        let importers = try Self.importers(of: "CSQLite")
         XCTAssertFalse(importers.isEmpty, "the core itself imports CSQLite; none found means the scan is blind")
         XCTAssertEqual(importers.filter { !$0.hasPrefix("SQLiteCore/") }, [], "only SQLiteCore may import CSQLite")
+    }
+
+    /// The VFS every connection opens its files through is the core's to choose.
+    func testOnlyTheSQLiteCoreImportsItsVFS() throws {
+        let importers = try Self.importers(of: "CSQLiteVFS")
+        XCTAssertFalse(importers.isEmpty, "the core itself imports CSQLiteVFS; none found means the scan is blind")
+        XCTAssertEqual(importers.filter { !$0.hasPrefix("SQLiteCore/") }, [], "only SQLiteCore may import CSQLiteVFS")
     }
 }

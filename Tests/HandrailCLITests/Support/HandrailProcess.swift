@@ -73,16 +73,20 @@ final class HandrailProcess {
          "HANDRAIL_DB": database, "HANDRAIL_RUNBOOKS": Self.runbooks.path, "HANDRAIL_LOGIN": login, "HANDRAIL_PLATFORM": "manual"]
     }
 
-    /// Runs `handrail ARGUMENTS` as `login` (default: `self.login`), with `environment` laid over the usual one.
+    /// Runs `handrail ARGUMENTS` as `login` (default: `self.login`), with `environment` laid over the usual one;
+    /// `under` a program that runs it (such as `strace` and its options), if one is given.
     @discardableResult
-    func run(_ arguments: [String], as login: String? = nil, environment extra: [String: String] = [:]) throws -> Run {
+    func run(_ arguments: [String], as login: String? = nil, environment extra: [String: String] = [:],
+             under wrapper: [String] = []) throws -> Run {
         let login = login ?? self.login
         let environment = environment(login: login).merging(extra) { $1 }
         if extra["HANDRAIL_DB"] == nil {
             try DatabaseInit.ensure(binary: binary, environment: environment, before: arguments, senior: login, directory: folder,
                                     faketime: .frozen(clock.now))
         }
-        let result = try ChildProcess.run(binary, arguments, environment: environment,
+        let (executable, argv) = wrapper.first.map { (URL(fileURLWithPath: $0), Array(wrapper.dropFirst()) + [binary.path] + arguments) }
+            ?? (binary, arguments)
+        let result = try ChildProcess.run(executable, argv, environment: environment,
                                           directory: folder, scratch: folder, faketime: clock.tick(), timeout: Self.timeout)
         return Run(arguments: arguments, login: login, status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
