@@ -72,6 +72,22 @@ final class RunbookCache: @unchecked Sendable {
         return .success(entry)
     }
 
+    /// A file in `folder` that was read with this hash and has not changed since (its stamp
+    /// settled then and the same now): a long-running wizard finds a case's runbook with one
+    /// stat(2), not a listing of the folder and a look at every file in it.
+    func unchangedFile(sha256: String, in folder: String) -> (path: String, entry: Entry)? {
+        let candidates = lock.withLock { read.filter { $0.value.sha256 == sha256 && Self.folder(of: $0.key) == folder } }
+        for (path, last) in candidates.sorted(by: { $0.key < $1.key }) {
+            guard FileStamp(path: path) == last.stamp, let known = lock.withLock({ remembered(path, stamp: last.stamp) }) else { continue }
+            return (path, known)
+        }
+        return nil
+    }
+
+    private static func folder(of path: String) -> Substring {
+        path.lastIndex(of: "/").map { path[..<$0] } ?? ""
+    }
+
     /// What `path` held when it was last read, if it still has that stamp.
     private func remembered(_ path: String, stamp: FileStamp) -> Entry? {
         guard let last = read[path], last.stamp == stamp, let outcome = parsed[last.sha256] else { return nil }

@@ -112,8 +112,11 @@ public struct RunbookLibrary: Sendable {
     /// The runbook in the file whose content has this SHA-256, loaded from exactly those bytes
     /// (parsed once per process for those bytes: `RunbookCache`).
     public func runbook(sha256: String) -> Runbook? {
-        guard let urls = try? files() else { return nil }
         let wanted = sha256.lowercased()
+        if let (_, entry) = RunbookCache.shared.unchangedFile(sha256: wanted, in: directory.path), case .valid(let runbook) = entry.outcome {
+            return runbook
+        }
+        guard let urls = try? files() else { return nil }
         for url in urls {
             guard case .success(let entry) = RunbookCache.shared.entry(file: url.path),
                   entry.sha256 == wanted, case .valid(let runbook) = entry.outcome else { continue }

@@ -96,6 +96,24 @@ final class RunbookCacheTests: XCTestCase {
         XCTAssertNotEqual(library.pin(id: "mfa-recovery")?.sha256, pinned.sha256)
     }
 
+    /// The attack: a settled runbook taken out of the folder (renamed so it no longer counts as
+    /// a runbook, or deleted) while the process runs. What was read from it before answers
+    /// nothing: the pinned case is refused, as a new process would refuse it.
+    func testASettledFileRenamedAwayOrDeletedIsNotFoundByItsHash() throws {
+        try waitUntilSettled(file)
+        let library = RunbookLibrary(directory: folder)
+        let pinned = try XCTUnwrap(library.pin(id: "mfa-recovery"))
+        XCTAssertNotNil(library.runbook(sha256: pinned.sha256))
+
+        let disabled = folder.appendingPathComponent("mfa-recovery.json5.disabled")
+        try FileManager.default.moveItem(at: file, to: disabled)
+        XCTAssertTrue(library.runbook(sha256: pinned.sha256) == nil, "renamed out of the library")
+        try FileManager.default.moveItem(at: disabled, to: folder.appendingPathComponent("renamed.json5"))
+        XCTAssertNotNil(library.runbook(sha256: pinned.sha256), "the same bytes under another runbook file name")
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("renamed.json5"))
+        XCTAssertTrue(library.runbook(sha256: pinned.sha256) == nil, "deleted")
+    }
+
     /// The race: a file written, looked up, and written again within the same tick of the file
     /// system's clock would have the same stamp both times, and no test can make the kernel
     /// stamp two writes alike on demand. So a file that recent is never taken from its stamp:
