@@ -16,8 +16,11 @@
  * A log that is not there is opened with SQLite's own flags: created, and marked, as SQLite does.
  * Its folder is then also synced here, at once: the connection that creates the log may never sync
  * it (a reader, such as `case show` after the log was removed, writes nothing), and a connection
- * that later finds the log does not sync the folder, so the name is made durable before another
- * connection can find it. A log that vanishes between the look and the open is opened again the
+ * that later finds the log does not sync the folder. Another process may find the new log in the
+ * moment between its creation and that sync, and commit with the log's own sync alone; the
+ * journalling file systems Handrail runs on (ext4, XFS) commit the new name with or before that
+ * sync. A log made by another program (the sqlite3 shell) and only read by it is not synced here:
+ * SQLite's own behaviour. A log that vanishes between the look and the open is opened again the
  * same way. Every other file, the database itself included, and every other method go to the
  * default VFS untouched.
  */

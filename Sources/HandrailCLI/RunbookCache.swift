@@ -38,26 +38,40 @@ final class RunbookCache: @unchecked Sendable {
     var parses: Int { lock.withLock { parseCount } }
     /// How many times a file's bytes were read in this process.
     var reads: Int { lock.withLock { readCount } }
+    private var listingCount = 0
+    /// How many times a runbook folder was listed in this process (`RunbookLibrary.files()`).
+    var listings: Int { lock.withLock { listingCount } }
+    func countListing() { lock.withLock { listingCount += 1 } }
 
     /// Why a runbook file gave no bytes.
     enum FileFailure: Error, Equatable {
         case folder
+        /// A device, a pipe or a socket: read, it could block or never end.
+        case notRegularFile
+        case tooLarge(Int64)
         /// The system's reason, in words (strerror(3)).
         case unreadable(String)
     }
 
+    /// The largest runbook file read: the shipped one is about 22 KB.
+    static let maximumFileBytes: Int64 = 4 << 20
+
     /// The file at `path` as a runbook: from what was read before when its stamp has not changed
     /// and had settled, else read and hashed now.
-    func entry(file path: String) -> Result<Entry, FileFailure> {
+    /// `now`: the file system's clock (`FileStamp.now()`), handed in by the tests.
+    func entry(file path: String, now: Int64 = FileStamp.now()) -> Result<Entry, FileFailure> {
         if let stamp = FileStamp(path: path), let known = lock.withLock({ remembered(path, stamp: stamp) }) {
             return .success(known)
         }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return .failure(.unreadable(Self.reason(errno))) }
+        // Not blocking: a pipe named like a runbook must not hang whoever lists the folder.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else { return .failure(.unreadable(SystemError.text(errno))) }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return .failure(.unreadable(Self.reason(errno))) }
+        guard fstat(descriptor, &info) == 0 else { return .failure(.unreadable(SystemError.text(errno))) }
         guard info.st_mode & S_IFMT != S_IFDIR else { return .failure(.folder) }
+        guard info.st_mode & S_IFMT == S_IFREG else { return .failure(.notRegularFile) }
+        guard Int64(info.st_size) <= Self.maximumFileBytes else { return .failure(.tooLarge(Int64(info.st_size))) }
         let stamp = FileStamp(info)
         let bytes: [UInt8]
         switch Self.readAll(descriptor, sizeHint: Int(stamp.size)) {
@@ -67,7 +81,7 @@ final class RunbookCache: @unchecked Sendable {
         let entry = entry(bytes: bytes)
         lock.withLock {
             readCount += 1
-            if stamp.isSettled { read[path] = (stamp, entry.sha256) } else { read[path] = nil }
+            if stamp.standsForItsBytes(at: now) { read[path] = (stamp, entry.sha256) } else { read[path] = nil }
         }
         return .success(entry)
     }
@@ -76,16 +90,18 @@ final class RunbookCache: @unchecked Sendable {
     /// settled then and the same now): a long-running wizard finds a case's runbook with one
     /// stat(2), not a listing of the folder and a look at every file in it.
     func unchangedFile(sha256: String, in folder: String) -> (path: String, entry: Entry)? {
-        let candidates = lock.withLock { read.filter { $0.value.sha256 == sha256 && Self.folder(of: $0.key) == folder } }
+        let candidates = lock.withLock {
+            read.filter { path, last in
+                guard last.sha256 == sha256, let slash = path.lastIndex(of: "/") else { return false }
+                // Only a file the folder's listing would give: a file checked by name is not a runbook of the folder.
+                return path[..<slash] == folder && RunbookLibrary.isRunbookFileName(path[path.index(after: slash)...])
+            }
+        }
         for (path, last) in candidates.sorted(by: { $0.key < $1.key }) {
             guard FileStamp(path: path) == last.stamp, let known = lock.withLock({ remembered(path, stamp: last.stamp) }) else { continue }
             return (path, known)
         }
         return nil
-    }
-
-    private static func folder(of path: String) -> Substring {
-        path.lastIndex(of: "/").map { path[..<$0] } ?? ""
     }
 
     /// What `path` held when it was last read, if it still has that stamp.
@@ -102,18 +118,17 @@ final class RunbookCache: @unchecked Sendable {
             let got = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
             if got < 0 {
                 if errno == EINTR { continue }
-                return .failure(errno == EISDIR ? .folder : .unreadable(reason(errno)))
+                return .failure(errno == EISDIR ? .folder : .unreadable(SystemError.text(errno)))
             }
             if got == 0 { break }
             filled += got
+            // A file that grows while it is read is cut off at the limit, not read without end.
+            if filled > maximumFileBytes { return .failure(.tooLarge(Int64(filled))) }
         }
         bytes.removeSubrange(filled...)
         return .success(bytes)
     }
 
-    private static func reason(_ code: Int32) -> String {
-        strerror(code).map { String(cString: $0).lowercased() } ?? "error \(code)"
-    }
 
     /// The file's bytes as a runbook (bytes that are not UTF-8: one problem at the first bad byte).
     func entry(bytes: [UInt8]) -> Entry {

@@ -105,9 +105,9 @@ enum RunbookCommand {
         let all: [(URL, Result<Runbook, RunbookLibrary.LoadError>)]
         do { all = try library.loadAll() } catch {
             // The folder named (--runbooks, HANDRAIL_RUNBOOKS) is not there or not a folder: the
-            // operator's setting, like a folder not found at all, not a fault of Handrail's.
+            // operator's setting, like a folder not found at all (exit 2), not a fault of Handrail's.
             out.error("handrail: cannot read the runbook folder \(SafeText.visible(library.directory.path)): \(error.localizedDescription)")
-            return .usage
+            return (error as? RunbookLibrary.FolderUnreadable)?.isTheSettings == true ? .usage : .internalError
         }
         if all.isEmpty { out.print("No runbooks in \(SafeText.visible(library.directory.path))") }
         var rows: [[String]] = [["ID", "VERSION", "STEPS", "TITLE"]]

@@ -34,18 +34,35 @@ public struct RunbookLibrary: Sendable {
     public func files() throws(FolderUnreadable) -> [URL] {
         guard let folder = opendir(directory.path) else { throw FolderUnreadable(code: errno) }
         defer { closedir(folder) }
+        RunbookCache.shared.countListing()
         var names: [String] = []
-        while let entry = readdir(folder) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name.hasSuffix(".json5"), name != ".json5" { names.append(name) }
+        while true {
+            errno = 0
+            guard let entry = readdir(folder) else {
+                if errno != 0 { throw FolderUnreadable(code: errno) } // not the end: the listing failed
+                break
+            }
+            // A name that is not UTF-8 cannot be a runbook's (nor be named on a command line).
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                raw.withMemoryRebound(to: CChar.self) { String(validatingCString: $0.baseAddress!) }
+            }
+            if let name, Self.isRunbookFileName(name[...]) { names.append(name) }
         }
         return names.sorted().map { directory.appendingPathComponent($0, isDirectory: false) }
+    }
+
+    /// Which names in the folder are runbooks: `NAME.json5`.
+    static func isRunbookFileName(_ name: Substring) -> Bool {
+        name.hasSuffix(".json5") && name.count > ".json5".count
     }
 
     /// Why the folder could not be listed, in the system's words (strerror(3)).
     public struct FolderUnreadable: Error, LocalizedError {
         public var code: Int32
-        public var errorDescription: String? { strerror(code).map { String(cString: $0).lowercased() } ?? "error \(code)" }
+        public var errorDescription: String? { SystemError.text(code) }
+        /// Not there, not a folder, not readable: the setting that names it is wrong. Anything
+        /// else (no descriptors or memory left, an I/O error) is not the operator's doing.
+        public var isTheSettings: Bool { [ENOENT, ENOTDIR, EACCES, ELOOP, ENAMETOOLONG].contains(code) }
     }
 
     public enum LoadError: Error, Sendable {
@@ -61,6 +78,9 @@ public struct RunbookLibrary: Sendable {
     public static func load(file: URL) -> Result<Runbook, LoadError> {
         switch RunbookCache.shared.entry(file: file.path) {
         case .failure(.folder): return .failure(.unreadable(file, "is a folder, not a runbook file"))
+        case .failure(.notRegularFile): return .failure(.unreadable(file, "is not a regular file"))
+        case .failure(.tooLarge(let bytes)):
+            return .failure(.unreadable(file, "is \(bytes) bytes; a runbook file may be at most \(RunbookCache.maximumFileBytes >> 20) MiB"))
         case .failure(.unreadable(let reason)): return .failure(.unreadable(file, "cannot be read: \(reason)"))
         case .success(let entry):
             switch entry.outcome {
@@ -105,7 +125,10 @@ public struct RunbookLibrary: Sendable {
     public func pin(id: String) -> (sha256: String, file: String)? {
         guard let all = try? loadAll(), Self.duplicateIDs(all).isEmpty,
               let (url, _) = all.first(where: { (try? $0.1.get().id) == id }),
-              case .success(let entry) = RunbookCache.shared.entry(file: url.path) else { return nil }
+              case .success(let entry) = RunbookCache.shared.entry(file: url.path),
+              // Read again for its hash: the bytes hashed must be a valid runbook with this id (not
+              // an edit made in between).
+              case .valid(let runbook) = entry.outcome, runbook.id == id else { return nil }
         return (entry.sha256, url.lastPathComponent)
     }
 

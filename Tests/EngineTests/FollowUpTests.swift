@@ -75,6 +75,16 @@ final class FollowUpTests: XCTestCase {
         XCTAssertEqual(failureMessage(refusal, check: "followUpComplete"), "The message still has unfilled {{placeholders}}")
     }
 
+    /// The same placeholder with a combining mark after its braces (`{{\u{301}…`): one
+    /// character to a character-by-character search, still an unfilled placeholder here.
+    func testFollowUpWithAPlaceholderHiddenBehindACombiningMarkIsRefused() throws {
+        let h = try enrolledCase()
+        let message = "Hello {{\u{301}subject.name}}, we removed your MFA factors. This is in our audit log."
+        XCTAssertFalse(message.contains("{{"), "a search by characters misses it")
+        let refusal = assertRefused(h.submit("follow_up", ["message": message, "sent": "yes"]), .gate, failing: ["followUpComplete"])
+        XCTAssertEqual(failureMessage(refusal, check: "followUpComplete"), "The message still has unfilled {{placeholders}}")
+    }
+
     func testFollowUpThatDoesNotMentionTheAuditLogIsRefused() throws {
         let h = try enrolledCase()
         let refusal = assertRefused(h.submit("follow_up", ["message": "Hi Sam, all sorted, have a good day!", "sent": "yes"]), .gate,

@@ -62,15 +62,39 @@ final class RunbookCacheTests: XCTestCase {
         XCTAssertNotNil(library.runbook(sha256: pinned.sha256), "the file as it was: the case goes on")
     }
 
-    /// Honest path: a file nobody has touched for a while is read and hashed once, however many
-    /// times a long-running process looks a case's runbook up by its pin.
-    func testASettledFileIsReadOnceForEveryLookUp() throws {
+    /// Honest path: a runbook only root may write, that nobody has touched for a while, is read
+    /// and hashed once, and found by its pin without listing the folder, however many times a
+    /// long-running process looks a case's runbook up.
+    func testASettledFileOnlyRootMayWriteIsReadOnceForEveryLookUp() throws {
+        try requireRoot()
         try waitUntilSettled(file)
         let library = RunbookLibrary(directory: folder)
         let pin = try XCTUnwrap(library.pin(id: "mfa-recovery"))
-        let before = RunbookCache.shared.reads
+        let (reads, listings) = (RunbookCache.shared.reads, RunbookCache.shared.listings)
         for _ in 0..<20 { XCTAssertNotNil(library.runbook(sha256: pin.sha256)) }
-        XCTAssertEqual(RunbookCache.shared.reads - before, 0, "a settled, unchanged file is not read again")
+        XCTAssertEqual(RunbookCache.shared.reads - reads, 0, "a settled, unchanged file is not read again")
+        XCTAssertEqual(RunbookCache.shared.listings - listings, 0, "found with a stat of the file, before any listing")
+    }
+
+    /// The attack the times cannot show: a file anyone but root may write could be changed
+    /// through a shared memory mapping (or on NFS) without its times moving. Group-writable,
+    /// or owned by another account, it is read at every look-up however long ago it changed.
+    func testAFileOthersMayWriteIsReadAtEveryLookUp() throws {
+        try requireRoot()
+        for (mode, owner) in [(mode_t(0o664), uid_t(0)), (mode_t(0o644), uid_t(1))] {
+            XCTAssertEqual(chmod(file.path, mode), 0)
+            XCTAssertEqual(chown(file.path, owner, gid_t(0)), 0)
+            let later = try XCTUnwrap(FileStamp(path: file.path)).changed + 3600
+            let before = RunbookCache.shared.reads
+            for _ in 0..<3 { _ = try RunbookCache.shared.entry(file: file.path, now: later).get() }
+            XCTAssertEqual(RunbookCache.shared.reads - before, 3, "mode \(String(mode, radix: 8)), owner uid \(owner)")
+        }
+        XCTAssertEqual(chmod(file.path, 0o644), 0)
+        XCTAssertEqual(chown(file.path, 0, 0), 0)
+        let later = try XCTUnwrap(FileStamp(path: file.path)).changed + 3600
+        let before = RunbookCache.shared.reads
+        for _ in 0..<3 { _ = try RunbookCache.shared.entry(file: file.path, now: later).get() }
+        XCTAssertEqual(RunbookCache.shared.reads - before, 1, "root's own, mode 644: read once")
     }
 
     /// The attack: a settled file edited in place, the same number of bytes, and its
@@ -115,18 +139,21 @@ final class RunbookCacheTests: XCTestCase {
     }
 
     /// The race: a file written, looked up, and written again within the same tick of the file
-    /// system's clock would have the same stamp both times, and no test can make the kernel
-    /// stamp two writes alike on demand. So a file that recent is never taken from its stamp:
-    /// it is read at every look-up, and an edit with its modification time put back is seen.
+    /// system's clock has the same stamp both times. So a file changed less than two seconds
+    /// before it is looked at is read at every look-up; the clock is read before the look.
     func testAFileChangedMomentsAgoIsReadAtEveryLookUp() throws {
-        XCTAssertEqual(FileStamp(path: file.path)?.isSettled, false, "written by setUp just now")
+        try requireRoot()
+        let changed = try XCTUnwrap(FileStamp(path: file.path)).changed
+        var before = RunbookCache.shared.reads
+        for _ in 0..<2 { _ = try RunbookCache.shared.entry(file: file.path, now: changed + 1).get() }
+        XCTAssertEqual(RunbookCache.shared.reads - before, 2, "changed a moment before: read every time")
+        before = RunbookCache.shared.reads
+        for _ in 0..<2 { _ = try RunbookCache.shared.entry(file: file.path, now: changed + FileStamp.settleSeconds + 1).get() }
+        XCTAssertEqual(RunbookCache.shared.reads - before, 1, "left alone long enough: read once")
+
+        // Written in place again, its modification time put back: the stamp differs (change time).
         let library = RunbookLibrary(directory: folder)
         let pinned = try XCTUnwrap(library.pin(id: "mfa-recovery"))
-        let before = RunbookCache.shared.reads
-        XCTAssertNotNil(library.runbook(sha256: pinned.sha256))
-        XCTAssertNotNil(library.runbook(sha256: pinned.sha256))
-        XCTAssertEqual(RunbookCache.shared.reads - before, 2, "a file changed moments ago is read every time")
-
         var stamp = stat()
         XCTAssertEqual(stat(file.path, &stamp), 0)
         try overwriteInPlace(file, replacing: "\n// ", with: "\n//x")
@@ -135,11 +162,44 @@ final class RunbookCacheTests: XCTestCase {
         XCTAssertTrue(library.runbook(sha256: pinned.sha256) == nil, "the edited bytes are not the pinned ones")
     }
 
-    /// A modification time set in the future (touch -d) never lets a file settle.
-    func testAFileDatedInTheFutureNeverSettles() throws {
-        var times = [timespec(tv_sec: time(nil) + 3600, tv_nsec: 0), timespec(tv_sec: time(nil) + 3600, tv_nsec: 0)]
+    /// A modification time set ahead (touch -d) keeps a file unsettled until that time has passed.
+    func testAFileDatedAheadIsNotSettledUntilThatTimeHasPassed() throws {
+        let ahead = time(nil) + 3600
+        var times = [timespec(tv_sec: ahead, tv_nsec: 0), timespec(tv_sec: ahead, tv_nsec: 0)]
         XCTAssertEqual(utimensat(AT_FDCWD, file.path, &times, 0), 0)
-        XCTAssertEqual(FileStamp(path: file.path)?.isSettled, false)
+        let stamp = try XCTUnwrap(FileStamp(path: file.path))
+        XCTAssertFalse(stamp.isSettled(at: Int64(time(nil))))
+        XCTAssertFalse(stamp.isSettled(at: Int64(ahead)))
+        XCTAssertTrue(stamp.isSettled(at: Int64(ahead) + FileStamp.settleSeconds + 1))
+    }
+
+    /// Hostile entries in the folder: a pipe named like a runbook, a file too large to be one, a
+    /// name that is not UTF-8. Listing and loading neither hang nor read without end, each says
+    /// what is wrong, and the runbook beside them is still found.
+    func testAPipeAHugeFileAndANameThatIsNotUTF8AreRefusedWithoutHanging() throws {
+        let pipe = folder.appendingPathComponent("pipe.json5")
+        XCTAssertEqual(mkfifo(pipe.path, 0o644), 0)
+        let huge = folder.appendingPathComponent("huge.json5")
+        XCTAssertTrue(FileManager.default.createFile(atPath: huge.path, contents: nil))
+        XCTAssertEqual(truncate(huge.path, off_t(RunbookCache.maximumFileBytes + 1)), 0)
+        var raw = Array(folder.path.utf8) + Array("/bad-".utf8) + [0xFF, 0xFE] + Array(".json5".utf8) + [0]
+        let fd = raw.withUnsafeMutableBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644) }
+        XCTAssertGreaterThanOrEqual(fd, 0, "a file named with bytes that are not UTF-8")
+        close(fd)
+
+        let library = RunbookLibrary(directory: folder)
+        XCTAssertEqual(try library.files().map(\.lastPathComponent), ["huge.json5", "mfa-recovery.json5", "pipe.json5"])
+        guard case .failure(.unreadable(_, let why)) = RunbookLibrary.load(file: pipe) else { return XCTFail("a pipe is not a runbook") }
+        XCTAssertEqual(why, "is not a regular file")
+        guard case .failure(.unreadable(_, let big)) = RunbookLibrary.load(file: huge) else { return XCTFail("too large") }
+        XCTAssertEqual(big, "is \(RunbookCache.maximumFileBytes + 1) bytes; a runbook file may be at most 4 MiB")
+        XCTAssertEqual(try library.runbook(id: "mfa-recovery").get().id, "mfa-recovery")
+    }
+
+    private func requireRoot() throws {
+        guard geteuid() == 0 else {
+            throw MissingRequirement("this test gives files to root and to another account: run the tests as root (.ci/run does)")
+        }
     }
 
     /// Replaces the first `old` in the file with `new` (same length), writing into the same inode.
@@ -157,7 +217,7 @@ final class RunbookCacheTests: XCTestCase {
     /// for its stamp to stand for its bytes.
     private func waitUntilSettled(_ url: URL) throws {
         let deadline = Date().addingTimeInterval(Double(FileStamp.settleSeconds) + 5)
-        while FileStamp(path: url.path)?.isSettled != true {
+        while FileStamp(path: url.path)?.isSettled(at: FileStamp.now()) != true {
             guard Date() < deadline else { return XCTFail("the file never settled") }
             usleep(50_000)
         }

@@ -128,8 +128,9 @@ final class RunbookCommandTests: XCTestCase {
         XCTAssertEqual(run.err, "handrail: cannot read the runbook folder \(missing): no such file or directory\n")
         let file = folder.appendingPathComponent("plain.txt")
         try "not a folder".write(to: file, atomically: true, encoding: .utf8)
-        XCTAssertEqual(handrail(["runbook", "list", "--runbooks", file.path]).err,
-                       "handrail: cannot read the runbook folder \(file.path): not a directory\n")
+        let notAFolder = handrail(["runbook", "list", "--runbooks", file.path])
+        XCTAssertEqual(notAFolder.status, 2, notAFolder.err)
+        XCTAssertEqual(notAFolder.err, "handrail: cannot read the runbook folder \(file.path): not a directory\n")
         try "{}".write(to: folder.appendingPathComponent(".json5"), atomically: true, encoding: .utf8)
         let empty = handrail(["runbook", "list", "--runbooks", folder.path])
         XCTAssertEqual(empty.status, 0, empty.err)

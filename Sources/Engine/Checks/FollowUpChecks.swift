@@ -16,7 +16,7 @@ enum FollowUpChecks {
     static let followUpComplete = Check(name: "followUpComplete", label: "Follow-up message complete",
                                         inputs: CheckInputs(fields: [FieldInput(messageField, [.text])])) { c in
         guard let message = c.values[messageField] else { return .fail("Write the follow-up message") }
-        if message.contains("{{") { return .fail("The message still has unfilled {{placeholders}}") }
+        if TemplateText.hasPlaceholderOpening(message) { return .fail("The message still has unfilled {{placeholders}}") }
         guard message.lowercased().contains("audit") else { return .fail("Say that this action is in the audit log") }
         // The notice is the user's one chance to dispute: it must say what was done, when, and
         // which case to quote. An edited draft that drops any of them is a notice that hides it.

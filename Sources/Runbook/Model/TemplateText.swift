@@ -30,6 +30,12 @@ public enum TemplateText {
         return out
     }
 
+    /// Whether `text` has a `{{` anywhere: a message with a placeholder left unfilled. Found the
+    /// way `placeholders(in:)` finds one (on the bytes, whatever combining mark follows).
+    public static func hasPlaceholderOpening(_ text: String) -> Bool {
+        pair(UInt8(ascii: "{"), in: text[...]) != nil
+    }
+
     /// Where `{{` or `}}` (the byte twice) first occurs in `text`, found on its UTF-8 bytes:
     /// Foundation's `range(of:)` compares as NSString does, through CoreFoundation, which was
     /// most of the time a runbook's check spent on its templates.
