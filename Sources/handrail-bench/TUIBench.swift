@@ -42,7 +42,10 @@ struct TUIBench {
         let store = try! HandrailStore(path: path, now: Date.init)
         let service = CaseDesk(CaseworkContext(store: store, platform: ManualConsole(), runbooks: { _ in runbook },
                                                timeZone: TimeZone(identifier: "UTC")!, clock: { EventTime.truncated(Date()) }))
-        let opened = try! service.open(subject: "typing@example.com", runbookID: runbook.id, actor: actor)
+        // A new person each run: the log is kept between runs, and a second open case for one
+        // person is refused, which would time keys on a screen with nothing to type into.
+        let opened = try! service.open(subject: "typing-\(UInt32.random(in: 0...UInt32.max))@example.com", runbookID: runbook.id, actor: actor)
+        precondition(opened.refusal == nil, "the key-press case must open")
         let terminal = VirtualTerminal(width: 100, height: 30)
         let runtime = WizardRuntime(terminal: terminal, desk: service, actor: actor, header: header, signals: [])
         runtime.start([.openCase(opened.caseID)])
