@@ -30,7 +30,8 @@ final class RunbookCache: @unchecked Sendable {
     private let lock = NSLock()
     private var parsed: [String: RunbookLoader.Outcome] = [:]
     private var parseCount = 0
-    /// Each file's hash when it was last read, with the stamp it had then: only settled stamps.
+    /// Each file's hash when it was last read, with the stamp it had then: only stamps that stand
+    /// for their bytes (`FileStamp.standsForItsBytes`).
     private var read: [String: (stamp: FileStamp, sha256: String)] = [:]
     private var readCount = 0
 
@@ -86,8 +87,8 @@ final class RunbookCache: @unchecked Sendable {
         return .success(entry)
     }
 
-    /// A file in `folder` that was read with this hash and has not changed since (its stamp
-    /// settled then and the same now): a long-running wizard finds a case's runbook with one
+    /// A file in `folder` that was read with this hash and has not changed since (its stamp stood
+    /// for its bytes then and is the same now): a long-running wizard finds a case's runbook with one
     /// stat(2), not a listing of the folder and a look at every file in it.
     func unchangedFile(sha256: String, in folder: String) -> (path: String, entry: Entry)? {
         let candidates = lock.withLock {
@@ -128,7 +129,6 @@ final class RunbookCache: @unchecked Sendable {
         bytes.removeSubrange(filled...)
         return .success(bytes)
     }
-
 
     /// The file's bytes as a runbook (bytes that are not UTF-8: one problem at the first bad byte).
     func entry(bytes: [UInt8]) -> Entry {
