@@ -118,7 +118,9 @@ final class TmuxEndToEndTests: XCTestCase {
         try t.launch([])
         try t.waitFor("1 Mine (1)")
         try t.send("Enter")
-        let resumed = try t.waitFor("Check for backup codes")
+        // Waited for whole: a frame is written in pieces, and a look at the pane can land between
+        // them (the checklist drawn, the history below it not yet).
+        let resumed = try t.waitFor(all: ["▶ Check for backup codes", "alice verified the caller", "Esc back"])
         XCTAssertTrue(resumed.contains("▶ Check for backup codes"), resumed)
         XCTAssertTrue(resumed.contains("✓ Verify identity out-of-band"), resumed)
         XCTAssertTrue(resumed.contains("✓ Verification still valid: Verified by call-back"), resumed)
@@ -138,7 +140,7 @@ final class TmuxEndToEndTests: XCTestCase {
         // The answer is a line of its own starting with the mode; the echoed command line also
         // mentions "-icanon", so only a line that begins with it counts.
         let stty = try t.waitUntil("stty's answer") { screen in
-            screen.split(separator: "\n").contains { $0.hasPrefix("icanon") || $0.hasPrefix("-icanon") }
+            screen.split(separator: "\n").contains { ($0.hasPrefix("icanon") || $0.hasPrefix("-icanon")) && $0.contains("STTY-DONE") }
         }
         XCTAssertTrue(stty.contains("icanon echo STTY-DONE"), stty)
     }

@@ -137,6 +137,12 @@ final class TmuxSession {
         try server.waitUntilScreenShows([text], timeout: timeout)
     }
 
+    /// Polls until the screen shows every one of `texts` at once.
+    @discardableResult
+    func waitFor(all texts: [String], timeout: TimeInterval = 30) throws -> String {
+        try server.waitUntilScreenShows(texts, timeout: timeout)
+    }
+
     /// The handrail process running in the pane (the shell's child).
     func tuiProcess() throws -> pid_t {
         guard let shell = pid_t(try display("#{pane_pid}")) else { throw Failure(description: "no pane pid") }
