@@ -146,7 +146,7 @@ public final class CaseReader {
         return summaries
     }
 
-    /// The runbooks one queue or one list of review summaries found, by SHA-256 and by id (nil: none found).
+    /// The runbooks one list of review summaries found, by SHA-256 and by id (nil: none found).
     private final class RunbooksSeen {
         var byHash: [String: Runbook?] = [:]
         var byID: [String: Runbook?] = [:]

@@ -66,7 +66,7 @@ extension HandrailEnvironment {
         casework.runbookByHash = { library.runbook(sha256: $0) }
         casework.organisation = context.organisation
         // Checkpoints are signed by the anchor account's helper; the checkpoint file and /dev/log as unlocked.
-        let anchorSettings = AnchorSettings(locked: config, executable: SystemConfiguration.runningExecutable().path)
+        let anchorSettings = AnchorSettings(locked: config, executable: SystemConfiguration.runningExecutablePath())
         let anchor = anchorSettings.isAnchored && !store.isReadOnly ? CheckpointAnchor(store: store, settings: anchorSettings, clock: context.clock) : nil
         casework.anchor = anchor
         let desk = CaseDesk(casework)

@@ -37,7 +37,7 @@ enum LockedAnchorInit {
             out.error("handrail anchor init: \(SafeText.visible(error.description))")
             return .usage
         }
-        let settings = AnchorSettings(locked: config, executable: SystemConfiguration.runningExecutable().path)
+        let settings = AnchorSettings(locked: config, executable: SystemConfiguration.runningExecutablePath())
         let (k0, databaseID) = AnchorCommandLine.newKey()
         let signer: KeyFileSigner
         do {

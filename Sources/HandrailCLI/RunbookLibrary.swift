@@ -76,17 +76,25 @@ public struct RunbookLibrary: Sendable {
     /// The runbook in `file`, parsed and checked at most once per process for the same bytes
     /// (`RunbookCache`).
     public static func load(file: URL) -> Result<Runbook, LoadError> {
+        read(file).flatMap { runbook(in: $0, file: file) }
+    }
+
+    /// The file's bytes, hashed and parsed (`RunbookCache`), or why there are none.
+    static func read(_ file: URL) -> Result<RunbookCache.Entry, LoadError> {
         switch RunbookCache.shared.entry(file: file.path) {
         case .failure(.folder): return .failure(.unreadable(file, "is a folder, not a runbook file"))
         case .failure(.notRegularFile): return .failure(.unreadable(file, "is not a regular file"))
         case .failure(.tooLarge(let bytes)):
             return .failure(.unreadable(file, "is \(bytes) bytes; a runbook file may be at most \(RunbookCache.maximumFileBytes >> 20) MiB"))
         case .failure(.unreadable(let reason)): return .failure(.unreadable(file, "cannot be read: \(reason)"))
-        case .success(let entry):
-            switch entry.outcome {
-            case .valid(let runbook): return .success(runbook)
-            case .invalid(let problems): return .failure(.invalid(file, problems))
-            }
+        case .success(let entry): return .success(entry)
+        }
+    }
+
+    private static func runbook(in entry: RunbookCache.Entry, file: URL) -> Result<Runbook, LoadError> {
+        switch entry.outcome {
+        case .valid(let runbook): return .success(runbook)
+        case .invalid(let problems): return .failure(.invalid(file, problems))
         }
     }
 
@@ -123,13 +131,13 @@ public struct RunbookLibrary: Sendable {
     /// The SHA-256 (hex) and file name of the file that defines runbook `id`: what a case opened
     /// now is pinned to.
     public func pin(id: String) -> (sha256: String, file: String)? {
-        guard let all = try? loadAll(), Self.duplicateIDs(all).isEmpty,
-              let (url, _) = all.first(where: { (try? $0.1.get().id) == id }),
-              case .success(let entry) = RunbookCache.shared.entry(file: url.path),
-              // Read again for its hash: the bytes hashed must be a valid runbook with this id (not
-              // an edit made in between).
-              case .valid(let runbook) = entry.outcome, runbook.id == id else { return nil }
-        return (entry.sha256, url.lastPathComponent)
+        // Each file read once: the hash pinned is of the very bytes whose runbook has this id.
+        guard let files = try? files() else { return nil }
+        let read = files.map { ($0, Self.read($0)) }
+        let all = read.map { file, entry in (file, entry.flatMap { Self.runbook(in: $0, file: file) }) }
+        guard Self.duplicateIDs(all).isEmpty, let index = all.firstIndex(where: { (try? $0.1.get().id) == id }),
+              case .success(let entry) = read[index].1 else { return nil }
+        return (entry.sha256, files[index].lastPathComponent)
     }
 
     /// The runbook in the file whose content has this SHA-256, loaded from exactly those bytes

@@ -63,11 +63,6 @@ struct SystemConfiguration: Sendable, Equatable {
         return "/" + (components.map(String.init) + [relativePath]).joined(separator: "/")
     }
 
-    /// The running process's own executable, as the kernel knows it.
-    static func runningExecutable() -> URL {
-        URL(fileURLWithPath: runningExecutablePath())
-    }
-
     /// The running process's own executable's path, as the kernel knows it (readlink(2) of
     /// /proc/self/exe); argv[0] only where /proc is not mounted.
     static func runningExecutablePath() -> String {

@@ -5,12 +5,7 @@ public enum TemplateText {
     /// The placeholder names in `text`, in order of appearance.
     public static func placeholders(in text: String) -> [String] {
         var names: [String] = []
-        var rest = Substring(text)
-        while let open = Self.pair(UInt8(ascii: "{"), in: rest) {
-            guard let close = Self.pair(UInt8(ascii: "}"), in: rest[open.upperBound...]) else { break }
-            names.append(rest[open.upperBound..<close.lowerBound].trimmingBlanks())
-            rest = rest[close.upperBound...]
-        }
+        walk(text, literal: { _ in }, placeholder: { names.append($0) })
         return names
     }
 
@@ -18,16 +13,20 @@ public enum TemplateText {
     /// as `{{name}}` so a gap in a composed message is seen, not silently blank.
     public static func render(_ text: String, values: [String: String]) -> String {
         var out = ""
+        walk(text, literal: { out += $0 }, placeholder: { out += values[$0] ?? "{{\($0)}}" })
+        return out
+    }
+
+    /// Walks `text` once: each run of it outside placeholders, in order with each placeholder's
+    /// name (blanks trimmed). An unclosed `{{` is text.
+    private static func walk(_ text: String, literal: (Substring) -> Void, placeholder: (String) -> Void) {
         var rest = Substring(text)
-        while let open = Self.pair(UInt8(ascii: "{"), in: rest) {
-            guard let close = Self.pair(UInt8(ascii: "}"), in: rest[open.upperBound...]) else { break }
-            out += rest[..<open.lowerBound]
-            let name = rest[open.upperBound..<close.lowerBound].trimmingBlanks()
-            out += values[name] ?? "{{\(name)}}"
+        while let open = pair(UInt8(ascii: "{"), in: rest), let close = pair(UInt8(ascii: "}"), in: rest[open.upperBound...]) {
+            literal(rest[..<open.lowerBound])
+            placeholder(rest[open.upperBound..<close.lowerBound].trimmingBlanks())
             rest = rest[close.upperBound...]
         }
-        out += rest
-        return out
+        literal(rest)
     }
 
     /// Whether `text` has a `{{` anywhere: a message with a placeholder left unfilled. Found the
